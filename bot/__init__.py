@@ -1,0 +1,1 @@
+"""HireDesk application code: settings, services (the rules), views (Block Kit) and Slack wiring."""

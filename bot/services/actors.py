@@ -1,0 +1,61 @@
+"""Who is acting: a Slack user in a workspace, with their roles."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import PermissionDenied
+from db.models import Role, UserRole
+
+from .workspaces import ensure_workspace
+
+ROLE_NAMES = {
+    Role.EMPLOYEE: "an employee",
+    Role.TECHNICIAN: "a technician",
+    Role.AGENT: "an agent",
+    Role.MANAGER: "a manager",
+    Role.ADMIN: "an admin",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    team_id: str
+    user_id: str
+    roles: frozenset[Role]
+    config_admin: bool = False  # admin through HIREDESK_ADMINS, not a stored grant
+
+    def has(self, *roles: Role) -> bool:
+        """True if the actor holds any of ``roles``; admins may do everything."""
+        return Role.ADMIN in self.roles or any(role in self.roles for role in roles)
+
+    def require(self, *roles: Role, to: str) -> None:
+        """Raise PermissionDenied naming the role(s) needed ``to`` do something."""
+        if not self.has(*roles):
+            raise PermissionDenied(f"Only {_role_list(roles or (Role.ADMIN,))} can {to}.")
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+def _role_list(roles: Iterable[Role]) -> str:
+    names = [ROLE_NAMES[r].split(" ", 1)[1] + "s" for r in roles if r is not Role.ADMIN]
+    names.append("admins")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def load_actor(session: Session, team_id: str, user_id: str, config_admins: Iterable[str] = ()) -> Actor:
+    """The acting user with their roles in ``team_id``; creates the workspace row on first sight."""
+    ensure_workspace(session, team_id)
+    stored = session.scalars(
+        select(UserRole.role).where(UserRole.team_id == team_id, UserRole.user_id == user_id)
+    ).all()
+    config_admin = user_id in set(config_admins)
+    roles = {Role.EMPLOYEE, *stored}
+    if config_admin:
+        roles.add(Role.ADMIN)
+    return Actor(team_id=team_id, user_id=user_id, roles=frozenset(roles), config_admin=config_admin)

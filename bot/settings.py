@@ -1,0 +1,95 @@
+"""Process settings, read once from the environment at start-up.
+
+Workspace-level settings that admins change from Slack (channels, time zone,
+digest time, thresholds) live in the database (``WorkspaceSettings``); the
+values here are only their defaults.
+"""
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from typing import Annotated
+
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'hiredesk.db'}"
+
+
+class SettingsError(Exception):
+    """A bad or missing environment value; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True, populate_by_name=True)
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+
+    database_url: str = Field(default=DEFAULT_SQLITE_URL, alias="DATABASE_URL")
+    port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    host: str = Field(default="0.0.0.0", alias="HOST")
+
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HIREDESK_ADMINS")
+    triage_channel: str | None = Field(default=None, alias="HIREDESK_TRIAGE_CHANNEL")
+    fleet_channel: str | None = Field(default=None, alias="HIREDESK_FLEET_CHANNEL")
+    managers_channel: str | None = Field(default=None, alias="HIREDESK_MANAGERS_CHANNEL")
+    timezone: str = Field(default="UTC", alias="HIREDESK_TIMEZONE")
+    digest_time: time = Field(default=time(8, 30), alias="HIREDESK_DIGEST_TIME")
+    return_grace_minutes: int = Field(default=60, alias="HIREDESK_RETURN_GRACE_MINUTES", ge=0)
+    scheduler: bool = Field(default=True, alias="HIREDESK_SCHEDULER")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        # "U1, U2" in the environment; Slack user IDs are upper-case alphanumerics.
+        if isinstance(value, str):
+            ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            bad = [i for i in ids if not i.isalnum() or not i[0] in "UW"]
+            if bad:
+                raise ValueError(f"not Slack user IDs (like U012AB3CD): {', '.join(bad)}")
+            return ids
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. Europe/London)") from None
+        return value
+
+    @field_validator("scheduler", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"on", "off"}:
+            return value.strip().lower() == "on"
+        return value
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings; raise SettingsError naming the first bad variable."""
+    try:
+        if env is None:
+            return Settings()
+        return Settings.model_validate(env)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = error["loc"][0] if error["loc"] else "?"
+        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{alias}: {message}") from None

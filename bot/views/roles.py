@@ -1,0 +1,40 @@
+"""Messages of /hiredesk roles and role changes."""
+from __future__ import annotations
+
+from bot.services.roles import RoleChange, RoleListing
+
+from .messages import text_message
+from .text import user
+
+HELP = """*HireDesk* — the IT help desk and the car hire desk, in Slack.
+*Help desk:* `/ticket` raise a ticket · `/ticket list` your tickets · `/ticket queue` the technicians' queue · `/ticket help`
+*Car hire:* `/booking` new booking · `/booking list` · `/customer` · `/vehicle` · `/booking availability <from> <to>`
+*Admin:* `/hiredesk roles` · `/hiredesk role @user <role>` · `/hiredesk unrole @user <role>` · `/hiredesk settings` · `/hiredesk digest now`
+Roles: technician, agent, manager, admin (everybody is an employee)."""
+
+USAGE = "Usage: `/hiredesk roles`, `/hiredesk role @user <role>`, `/hiredesk unrole @user <role>`, `/hiredesk settings`, `/hiredesk digest now`, `/hiredesk help`."
+
+
+def help_message() -> dict:
+    return text_message(HELP)
+
+
+def usage_message(problem: str | None = None) -> dict:
+    return text_message(f"{problem} {USAGE}" if problem else USAGE)
+
+
+def roles_message(listing: RoleListing) -> dict:
+    if not listing.by_user:
+        return text_message("Nobody has a role yet. Grant one with `/hiredesk role @user <role>`.")
+    lines = []
+    for user_id, roles in sorted(listing.by_user.items()):
+        names = ", ".join(role.value for role in roles)
+        suffix = " _(admin from HIREDESK_ADMINS)_" if user_id in listing.config_admins else ""
+        lines.append(f"• {user(user_id)}: {names}{suffix}")
+    return text_message("*Roles in this workspace*\n" + "\n".join(lines), context="Everybody is also an employee.")
+
+
+def role_change_message(change: RoleChange) -> dict:
+    if change.granted:
+        return text_message(f":white_check_mark: {user(change.user_id)} is now {change.role.value}.")
+    return text_message(f":white_check_mark: {user(change.user_id)} is no longer {change.role.value}.")

@@ -1,0 +1,38 @@
+"""Making user text safe and sized for Slack."""
+from __future__ import annotations
+
+ELLIPSIS = "…"
+
+
+def escape(text: str | None) -> str:
+    """Escape the three characters Slack treats as control characters in mrkdwn.
+
+    After this, ``<!channel>``, ``<@U123>`` and ``<http://x|y>`` written by a user
+    are shown literally and notify or link nobody.
+    """
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str | None, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis if cut."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    # Don't leave half an escape sequence (&amp;) at the end.
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:] and len(cut) - amp < 6:
+        cut = cut[:amp]
+    return cut + ELLIPSIS
+
+
+def safe(text: str | None, limit: int) -> str:
+    """Escaped and cut to ``limit`` characters (the limit applies to the escaped text)."""
+    return truncate(escape(text), limit)
+
+
+def user(user_id: str | None) -> str:
+    """A mention of a Slack user ID that came from Slack (never from user text)."""
+    return f"<@{user_id}>" if user_id else "nobody"

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the engine/transaction helper and Alembic migrations."""

@@ -1,0 +1,23 @@
+"""All HireDesk tables. Import models from here."""
+from .base import Base
+from .core import Role, UserRole, Workspace
+from .hire import (
+    HOLDING_STATUSES,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Customer,
+    Vehicle,
+    VehicleCategory,
+    VehicleStatus,
+)
+from .reminders import ReminderClaim
+from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
+
+__all__ = [
+    "Base", "Role", "UserRole", "Workspace",
+    "HOLDING_STATUSES", "Booking", "BookingEvent", "BookingStatus", "Customer",
+    "Vehicle", "VehicleCategory", "VehicleStatus",
+    "ReminderClaim",
+    "Category", "Severity", "Ticket", "TicketEvent", "TicketState",
+]

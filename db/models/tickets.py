@@ -1,0 +1,99 @@
+"""The IT help desk: tickets and their append-only history."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .types import SlackId, UTCDateTime, enum_column
+
+
+class Severity(str, enum.Enum):
+    MINOR = "MINOR"
+    MAJOR = "MAJOR"
+    CRITICAL = "CRITICAL"
+
+
+class TicketState(str, enum.Enum):
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    RESOLVED = "RESOLVED"
+
+
+class Category(str, enum.Enum):
+    HARDWARE = "hardware"
+    SOFTWARE = "software"
+    NETWORK = "network"
+    ACCESS = "access"
+    OTHER = "other"
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        # The technicians' queue and the critical-ticket reminder scan only
+        # unresolved, undeleted tickets of one workspace.
+        Index(
+            "ix_tickets_open_queue",
+            "team_id",
+            "severity",
+            "created_at",
+            postgresql_where=text("state <> 'RESOLVED' AND deleted_at IS NULL"),
+            sqlite_where=text("state <> 'RESOLVED' AND deleted_at IS NULL"),
+        ),
+        Index("ix_tickets_reporter", "team_id", "reporter_id", "created_at"),
+        Index("ix_tickets_created", "team_id", "created_at"),
+        Index("ix_tickets_resolved", "team_id", "resolved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[Category] = mapped_column(enum_column(Category))
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity))
+    state: Mapped[TicketState] = mapped_column(enum_column(TicketState))
+    reporter_id: Mapped[str] = mapped_column(SlackId)
+    assignee_id: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    source_permalink: Mapped[str | None] = mapped_column(String(500))
+    card_channel: Mapped[str | None] = mapped_column(SlackId)
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(SlackId)
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"T-{self.number}"
+
+
+class TicketEvent(Base):
+    """One change to a ticket: who, when, what changed from → to. Never updated."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    actor_id: Mapped[str] = mapped_column(SlackId)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))  # created, assigned, severity, state, note, reply, ...
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")

@@ -1,0 +1,14 @@
+"""Bolt listeners, grouped by desk. Each module has ``register(app, ctx)``.
+
+Listeners are thin: parse the payload, call one service function inside one
+transaction, render the result with a view, ack. No SQL and no rules here.
+"""
+from slack_bolt import App
+
+from bot.context import AppContext
+
+from . import admin
+
+
+def register(app: App, ctx: AppContext) -> None:
+    admin.register(app, ctx)

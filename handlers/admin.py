@@ -1,0 +1,69 @@
+"""/hiredesk: help, roles and (with the scheduler) settings and digests."""
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.errors import DomainError
+from bot.services import roles as role_service
+from bot.views import roles as role_views
+
+from .support import guarded, team_id_of, user_id_of
+
+# With should_escape: true Slack sends mentions as <@U123|name> (or <@U123>).
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def parse_mention(text: str) -> str:
+    match = MENTION.match(text.strip())
+    if not match:
+        raise DomainError(f"“{text}” is not a person: mention them, like `@maria`.")
+    return match.group(1)
+
+
+def register(app: App, ctx: AppContext) -> None:
+    @app.command("/hiredesk")
+    @guarded
+    def hiredesk_command(ack, body, command):
+        words = (command.get("text") or "").split()
+        sub = words[0].lower() if words else "help"
+        if sub == "help":
+            return ack(response_type="ephemeral", **role_views.help_message())
+        handler = SUBCOMMANDS.get(sub)
+        if handler is None:
+            return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{sub[:30]}`."))
+        return handler(ctx, ack, body, words[1:])
+
+
+def _roles(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+    with ctx.db.transaction() as session:
+        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+        listing = role_service.list_roles(session, actor, ctx.settings.admins)
+    ack(response_type="ephemeral", **role_views.roles_message(listing))
+
+
+def _grant(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+    _change_role(ctx, ack, body, args, grant=True)
+
+
+def _revoke(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+    _change_role(ctx, ack, body, args, grant=False)
+
+
+def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bool) -> None:
+    verb = "role" if grant else "unrole"
+    if len(args) != 2:
+        return ack(response_type="ephemeral", **role_views.usage_message(f"`/hiredesk {verb}` needs a person and a role."))
+    target, role = parse_mention(args[0]), role_service.parse_role(args[1])
+    with ctx.db.transaction() as session:
+        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+        if grant:
+            change = role_service.grant(session, actor, target, role)
+        else:
+            change = role_service.revoke(session, actor, target, role, ctx.settings.admins)
+    ack(response_type="ephemeral", **role_views.role_change_message(change))
+
+
+SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke}

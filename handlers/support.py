@@ -1,0 +1,115 @@
+"""What every listener shares: identifying the caller and turning errors into replies.
+
+``guarded`` wraps a listener so that a domain error becomes the answer Slack
+expects for that kind of request (an ephemeral message, inline modal errors, an
+empty option list), a database outage becomes "temporarily unavailable", and
+anything unexpected is logged with its traceback and reported to the user
+without one.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any, Callable
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.errors import DomainError, FormErrors, Unavailable
+from bot.views.messages import error_message
+
+log = logging.getLogger("hiredesk.handlers")
+
+UNEXPECTED = "Something went wrong on our side. It has been logged; please try again."
+
+
+def team_id_of(body: dict) -> str:
+    """The workspace a request comes from (Slack puts it in different places per payload type)."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    if not team:
+        raise DomainError("This request carries no workspace.")
+    return team
+
+
+def user_id_of(body: dict) -> str:
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
+    if not user:
+        raise DomainError("This request carries no user.")
+    return user
+
+
+def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
+    wanted = list(inspect.signature(listener).parameters)
+
+    # Bolt injects arguments by the names in the signature; ask for all of them
+    # and pass the listener the ones it declares.
+    def run(ack, body, respond, client, context, logger, payload, command, action, view, options, shortcut, event):
+        available = locals()
+        try:
+            return listener(**{name: available[name] for name in wanted})
+        except FormErrors as error:
+            _reply(ack, body, respond, client, error.message, form_errors=error.errors)
+        except DomainError as error:
+            _reply(ack, body, respond, client, error.message)
+        except (OperationalError, Unavailable) as error:
+            log.warning("database unavailable: %s", error, exc_info=True)
+            _reply(ack, body, respond, client, Unavailable.message)
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                log.warning("database connection lost: %s", error, exc_info=True)
+                _reply(ack, body, respond, client, Unavailable.message)
+            else:
+                log.exception("database error in %s", listener.__qualname__)
+                _reply(ack, body, respond, client, UNEXPECTED)
+        except SlackApiError as error:
+            log.exception("Slack API call failed in %s: %s", listener.__qualname__, error.response.get("error"))
+            _reply(ack, body, respond, client, UNEXPECTED)
+        except Exception:
+            log.exception("unexpected error in %s", listener.__qualname__)
+            _reply(ack, body, respond, client, UNEXPECTED)
+
+    run.__name__ = listener.__name__
+    run.__qualname__ = listener.__qualname__
+    return run
+
+
+def _acked(ack) -> bool:
+    return getattr(ack, "response", None) is not None
+
+
+def _reply(ack, body: dict, respond, client, text: str, form_errors: dict[str, str] | None = None) -> None:
+    """Tell the user what went wrong, the way this kind of request allows."""
+    kind = body.get("type") or ("slash_command" if "command" in body else "")
+    try:
+        if kind == "view_submission":
+            if not _acked(ack):
+                ack(response_action="errors", errors=form_errors or {_first_input_block(body): text})
+            return
+        if kind == "block_suggestion":
+            if not _acked(ack):
+                ack(options=[])
+            return
+        message = error_message(text)
+        if kind == "slash_command" and not _acked(ack):
+            ack(response_type="ephemeral", **message)
+            return
+        if not _acked(ack):
+            ack()
+        if body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=False, **message)
+            return
+        channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+        user = user_id_of(body)
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, **message)
+        else:
+            client.chat_postMessage(channel=user, **message)
+    except Exception:
+        log.exception("could not tell the user about an error: %s", text)
+
+
+def _first_input_block(body: dict) -> str:
+    for block in (body.get("view") or {}).get("blocks", []):
+        if block.get("type") == "input":
+            return block.get("block_id", "")
+    return ""

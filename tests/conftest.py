@@ -1,0 +1,102 @@
+"""Shared fixtures. Every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TEST_DATABASE_URL (a server where we may CREATE
+DATABASE) or from a throwaway cluster started for this run. If neither is
+possible the PostgreSQL half is skipped with a loud warning — except under
+CI=true, where that is a failure.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import pytest
+
+from bot.sandbox.fake_slack import FakeSlack
+from db.session import Database
+from tests.harness.databases import PostgresDatabases, SqliteDatabases
+from tests.harness.live_app import LiveServer, settings_for_tests
+from tests.harness.postgres import PostgresUnavailable, start_cluster, wait_until_accepting
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases():
+    databases = SqliteDatabases()
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    url = os.environ.get("TEST_DATABASE_URL")
+    cluster = None
+    try:
+        if not url:
+            cluster = start_cluster()
+            url = cluster.admin_url
+        wait_until_accepting(url)
+        databases = PostgresDatabases(url)
+    except (PostgresUnavailable, Exception) as error:  # noqa: BLE001 - report whatever stopped it
+        message = f"PostgreSQL is not available, PostgreSQL tests cannot run: {error}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        print(f"\n\n*** WARNING: {message} ***\n", file=sys.stderr)
+        warnings.warn(message)
+        pytest.skip(message)
+    yield databases
+    databases.close()
+    if cluster:
+        cluster.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request):
+    """A fresh, migrated, empty database (SQLite file or PostgreSQL database)."""
+    databases = request.getfixturevalue(f"{request.param}_databases")
+    url = databases.new()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def postgres_url(postgres_databases):
+    """A fresh PostgreSQL database, for tests that only make sense there (races, exclusion constraints)."""
+    url = postgres_databases.new()
+    yield url
+    postgres_databases.drop(url)
+
+
+@pytest.fixture
+def database(database_url):
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server):
+    fake_slack_server.reset()
+    for user in ("UADMIN", "UEMPLOYEE", "UTECH", "UTECH2", "UAGENT", "UMANAGER"):
+        fake_slack_server.add_user(user)
+    for channel, name in (("CTRIAGE", "it-triage"), ("CFLEET", "car-hire"), ("CMANAGERS", "managers"), ("C0GENERAL", "general")):
+        fake_slack_server.add_channel(channel, name)
+    return fake_slack_server
+
+
+@pytest.fixture
+def live_app(database_url, fake_slack):
+    """HireDesk served over HTTP on a free port, on a fresh database, against the fake Slack."""
+    server = LiveServer(settings_for_tests(database_url, fake_slack), fake_slack)
+    yield server.app
+    server.stop()

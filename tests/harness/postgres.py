@@ -1,0 +1,109 @@
+"""A throwaway PostgreSQL cluster for the test run.
+
+Uses the machine's PostgreSQL server binaries (Debian's ``postgresql``
+package; ``.ci/run`` installs it). ``initdb`` refuses to run as root, so under
+root the cluster is created and run as the unprivileged ``nobody`` user.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PostgresUnavailable(RuntimeError):
+    pass
+
+
+def find_bindir() -> Path | None:
+    pg_config = shutil.which("pg_config")
+    candidates = []
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        candidates.append(out.stdout.strip())
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
+            return Path(candidate)
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    bindir: Path
+    datadir: Path
+    port: int
+    run_as: str | None
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as:
+            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        return subprocess.run(cmd, capture_output=True, text=True)
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop")
+        shutil.rmtree(self.datadir.parent, ignore_errors=True)
+
+
+def start_cluster() -> Cluster:
+    bindir = find_bindir()
+    if bindir is None:
+        raise PostgresUnavailable(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's "
+            "`postgresql` package or set TEST_DATABASE_URL"
+        )
+    run_as = "nobody" if os.geteuid() == 0 else None
+    root = Path(tempfile.mkdtemp(prefix="hiredesk-pg-"))
+    datadir = root / "data"
+    if run_as:
+        user = pwd.getpwnam(run_as)
+        os.chown(root, user.pw_uid, user.pw_gid)
+    cluster = Cluster(bindir=bindir, datadir=datadir, port=free_port(), run_as=run_as)
+    init = cluster._run("initdb", "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+    if init.returncode != 0:
+        raise PostgresUnavailable(f"initdb failed: {init.stderr.strip()[-500:]}")
+    options = (
+        f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    )
+    start = cluster._run("pg_ctl", "-D", str(datadir), "-o", options, "-l", str(root / "log"), "-w", "start")
+    if start.returncode != 0:
+        log = (root / "log").read_text() if (root / "log").exists() else start.stderr
+        raise PostgresUnavailable(f"pg_ctl start failed: {log.strip()[-500:]}")
+    return cluster
+
+
+def wait_until_accepting(url: str, timeout: float = 10.0) -> None:
+    import sqlalchemy
+
+    deadline = time.monotonic() + timeout
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    while True:
+        try:
+            with engine.connect():
+                return
+        except sqlalchemy.exc.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
