@@ -2,6 +2,7 @@
 
     python app.py              serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
     python app.py migrate      bring the database schema up to date
+    python app.py seed-demo    load demo data for the local sandbox
 """
 from __future__ import annotations
 
@@ -32,15 +33,17 @@ def build_wsgi_app(settings: Settings):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if (settings.slack_bot_token or settings.slack_signing_secret) and not settings.has_slack_credentials:
+        print("hiredesk: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to serve Slack "
+              "(or neither, to try HireDesk in the local sandbox).", file=sys.stderr)
+        return 2
+    if not settings.has_slack_credentials:
+        # No Slack to talk to: serve the local sandbox, a Slack-like page on localhost.
+        from bot.sandbox.server import serve_sandbox
+
+        return serve_sandbox(settings)
     ctx = build_context(settings)
     check_up_to_date(ctx.db.engine)
-    if not settings.has_slack_credentials:
-        print(
-            "hiredesk: no SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET set. Set them to serve Slack "
-            "(see README: 'Creating the Slack app').",
-            file=sys.stderr,
-        )
-        return 2
     from bot import server
 
     if settings.socket_mode:
@@ -61,6 +64,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Demo data for the sandbox's workspace (what its "Load demo data" button does)."""
+    from bot.sandbox.demo_data import seed_demo
+
+    upgrade(settings.database_url)
+    print(f"hiredesk: {seed_demo(build_context(settings)).describe()}")
+    return 0
+
+
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -73,13 +85,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = sub.add_parser("serve", help="serve Slack (the default)")
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed-demo", help="load demo data for the local sandbox")
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["serve", *argv])
     return args
 
 
-COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate}
+COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed-demo": cmd_seed_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

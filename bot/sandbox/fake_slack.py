@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
+from datetime import datetime
+
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
+
+from bot.services.clock import utcnow
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Message:
     ephemeral_for: str | None = None
     metadata: dict | None = None
     deleted: bool = False
+    posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
 
 
 class SlackError(Exception):
@@ -74,6 +79,9 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {}
         self.triggers: dict[str, float] = {}  # trigger_id -> issued at (monotonic)
+        self.trigger_users: dict[str, str] = {}  # trigger_id -> the user whose click issued it
+        self.view_owners: dict[str, str] = {}  # root view id -> the user the modal is open for
+        self.version = 0  # bumped on every change, so the sandbox page can wait for news
         self.failures: dict[str, list[Failure]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -97,6 +105,8 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.list": self._conversations_list,
+            "users.list": self._users_list,
         }
 
     # ---- lifecycle -------------------------------------------------------
@@ -111,6 +121,11 @@ class FakeSlack:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
+
+    def mount(self, port: int) -> "FakeSlack":
+        """Serve ``self.app`` inside another WSGI server on ``port`` (the sandbox) instead of ``start``."""
+        self.port = port
+        return self
 
     @property
     def base_url(self) -> str:
@@ -129,15 +144,19 @@ class FakeSlack:
             self.home_tabs.clear()
             self.failures.clear()
             self.triggers.clear()
+            self.trigger_users.clear()
+            self.view_owners.clear()
 
     # ---- test controls ---------------------------------------------------
-    def add_user(self, user_id: str, name: str | None = None, tz: str = "Europe/London", is_bot: bool = False) -> None:
+    def add_user(self, user_id: str, name: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
+                 real_name: str | None = None) -> None:
         name = name or user_id.lower()
+        real_name = real_name or name.title()
         with self._lock:
             self.users[user_id] = {
-                "id": user_id, "team_id": self.team_id, "name": name, "real_name": name.title(),
+                "id": user_id, "team_id": self.team_id, "name": name, "real_name": real_name,
                 "tz": tz, "is_bot": is_bot, "deleted": False,
-                "profile": {"display_name": name, "real_name": name.title()},
+                "profile": {"display_name": name, "real_name": real_name},
             }
 
     def add_channel(self, channel_id: str, name: str) -> None:
@@ -154,10 +173,13 @@ class FakeSlack:
         with self._lock:
             self.failures.setdefault(method, []).append(Failure(error="ratelimited", status=429, retry_after=retry_after, times=times))
 
-    def issue_trigger(self) -> str:
+    def issue_trigger(self, user: str | None = None) -> str:
+        """A fresh trigger_id (valid 3 s); ``user`` is who clicked, so modals open for them."""
         trigger = f"{next(self._ids)}.{int(time.time())}.trigger"
         with self._lock:
             self.triggers[trigger] = time.monotonic()
+            if user:
+                self.trigger_users[trigger] = user
         return trigger
 
     # ---- queries for tests -----------------------------------------------
@@ -239,7 +261,12 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._changed:
             self.calls.append(call)
-            self._changed.notify_all()
+            self._touch()
+
+    def _touch(self) -> None:
+        """Something changed: wake ``wait_for`` and ``wait_for_change`` (hold the lock)."""
+        self.version += 1
+        self._changed.notify_all()
 
     def _maybe_fail(self, method: str) -> None:
         with self._lock:
@@ -338,22 +365,28 @@ class FakeSlack:
         self.views[view_id] = stored
         return stored
 
-    def _use_trigger(self, trigger_id: str | None) -> None:
+    def _use_trigger(self, trigger_id: str | None) -> str | None:
+        """Spend a trigger; returns the user it was issued for (if known)."""
         issued = self.triggers.pop(trigger_id or "", None)
+        user = self.trigger_users.pop(trigger_id or "", None)
         if issued is None:
             raise SlackError("invalid_trigger_id")
         if time.monotonic() - issued > 3:
             raise SlackError("expired_trigger_id")
+        return user
 
     def _views_open(self, args: dict) -> dict:
-        self._use_trigger(args.get("trigger_id"))
+        user = self._use_trigger(args.get("trigger_id"))
         view = self._new_view(args.get("view"))
         self.view_stacks[view["id"]] = [view["id"]]
+        if user:
+            self.view_owners[view["id"]] = user
         return {"view": view}
 
     def _views_push(self, args: dict) -> dict:
-        self._use_trigger(args.get("trigger_id"))
-        stack = next((s for s in self.view_stacks.values() if s), None)
+        user = self._use_trigger(args.get("trigger_id"))
+        stack = self._open_stack(user) if user else None
+        stack = stack or next((s for s in self.view_stacks.values() if s), None)
         if stack is None:
             raise SlackError("not_found")
         if len(stack) >= 3:
@@ -406,6 +439,112 @@ class FakeSlack:
         if channel not in self.channels and not channel.startswith("D"):
             raise SlackError("channel_not_found")
         return {"channel": {"id": channel, "name": self.channels.get(channel, channel), "is_member": True}}
+
+    def _conversations_list(self, args: dict) -> dict:
+        return {"channels": [{"id": cid, "name": name, "is_channel": True, "is_member": True}
+                             for cid, name in self.channels.items()],
+                "response_metadata": {"next_cursor": ""}}
+
+    def _users_list(self, args: dict) -> dict:
+        return {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
+
+    # ---- what the sandbox page needs ----------------------------------------
+    # The page shows this store and acts on it the way the Slack client does:
+    # it posts people's own messages, applies the app's answers to commands and
+    # modal submissions, and closes modals.
+
+    def wait_for_change(self, since: int, timeout: float = 20.0) -> int:
+        """Block until ``version`` moves past ``since`` (or ``timeout``); returns the version."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self.version <= since:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+            return self.version
+
+    def add_message(self, channel: str, user: str, text: str, *, thread_ts: str | None = None,
+                    ephemeral_for: str | None = None, blocks: list[dict] | None = None) -> Message:
+        """A message written by a person (or Slackbot), not through the Web API."""
+        with self._changed:
+            message = Message(channel=self._channel(channel), ts=self._next_ts(), text=text, blocks=blocks or [],
+                              user=user, thread_ts=thread_ts, ephemeral_for=ephemeral_for)
+            self.messages.append(message)
+            self._touch()
+            return message
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        with self._changed:
+            message = self.message(channel, ts)
+            if message is not None:
+                message.deleted = True
+                self._touch()
+
+    def respond(self, channel: str, user: str, body: dict, message_ts: str | None = None) -> None:
+        """Show an app's answer (a command's ack body, a response_url post) as Slack does."""
+        key = f"{channel}.{user}.{message_ts or ''}"
+        with self._changed:
+            self._apply_response_url(key, body)
+            self._touch()
+
+    def visible_messages(self, channel: str, user: str, thread_ts: str | None = None) -> list[Message]:
+        """What ``user`` sees in ``channel`` (or in one thread): their ephemerals included."""
+        with self._lock:
+            return [m for m in self.messages
+                    if m.channel == channel and not m.deleted and m.ephemeral_for in (None, user)
+                    and (m.thread_ts == thread_ts or (thread_ts and m.ts == thread_ts))]
+
+    def reply_count(self, channel: str, ts: str) -> int:
+        with self._lock:
+            return sum(1 for m in self.messages
+                       if m.channel == channel and m.thread_ts == ts and m.ts != ts and not m.deleted and not m.ephemeral_for)
+
+    def _open_stack(self, user: str) -> list[str] | None:
+        """The user's most recently opened modal stack that is still open."""
+        for root_id in reversed(list(self.view_stacks)):
+            stack = self.view_stacks[root_id]
+            if stack and self.view_owners.get(root_id) == user:
+                return stack
+        return None
+
+    def open_modal(self, user: str) -> dict | None:
+        """The modal ``user`` is looking at (the top of their stack), if any."""
+        with self._lock:
+            stack = self._open_stack(user)
+            return self.views[stack[-1]] if stack else None
+
+    def modal_depth(self, user: str) -> int:
+        with self._lock:
+            return len(self._open_stack(user) or [])
+
+    def close_view(self, view_id: str, *, clear: bool = False) -> None:
+        """Close a modal (back to the one below it), or its whole stack with ``clear``."""
+        with self._changed:
+            for stack in self.view_stacks.values():
+                if view_id in stack:
+                    del stack[0 if clear else stack.index(view_id):]
+            self._touch()
+
+    def apply_submission_response(self, view_id: str, body: dict | None) -> dict[str, str]:
+        """Do what Slack does with the app's answer to a view_submission; returns inline errors."""
+        body = body or {}
+        action = body.get("response_action")
+        if action == "errors":
+            return dict(body.get("errors") or {})
+        with self._changed:
+            if action == "update":
+                view = self.views[view_id]
+                view.update({**_json_arg(body["view"]), "hash": f"h{next(self._ids)}"})
+            elif action == "push":
+                stack = next(s for s in self.view_stacks.values() if view_id in s)
+                pushed = self._new_view(body["view"], root_id=stack[0])
+                pushed["previous_view_id"] = view_id
+                stack.append(pushed["id"])
+            else:
+                self.close_view(view_id, clear=action == "clear")
+            self._touch()
+        return {}
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:

@@ -81,7 +81,7 @@ class SignedSlackClient:
             "command": command, "text": text,
             "api_app_id": "AHIREDESK", "is_enterprise_install": "false",
             "response_url": self.fake.response_url_for(channel, user),
-            "trigger_id": self.fake.issue_trigger(),
+            "trigger_id": self.fake.issue_trigger(user),
         }, **kwargs)
 
     def block_action(self, action: dict, *, user: str, channel: str | None = None,
@@ -92,7 +92,7 @@ class SignedSlackClient:
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": self.team_id, "domain": "fake"},
             "user": self._user(user), "api_app_id": "AHIREDESK", "token": "deprecated",
-            "trigger_id": self.fake.issue_trigger(), "actions": [action],
+            "trigger_id": self.fake.issue_trigger(user), "actions": [action],
         }
         if view is not None:
             payload["container"] = {"type": "view", "view_id": view["id"]}
@@ -112,7 +112,7 @@ class SignedSlackClient:
         return self.post_payload({
             "type": "view_submission", "team": {"id": self.team_id, "domain": "fake"},
             "user": self._user(user), "api_app_id": "AHIREDESK", "token": "deprecated",
-            "trigger_id": self.fake.issue_trigger(), "view": submitted, "response_urls": [],
+            "trigger_id": self.fake.issue_trigger(user), "view": submitted, "response_urls": [],
         }, **kwargs)
 
     def view_closed(self, view: dict, *, user: str, **kwargs) -> SlackResponse:
@@ -139,14 +139,14 @@ class SignedSlackClient:
             "team": {"id": self.team_id, "domain": "fake"}, "user": self._user(user),
             "channel": {"id": channel, "name": self.fake.channels.get(channel, channel)},
             "message": message, "message_ts": message.get("ts"),
-            "trigger_id": self.fake.issue_trigger(), "token": "deprecated",
+            "trigger_id": self.fake.issue_trigger(user), "token": "deprecated",
             "response_url": self.fake.response_url_for(channel, user), "action_ts": f"{time.time():.6f}",
         }, **kwargs)
 
     def global_shortcut(self, callback_id: str, *, user: str, **kwargs) -> SlackResponse:
         return self.post_payload({
             "type": "shortcut", "callback_id": callback_id, "team": {"id": self.team_id, "domain": "fake"},
-            "user": self._user(user), "trigger_id": self.fake.issue_trigger(), "token": "deprecated",
+            "user": self._user(user), "trigger_id": self.fake.issue_trigger(user), "token": "deprecated",
             "action_ts": f"{time.time():.6f}",
         }, **kwargs)
 

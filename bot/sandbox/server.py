@@ -1,0 +1,144 @@
+"""``python app.py`` without Slack credentials: HireDesk and a Slack-like page, in one process.
+
+One threaded HTTP server on 127.0.0.1:PORT routes
+
+    /slack/events, /healthz, /readyz   → HireDesk itself, built exactly as in production
+    /api/…, /response/…                → the fake Slack Web API (SLACK_API_URL points here)
+    /, /sandbox/…                      → the sandbox page
+
+The page sends signed requests to /slack/events like Slack does, with a signing
+secret and bot token made up at start, so every click takes the real code path.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import yaml
+from werkzeug.serving import make_server
+
+from bot.context import AppContext
+from bot.settings import Settings
+from bot.slack_app import build_bolt_app
+from bot.web import create_web_app
+from db.migrate import upgrade
+from db.session import Database
+
+from . import workspace
+from .demo_data import grant_sandbox_roles
+from .fake_slack import FakeSlack
+from .page import create_page_app
+from .render import Renderer
+from .signed_requests import SignedSlackClient
+from .slack_ui import SlackUI
+
+log = logging.getLogger("hiredesk.sandbox")
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+APP_PATHS = ("/slack/", "/healthz", "/readyz")
+FAKE_SLACK_PATHS = ("/api/", "/response/")
+
+
+def sandbox_settings(settings: Settings, port: int, token: str, secret: str) -> Settings:
+    """The operator's settings, pointed at the sandbox's fake Slack, people and channels."""
+    return settings.model_copy(update={
+        "slack_bot_token": token,
+        "slack_signing_secret": secret,
+        "slack_app_token": None,
+        "slack_api_url": f"http://127.0.0.1:{port}/api/",
+        "admins": [workspace.ADMIN.user_id],
+        "triage_channel": workspace.TRIAGE.channel_id,
+        "fleet_channel": workspace.CAR_HIRE.channel_id,
+        "managers_channel": workspace.MANAGERS.channel_id,
+        "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
+    })
+
+
+def manifest_entries() -> tuple[list[str], list[dict]]:
+    """The app's slash commands and message shortcuts, from its Slack manifest."""
+    features = yaml.safe_load(MANIFEST.read_text()).get("features", {})
+    commands = [c["command"] for c in features.get("slash_commands", [])]
+    shortcuts = [s for s in features.get("shortcuts", []) if s.get("type") == "message"]
+    return commands, shortcuts
+
+
+class Router:
+    """Sends each request to HireDesk, the fake Web API or the page, by path."""
+
+    def __init__(self) -> None:
+        self.hiredesk: Callable | None = None
+        self.fake_slack: Callable | None = None
+        self.page: Callable | None = None
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(APP_PATHS):
+            return self.hiredesk(environ, start_response)
+        if path.startswith(FAKE_SLACK_PATHS):
+            return self.fake_slack(environ, start_response)
+        return self.page(environ, start_response)
+
+
+@dataclass
+class Sandbox:
+    ctx: AppContext
+    fake: FakeSlack
+    url: str
+    _server: object
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.2)
+
+    def start_in_thread(self) -> "Sandbox":
+        threading.Thread(target=self.serve_forever, name="sandbox", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self.ctx.db.dispose()
+
+
+def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None = None) -> Sandbox:
+    """Bind the port, then build HireDesk, the fake Slack and the page around it."""
+    router = Router()
+    server = make_server(host, settings.port if port is None else port, router, threaded=True)
+    port = server.server_port
+    token, secret = f"xoxb-sandbox-{secrets.token_hex(12)}", secrets.token_hex(16)
+    settings = sandbox_settings(settings, port, token, secret)
+
+    upgrade(settings.database_url)  # the sandbox's own database: always brought up to date
+    ctx = AppContext(settings=settings, db=Database(settings.database_url))
+    grant_sandbox_roles(ctx)
+
+    fake = FakeSlack(team_id=workspace.TEAM_ID, token=token).mount(port)
+    for person in workspace.PEOPLE:
+        fake.add_user(person.user_id, person.name, tz=settings.timezone, real_name=person.real_name)
+    for channel in workspace.CHANNELS:
+        fake.add_channel(channel.channel_id, channel.name)
+
+    url = f"http://127.0.0.1:{port}"
+    commands, shortcuts = manifest_entries()
+    ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
+    router.hiredesk = create_web_app(ctx, build_bolt_app(ctx))
+    router.fake_slack = fake.app
+    router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
+    return Sandbox(ctx=ctx, fake=fake, url=url, _server=server)
+
+
+def serve_sandbox(settings: Settings) -> int:
+    sandbox = build_sandbox(settings)
+    print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
+          "Ctrl-C stops it.", flush=True)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        print("\nHireDesk sandbox stopped.", flush=True)
+    finally:
+        sandbox.stop()
+    return 0
