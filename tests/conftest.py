@@ -14,7 +14,11 @@ import warnings
 import pytest
 
 from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.server import build_sandbox
+from bot.services import clock
+from bot.settings import load_settings
 from db.session import Database
+from tests.harness.block_kit_gallery import register_gallery
 from tests.harness.databases import PostgresDatabases, SqliteDatabases
 from tests.harness.live_app import LiveServer, settings_for_tests
 from tests.harness.postgres import PostgresUnavailable, start_cluster, wait_until_accepting
@@ -100,3 +104,17 @@ def live_app(database_url, fake_slack):
     server = LiveServer(settings_for_tests(database_url, fake_slack), fake_slack)
     yield server.app
     server.stop()
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """The local sandbox (app + fake Slack + page) on a free port and a fresh SQLite file,
+    with the Block Kit gallery's ``/gallery`` added."""
+    monkeypatch.setattr(clock, "_sandbox_offset", clock.offset())  # a moved clock stays in its test
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.db'}", "HIREDESK_SCHEDULER": "off"})
+    running = build_sandbox(settings, port=0)
+    register_gallery(running.bolt_app)
+    running.ui.commands.append("/gallery")
+    running.start_in_thread()
+    yield running
+    running.stop()

@@ -118,6 +118,6 @@ def epoch_of_local(value: str, tz: ZoneInfo) -> int | None:
 
 def local_input_value(epoch: int | None, tz: ZoneInfo) -> str:
     """Unix seconds → the ``YYYY-MM-DDTHH:MM`` a datetime-local input shows, in ``tz``."""
-    if epoch is None:
+    if not epoch:  # none given (the page's templates pass Jinja's Undefined)
         return ""
     return datetime.fromtimestamp(int(epoch), tz).strftime("%Y-%m-%dT%H:%M")

@@ -67,6 +67,7 @@ class Renderer:
         )
         self.env.globals.update(
             block_id=block_id,
+            initial_values=initial_values,
             field_id=lambda key, block, action: f"f-{key}-{block}-{action}".replace(" ", "_"),
             people_options=lambda: [(p.user_id, p.real_name) for p in workspace.PEOPLE],
             channel_options=lambda: [(c.channel_id, f"#{c.name}") for c in workspace.CHANNELS],
@@ -148,6 +149,17 @@ class Renderer:
         if local.date() == clock.utcnow().astimezone(self.tz).date():
             return local.strftime("%H:%M")
         return local.strftime("%a %d %b, %H:%M")
+
+
+def initial_values(element: dict) -> set[str]:
+    """What an element starts with selected: option values, users or channels."""
+    options = [*(element.get("initial_options") or []), element.get("initial_option") or {}]
+    values = {option.get("value") for option in options} - {None}
+    for key in ("initial_user", "initial_conversation", "initial_channel"):
+        values |= {element[key]} if element.get(key) else set()
+    for key in ("initial_users", "initial_conversations", "initial_channels"):
+        values |= set(element.get(key) or [])
+    return values
 
 
 def _safe_url(url: str | None) -> str | None:

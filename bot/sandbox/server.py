@@ -20,6 +20,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 import yaml
+from slack_bolt import App
 from werkzeug.serving import make_server
 
 from bot.context import AppContext
@@ -88,6 +89,8 @@ class Router:
 class Sandbox:
     ctx: AppContext
     fake: FakeSlack
+    ui: SlackUI
+    bolt_app: App
     url: str
     _server: object
 
@@ -125,10 +128,11 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     url = f"http://127.0.0.1:{port}"
     commands, shortcuts = manifest_entries()
     ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
-    router.hiredesk = create_web_app(ctx, build_bolt_app(ctx))
+    bolt_app = build_bolt_app(ctx)
+    router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app
     router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
-    return Sandbox(ctx=ctx, fake=fake, url=url, _server=server)
+    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server)
 
 
 def serve_sandbox(settings: Settings) -> int:

@@ -7,13 +7,18 @@ modal errors shown inline, a submitted modal closed, updated or pushed.
 """
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
+
+from bot.views.text import escape
 
 from .block_state import RawForm, action_payload, find_element, state_values
 from .fake_slack import FakeSlack, Message
 from .signed_requests import SignedSlackClient, SlackResponse
 
 SLACKBOT = "USLACKBOT"
+HANDLE = re.compile(r"(?<![\w@])@([\w-]+(?:\.[\w-]+)*)")
+CHANNEL = re.compile(r"(?<![\w#&])#([\w-]+)")
 
 
 class Refused(Exception):
@@ -37,7 +42,7 @@ class SlackUI:
             return None
         if text.startswith("/") and not thread_ts:
             return self.run_command(user, channel, text)
-        self.fake.add_message(channel, user, text, thread_ts=thread_ts)
+        self.fake.add_message(channel, user, self._as_typed(text), thread_ts=thread_ts)
         return None
 
     def run_command(self, user: str, channel: str, text: str) -> str | None:
@@ -46,7 +51,7 @@ class SlackUI:
             self._slackbot(channel, user, f"{command} is not a valid command. The app's commands are "
                                              f"{', '.join(self.commands)}.")
             return None
-        response = self.slack.command(command, rest.strip(), user=user, channel=channel)
+        response = self.slack.command(command, self._as_typed(rest.strip()), user=user, channel=channel)
         if response.status != 200:
             self._slackbot(channel, user, f"{command} failed with the error \"http_error_{response.status}\".")
             return None
@@ -119,6 +124,23 @@ class SlackUI:
             self.fake.delete_message(channel, ts)
 
     # ---- helpers -----------------------------------------------------------------
+    def _as_typed(self, text: str) -> str:
+        """What Slack sends for typed text: escaped, so a typed "<" starts nothing, and with
+        @handles and #channels turned into mentions (commands use ``should_escape``)."""
+        handles = {u["name"]: uid for uid, u in self.fake.users.items()}
+        channels = {name: cid for cid, name in self.fake.channels.items()}
+
+        def person(match: re.Match) -> str:
+            uid = handles.get(match.group(1))
+            return f"<@{uid}|{match.group(1)}>" if uid else match.group(0)
+
+        def channel(match: re.Match) -> str:
+            cid = channels.get(match.group(1))
+            return f"<#{cid}|{match.group(1)}>" if cid else match.group(0)
+
+        return CHANNEL.sub(channel, HANDLE.sub(person, escape(text)))
+
+
     def _message(self, user: str, channel: str, ts: str) -> Message:
         message = self.fake.message(channel, ts)
         if message is None or message.deleted or message.ephemeral_for not in (None, user):
