@@ -464,6 +464,11 @@ class FakeSlack:
                 self._changed.wait(remaining)
             return self.version
 
+    def changed(self) -> None:
+        """Something the page shows changed outside the Web API (the sandbox clock moved)."""
+        with self._changed:
+            self._touch()
+
     def add_message(self, channel: str, user: str, text: str, *, thread_ts: str | None = None,
                     ephemeral_for: str | None = None, blocks: list[dict] | None = None) -> Message:
         """A message written by a person (or Slackbot), not through the Web API."""

@@ -107,7 +107,9 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
     @page.post("/sandbox/clock")
     def move_clock() -> Response:
         seconds = int(request.get_json(force=True).get("seconds", 0))
-        return _answer(lambda: scheduler_panel.advance_clock(ctx, timedelta(seconds=seconds)))
+        answer = _answer(lambda: scheduler_panel.advance_clock(ctx, timedelta(seconds=seconds)))
+        ui.fake.changed()  # every open page shows the new time
+        return answer
 
     @page.post("/sandbox/job")
     def job() -> Response:

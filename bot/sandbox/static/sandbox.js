@@ -92,7 +92,8 @@ function swap(id, html, keepScrolledDown) {
 }
 
 function focusFirstField(root) {
-  const first = root.querySelector("input:not([type=hidden]), select, textarea, button[type=submit], button");
+  const first = root.querySelector(".modal-body :is(input:not([type=hidden]), select, textarea)")
+    || root.querySelector("button[type=submit]") || root.querySelector("button");
   if (first) first.focus();
 }
 
