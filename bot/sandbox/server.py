@@ -140,9 +140,10 @@ def serve_sandbox(settings: Settings) -> int:
     print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
           "Ctrl-C stops it.", flush=True)
     try:
-        sandbox.serve_forever()
+        sandbox.serve_forever()  # werkzeug's server returns on Ctrl-C
     except KeyboardInterrupt:
-        print("\nHireDesk sandbox stopped.", flush=True)
+        pass
     finally:
         sandbox.stop()
+    print("\nHireDesk sandbox stopped.", flush=True)
     return 0
