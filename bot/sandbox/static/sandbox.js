@@ -84,7 +84,9 @@ function swap(id, html, keepScrolledDown) {
   const scroller = element.querySelector(".thread-messages") || element;
   const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
   const focusedId = element.contains(document.activeElement) ? document.activeElement.id : "";
+  const openMenus = [...element.querySelectorAll("details[open][id]")].map((menu) => menu.id);
   element.innerHTML = html;
+  for (const id of openMenus) if (document.getElementById(id)) document.getElementById(id).open = true;
   const newScroller = element.querySelector(".thread-messages") || element;
   if (keepScrolledDown && atBottom) newScroller.scrollTop = newScroller.scrollHeight;
   if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
