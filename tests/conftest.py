@@ -8,8 +8,6 @@ CI=true, where that is a failure.
 from __future__ import annotations
 
 import os
-import sys
-import warnings
 
 import pytest
 
@@ -22,8 +20,8 @@ from tests.harness.block_kit_gallery import register_gallery
 from tests.harness.databases import PostgresDatabases, SqliteDatabases
 from tests.harness.live_app import LiveServer, settings_for_tests
 from tests.harness.postgres import PostgresUnavailable, start_cluster, wait_until_accepting
+from tests.harness.unavailable import unavailable
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -45,12 +43,7 @@ def postgres_databases():
         wait_until_accepting(url)
         databases = PostgresDatabases(url)
     except (PostgresUnavailable, Exception) as error:  # noqa: BLE001 - report whatever stopped it
-        message = f"PostgreSQL is not available, PostgreSQL tests cannot run: {error}"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        print(f"\n\n*** WARNING: {message} ***\n", file=sys.stderr)
-        warnings.warn(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL is not available, PostgreSQL tests cannot run: {error}")
     yield databases
     databases.close()
     if cluster:

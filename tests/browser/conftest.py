@@ -9,14 +9,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
-import warnings
 from pathlib import Path
 
 import pytest
 
+from tests.harness.unavailable import unavailable
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,12 +26,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}: browser tests cannot run (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        print(f"\n\n*** WARNING: {message} ***\n", file=sys.stderr)
-        warnings.warn(message)
-        pytest.skip(message)
+        unavailable(f"Chromium not found at {CHROMIUM}: browser tests cannot run (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
