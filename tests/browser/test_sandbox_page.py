@@ -60,7 +60,10 @@ def test_a_modal_with_inline_errors_pushed_views_and_every_input(page):
 
     dialog.get_by_label("Title").fill("bad")
     dialog.get_by_label("Details").fill("Line one\nline two")
-    dialog.get_by_label("Colour").select_option("blue")
+    dialog.get_by_label("Colour").select_option("blue")  # the app updates the view (dispatch_action) …
+    expect(dialog.get_by_text("You chose blue.")).to_be_visible()
+    expect(dialog.get_by_label("Title")).to_have_value("bad")  # … and what was typed stays
+    expect(dialog.get_by_label("Colour")).to_have_value("blue")
     dialog.get_by_label("Person").select_option("UTECH")
     fruit = dialog.get_by_role("combobox", name="Fruit")
     fruit.fill("ap")

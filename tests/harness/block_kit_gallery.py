@@ -34,7 +34,8 @@ GALLERY_MODAL = {
         {"type": "section", "text": {"type": "mrkdwn", "text": "*Every input* the sandbox draws. Title `bad` is refused."}},
         _input("title", "Title", {"type": "plain_text_input", "action_id": "value", "max_length": 40}, hint="Up to 40 characters"),
         _input("details", "Details", {"type": "plain_text_input", "action_id": "value", "multiline": True}, optional=True),
-        _input("colour", "Colour", {"type": "static_select", "action_id": "value", "options": _options("red", "green", "blue")}),
+        {**_input("colour", "Colour", {"type": "static_select", "action_id": "gallery_colour",
+                                       "options": _options("red", "green", "blue")}), "dispatch_action": True},
         _input("person", "Person", {"type": "users_select", "action_id": "value"}),
         _input("fruit", "Fruit", {"type": "external_select", "action_id": "value", "min_query_length": 1}),
         _input("day", "Day", {"type": "datepicker", "action_id": "value"}),
@@ -56,7 +57,7 @@ def _message_blocks(values: dict) -> list[dict]:
     return [
         {"type": "header", "text": _text(f"Gallery: {chosen('title')['value']}")},
         {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*Colour*\n{chosen('colour')['selected_option']['value']}"},
+            {"type": "mrkdwn", "text": f"*Colour*\n{values['colour']['gallery_colour']['selected_option']['value']}"},
             {"type": "mrkdwn", "text": f"*Person*\n<@{chosen('person')['selected_user']}>"},
             {"type": "mrkdwn", "text": f"*Fruit*\n{chosen('fruit')['selected_option']['value']}"},
             {"type": "mrkdwn", "text": f"*When*\n<!date^{chosen('when')['selected_date_time']}^{{date_short}} {{time}}|then>"},
@@ -97,6 +98,19 @@ def register_gallery(app: App) -> None:
     @app.view_closed("gallery")
     def closed(ack):
         ack()
+
+    @app.action("gallery_colour")
+    def colour_chosen(ack, body, action, client):
+        """views.update with the same inputs: what was typed stays (Slack keeps it; so must the page)."""
+        ack()
+        view = body["view"]
+        note = {"type": "context", "block_id": "colour_note",
+                "elements": [{"type": "mrkdwn", "text": f"You chose *{action['selected_option']['value']}*."}]}
+        blocks = [b for b in view["blocks"] if b.get("block_id") != "colour_note"]
+        blocks.insert(3, note)
+        client.views_update(view_id=view["id"], hash=view["hash"], view={
+            **{k: GALLERY_MODAL[k] for k in ("type", "callback_id", "title", "submit", "close", "notify_on_close")},
+            "blocks": blocks, "private_metadata": view["private_metadata"]})
 
     @app.action("gallery_push")
     def push(ack, body, client):

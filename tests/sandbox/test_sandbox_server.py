@@ -35,7 +35,7 @@ def screen(sandbox, user: str, channel: str = TRIAGE) -> dict:
 
 def gallery_values(title: str) -> dict:
     apple = {"text": {"type": "plain_text", "text": "Apple"}, "value": "apple"}
-    return {"title": {"value": [title]}, "colour": {"value": ["red"]}, "person": {"value": ["UTECH"]},
+    return {"title": {"value": [title]}, "colour": {"gallery_colour": ["red"]}, "person": {"value": ["UTECH"]},
             "fruit": {"value": [json.dumps(apple)]}, "day": {"value": ["2026-12-01"]},
             "when": {"value": ["2026-12-01T09:30"]}}
 

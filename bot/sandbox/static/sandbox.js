@@ -68,12 +68,18 @@ function show(fragments) {
   swap("clock", fragments.clock, false);
   const modalRoot = document.getElementById("modal-root");
   if (modalRoot.dataset.key !== fragments.modal_key) {  // only when the app changed the modal
+    const viewId = (key) => (key || "").split(":")[0];
     const opening = !modalRoot.dataset.key;
+    const updated = !opening && viewId(modalRoot.dataset.key) === viewId(fragments.modal_key);
     if (opening) modalRoot.returnFocus = document.activeElement;
+    const typed = updated ? entries(modalRoot) : new Map();
+    const focusedId = updated && modalRoot.contains(document.activeElement) ? document.activeElement.id : "";
     modalRoot.innerHTML = fragments.modal;
     modalRoot.dataset.key = fragments.modal_key;
-    if (fragments.modal) focusFirstField(modalRoot);
-    else if (modalRoot.returnFocus && document.contains(modalRoot.returnFocus)) modalRoot.returnFocus.focus();
+    restoreEntries(modalRoot, typed);
+    if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
+    else if (fragments.modal && !updated) focusFirstField(modalRoot);
+    else if (!fragments.modal && modalRoot.returnFocus && document.contains(modalRoot.returnFocus)) modalRoot.returnFocus.focus();
   }
 }
 
@@ -91,6 +97,39 @@ function swap(id, html, keepScrolledDown) {
   if (keepScrolledDown && atBottom) newScroller.scrollTop = newScroller.scrollHeight;
   if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
   return true;
+}
+
+// Slack keeps what the person entered in a modal's inputs when the app updates the
+// view with the same block and action ids; so does the page.
+function entries(root) {
+  const kept = new Map();
+  for (const block of root.querySelectorAll(".sb-input")) {
+    for (const control of block.querySelectorAll("input, select, textarea")) {
+      if (!control.id && !control.name) continue;
+      const key = control.type === "checkbox" || control.type === "radio" ? `${control.name}=${control.value}` : control.id;
+      kept.set(key, control.type === "checkbox" || control.type === "radio" ? control.checked
+        : control.tagName === "SELECT" ? [...control.selectedOptions].map((o) => o.value) : control.value);
+    }
+  }
+  return kept;
+}
+
+function restoreEntries(root, kept) {
+  for (const block of root.querySelectorAll(".sb-input")) {
+    for (const control of block.querySelectorAll("input, select, textarea")) {
+      const key = control.type === "checkbox" || control.type === "radio" ? `${control.name}=${control.value}` : control.id;
+      if (!kept.has(key)) continue;
+      const value = kept.get(key);
+      if (control.type === "checkbox" || control.type === "radio") control.checked = value;
+      else if (control.tagName === "SELECT") {
+        // A choice the updated list no longer offers leaves the app's own selection.
+        if ([...control.options].some((o) => o.value && value.includes(o.value))) {
+          for (const option of control.options) option.selected = value.includes(option.value);
+        }
+      }
+      else control.value = value;
+    }
+  }
 }
 
 function focusFirstField(root) {
