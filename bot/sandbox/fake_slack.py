@@ -14,11 +14,10 @@ import itertools
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import parse_qs
-
-from datetime import datetime
 
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
@@ -463,6 +462,21 @@ class FakeSlack:
                     break
                 self._changed.wait(remaining)
             return self.version
+
+    def snapshot(self) -> dict:
+        """The channels' messages as JSON-able data (the sandbox keeps them across restarts)."""
+        with self._lock:
+            return {"messages": [{**asdict(m), "posted_at": m.posted_at.isoformat()} for m in self.messages]}
+
+    def restore(self, snapshot: dict) -> None:
+        """Load a ``snapshot``; new timestamps and IDs continue after the restored ones."""
+        with self._changed:
+            self.messages = [Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
+                             for m in snapshot.get("messages", [])]
+            seconds, ids = zip(*(m.ts.split(".") for m in self.messages)) if self.messages else ((), ())
+            self._ts = itertools.count(max((int(n) - 1_700_000_000 for n in seconds), default=0) + 1)
+            self._ids = itertools.count(max((int(n) for n in ids), default=0) + 1)
+            self._touch()
 
     def changed(self) -> None:
         """Something the page shows changed outside the Web API (the sandbox clock moved)."""

@@ -35,6 +35,7 @@ from .demo_data import grant_sandbox_roles
 from .fake_slack import FakeSlack
 from .page import create_page_app
 from .render import Renderer
+from .saved_messages import SavedMessages, messages_file
 from .signed_requests import SignedSlackClient
 from .slack_ui import SlackUI
 
@@ -93,8 +94,11 @@ class Sandbox:
     bolt_app: App
     url: str
     _server: object
+    _saved: SavedMessages | None
 
     def serve_forever(self) -> None:
+        if self._saved:
+            self._saved.keep_saved()
         self._server.serve_forever(poll_interval=0.2)
 
     def start_in_thread(self) -> "Sandbox":
@@ -104,6 +108,8 @@ class Sandbox:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self._saved:
+            self._saved.stop()
         self.ctx.db.dispose()
 
 
@@ -124,6 +130,10 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
         fake.add_user(person.user_id, person.name, tz=settings.timezone, real_name=person.real_name)
     for channel in workspace.CHANNELS:
         fake.add_channel(channel.channel_id, channel.name)
+    saved_path = messages_file(settings.database_url)
+    saved = SavedMessages(fake, saved_path) if saved_path else None
+    if saved:
+        saved.load()
 
     url = f"http://127.0.0.1:{port}"
     commands, shortcuts = manifest_entries()
@@ -132,7 +142,7 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app
     router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
-    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server)
+    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved)
 
 
 def serve_sandbox(settings: Settings) -> int:

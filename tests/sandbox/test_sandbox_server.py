@@ -9,6 +9,7 @@ import urllib.request
 from datetime import timedelta
 
 from bot.sandbox import workspace
+from bot.sandbox.server import build_sandbox
 from bot.services import clock
 
 TRIAGE = workspace.TRIAGE.channel_id
@@ -141,3 +142,16 @@ def test_only_the_viewer_dismisses_an_ephemeral_message(sandbox):
     assert not message.deleted
     post(sandbox, "/sandbox/dismiss", **{"as": "UEMPLOYEE", "channel": TRIAGE, "ts": message.ts})
     assert message.deleted
+
+
+def test_channels_survive_a_restart(sandbox):
+    post(sandbox, "/sandbox/send", **{"as": "UEMPLOYEE", "channel": TRIAGE, "text": "before the restart"})
+    settings, before = sandbox.ctx.settings, sandbox.fake.messages[-1]
+    sandbox.stop()
+    again = build_sandbox(settings, port=0).start_in_thread()
+    try:
+        restored = again.fake.channel_messages(TRIAGE)[-1]
+        assert (restored.text, restored.ts, restored.user) == ("before the restart", before.ts, "UEMPLOYEE")
+        assert again.fake.add_message(TRIAGE, "UTECH", "after").ts > before.ts
+    finally:
+        again.stop()
