@@ -30,6 +30,7 @@ class SavedMessages:
         self.fake = fake
         self.path = path
         self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def load(self) -> None:
         try:
@@ -54,8 +55,12 @@ class SavedMessages:
                     seen = now
                     self.save()
 
-        threading.Thread(target=run, name="sandbox-saved-messages", daemon=True).start()
+        self._thread = threading.Thread(target=run, name="sandbox-saved-messages", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
+        """Stop the background saver, then save one last time."""
         self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
         self.save()
