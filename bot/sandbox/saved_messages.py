@@ -61,6 +61,7 @@ class SavedMessages:
     def stop(self) -> None:
         """Stop the background saver, then save one last time."""
         self._stopping.set()
+        self.fake.changed()  # wakes the saver
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.save()
