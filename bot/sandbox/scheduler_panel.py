@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.context import AppContext
 from bot.errors import DomainError
 from bot.services import clock
+from bot.slack_client import make_web_client
 
 log = logging.getLogger("hiredesk.sandbox")
 
@@ -26,15 +27,18 @@ class PanelJob:
 
 
 def list_jobs() -> list[PanelJob]:
-    registry = _registry()
-    return [PanelJob(name, description) for name, description in registry.describe()] if registry else []
+    jobs = _registry()
+    return [PanelJob(job.name, job.description) for job in jobs.values()] if jobs else []
 
 
 def run_job(ctx: AppContext, name: str) -> str:
-    registry = _registry()
-    if registry is None or name not in {job.name for job in list_jobs()}:
+    """Run one job now, through the same runner the scheduler uses; returns its one-line report."""
+    jobs = _registry()
+    if not jobs or name not in jobs:
         raise DomainError(f"There is no job called {name!r}.")
-    return registry.run(ctx, name)
+    from bot.scheduler.runner import run_job as run_scheduled_job
+
+    return run_scheduled_job(ctx, make_web_client(ctx.settings), jobs[name]).summary()
 
 
 def advance_clock(ctx: AppContext, step: timedelta) -> str:
@@ -49,13 +53,13 @@ def advance_clock(ctx: AppContext, step: timedelta) -> str:
         except Exception:  # one failing job must not hide the others' posts; the log says why
             log.exception("sandbox: job %s failed after the clock moved", job.name)
             results.append(f"{job.name}: failed (see the terminal)")
-    return "Clock moved forward. " + " ".join(results)
+    return "Clock moved forward. " + " · ".join(results)
 
 
-def _registry():
-    """The app's job registry, once the scheduler is part of this build."""
+def _registry() -> dict | None:
+    """The app's job registry (``python app.py job --list``), when this build has the scheduler."""
     try:
-        from bot.scheduler import registry
+        from bot.scheduler.jobs import JOBS
     except ImportError:
         return None
-    return registry
+    return JOBS
