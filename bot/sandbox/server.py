@@ -146,6 +146,8 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
 
 
 def serve_sandbox(settings: Settings) -> int:
+    # The page polls the server all the time; one access-log line per poll would bury the app's own log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sandbox = build_sandbox(settings)
     print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
           "Ctrl-C stops it.", flush=True)

@@ -38,7 +38,7 @@ function notify(text) {
   notice.textContent = text;
   notice.hidden = false;
   clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => { notice.hidden = true; }, 10000);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 7000);
 }
 
 async function busy(button, work) {
