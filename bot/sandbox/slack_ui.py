@@ -35,29 +35,26 @@ class SlackUI:
         self.message_shortcuts = message_shortcuts  # [{"name": …, "callback_id": …}] from the manifest
 
     # ---- the composer --------------------------------------------------------
-    def send(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> str | None:
+    def send(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> None:
         """Enter in the composer: a slash command runs, anything else is posted as the user's message."""
         text = text.strip()
-        if not text:
-            return None
         if text.startswith("/") and not thread_ts:
-            return self.run_command(user, channel, text)
-        self.fake.add_message(channel, user, self._as_typed(text), thread_ts=thread_ts)
-        return None
+            self.run_command(user, channel, text)
+        elif text:
+            self.fake.add_message(channel, user, self._as_typed(text), thread_ts=thread_ts)
 
-    def run_command(self, user: str, channel: str, text: str) -> str | None:
+    def run_command(self, user: str, channel: str, text: str) -> None:
+        """Slack answers an unknown command or a failed request itself, with Slackbot."""
         command, _, rest = text.partition(" ")
         if command not in self.commands:
             self._slackbot(channel, user, f"{command} is not a valid command. The app's commands are "
                                              f"{', '.join(self.commands)}.")
-            return None
+            return
         response = self.slack.command(command, self._as_typed(rest.strip()), user=user, channel=channel)
         if response.status != 200:
             self._slackbot(channel, user, f"{command} failed with the error \"http_error_{response.status}\".")
-            return None
-        if response.body:
+        elif response.body:
             self.fake.respond(channel, user, response.json)
-        return None
 
     # ---- clicks and choices ---------------------------------------------------
     def act_on_message(self, user: str, channel: str, ts: str, block_id: str, action_id: str, raw: list[str]) -> str | None:

@@ -155,3 +155,13 @@ def test_channels_survive_a_restart(sandbox):
         assert again.fake.add_message(TRIAGE, "UTECH", "after").ts > before.ts
     finally:
         again.stop()
+
+
+def test_a_failing_app_is_reported_as_slack_reports_it(sandbox):
+    @sandbox.bolt_app.command("/broken")
+    def broken(ack):
+        raise RuntimeError("the app broke")
+
+    sandbox.ui.commands.append("/broken")
+    post(sandbox, "/sandbox/send", **{"as": "UEMPLOYEE", "channel": TRIAGE, "text": "/broken now"})
+    assert "/broken failed with the error &#34;http_error_500&#34;" in screen(sandbox, "UEMPLOYEE")["main"]
