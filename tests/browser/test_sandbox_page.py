@@ -136,3 +136,19 @@ def test_the_scheduler_panel_moves_the_clock_and_loads_demo_data(page):
     assert page.locator("#clock").inner_text() != before
     page.get_by_role("button", name="Load demo data").click()
     expect(page.get_by_role("status")).to_contain_text("Demo data loaded")
+
+
+def test_a_modal_by_keyboard_alone(page):
+    open_as(page, "UEMPLOYEE")
+    send(page, "/gallery")
+    dialog = modal(page)
+    expect(dialog.get_by_label("Title")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(dialog.get_by_role("button", name="Close")).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # focus stays in the modal: round to its last button …
+    expect(dialog.get_by_role("button", name="Post it")).to_be_focused()
+    page.keyboard.press("Tab")  # … and back to the first
+    expect(dialog.get_by_role("button", name="Close")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("#composer-text")).to_be_focused()  # back where the person was

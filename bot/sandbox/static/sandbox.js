@@ -358,11 +358,27 @@ document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && index >= 0) { event.preventDefault(); choose(target); return; }
     if (event.key === "Escape" && !combo.querySelector("[role=listbox]").hidden) { event.preventDefault(); closeList(combo); combo.querySelector("[data-combo-input]").focus(); return; }
   }
-  if (event.key === "Escape") {
-    const modal = document.querySelector("#modal-root form.modal");
-    if (modal && !document.getElementById("confirm-dialog").open) closeModal(modal);
-  }
+  const modal = document.querySelector("#modal-root form.modal");
+  if (!modal || document.getElementById("confirm-dialog").open) return;
+  if (event.key === "Escape") closeModal(modal);
+  if (event.key === "Tab") keepFocusIn(modal, event);
 });
+
+// Tab and Shift+Tab cycle inside an open modal, as in Slack, instead of wandering to the page behind.
+function keepFocusIn(modal, event) {
+  const focusable = [...modal.querySelectorAll("button, select, textarea, input:not([type=hidden]), summary, a[href]")]
+    .filter((element) => !element.disabled && element.offsetParent !== null);
+  if (!focusable.length) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && (document.activeElement === first || !modal.contains(document.activeElement))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (document.activeElement === last || !modal.contains(document.activeElement))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
 
 // ---- start --------------------------------------------------------------------------------------
 for (const id of ["surface", "thread", "clock"]) shown[id] = null;
