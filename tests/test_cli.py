@@ -35,6 +35,8 @@ def run_app(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("HIREDESK_ADMINS", "alice", "HIREDESK_ADMINS: not Slack user IDs"),
         ("HIREDESK_SCHEDULER", "maybe", "HIREDESK_SCHEDULER:"),
         ("HIREDESK_DIGEST_TIME", "25:99", "HIREDESK_DIGEST_TIME:"),
+        ("SLACK_BOT_TOKEN", "xoxb-only-half", "SLACK_SIGNING_SECRET: missing"),
+        ("SLACK_SIGNING_SECRET", "only-half", "SLACK_BOT_TOKEN: missing"),
     ],
 )
 def test_bad_setting_stops_start_up_with_one_clear_line(tmp_path, variable, value, expected):

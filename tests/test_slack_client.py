@@ -10,7 +10,7 @@ from bot.slack_client import make_web_client
 
 @pytest.fixture
 def client(fake_slack):
-    return make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-test-token"}))
+    return make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s"}))
 
 
 def test_rate_limited_post_is_retried_after_retry_after(client, fake_slack):
@@ -37,6 +37,6 @@ def test_calls_are_recorded_with_their_token(client, fake_slack):
 
 
 def test_wrong_token_is_invalid_auth(fake_slack):
-    client = make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-wrong"}))
+    client = make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s"}))
     with pytest.raises(SlackApiError, match="invalid_auth"):
         client.auth_test()
