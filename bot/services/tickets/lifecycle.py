@@ -148,10 +148,15 @@ def add_note(session: Session, actor: Actor, ticket_id: int, text: str) -> Ticke
     return change
 
 
+def reply_kind(actor: Actor) -> str:
+    """Technicians reply to the reporter (by DM); the reporter comments for the technicians."""
+    return "reply" if actor.has(Role.TECHNICIAN) else "comment"
+
+
 def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
     """A technician's reply (DM'd to the reporter) or the reporter's own comment."""
     change = _begin(session, actor, ticket_id, Action.REPLY)
-    change.record("reply" if actor.has(Role.TECHNICIAN) else "comment", body=text)
+    change.record(reply_kind(actor), body=text)
     return change
 
 
