@@ -20,7 +20,7 @@ from ..actors import Actor
 
 
 class Action(str, enum.Enum):
-    ASSIGN_ME = "assign yourself to tickets"
+    ASSIGN_ME = "take tickets"
     ASSIGN = "assign tickets"
     SEVERITY = "change a ticket's severity"
     START = "start work on tickets"
@@ -99,7 +99,7 @@ def _check_role(actor: Actor, ticket: Ticket, action: Action) -> None:
     elif action in TECHNICIAN_ACTIONS:
         actor.require(Role.TECHNICIAN, to=action.value)
     elif not (is_reporter(actor, ticket) or actor.has(Role.TECHNICIAN)):
-        raise PermissionDenied(f"Only the reporter of {ticket.key}, technicians or admins can {action.value} it.")
+        raise PermissionDenied(f"Only the reporter of {ticket.key}, technicians or admins can {action.value}.")
 
 
 def _check_state(ticket: Ticket, action: Action) -> None:
