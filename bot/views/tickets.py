@@ -100,12 +100,12 @@ def ticket_list(title: str, listing: TicketList, *, empty: str, tz: ZoneInfo) ->
     if not listing.tickets:
         return text_message(empty)
     lines = [list_line(ticket, tz) for ticket in listing.tickets]
-    blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{escape(title)}*"))]
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{safe(title, 2900)}*"))]
     blocks += _sections(lines)
     more = listing.total - len(listing.tickets)
     if more > 0:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {more} more.")]))
-    return _message(f"{title}: {listing.total}", blocks)
+    return _message(truncate(f"{escape(title)}: {listing.total}", NOTIFICATION_LIMIT), blocks)
 
 
 def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
