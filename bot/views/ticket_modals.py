@@ -1,5 +1,8 @@
 """The help desk's modals: new/edit ticket, resolve, note/reply. Pure builders.
 
+``from_home``: the modal was opened from the App Home, which is refreshed after
+it is submitted.
+
 Input values are not escaped (they are edited text, not mrkdwn); they are cut
 to the input's max length so Slack accepts them.
 """
@@ -43,26 +46,26 @@ def new_ticket_modal(*, title: str = "", description: str = "", source: dict | N
     return _modal(NEW_TICKET, "New ticket", "Raise ticket", blocks, modal_metadata(**metadata))
 
 
-def edit_ticket_modal(ticket: Ticket) -> dict:
+def edit_ticket_modal(ticket: Ticket, *, from_home: bool = False) -> dict:
     """The same form, filled in with the ticket (severity is changed on the card)."""
     blocks = _ticket_inputs(ticket.title, ticket.description, ticket.category)
-    return _modal(NEW_TICKET, f"Edit {ticket.key}", "Save", blocks, modal_metadata(ticket_id=ticket.id))
+    return _modal(NEW_TICKET, f"Edit {ticket.key}", "Save", blocks, modal_metadata(ticket_id=ticket.id, from_home=from_home))
 
 
-def resolve_modal(ticket: Ticket) -> dict:
+def resolve_modal(ticket: Ticket, *, from_home: bool = False) -> dict:
     note = InputBlock(
         block_id=NOTE, label="Resolution note", hint="The reporter gets this with a Reopen button.",
         element=PlainTextInputElement(action_id=NOTE, multiline=True, max_length=NOTE_MAX,
                                       placeholder="What was wrong and what fixed it"),
     )
-    return _modal(RESOLVE, f"Resolve {ticket.key}", "Resolve", [note], modal_metadata(ticket_id=ticket.id))
+    return _modal(RESOLVE, f"Resolve {ticket.key}", "Resolve", [note], modal_metadata(ticket_id=ticket.id, from_home=from_home))
 
 
-def note_modal(ticket: Ticket, kind: str) -> dict:
+def note_modal(ticket: Ticket, kind: str, *, from_home: bool = False) -> dict:
     title, label, hint = NOTE_KINDS[kind]
     note = InputBlock(block_id=NOTE, label=label, hint=hint,
                       element=PlainTextInputElement(action_id=NOTE, multiline=True, max_length=NOTE_MAX))
-    return _modal(NOTE_CALLBACK, f"{title} · {ticket.key}", "Save", [note], modal_metadata(ticket_id=ticket.id, kind=kind))
+    return _modal(NOTE_CALLBACK, f"{title} · {ticket.key}", "Save", [note], modal_metadata(ticket_id=ticket.id, kind=kind, from_home=from_home))
 
 
 def _ticket_inputs(title: str, description: str, category: Category | None) -> list:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.services.tickets.access import Action
 from db.models import Severity, Ticket, TicketEvent, TicketState
 
-from .text import safe, user
+from .text import ELLIPSIS, escape, safe, truncate, user
 
 SEVERITY_EMOJI = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":large_blue_circle:"}
 STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}
@@ -55,7 +55,20 @@ def age(since: datetime, now: datetime) -> str:
 
 
 def quote(text: str | None) -> str:
-    return "\n".join("> " + line for line in safe(text, QUOTE_LIMIT).splitlines() or [""])
+    """User text as a block quote, escaped, at most QUOTE_LIMIT characters in all."""
+    return truncate("\n".join("> " + line for line in escape(text).splitlines() or [""]), QUOTE_LIMIT)
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """Whole lines up to ``limit`` characters, then "…": never cut through a mention or a date."""
+    kept, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > limit - 2:
+            kept.append(ELLIPSIS)
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
 
 
 def describe(event: TicketEvent) -> str:
@@ -85,7 +98,7 @@ def describe(event: TicketEvent) -> str:
         case "note":
             return f":lock: {who} added an internal note:\n{quote(event.body)}"
         case "reply":
-            return f"{who} replied to the reporter:\n{quote(event.body)}"
+            return f"{who} replied to {user(event.ticket.reporter_id)}:\n{quote(event.body)}"
         case "comment":
             return f"{who} commented:\n{quote(event.body)}"
         case "deleted":
@@ -137,7 +150,8 @@ def actions_block_id(ticket: Ticket) -> str:
 
 
 def modal_metadata(**values) -> str:
-    return json.dumps(values)
+    """A modal's private_metadata: the values that are set, as JSON."""
+    return json.dumps({key: value for key, value in values.items() if value not in (None, False, "")})
 
 
 def plain(text: str) -> PlainTextObject:

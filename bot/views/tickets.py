@@ -19,6 +19,7 @@ from .ticket_parts import (
     actions_block_id,
     age,
     describe,
+    fit_lines,
     headline,
     local_time,
     quote,
@@ -26,7 +27,7 @@ from .ticket_parts import (
 )
 
 CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of it
-HISTORY_LIMIT = 40
+HISTORY_LIMIT = 30  # with the card's blocks, well inside a message's 50 blocks
 NOTIFICATION_LIMIT = 3000  # the top-level ``text`` (notifications, screen readers)
 
 HELP = """*IT help desk*
@@ -66,8 +67,7 @@ def detail(view: TicketDetail, *, tz: ZoneInfo, now: datetime) -> dict:
 
 def thread_update(change: TicketChange) -> dict:
     """What changed, posted in the card's thread."""
-    lines = [describe(event) for event in change.events]
-    return text_message("\n".join(lines))
+    return text_message(fit_lines([describe(event) for event in change.events], SECTION_TEXT_LIMIT))
 
 
 def reporter_dm(change: TicketChange) -> dict | None:
@@ -76,12 +76,12 @@ def reporter_dm(change: TicketChange) -> dict | None:
         return None
     ticket = change.ticket
     news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
-    text = f"Update on your ticket {headline(ticket)}\n" + "\n".join(news)
-    blocks: list = [SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))]
+    text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
     if ticket.state is TicketState.RESOLVED and Action.REOPEN in possible(ticket):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]))
         blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, {Action.REOPEN})))
-    return _message(truncate(text, NOTIFICATION_LIMIT), blocks)
+    return _message(text, blocks)
 
 
 def created_notice(ticket_headline: str, triage_channel: str | None, *, posted: bool) -> dict:
@@ -158,7 +158,7 @@ def _sections(lines: list[str]) -> list[SectionBlock]:
     """Lines packed into as few sections as fit Slack's 3000-character limit."""
     sections, current = [], ""
     for line in lines:
-        line = truncate(line, SECTION_TEXT_LIMIT)
+        line = fit_lines(line.splitlines(), SECTION_TEXT_LIMIT)
         if current and len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
             sections.append(current)
             current = line

@@ -48,12 +48,13 @@ CHANGES: dict[str, Callable[..., lifecycle.TicketChange]] = {
     "ticket_delete": _by_id(lifecycle.delete),
 }
 
-# action_id → (the action it needs, the modal it opens for the ticket and actor)
+# action_id → (the action it needs, the modal it opens: (ticket, actor, from_home) → view)
 MODALS: dict[str, tuple[Action, Callable]] = {
-    "ticket_resolve": (Action.RESOLVE, lambda ticket, actor: ticket_modals.resolve_modal(ticket)),
-    "ticket_add_note": (Action.NOTE, lambda ticket, actor: ticket_modals.note_modal(ticket, "note")),
-    "ticket_reply": (Action.REPLY, lambda ticket, actor: ticket_modals.note_modal(ticket, lifecycle.reply_kind(actor))),
-    "ticket_edit": (Action.EDIT, lambda ticket, actor: ticket_modals.edit_ticket_modal(ticket)),
+    "ticket_resolve": (Action.RESOLVE, lambda ticket, actor, home: ticket_modals.resolve_modal(ticket, from_home=home)),
+    "ticket_add_note": (Action.NOTE, lambda ticket, actor, home: ticket_modals.note_modal(ticket, "note", from_home=home)),
+    "ticket_reply": (Action.REPLY, lambda ticket, actor, home: ticket_modals.note_modal(
+        ticket, lifecycle.reply_kind(actor), from_home=home)),
+    "ticket_edit": (Action.EDIT, lambda ticket, actor, home: ticket_modals.edit_ticket_modal(ticket, from_home=home)),
 }
 
 
@@ -79,7 +80,7 @@ def _change_listener(ctx: AppContext, change: Callable) -> Callable:
         ack()
         publish(client, outgoing, body, respond)
         if _from_home(body):
-            refresh_home(ctx, client, outgoing.team_id, user_id_of(body))
+            refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)
 
     return ticket_change
 
@@ -89,7 +90,7 @@ def _modal_listener(ctx: AppContext, needed: Action, modal: Callable) -> Callabl
         ticket_id = ticket_id_of(action)
         with ctx.db.transaction(readonly=True) as session:
             actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            view = modal(lifecycle.prepare(session, actor, ticket_id, needed), actor)
+            view = modal(lifecycle.prepare(session, actor, ticket_id, needed), actor, _from_home(body))
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

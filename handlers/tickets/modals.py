@@ -14,7 +14,8 @@ from bot.views.ticket_modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
 
 from ..support import guarded, team_id_of, user_id_of
 from .payloads import metadata, view_values
-from .publish import post_new_card, publish, render_change
+from ..home import refresh_home
+from .publish import Outgoing, post_new_card, publish, render_change
 
 NOTE_REQUIRED = {
     "note": "Write the note.",
@@ -39,7 +40,7 @@ def register(app: App, ctx: AppContext) -> None:
             outgoing = render_change(ctx, session, actor, change)
         ack()
         if editing:
-            publish(client, outgoing)
+            _publish(ctx, client, outgoing, meta)
         else:
             post_new_card(ctx, client, outgoing)
 
@@ -47,12 +48,13 @@ def register(app: App, ctx: AppContext) -> None:
     @guarded
     def resolution_submitted(ack, body, view, client):
         note = forms.parse_note(view_values(view).get(NOTE), required="Write what fixed it: the reporter gets this note.")
-        ticket_id = forms.parse_id(metadata(view).get("ticket_id"))
+        meta = metadata(view)
+        ticket_id = forms.parse_id(meta.get("ticket_id"))
         with ctx.db.transaction() as session:
             actor = ctx.actor(session, team_id_of(body), user_id_of(body))
             outgoing = render_change(ctx, session, actor, lifecycle.resolve(session, actor, ticket_id, note))
         ack()
-        publish(client, outgoing)
+        _publish(ctx, client, outgoing, meta)
 
     @app.view(NOTE_CALLBACK)
     @guarded
@@ -66,4 +68,10 @@ def register(app: App, ctx: AppContext) -> None:
             actor = ctx.actor(session, team_id_of(body), user_id_of(body))
             outgoing = render_change(ctx, session, actor, add(session, actor, ticket_id, text))
         ack()
-        publish(client, outgoing)
+        _publish(ctx, client, outgoing, meta)
+
+
+def _publish(ctx: AppContext, client, outgoing: Outgoing, meta: dict) -> None:
+    publish(client, outgoing)
+    if meta.get("from_home"):
+        refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)

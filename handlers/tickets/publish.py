@@ -29,6 +29,7 @@ log = logging.getLogger("hiredesk.tickets")
 @dataclass(frozen=True)
 class Outgoing:
     team_id: str
+    actor_id: str
     ticket_id: int
     ticket_key: str
     reporter_id: str
@@ -47,7 +48,7 @@ def render_change(ctx: AppContext, session: Session, actor: Actor, change: lifec
     config = workspace_config(session, actor.team_id, ctx.settings)
     now = utcnow()
     return Outgoing(
-        team_id=ticket.team_id, ticket_id=ticket.id, ticket_key=ticket.key, reporter_id=ticket.reporter_id,
+        team_id=ticket.team_id, actor_id=actor.user_id, ticket_id=ticket.id, ticket_key=ticket.key, reporter_id=ticket.reporter_id,
         card_channel=ticket.card_channel, card_ts=ticket.card_ts,
         card=ticket_views.card(ticket, tz=config.tz, now=now),
         thread=ticket_views.thread_update(change),

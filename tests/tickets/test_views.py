@@ -25,7 +25,7 @@ TZ = ZoneInfo("Europe/London")
 REPORTER = Actor("T1", "UREP", frozenset({Role.EMPLOYEE}))
 TECHNICIAN = Actor("T1", "UTECH", frozenset({Role.EMPLOYEE, Role.TECHNICIAN}))
 # What the app itself may put in angle brackets: its mentions, dates, channels and links.
-OWN_MARKUP = re.compile(r"(?m)^> |<@(UREP|UTECH)>|<!date\^\d+\^[^|<>]*\|[^<>]*>|<#C[A-Z0-9]+>|<https://fake\.slack\.test/[^|<>]*\|a message>")
+OWN_MARKUP = re.compile(r"(?m)^> ?|<@(UREP|UTECH)>|<!date\^\d+\^[^|<>]*\|[^<>]*>|<#C[A-Z0-9]+>|<https://fake\.slack\.test/[^|<>]*\|a message>")
 LIMITS = {"section": 3000, "button": 75, "option": 75, "header": 150, "confirm": 300}
 
 

@@ -94,6 +94,8 @@ def assign_to_me(session: Session, actor: Actor, ticket_id: int) -> TicketChange
 def assign(session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins=()) -> TicketChange:
     change = _begin(session, actor, ticket_id, Action.ASSIGN)
     ticket = change.ticket
+    if not assignee_id:
+        raise DomainError("Pick the technician to assign it to.")
     assignee = load_actor(session, actor.team_id, assignee_id, config_admins)
     if Role.TECHNICIAN not in assignee.roles:
         raise DomainError(f"<@{assignee_id}> is not a technician: tickets can only be assigned to technicians.")

@@ -14,6 +14,7 @@ from .access import Action, allowed, check_view, load_by_number
 
 LIST_LIMIT = 20
 SEARCH_MIN_CHARS = 2
+SEARCH_MAX_WORDS = 8
 SEVERITY_RANK = case(
     (Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2
 )
@@ -74,7 +75,7 @@ def my_open(session: Session, actor: Actor) -> TicketList:
 
 def search(session: Session, actor: Actor, words: str) -> TicketList:
     """Tickets whose title or description holds every word. Employees search their own."""
-    terms = words.split()
+    terms = words.split()[:SEARCH_MAX_WORDS]
     if len("".join(terms)) < SEARCH_MIN_CHARS:
         raise DomainError(f"Search for at least {SEARCH_MIN_CHARS} characters, like `/ticket search printer`.")
     query = _live(actor)
