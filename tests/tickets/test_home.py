@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from db.models import Role
 
-from .helpers import click, grant, raise_ticket
+from .helpers import click, grant, latest_view, raise_ticket
 
 
 def home_of(live_app, user: str) -> str:
@@ -44,3 +44,21 @@ def test_new_ticket_button_opens_the_modal(live_app):
     button = {"action_id": "ticket_new", "block_id": "b", "value": "new"}
     assert live_app.slack.block_action(button, user="UEMPLOYEE", view=live_app.fake.home_tabs["UEMPLOYEE"]).status == 200
     assert "ticket_new" in str(live_app.fake.wait_for("views.open")[0].args["view"])
+
+
+def test_resolving_from_the_home_tab_refreshes_it(live_app):
+    grant(live_app, "UTECH", Role.TECHNICIAN)
+    raised = raise_ticket(live_app, title="Badge reader broken")
+    click(live_app, raised, "ticket_start", "UTECH")
+    live_app.fake.wait_for("chat.update")
+    assert "ticket_resolve" in home_of(live_app, "UTECH")
+
+    resolve = {"action_id": "ticket_resolve", "block_id": "x", "value": str(raised.id)}
+    live_app.slack.block_action(resolve, user="UTECH", view=live_app.fake.home_tabs["UTECH"])
+    live_app.fake.wait_for("views.open", lambda c: "ticket_resolve" in str(c.args["view"]))
+    form = latest_view(live_app)
+    assert '"from_home": true' in form["private_metadata"]
+    note = {"note": {"note": {"type": "plain_text_input", "value": "Re-seated the cable"}}}
+    assert live_app.slack.view_submission(form, note, user="UTECH").status == 200
+    live_app.fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UTECH", count=2)
+    assert "Nothing assigned to you" in str(live_app.fake.home_tabs["UTECH"]["blocks"])
