@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     ButtonElement,
     ContextBlock,
     DividerBlock,

@@ -12,9 +12,9 @@ from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.forms import CATEGORY, DESCRIPTION, NOTE, SEVERITY, TITLE
 from bot.views.ticket_modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
 
+from ..home import refresh_home
 from ..support import guarded, team_id_of, user_id_of
 from .payloads import metadata, view_values
-from ..home import refresh_home
 from .publish import Outgoing, post_new_card, publish, render_change
 
 NOTE_REQUIRED = {

@@ -1,8 +1,8 @@
 """Driving the help desk over signed HTTP, the way Slack does, for the ticket tests."""
 from __future__ import annotations
 
-from bot.sandbox.fake_slack import Call
 from db.models import Role, Ticket
+
 
 def form_values(title="Printer on floor 2 is jammed", description="Paper stuck in tray 3", category="hardware", severity="MINOR") -> dict:
     """``view.state.values`` of the New ticket modal as Slack submits it."""
@@ -58,12 +58,3 @@ def click(live_app, ticket: Ticket, action_id: str, user: str, **state):
     if action_id in ("ticket_assign", "ticket_severity"):
         action.pop("value")
     return live_app.slack.block_action(action, user=user, channel=ticket.card_channel, message_ts=ticket.card_ts)
-
-
-def calls_since(live_app, method: str, mark: int) -> list[Call]:
-    return live_app.fake.calls_to(method)[mark:]
-
-
-def replies(live_app, user: str) -> list[str]:
-    """Ephemeral answers a user got through response_url (refusals of clicks)."""
-    return [c.args.get("text", "") for c in live_app.fake.calls_to("response_url") if f".{user}." in c.args["key"]]

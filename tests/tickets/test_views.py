@@ -18,7 +18,7 @@ from bot.services.workspace_settings import WorkspaceConfig
 from bot.views import ticket_modals
 from bot.views import tickets as views
 from bot.views.home import home_view
-from db.models import Category, Role, Severity, Ticket, TicketEvent, TicketState
+from db.models import Category, Role, Severity, Ticket, TicketState
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 TZ = ZoneInfo("Europe/London")
