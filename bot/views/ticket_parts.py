@@ -106,7 +106,7 @@ def describe(event: TicketEvent) -> str:
     return f"{who} changed {safe(event.kind, 40)}"
 
 
-def action_elements(ticket: Ticket, actions: set[Action], *, editable: bool = False) -> list:
+def action_elements(ticket: Ticket, actions: set[Action]) -> list:
     """The ticket's buttons and selects, in a fixed order, for the given actions.
 
     Buttons carry the ticket id as their value; selects have no value of their
@@ -131,7 +131,7 @@ def action_elements(ticket: Ticket, actions: set[Action], *, editable: bool = Fa
         elements.append(ButtonElement(text="Add note", action_id="ticket_add_note", value=value))
     if Action.REPLY in actions:
         elements.append(ButtonElement(text="Reply", action_id="ticket_reply", value=value))
-    if editable and Action.EDIT in actions:
+    if Action.EDIT in actions:
         elements.append(ButtonElement(text="Edit", action_id="ticket_edit", value=value))
     if Action.DELETE in actions:
         elements.append(ButtonElement(

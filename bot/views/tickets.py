@@ -53,14 +53,14 @@ def usage_message(problem: str) -> dict:
 def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime) -> dict:
     """The card in the triage channel: everyone in the channel sees the same
     buttons (those the ticket's state allows); each click is checked on the server."""
-    actions = possible(ticket) - {Action.EDIT}
+    actions = possible(ticket) - {Action.EDIT}  # editing is offered in /ticket T-n, to those who may
     return _message(_notification(ticket), _ticket_blocks(ticket, tz=tz, now=now, actions=actions))
 
 
 def detail(view: TicketDetail, *, tz: ZoneInfo, now: datetime) -> dict:
     """One ticket for one viewer: the card with the buttons they may use, and its history."""
     ticket = view.ticket
-    blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=view.actions, editable=True, full=True)
+    blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=view.actions, full=True)
     blocks += [DividerBlock(), *_history_blocks(view, tz)]
     return _message(_notification(ticket), blocks)
 
@@ -113,8 +113,7 @@ def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
     return f"{status(ticket)}  {headline(ticket, 200)}{assignee} · {local_time(ticket.created_at, tz)}"
 
 
-def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[Action],
-                   editable: bool = False, full: bool = False) -> list:
+def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[Action], full: bool = False) -> list:
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"{status(ticket)}\n{headline(ticket, 1000)}"))]
     blocks.append(SectionBlock(fields=[
         MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
@@ -130,7 +129,7 @@ def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[
     context = _context_lines(ticket, tz)
     if context:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=line) for line in context]))
-    elements = action_elements(ticket, actions, editable=editable)
+    elements = action_elements(ticket, actions)
     if elements:
         blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=elements))
     return blocks

@@ -98,7 +98,7 @@ def _check_role(actor: Actor, ticket: Ticket, action: Action) -> None:
         actor.require(Role.ADMIN, to=action.value)
     elif action in TECHNICIAN_ACTIONS:
         actor.require(Role.TECHNICIAN, to=action.value)
-    elif not (is_reporter(actor, ticket) or actor.has(Role.TECHNICIAN)):
+    elif action in REPORTER_ACTIONS and not (is_reporter(actor, ticket) or actor.has(Role.TECHNICIAN)):
         raise PermissionDenied(f"Only the reporter of {ticket.key}, technicians or admins can {action.value}.")
 
 
