@@ -78,9 +78,11 @@ def reporter_dm(change: TicketChange) -> dict | None:
     news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
-    if ticket.state is TicketState.RESOLVED and Action.REOPEN in possible(ticket):
+    if ticket.state is TicketState.RESOLVED:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]))
-        blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, {Action.REOPEN})))
+    # What the reporter may do from here: answer the technicians, and reopen once resolved.
+    actions = possible(ticket) & {Action.REOPEN, Action.REPLY}
+    blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, actions)))
     return _message(text, blocks)
 
 

@@ -112,6 +112,16 @@ def test_without_a_triage_channel_the_ticket_is_still_raised(live_app_without_tr
         assert session.query(Ticket).one().card_ts is None
 
 
+def test_reporter_is_told_when_the_card_cannot_be_posted(live_app):
+    live_app.fake.fail("chat.postMessage", "not_in_channel")  # the first post is the card
+    view = open_modal(live_app, "UEMPLOYEE")
+    assert live_app.slack.view_submission(view, form_values(), user="UEMPLOYEE").status == 200
+    notice = live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UEMPLOYEE" and "_error" not in c.args)[0]
+    assert "couldn't post its card in <#CTRIAGE>" in str(notice.args["blocks"])
+    with live_app.db.transaction() as session:
+        assert session.query(Ticket).one().card_ts is None
+
+
 def test_create_ticket_from_a_message(live_app):
     message = {"type": "message", "ts": "1700000000.000100", "user": "UAGENT", "text": "Till 3 shows &lt;error 42&gt;\nsince this morning"}
     assert live_app.slack.message_shortcut("create_ticket_from_message", user="UEMPLOYEE", channel="C0GENERAL", message=message).status == 200

@@ -82,7 +82,9 @@ def test_detail_shows_only_the_viewers_buttons_and_hides_internal_notes_from_the
 def test_reporter_dm_only_for_news_and_with_reopen_after_resolve():
     ticket = make_ticket(state=TicketState.RESOLVED)
     resolved = views.reporter_dm(change_of(ticket, "UTECH", ("state", "IN_PROGRESS", "RESOLVED", "Swapped toner")))
-    assert "Swapped toner" in resolved["text"] and element_ids(resolved) == ["ticket_reopen"]
+    assert "Swapped toner" in resolved["text"] and element_ids(resolved) == ["ticket_reopen", "ticket_reply"]
+    started = views.reporter_dm(change_of(make_ticket(), "UTECH", ("state", "OPEN", "IN_PROGRESS", None)))
+    assert "started work" in started["text"] and element_ids(started) == ["ticket_reply"]
     assert views.reporter_dm(change_of(make_ticket(), "UTECH", ("severity", "MINOR", "MAJOR", None))) is None
     assert views.reporter_dm(change_of(make_ticket(), "UREP", ("state", "RESOLVED", "OPEN", None))) is None
     internal = change_of(make_ticket(), "UTECH", ("note", None, None, "reporter is grumpy"))

@@ -10,6 +10,7 @@ from db.models import Category, Severity
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 NOTE_MAX = 3000
+PERMALINK_MAX = 500
 
 # Block ids of the ticket modal's inputs; FormErrors are keyed by them.
 TITLE, DESCRIPTION, CATEGORY, SEVERITY = "title", "description", "category", "severity"
@@ -57,6 +58,13 @@ def parse_note(text: str | None, *, required: str) -> str:
     if len(text) > NOTE_MAX:
         raise FormErrors({NOTE: f"Keep it to {NOTE_MAX} characters (it has {len(text)})."})
     return text
+
+
+def parse_permalink(url: str | None) -> str | None:
+    """The link back to the message a ticket was raised from, if it looks like one."""
+    if url and url.startswith("https://") and len(url) <= PERMALINK_MAX:
+        return url
+    return None
 
 
 def parse_severity(value: str | None) -> Severity:

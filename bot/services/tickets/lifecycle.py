@@ -13,7 +13,7 @@ from ..actors import Actor, load_actor
 from ..clock import utcnow
 from ..workspaces import next_number
 from .access import Action, check, load
-from .forms import TicketForm
+from .forms import TicketForm, parse_permalink
 
 # Changes the reporter hears about by DM (PRODUCT.md §3), unless they made them.
 REPORTER_NEWS = {"assigned", "state", "reply"}
@@ -57,7 +57,7 @@ def create(session: Session, actor: Actor, form: TicketForm, source_permalink: s
         team_id=actor.team_id, number=next_number(session, actor.team_id, "ticket"),
         title=form.title, description=form.description, category=form.category, severity=form.severity,
         state=TicketState.OPEN, reporter_id=actor.user_id, created_at=now, updated_at=now,
-        source_permalink=source_permalink,
+        source_permalink=parse_permalink(source_permalink),
     )
     session.add(ticket)
     change = TicketChange(ticket, actor.user_id)
