@@ -70,7 +70,7 @@ def parse_permalink(url: str | None) -> str | None:
 def parse_severity(value: str | None) -> Severity:
     severity = _enum_value(Severity, value)
     if severity is None:
-        raise DomainError(f"“{value}” is not a severity. Severities: MINOR, MAJOR, CRITICAL.")
+        raise DomainError("Pick a severity: MINOR, MAJOR or CRITICAL.")
     return severity
 
 
