@@ -32,7 +32,7 @@ class HomeOverview:
 
 def overview(session: Session, actor: Actor, settings: Settings) -> HomeOverview:
     config = workspace_config(session, actor.team_id, settings)
-    technician = Role.TECHNICIAN in actor.roles or actor.is_admin
+    technician = actor.has(Role.TECHNICIAN)
     return HomeOverview(
         actor=actor,
         config=config,
