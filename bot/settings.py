@@ -10,7 +10,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from typing import Annotated
 
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -72,6 +72,21 @@ class Settings(BaseSettings):
             return value.strip().lower() == "on"
         return value
 
+    @model_validator(mode="after")
+    def _credentials_come_together(self) -> "Settings":
+        # Half a set of credentials is a mistake, not a request for the sandbox.
+        if self.slack_bot_token and not self.slack_signing_secret:
+            raise _setting_error("SLACK_SIGNING_SECRET", "missing: it is needed with SLACK_BOT_TOKEN")
+        if self.slack_signing_secret and not self.slack_bot_token:
+            raise _setting_error("SLACK_BOT_TOKEN", "missing: it is needed with SLACK_SIGNING_SECRET")
+        if self.slack_app_token and not self.slack_bot_token:
+            raise _setting_error("SLACK_BOT_TOKEN", "missing: Socket Mode (SLACK_APP_TOKEN) needs it too")
+        if self.slack_bot_token and not self.slack_bot_token.startswith("xoxb-"):
+            raise _setting_error("SLACK_BOT_TOKEN", "should be a bot token starting with xoxb-")
+        if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
+            raise _setting_error("SLACK_APP_TOKEN", "should be an app-level token starting with xapp-")
+        return self
+
     @property
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
@@ -79,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+
+def _setting_error(variable: str, problem: str) -> ValueError:
+    return ValueError(f"{variable}: {problem}")
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -89,7 +108,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         return Settings.model_validate(env)
     except ValidationError as exc:
         error = exc.errors()[0]
-        field = error["loc"][0] if error["loc"] else "?"
-        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
         message = str(error["msg"]).removeprefix("Value error, ")
+        if not error["loc"]:  # a model-level check: the message names its variable
+            raise SettingsError(message) from None
+        field = error["loc"][0]
+        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
         raise SettingsError(f"{alias}: {message}") from None

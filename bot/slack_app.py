@@ -15,7 +15,6 @@ log = logging.getLogger("hiredesk")
 def build_bolt_app(ctx: AppContext) -> App:
     settings = ctx.settings
     app = App(
-        token=settings.slack_bot_token,
         client=make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         # Signatures are verified in bot.web before Bolt sees a request, so that

@@ -8,7 +8,10 @@ from slack_bolt import App
 from bot.context import AppContext
 
 from . import admin
+from . import home, tickets  # IT help desk
 
 
 def register(app: App, ctx: AppContext) -> None:
     admin.register(app, ctx)
+    tickets.register(app, ctx)
+    home.register(app, ctx)

@@ -1,4 +1,6 @@
 """Alembic environment: online migrations against the configured URL."""
+import os
+
 from alembic import context
 from sqlalchemy import pool
 
@@ -11,6 +13,8 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if config.config_file_name:  # the `alembic` CLI (alembic.ini): DATABASE_URL wins
+        url = os.environ.get("DATABASE_URL", url)
     engine = make_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

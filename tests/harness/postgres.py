@@ -47,6 +47,7 @@ class Cluster:
     datadir: Path
     port: int
     run_as: str | None
+    options: str = ""
 
     @property
     def admin_url(self) -> str:
@@ -61,8 +62,18 @@ class Cluster:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True)
 
+    def pause(self) -> None:
+        """Stop the server but keep its data (to test an outage)."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        result = self._run("pg_ctl", "-D", str(self.datadir), "-o", self.options,
+                           "-l", str(self.datadir.parent / "log"), "-w", "start")
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()[-500:]}")
+
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop")
+        self.pause()
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
@@ -83,14 +94,15 @@ def start_cluster() -> Cluster:
     init = cluster._run("initdb", "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
     if init.returncode != 0:
         raise PostgresUnavailable(f"initdb failed: {init.stderr.strip()[-500:]}")
-    options = (
+    cluster.options = (
         f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     )
-    start = cluster._run("pg_ctl", "-D", str(datadir), "-o", options, "-l", str(root / "log"), "-w", "start")
-    if start.returncode != 0:
-        log = (root / "log").read_text() if (root / "log").exists() else start.stderr
-        raise PostgresUnavailable(f"pg_ctl start failed: {log.strip()[-500:]}")
+    try:
+        cluster.resume()
+    except PostgresUnavailable:
+        log = (root / "log").read_text() if (root / "log").exists() else ""
+        raise PostgresUnavailable(f"pg_ctl start failed: {log.strip()[-500:]}") from None
     return cluster
 
 

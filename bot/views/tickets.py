@@ -1,0 +1,178 @@
+"""Ticket messages: the card, one ticket with its history, lists, thread
+updates and the reporter's DMs. Pure: domain objects in, Block Kit dicts out."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+
+from bot.services.tickets.access import Action, possible
+from bot.services.tickets.lifecycle import TicketChange
+from bot.services.tickets.queries import TicketDetail, TicketList
+from db.models import Ticket, TicketState
+
+from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
+from .text import escape, safe, truncate, user
+from .ticket_parts import (
+    action_elements,
+    actions_block_id,
+    age,
+    describe,
+    fit_lines,
+    headline,
+    local_time,
+    quote,
+    status,
+)
+
+CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of it
+HISTORY_LIMIT = 30  # with the card's blocks, well inside a message's 50 blocks
+NOTIFICATION_LIMIT = 3000  # the top-level ``text`` (notifications, screen readers)
+
+HELP = """*IT help desk*
+• `/ticket` — raise a ticket (or `/ticket printer on floor 2 is jammed` to fill in the title)
+• `/ticket list` — your tickets
+• `/ticket T-42` (or `42`) — one ticket with its history and what you can do with it
+• `/ticket queue` — unresolved tickets, unassigned first (technicians)
+• `/ticket search <words>` — find tickets by title or description
+• Message menu → *Create ticket* — raise a ticket from any message
+Technicians work tickets from the card in the triage channel; you get a DM when yours is assigned, started, resolved or reopened."""
+
+USAGE = "Usage: `/ticket [title]`, `/ticket list`, `/ticket T-42`, `/ticket queue`, `/ticket search <words>`, `/ticket help`."
+
+
+def help_message() -> dict:
+    return text_message(HELP)
+
+
+def usage_message(problem: str) -> dict:
+    return text_message(f"{problem} {USAGE}")
+
+
+def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime) -> dict:
+    """The card in the triage channel: everyone in the channel sees the same
+    buttons (those the ticket's state allows); each click is checked on the server."""
+    actions = possible(ticket) - {Action.EDIT}  # editing is offered in /ticket T-n, to those who may
+    return _message(_notification(ticket), _ticket_blocks(ticket, tz=tz, now=now, actions=actions))
+
+
+def detail(view: TicketDetail, *, tz: ZoneInfo, now: datetime) -> dict:
+    """One ticket for one viewer: the card with the buttons they may use, and its history."""
+    ticket = view.ticket
+    blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=view.actions, full=True)
+    blocks += [DividerBlock(), *_history_blocks(view, tz)]
+    return _message(_notification(ticket), blocks)
+
+
+def thread_update(change: TicketChange) -> dict:
+    """What changed, posted in the card's thread."""
+    return text_message(fit_lines([describe(event) for event in change.events], SECTION_TEXT_LIMIT))
+
+
+def reporter_dm(change: TicketChange) -> dict | None:
+    """The reporter's one DM about ``change`` (None if it is not news for them)."""
+    if not change.notify_reporter:
+        return None
+    ticket = change.ticket
+    news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
+    text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if ticket.state is TicketState.RESOLVED:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]))
+    # What the reporter may do from here: answer the technicians, and reopen once resolved.
+    actions = possible(ticket) & {Action.REOPEN, Action.REPLY}
+    blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, actions)))
+    return _message(text, blocks)
+
+
+def created_notice(ticket_headline: str, triage_channel: str | None, *, posted: bool) -> dict:
+    """Told to the reporter once the ticket exists, and whether technicians can see its card."""
+    text = f":white_check_mark: Your ticket {ticket_headline} is raised."
+    if posted:
+        context = f"Its card is in <#{triage_channel}>. You'll get a message here when it is assigned, started, resolved or reopened."
+    elif triage_channel:
+        context = f":warning: I couldn't post its card in <#{triage_channel}>: please ask an admin to invite HireDesk there."
+    else:
+        context = ":warning: No triage channel is set, so technicians won't see a card for it yet. Please ask an admin to set one in `/hiredesk settings`."
+    return text_message(text, context=context)
+
+
+def ticket_list(title: str, listing: TicketList, *, empty: str, tz: ZoneInfo) -> dict:
+    if not listing.tickets:
+        return text_message(empty)
+    lines = [list_line(ticket, tz) for ticket in listing.tickets]
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{safe(title, 2900)}*"))]
+    blocks += _sections(lines)
+    more = listing.total - len(listing.tickets)
+    if more > 0:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {more} more.")]))
+    return _message(truncate(f"{escape(title)}: {listing.total}", NOTIFICATION_LIMIT), blocks)
+
+
+def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
+    assignee = f" · {user(ticket.assignee_id)}" if ticket.assignee_id else " · _unassigned_"
+    return f"{status(ticket)}  {headline(ticket, 200)}{assignee} · {local_time(ticket.created_at, tz)}"
+
+
+def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[Action], full: bool = False) -> list:
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"{status(ticket)}\n{headline(ticket, 1000)}"))]
+    blocks.append(SectionBlock(fields=[
+        MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
+        MarkdownTextObject(text=f"*Assignee*\n{user(ticket.assignee_id) if ticket.assignee_id else '_unassigned_'}"),
+        MarkdownTextObject(text=f"*Category*\n{ticket.category.value}"),
+        MarkdownTextObject(text=f"*Opened*\n{local_time(ticket.created_at, tz)} ({age(ticket.created_at, now)} ago)"),
+    ]))
+    if ticket.description:
+        limit = SECTION_TEXT_LIMIT if full else CARD_DESCRIPTION_LIMIT
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=safe(ticket.description, limit))))
+    if ticket.state is TicketState.RESOLVED and ticket.resolution_note:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Resolution*\n{quote(ticket.resolution_note)}")))
+    context = _context_lines(ticket, tz)
+    if context:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=line) for line in context]))
+    elements = action_elements(ticket, actions)
+    if elements:
+        blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=elements))
+    return blocks
+
+
+def _context_lines(ticket: Ticket, tz: ZoneInfo) -> list[str]:
+    lines = []
+    if ticket.source_permalink:
+        lines.append(f":link: Raised from <{escape(ticket.source_permalink)}|a message>")
+    if ticket.resolved_at:
+        lines.append(f"Resolved {local_time(ticket.resolved_at, tz)}")
+    if ticket.deleted_at:
+        lines.append(f"Deleted by {user(ticket.deleted_by)} {local_time(ticket.deleted_at, tz)}")
+    return lines
+
+
+def _history_blocks(view: TicketDetail, tz: ZoneInfo) -> list:
+    events = view.history[-HISTORY_LIMIT:]
+    lines = [f"{local_time(event.at, tz)} · {describe(event)}" for event in events]
+    header = "*History*" if len(events) == len(view.history) else f"*History* (the latest {len(events)} of {len(view.history)})"
+    return [SectionBlock(text=MarkdownTextObject(text=header)), *_sections(lines)]
+
+
+def _sections(lines: list[str]) -> list[SectionBlock]:
+    """Lines packed into as few sections as fit Slack's 3000-character limit."""
+    sections, current = [], ""
+    for line in lines:
+        line = fit_lines(line.splitlines(), SECTION_TEXT_LIMIT)
+        if current and len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
+            sections.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        sections.append(current)
+    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in sections]
+
+
+def _notification(ticket: Ticket) -> str:
+    return truncate(f"{ticket.key} {escape(ticket.title)} — {ticket.state.value}", NOTIFICATION_LIMIT)
+
+
+def _message(text: str, blocks: list) -> dict:
+    return {"text": text, "blocks": blocks_to_dicts(blocks)}

@@ -1,0 +1,42 @@
+"""The Web API client waits out rate limits and reports errors, against the fake over real HTTP."""
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import load_settings
+from bot.slack_client import make_web_client
+
+
+@pytest.fixture
+def client(fake_slack):
+    return make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s"}))
+
+
+def test_rate_limited_post_is_retried_after_retry_after(client, fake_slack):
+    fake_slack.rate_limit("chat.postMessage", retry_after=1, times=1)
+    response = client.chat_postMessage(channel="CTRIAGE", text="hello")
+    assert response["ok"]
+    attempts = fake_slack.calls_to("chat.postMessage")
+    assert [c.args.get("_error") for c in attempts] == ["ratelimited", None]
+    assert attempts[1].at - attempts[0].at >= 1  # waited Retry-After
+    assert len(fake_slack.channel_messages("CTRIAGE")) == 1  # posted once, not twice
+
+
+def test_slack_errors_raise_with_slacks_error_code(client, fake_slack):
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+    with pytest.raises(SlackApiError) as error:
+        client.chat_postMessage(channel="CNOPE", text="x")
+    assert error.value.response["error"] == "channel_not_found"
+
+
+def test_calls_are_recorded_with_their_token(client, fake_slack):
+    client.chat_postMessage(channel="CTRIAGE", text="hi", blocks=[{"type": "divider"}])
+    call = fake_slack.calls_to("chat.postMessage")[0]
+    assert call.token == "xoxb-test-token" and call.args["channel"] == "CTRIAGE"
+
+
+def test_wrong_token_is_invalid_auth(fake_slack):
+    client = make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s"}))
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        client.auth_test()

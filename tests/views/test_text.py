@@ -1,0 +1,28 @@
+"""Escaping and cutting user text for Slack."""
+from hypothesis import given, strategies as st
+
+from bot.views.text import ELLIPSIS, escape, safe, truncate
+
+
+def test_escape_defuses_mentions_and_links():
+    assert escape("<!channel> & <@U123> <http://x|y>") == "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;http://x|y&gt;"
+
+
+def test_truncate_marks_the_cut():
+    assert truncate("abcdef", 10) == "abcdef"
+    assert truncate("abcdef", 4) == "abc" + ELLIPSIS
+
+
+def test_truncate_never_leaves_half_an_escape():
+    assert safe("a&b", 3) == "a" + ELLIPSIS
+
+
+@given(st.text(), st.integers(min_value=2, max_value=200))
+def test_safe_text_is_within_limit_and_has_no_raw_angle_brackets(text, limit):
+    out = safe(text, limit)
+    assert len(out) <= limit
+    assert "<" not in out and ">" not in out
+    # every & starts a complete escape
+    for index, char in enumerate(out):
+        if char == "&":
+            assert out[index:].startswith(("&amp;", "&lt;", "&gt;"))
