@@ -33,10 +33,6 @@ def build_wsgi_app(settings: Settings):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    if (settings.slack_bot_token or settings.slack_signing_secret) and not settings.has_slack_credentials:
-        print("hiredesk: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to serve Slack "
-              "(or neither, to try HireDesk in the local sandbox).", file=sys.stderr)
-        return 2
     if not settings.has_slack_credentials:
         # No Slack to talk to: serve the local sandbox, a Slack-like page on localhost.
         from bot.sandbox.server import serve_sandbox

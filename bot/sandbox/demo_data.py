@@ -181,6 +181,7 @@ def _ticket(session: Session, team_id: str, row: tuple, now: datetime) -> Ticket
         resolved = now - timedelta(minutes=minutes_ago // 2)
         ticket.resolved_at, ticket.resolution_note = resolved, "Replaced the mouse."
         ticket.events.append(TicketEvent(team_id=team_id, actor_id=assignee, at=resolved, kind="state",
-                                         old_value=TicketState.IN_PROGRESS.value, new_value=TicketState.RESOLVED.value))
+                                         old_value=TicketState.IN_PROGRESS.value, new_value=TicketState.RESOLVED.value,
+                                         body=ticket.resolution_note))
     ticket.updated_at = ticket.events[-1].at
     return ticket

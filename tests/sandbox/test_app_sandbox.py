@@ -57,7 +57,7 @@ def test_half_the_credentials_is_an_error_not_the_sandbox(monkeypatch, capsys, t
     monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     assert app.main([]) == 2
-    assert "set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in capsys.readouterr().err
+    assert "SLACK_SIGNING_SECRET: missing: it is needed with SLACK_BOT_TOKEN" in capsys.readouterr().err
 
 
 def test_seed_demo_loads_once_on_either_database(database_url, monkeypatch, capsys):
