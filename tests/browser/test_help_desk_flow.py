@@ -54,3 +54,15 @@ def test_the_app_home_tab_shows_my_tickets(page):
     home = page.locator("#surface .home")
     expect(home.get_by_role("button", name="New ticket")).to_be_visible()
     expect(home).to_contain_text("Card terminal at the front desk is down")
+
+
+def test_the_create_ticket_shortcut_on_a_message(page):
+    open_as(page, "UEMPLOYEE", "CGENERAL")
+    send(page, "The wifi in meeting room B keeps dropping")
+    message = page.locator("#surface article.message").last
+    message.hover()
+    message.get_by_label("More actions on this message").click()
+    message.get_by_role("menuitem", name="Create ticket").click()
+    dialog = modal(page)
+    expect(dialog.get_by_label("Title")).to_have_value("The wifi in meeting room B keeps dropping")
+    expect(dialog).to_contain_text("this message")  # the permalink back to it
