@@ -108,6 +108,9 @@ class Renderer:
             # The modal is redrawn only when the app changed it, so typing is never lost.
             "modal_key": f"{modal['id']}:{modal['hash']}" if modal else "",
             "clock": self.clock(),
+            # How many messages each conversation shows this person: the page marks what is new.
+            "counts": {channel: len(self.fake.visible_messages(channel, screen.user))
+                       for channel in [*(c.channel_id for c in workspace.CHANNELS), self.fake.dm_channel(screen.user)]},
         }
 
     def title(self, screen: Screen) -> tuple[str, str]:

@@ -2,6 +2,8 @@
 technician assigns and resolves it with the card's buttons; the employee sees the DM."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,7 +41,7 @@ def test_a_ticket_from_the_modal_to_the_reporters_dm(page):
     expect(card).to_contain_text("RESOLVED")
 
     page.get_by_label("Acting as").select_option("UEMPLOYEE")
-    page.get_by_role("link", name="HireDesk app").click()
+    page.get_by_role("link", name=re.compile(r"^HireDesk app \d+ new$")).click()  # news in the DM
     dm = page.locator("#surface article.message", has_text="Cleared the jam").last
     expect(dm).to_contain_text("Printer on floor 2 is jammed")
     expect(dm.get_by_role("button", name="Reopen")).to_be_visible()

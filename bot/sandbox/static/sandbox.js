@@ -66,6 +66,7 @@ function show(fragments) {
   const threadPane = document.getElementById("thread");
   if (swap("thread", fragments.thread, true)) threadPane.hidden = !fragments.thread;
   swap("clock", fragments.clock, false);
+  markUnread(fragments.counts || {});
   const modalRoot = document.getElementById("modal-root");
   if (modalRoot.dataset.key !== fragments.modal_key) {  // only when the app changed the modal
     const viewId = (key) => (key || "").split(":")[0];
@@ -80,6 +81,19 @@ function show(fragments) {
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
     else if (fragments.modal && !updated) focusFirstField(modalRoot);
     else if (!fragments.modal && modalRoot.returnFocus && document.contains(modalRoot.returnFocus)) modalRoot.returnFocus.focus();
+  }
+}
+
+// "N new" beside a conversation: what arrived since this person last looked at it (kept in this browser).
+function markUnread(counts) {
+  for (const link of document.querySelectorAll("[data-count-for]")) {
+    const key = `seen:${user}:${link.dataset.countFor}`;
+    const count = counts[link.dataset.countFor] || 0;
+    if (link.dataset.countFor === channel) localStorage.setItem(key, String(count));
+    const unseen = count - Number(localStorage.getItem(key) || 0);
+    const badge = link.querySelector(".unread");
+    badge.hidden = unseen <= 0;
+    badge.textContent = unseen > 0 ? `${unseen} new` : "";
   }
 }
 
