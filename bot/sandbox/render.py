@@ -7,6 +7,7 @@ changes, so nothing about Block Kit is interpreted in the browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -57,8 +58,8 @@ class Renderer:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(
-            text=lambda obj: text_object(obj, self.directory()),
-            mrkdwn=lambda text: mrkdwn(text, self.directory()),
+            text=lambda obj: text_object(obj, self.directory),
+            mrkdwn=lambda text: mrkdwn(text, self.directory),
             safe_url=_safe_url,
             local_input=lambda epoch: local_input_value(epoch, self.tz),
             with_action_id=lambda element, index: {**element, "action_id": action_id(element, index)},
@@ -75,7 +76,9 @@ class Renderer:
             shortcuts=ui.message_shortcuts,
         )
 
+    @cached_property
     def directory(self) -> Directory:
+        """Names for IDs; the sandbox's people and channels are fixed when it starts."""
         users = {uid: u.get("real_name") or u.get("name") for uid, u in self.fake.users.items()}
         users[FakeSlack.BOT_USER] = "HireDesk"
         return Directory(users=users, channels=dict(self.fake.channels), tz=self.tz)
@@ -85,7 +88,7 @@ class Renderer:
             return Author("HireDesk", "HD", app=True)
         if user_id == SLACKBOT:
             return Author("Slackbot", "SB", app=True)
-        name = self.directory().users.get(user_id, user_id)
+        name = self.directory.users.get(user_id, user_id)
         return Author(name, "".join(part[0] for part in name.split()[:2]).upper(), app=False)
 
     # ---- the whole page and its live fragments ------------------------------------
