@@ -3,6 +3,7 @@
 Thin like the app's handlers: read the request, call the Slack client
 stand-in (``SlackUI``) or the scheduler panel, answer JSON the page's script
 understands (``notice`` for a line to show, ``errors`` for inline modal errors).
+Requests must be JSON from this machine, so no other web page can drive it.
 """
 from __future__ import annotations
 
@@ -24,23 +25,30 @@ log = logging.getLogger("hiredesk.sandbox")
 
 STATIC = Path(__file__).resolve().parent / "static"
 LONG_POLL_SECONDS = 20.0
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
     page = Flask("hiredesk-sandbox", static_folder=str(STATIC), static_url_path="/sandbox/static")
 
-    def screen_from_query() -> Screen:
-        user = request.args.get("as", workspace.PEOPLE[0].user_id)
-        if workspace.person(user) is None:
-            abort(400, "unknown sandbox user")
-        return Screen(user=user, channel=request.args.get("c") or workspace.TRIAGE.channel_id,
-                      thread=request.args.get("thread") or None)
+    @page.before_request
+    def only_from_this_machine() -> None:
+        # The server listens on 127.0.0.1 only; a foreign Host is a DNS-rebinding page trying to drive it.
+        if request.host.rsplit(":", 1)[0] not in LOCAL_HOSTS:
+            abort(403)
+        # JSON only: a browser sends JSON to another site only after a CORS preflight, which this server never allows.
+        if request.method == "POST" and not request.is_json:
+            abort(415)
 
-    def acting_user(data: dict) -> str:
-        user = data.get("as", "")
+    def acting_user(values) -> str:
+        user = values.get("as", "")
         if workspace.person(user) is None:
             abort(400, "unknown sandbox user")
         return user
+
+    def screen_from_query() -> Screen:
+        return Screen(user=acting_user(request.args), channel=request.args.get("c") or workspace.TRIAGE.channel_id,
+                      thread=request.args.get("thread") or None)
 
     @page.get("/")
     def index() -> Response | str:
@@ -58,12 +66,12 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
 
     @page.post("/sandbox/send")
     def send() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         return _answer(lambda: ui.send(acting_user(data), data["channel"], data.get("text", ""), data.get("thread_ts")))
 
     @page.post("/sandbox/act")
     def act() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         user, values, form = acting_user(data), data.get("values", []), data.get("form", {})
         if data.get("view_id"):
             return _answer(lambda: ui.act_in_view(user, data["view_id"], data["block_id"], data["action_id"], values, form))
@@ -71,7 +79,7 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
 
     @page.post("/sandbox/submit")
     def submit() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         outcome = _attempt(lambda: ui.submit(acting_user(data), data["view_id"], data.get("form", {})))
         if isinstance(outcome, dict):
             return jsonify(errors=outcome)
@@ -79,41 +87,41 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
 
     @page.post("/sandbox/close")
     def close() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         return _answer(lambda: ui.close(acting_user(data), data["view_id"]))
 
     @page.post("/sandbox/suggest")
     def suggest() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         options = _attempt(lambda: ui.suggest(acting_user(data), data["view_id"], data["block_id"],
                                               data["action_id"], data.get("query", "")))
         return jsonify(options=options if isinstance(options, list) else [])
 
     @page.post("/sandbox/home")
     def home() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         return _answer(lambda: ui.open_home(acting_user(data)))
 
     @page.post("/sandbox/shortcut")
     def shortcut() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         return _answer(lambda: ui.message_shortcut(acting_user(data), data["channel"], data["ts"], data["callback_id"]))
 
     @page.post("/sandbox/dismiss")
     def dismiss() -> Response:
-        data = request.get_json(force=True)
+        data = request.get_json()
         return _answer(lambda: ui.dismiss(acting_user(data), data["channel"], data["ts"]))
 
     @page.post("/sandbox/clock")
     def move_clock() -> Response:
-        seconds = int(request.get_json(force=True).get("seconds", 0))
+        seconds = int(request.get_json().get("seconds", 0))
         answer = _answer(lambda: scheduler_panel.advance_clock(ctx, timedelta(seconds=seconds)))
         ui.fake.changed()  # every open page shows the new time
         return answer
 
     @page.post("/sandbox/job")
     def job() -> Response:
-        name = str(request.get_json(force=True).get("name", ""))
+        name = str(request.get_json().get("name", ""))
         return _answer(lambda: scheduler_panel.run_job(ctx, name))
 
     @page.post("/sandbox/seed")

@@ -165,3 +165,16 @@ def test_a_failing_app_is_reported_as_slack_reports_it(sandbox):
     sandbox.ui.commands.append("/broken")
     post(sandbox, "/sandbox/send", **{"as": "UEMPLOYEE", "channel": TRIAGE, "text": "/broken now"})
     assert "/broken failed with the error &#34;http_error_500&#34;" in screen(sandbox, "UEMPLOYEE")["main"]
+
+
+def test_only_json_from_this_machine_drives_the_sandbox(sandbox):
+    form = urllib.request.Request(f"{sandbox.url}/sandbox/seed", data=b'{"as": "UADMIN"}',
+                                  headers={"Content-Type": "text/plain"}, method="POST")  # a cross-site form's shape
+    rebound = urllib.request.Request(f"{sandbox.url}/?as=UADMIN", headers={"Host": "attacker.example:80"})
+    for request, status in ((form, 415), (rebound, 403)):
+        try:
+            urllib.request.urlopen(request, timeout=5)
+            raise AssertionError("accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == status
+    assert sandbox.fake.messages == [] and "Demo data was already there" not in post(sandbox, "/sandbox/seed")["notice"]
