@@ -149,13 +149,16 @@ def _booking(session: Session, team_id: str, customer: Customer, vehicle: Vehicl
         pickup_at=pickup, return_due_at=due, status=status, quoted_price=vehicle.daily_rate * days,
         created_by=agent, created_at=created, updated_at=created,
     )
-    booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=created, kind="created"))
+    booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=created, kind="created",
+                                       new_value=f"{vehicle.registration} for {customer.name}"))
     if status in (BookingStatus.ACTIVE, BookingStatus.RETURNED):
         booking.picked_up_at, booking.odometer_out = pickup, vehicle.odometer
-        booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=pickup, kind="picked_up"))
+        booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=pickup, kind="picked_up",
+                                           old_value="RESERVED", new_value="ACTIVE"))
     if status is BookingStatus.RETURNED:
         booking.returned_at, booking.odometer_in, booking.fuel_level = due, vehicle.odometer + 412, "full"
-        booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=due, kind="returned"))
+        booking.events.append(BookingEvent(team_id=team_id, actor_id=agent, at=due, kind="returned",
+                                           old_value="ACTIVE", new_value="RETURNED"))
     booking.updated_at = max(event.at for event in booking.events)
     return booking
 
