@@ -152,3 +152,24 @@ def test_a_modal_by_keyboard_alone(page):
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("#composer-text")).to_be_focused()  # back where the person was
+
+
+def test_keyboard_focus_stays_on_a_pressed_button(page):
+    open_as(page, "UEMPLOYEE")
+    send(page, "/gallery")
+    dialog = modal(page)
+    dialog.get_by_label("Title").fill("Keys")
+    dialog.get_by_label("Colour").select_option("red")
+    dialog.get_by_label("Person").select_option("UTECH")
+    dialog.get_by_role("combobox", name="Fruit").fill("ba")
+    dialog.get_by_role("option", name="Banana").click()
+    dialog.get_by_label("Day").fill("2026-12-01")
+    dialog.get_by_label("When").fill("2026-12-01T09:30")
+    dialog.get_by_role("button", name="Post it").press("Enter")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("#composer-text")).to_be_focused()  # back where the person was
+    approve = last_message(page).get_by_role("button", name="Approve")
+    approve.focus()
+    page.keyboard.press("Enter")
+    expect(last_message(page).get_by_role("link", name="1 reply")).to_be_visible()  # the card was redrawn …
+    expect(last_message(page).get_by_role("button", name="Approve")).to_be_focused()  # … and focus kept its place

@@ -41,11 +41,12 @@ function notify(text) {
   noticeTimer = setTimeout(() => { notice.hidden = true; }, 7000);
 }
 
+// One request per button at a time. The button stays enabled (and focused, for keyboard users);
+// a second press while the first is under way is ignored.
 async function busy(button, work) {
-  button.disabled = true;
+  if (button.getAttribute("aria-busy") === "true") return {};
   button.setAttribute("aria-busy", "true");
   try { return await work(); } finally {
-    button.disabled = false;
     button.removeAttribute("aria-busy");
   }
 }
