@@ -552,9 +552,13 @@ class FakeSlack:
         if action == "errors":
             return dict(body.get("errors") or {})
         with self._changed:
-            if action == "update":
-                view = self.views[view_id]
-                view.update({**_json_arg(body["view"]), "hash": f"h{next(self._ids)}"})
+            if action == "update":  # the new view replaces the old one whole, keeping its place
+                old = self.views[view_id]
+                kept = {key: old[key] for key in ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id")}
+                new = _json_arg(body["view"])
+                self.views[view_id] = {**new, **kept, "hash": f"h{next(self._ids)}", "state": {"values": {}},
+                                       "private_metadata": new.get("private_metadata", ""),
+                                       "callback_id": new.get("callback_id", "")}
             elif action == "push":
                 stack = next(s for s in self.view_stacks.values() if view_id in s)
                 pushed = self._new_view(body["view"], root_id=stack[0])

@@ -91,6 +91,9 @@ def register_gallery(app: App) -> None:
         values = view["state"]["values"]
         if values["title"]["value"]["value"] == "bad":
             return ack(response_action="errors", errors={"title": "“bad” is not a good title."})
+        if values["title"]["value"]["value"] == "update":
+            return ack(response_action="update", view={"type": "modal", "title": _text("Updated"), "close": _text("Done"),
+                                                        "blocks": [{"type": "section", "text": _text("Replaced whole.")}]})
         ack()
         channel = json.loads(view["private_metadata"])["channel"]
         client.chat_postMessage(channel=channel, text="Gallery", blocks=_message_blocks(values))

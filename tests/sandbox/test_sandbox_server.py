@@ -178,3 +178,11 @@ def test_only_json_from_this_machine_drives_the_sandbox(sandbox):
         except urllib.error.HTTPError as error:
             assert error.code == status
     assert sandbox.fake.messages == [] and "Demo data was already there" not in post(sandbox, "/sandbox/seed")["notice"]
+
+
+def test_an_update_answer_replaces_the_modal_whole(sandbox):
+    modal = open_gallery(sandbox, "UEMPLOYEE")
+    post(sandbox, "/sandbox/submit", **{"as": "UEMPLOYEE", "view_id": modal["id"], "form": gallery_values("update")})
+    updated = sandbox.fake.open_modal("UEMPLOYEE")
+    assert updated["id"] == modal["id"] and updated["title"]["text"] == "Updated"
+    assert "submit" not in updated and updated["callback_id"] == ""
