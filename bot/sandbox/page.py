@@ -47,8 +47,11 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         return user
 
     def screen_from_query() -> Screen:
-        return Screen(user=acting_user(request.args), channel=request.args.get("c") or workspace.TRIAGE.channel_id,
-                      thread=request.args.get("thread") or None)
+        user = acting_user(request.args)
+        channel = request.args.get("c") or workspace.TRIAGE.channel_id
+        if channel.startswith("D") and channel != ui.fake.dm_channel(user):
+            abort(404, "that is someone else's direct message")
+        return Screen(user=user, channel=channel, thread=request.args.get("thread") or None)
 
     @page.get("/")
     def index() -> Response | str:

@@ -51,6 +51,7 @@ def test_the_page_and_the_app_share_one_server(sandbox):
     status, html = get(sandbox, "/?as=UEMPLOYEE&c=CTRIAGE")
     assert status == 200 and "Acting as" in html and "#it-triage" in html
     assert get(sandbox, "/?as=UINTRUDER&c=CTRIAGE")[0] == 400
+    assert get(sandbox, "/?as=UEMPLOYEE&c=DUADMIN")[0] == 404  # nobody reads someone else's DMs
     assert get(sandbox, "/healthz")[0] == 200
     assert get(sandbox, "/sandbox/static/sandbox.js")[0] == 200
 
