@@ -22,3 +22,21 @@ def modal(page: Page):
 
 def last_message(page: Page):
     return page.locator("#surface article.message").last
+
+
+def fill_gallery(page: Page, title: str, fruit: str, *, by_keyboard: bool = False) -> None:
+    """Open the Block Kit gallery's modal and fill its required inputs (the fruit from the app's suggestions)."""
+    send(page, "/gallery")
+    dialog = modal(page)
+    dialog.get_by_label("Title").fill(title)
+    dialog.get_by_label("Colour").select_option("red")
+    dialog.get_by_label("Person").select_option("UTECH")
+    dialog.get_by_role("combobox", name="Fruit").fill(fruit[:2].lower())
+    expect(dialog.get_by_role("option", name=fruit)).to_be_visible()
+    if by_keyboard:  # down into the suggestions, Enter on the first
+        dialog.get_by_role("combobox", name="Fruit").press("ArrowDown")
+        page.keyboard.press("Enter")
+    else:
+        dialog.get_by_role("option", name=fruit).click()
+    dialog.get_by_label("Day").fill("2026-12-01")
+    dialog.get_by_label("When").fill("2026-12-01T09:30")

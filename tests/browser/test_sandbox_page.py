@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shoot
-from tests.browser.steps import last_message, modal, open_as, send
+from tests.browser.steps import fill_gallery, last_message, modal, open_as, send
 
 pytestmark = pytest.mark.browser
 
@@ -89,18 +89,8 @@ def test_a_modal_with_inline_errors_pushed_views_and_every_input(page):
 
 def test_message_buttons_selects_overflow_confirm_and_threads(page):
     open_as(page, "UEMPLOYEE")
-    send(page, "/gallery")
-    dialog = modal(page)
-    dialog.get_by_label("Title").fill("Clicks")
-    dialog.get_by_label("Colour").select_option("red")
-    dialog.get_by_label("Person").select_option("UTECH")
-    dialog.get_by_role("combobox", name="Fruit").fill("ch")
-    expect(dialog.get_by_role("option", name="Cherry")).to_be_visible()
-    dialog.get_by_role("combobox", name="Fruit").press("ArrowDown")
-    page.keyboard.press("Enter")  # keyboard only: choose Cherry
-    dialog.get_by_label("Day").fill("2026-12-01")
-    dialog.get_by_label("When").fill("2026-12-01T09:30")
-    dialog.get_by_role("button", name="Post it").click()
+    fill_gallery(page, "Clicks", "Cherry", by_keyboard=True)
+    modal(page).get_by_role("button", name="Post it").click()
     card = last_message(page)
 
     card.get_by_role("button", name="Approve").click()
@@ -156,16 +146,8 @@ def test_a_modal_by_keyboard_alone(page):
 
 def test_keyboard_focus_stays_on_a_pressed_button(page):
     open_as(page, "UEMPLOYEE")
-    send(page, "/gallery")
-    dialog = modal(page)
-    dialog.get_by_label("Title").fill("Keys")
-    dialog.get_by_label("Colour").select_option("red")
-    dialog.get_by_label("Person").select_option("UTECH")
-    dialog.get_by_role("combobox", name="Fruit").fill("ba")
-    dialog.get_by_role("option", name="Banana").click()
-    dialog.get_by_label("Day").fill("2026-12-01")
-    dialog.get_by_label("When").fill("2026-12-01T09:30")
-    dialog.get_by_role("button", name="Post it").press("Enter")
+    fill_gallery(page, "Keys", "Banana")
+    modal(page).get_by_role("button", name="Post it").press("Enter")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("#composer-text")).to_be_focused()  # back where the person was
     approve = last_message(page).get_by_role("button", name="Approve")
