@@ -8,7 +8,9 @@ from slack_bolt import App
 from bot.context import AppContext
 
 from . import admin
+from . import hire
 
 
 def register(app: App, ctx: AppContext) -> None:
     admin.register(app, ctx)
+    hire.register(app, ctx)

@@ -1,0 +1,97 @@
+"""Vehicle modal, the fleet list and one vehicle's page."""
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import NumberInputElement, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.views import View
+
+from bot.services.actors import Actor
+from bot.services.local_time import local_short
+from db.models import Booking, Role, Vehicle, VehicleCategory, VehicleStatus
+
+from .hire_common import actions, done_modal, button, confirm, input_block, message, money, option, sections
+from .messages import text_message
+from .text import safe
+
+VEHICLE_FORM = "vehicle_form"
+USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle <registration>`, "
+         "`/vehicle maintenance|available|retire <registration>`.")
+STATUS_EMOJI = {VehicleStatus.AVAILABLE: ":large_green_circle:", VehicleStatus.MAINTENANCE: ":wrench:",
+                VehicleStatus.RETIRED: ":black_circle:"}
+
+
+def vehicle_modal(vehicle: Vehicle | None = None) -> dict:
+    """The add/edit form. Block ids are the field names of ``VehicleValues``."""
+    v = vehicle
+    categories = [option(c.value.title(), c.value) for c in VehicleCategory]
+    chosen = next((o for o in categories if v and o.value == v.category.value), None)
+    blocks = [
+        input_block("registration", "Registration", PlainTextInputElement(
+            action_id="registration", max_length=20, initial_value=v.registration if v else None),
+            hint="Stored in capitals without spaces."),
+        input_block("make", "Make", PlainTextInputElement(action_id="make", max_length=60, initial_value=v.make if v else None)),
+        input_block("model", "Model", PlainTextInputElement(action_id="model", max_length=60, initial_value=v.model if v else None)),
+        input_block("category", "Category", StaticSelectElement(action_id="category", options=categories,
+                                                                initial_option=chosen, placeholder="Choose a category")),
+        input_block("seats", "Seats", NumberInputElement(action_id="seats", min_value=1, max_value=99,
+                                                         initial_value=v.seats if v else 5)),
+        input_block("daily_rate", "Daily rate", NumberInputElement(
+            action_id="daily_rate", is_decimal_allowed=True, min_value="0.01",
+            initial_value=str(v.daily_rate) if v else None)),
+        input_block("odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=0,
+                                                               initial_value=v.odometer if v else 0)),
+    ]
+    return View(
+        type="modal", callback_id=VEHICLE_FORM, title="Edit vehicle" if v else "New vehicle",
+        submit="Save", close="Cancel", blocks=blocks,
+        private_metadata=json.dumps({"vehicle_id": v.id if v else None}),
+    ).to_dict()
+
+
+def vehicle_line(vehicle: Vehicle) -> str:
+    return (f"{STATUS_EMOJI[vehicle.status]} `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}"
+            f" · {vehicle.seats} seats · {money(vehicle.daily_rate)}/day · {vehicle.status.value.lower()}")
+
+
+def vehicle_saved_modal(vehicle: Vehicle, created: bool) -> dict:
+    verb = "added" if created else "updated"
+    return done_modal(f"Vehicle {verb}", f":white_check_mark: Vehicle {verb}: {vehicle_line(vehicle)}")
+
+
+def vehicle_status_message(vehicle: Vehicle) -> dict:
+    return text_message(f":white_check_mark: {vehicle_line(vehicle)}")
+
+
+def vehicle_list_message(vehicles: list[Vehicle]) -> dict:
+    if not vehicles:
+        return text_message("No vehicles yet. Add one with `/vehicle add`.")
+    lines = [f"*Fleet* ({len(vehicles)} vehicles)"]
+    for category, group in groupby(vehicles, key=lambda v: v.category):
+        lines.append(f"\n*{category.value.title()}*")
+        lines += [f"• {vehicle_line(v)}" for v in group]
+    return message(sections(lines), f"Fleet ({len(vehicles)} vehicles)")
+
+
+def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneInfo, actor: Actor) -> dict:
+    """One vehicle with its current and coming bookings, and Edit / Remove buttons."""
+    lines = [f"{vehicle_line(vehicle)}\n{vehicle.category.value.title()} · odometer {vehicle.odometer:,}"]
+    if vehicle.archived_at:
+        lines.append("_Archived._")
+    if bookings:
+        lines.append("*Booked*")
+        lines += [f"• {b.key} · {local_short(b.pickup_at, tz)} – {local_short(b.return_due_at, tz)} · "
+                  f"{safe(b.customer.name, 100)} · {b.status.value.lower()}" for b in bookings]
+    else:
+        lines.append("_No current or coming bookings._")
+    blocks = sections(lines)
+    if not vehicle.archived_at:
+        blocks += actions(
+            button("Edit", "vehicle_edit", str(vehicle.id)) if actor.has(Role.AGENT) else None,
+            button("Archive / delete", "vehicle_remove", str(vehicle.id), style="danger",
+                   confirm=confirm("Remove vehicle?", f"`{vehicle.registration}` is archived if it has bookings, "
+                                   "deleted otherwise.", "Remove")) if actor.is_admin else None,
+        )
+    return message(blocks, f"Vehicle {vehicle.registration}")
