@@ -223,11 +223,13 @@ def _for_action(session: Session, actor: Actor, booking_id: int | str, action: s
     return booking
 
 
+# Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
+# them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
 def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
     if customer_id in (None, ""):
         raise FormErrors({"customer": "Choose a customer."})
     try:
-        customer = hire_records.load(session, actor, Customer, customer_id, for_change=True)
+        customer = hire_records.load(session, actor, Customer, customer_id, for_change=True, lock=False)
     except DomainError as error:
         raise FormErrors({"customer": error.message}) from None
     if customer.do_not_rent:
@@ -241,7 +243,7 @@ def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
     if vehicle_id in (None, ""):
         raise FormErrors({"vehicle": "Choose a vehicle."})
     try:
-        vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True)
+        vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True, lock=False)
     except DomainError as error:
         raise FormErrors({"vehicle": error.message}) from None
     if vehicle.status is not VehicleStatus.AVAILABLE:

@@ -24,15 +24,17 @@ class Removal:
     archived: bool  # False: deleted outright (it had no bookings)
 
 
-def load(session: Session, actor: Actor, model: type[Record], record_id: int | str, *, for_change: bool = False) -> Record:
-    """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound)."""
+def load(session: Session, actor: Actor, model: type[Record], record_id: int | str, *, for_change: bool = False,
+         lock: bool = True) -> Record:
+    """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound).
+    ``for_change`` refuses archived rows and (with ``lock``) locks the row until commit."""
     noun = model.__name__.lower()
     try:
         record_id = int(record_id)
     except (TypeError, ValueError):
         raise NotFound(f"No such {noun}.") from None
     query = select(model).where(model.id == record_id, model.team_id == actor.team_id)
-    record = session.scalars(query.with_for_update() if for_change else query).one_or_none()
+    record = session.scalars(query.with_for_update() if for_change and lock else query).one_or_none()
     if record is None:
         raise NotFound(f"No such {noun}.")
     if for_change and record.archived_at is not None:
