@@ -6,13 +6,12 @@ from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import func, select
 
 from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
 from bot.services import bookings as booking_service
 from bot.services.bookings import NewBooking, ReturnValues
 from bot.services.vehicles import set_status
-from sqlalchemy import func, select
-
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 
