@@ -21,9 +21,10 @@ def actor(session, user="UADMIN", team=TEAM):
     return load_actor(session, team, user, ["UADMIN"])
 
 
-def make_agent(db, user="UAGENT", team=TEAM) -> None:
+def make_agent(db, user="UAGENT", team=TEAM, role=Role.AGENT) -> None:
+    """Grant ``user`` a role (an agent unless told otherwise), as UADMIN would."""
     with db.transaction() as session:
-        grant(session, actor(session, team=team), user, Role.AGENT)
+        grant(session, actor(session, team=team), user, role)
 
 
 def add_customer(db, team=TEAM, **fields) -> int:
