@@ -1,6 +1,7 @@
 """Building car hire data for tests: through the services (setup) or through Slack (the thing tested)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 from bot.services import customers as customer_service
@@ -75,6 +76,24 @@ def open_modal(live_app, command: str, text: str = "", user: str = "UAGENT") -> 
     call = live_app.fake.wait_for("views.open", count=before + 1)[-1]
     assert "_error" not in call.args, call.args
     return list(live_app.fake.views.values())[-1]
+
+
+def press(live_app, action_id: str, booking_id: int, message_ts: str | None, user: str = "UAGENT",
+          channel: str = "CFLEET") -> None:
+    """Click a booking button (its value is the booking id) on a message."""
+    response = live_app.slack.block_action({"action_id": action_id, "block_id": "b", "type": "button",
+                                            "value": str(booking_id)}, user=user, channel=channel, message_ts=message_ts)
+    assert response.status == 200, response.body
+
+
+def opened_modal(live_app, callback_id: str, count: int = 1) -> dict:
+    """Wait until the app has opened ``count`` modals ``callback_id``; return the last as the fake holds it."""
+    live_app.fake.wait_for("views.open", lambda c: _callback_id(c.args.get("view")) == callback_id, count=count)
+    return [v for v in live_app.fake.views.values() if v.get("callback_id") == callback_id][-1]
+
+
+def _callback_id(view) -> str | None:
+    return (json.loads(view) if isinstance(view, str) else view or {}).get("callback_id")
 
 
 def book(live_app, customer_id, vehicle_id, pickup, due, user="UAGENT", view=None):

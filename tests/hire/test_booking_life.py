@@ -9,19 +9,13 @@ from freezegun import freeze_time
 
 from db.models import Booking, BookingStatus
 
-from .helpers import add_customer, add_vehicle, book, epoch, make_agent, stored_bookings, wait_for_card
+from .helpers import add_customer, add_vehicle, book, epoch, make_agent, opened_modal, press, stored_bookings, wait_for_card
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
 def card(live_app):
     return live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "CFLEET")[0]
-
-
-def press(live_app, action_id, booking_id, message_ts, user="UAGENT"):
-    response = live_app.slack.block_action({"action_id": action_id, "block_id": "b", "type": "button",
-                                            "value": str(booking_id)}, user=user, channel="CFLEET", message_ts=message_ts)
-    assert response.status == 200, response.body
 
 
 def stored(live_app) -> Booking:
@@ -48,9 +42,7 @@ def test_book_pick_up_extend_and_return_late(live_app):
         assert stored(live_app).status is BookingStatus.ACTIVE
 
         press(live_app, "booking_extend", booking.id, ts)
-        extend_view = live_app.fake.wait_for("views.open", lambda c: "_error" not in c.args)[-1]
-        view = list(live_app.fake.views.values())[-1]
-        assert view["callback_id"] == "booking_extend"
+        view = opened_modal(live_app, "booking_extend")
         new_due = due + timedelta(days=1)
         response = live_app.slack.view_submission(view, {"return_due": {"return_due": {
             "type": "datetimepicker", "selected_date_time": epoch(new_due)}}}, user="UAGENT")
@@ -62,9 +54,7 @@ def test_book_pick_up_extend_and_return_late(live_app):
         # Back 1 day and 2 hours after the (extended) due time: two started late days.
         clock.move_to(new_due + timedelta(days=1, hours=2))
         press(live_app, "booking_returned", booking.id, ts)
-        live_app.fake.wait_for("views.open", count=2)
-        view = list(live_app.fake.views.values())[-1]
-        assert view["callback_id"] == "booking_return"
+        view = opened_modal(live_app, "booking_return")
         response = live_app.slack.view_submission(view, {
             "returned_at": {"returned_at": {"type": "datetimepicker", "selected_date_time": epoch(new_due + timedelta(days=1, hours=2))}},
             "odometer": {"odometer": {"type": "number_input", "value": "1450"}},

@@ -16,6 +16,7 @@ from .helpers import (
     make_agent,
     new_booking_values,
     open_modal,
+    opened_modal,
     stored_bookings,
     wait_for_card,
 )
@@ -177,8 +178,7 @@ def test_extension_that_would_overlap_is_refused_inline(live_app):
     first, _ = wait_for_card(live_app.db, count=2)
     live_app.slack.block_action({"action_id": "booking_extend", "block_id": "b", "type": "button", "value": str(first.id)},
                                 user="UAGENT", channel="CFLEET", message_ts=first.card_ts)
-    live_app.fake.wait_for("views.open", lambda c: "booking_extend" in json.dumps(c.args.get("view")))
-    view = list(live_app.fake.views.values())[-1]
+    view = opened_modal(live_app, "booking_extend")
     answer = submit(live_app, view, {"return_due": {"return_due": {
         "type": "datetimepicker", "selected_date_time": epoch(ten + timedelta(days=2, hours=2))}}})
     assert answer["response_action"] == "errors" and "booked then (B-2," in answer["errors"]["return_due"]
