@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
+from bot.services import booking_queries
 from bot.services import bookings as booking_service
 from bot.services.bookings import NewBooking, ReturnValues
+from bot.services.clock import utcnow
 from bot.services.vehicles import set_status
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 
 from .helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent
 
+LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 TEN = datetime(2026, 6, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in London (BST)
 
@@ -193,3 +197,20 @@ def test_exclusion_constraint_refusal_reads_like_the_check(postgres_url, monkeyp
             assert session.scalar(select(func.count()).select_from(Booking)) == 1
     finally:
         db.dispose()
+
+
+def test_todays_movements_follow_the_workspace_day(desk):
+    c, v = add_customer(desk), add_vehicle(desk)
+    other = add_vehicle(desk, registration="OTHER1")
+    today = create(desk, c, v, NOW + timedelta(hours=2), NOW + timedelta(days=3))  # 11:00 London today
+    tomorrow = create(desk, c, other, NOW + timedelta(hours=17), NOW + timedelta(days=1))  # 01:00 London tomorrow
+    with desk.transaction() as session:
+        agent = actor(session, "UAGENT")
+        pickups, returns = booking_queries.todays_movements(session, agent, NOW, LONDON)
+        assert [b.id for b in pickups] == [today.id] and returns == []
+        booking_service.pick_up(session, agent, tomorrow.id)
+    with freeze_time(NOW + timedelta(hours=20)), desk.transaction() as session:
+        pickups, returns = booking_queries.todays_movements(session, actor(session, "UAGENT"), utcnow(), LONDON)
+        assert [b.id for b in returns] == [tomorrow.id]
+        with pytest.raises(PermissionDenied):
+            booking_queries.todays_movements(session, actor(session, "UEMPLOYEE"), utcnow(), LONDON)

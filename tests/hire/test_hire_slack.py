@@ -205,3 +205,28 @@ def test_booking_lists_one_booking_and_availability(live_app):
     assert "is not a date" in ephemeral(live_app, "/booking", "availability soon later")
     assert "is not a category" in ephemeral(live_app, "/booking", f"availability {local_day} {local_day} boat")
     assert "needs a start, an end" in ephemeral(live_app, "/booking", "availability tomorrow")
+
+
+def test_edit_and_remove_buttons(live_app):
+    make_agent(live_app.db)
+    ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
+    assert "customer_remove" in ephemeral(live_app, "/customer", "ada", user="UADMIN")
+    live_app.slack.block_action({"action_id": "customer_edit", "block_id": "b", "type": "button", "value": str(ada)},
+                                user="UAGENT", channel="C0GENERAL", message_ts=None)
+    view = opened_modal(live_app, "customer_form")
+    name_block = next(b for b in view["blocks"] if b["block_id"] == "name")
+    assert name_block["element"]["initial_value"] == "Ada Lovelace"
+    values = {"name": text_field("name", "Ada King"), "licence_number": text_field("licence_number", "LOVEL815AD9"),
+              "licence_expiry": {"licence_expiry": {"type": "datepicker", "selected_date": "2099-01-01"}}}
+    assert "Customer updated" in json.dumps(submit(live_app, view, values))
+    assert "Ada King" in ephemeral(live_app, "/customer", "list")
+
+    live_app.slack.block_action({"action_id": "vehicle_edit", "block_id": "b", "type": "button", "value": str(car)},
+                                user="UAGENT", channel="C0GENERAL", message_ts=None)
+    view = opened_modal(live_app, "vehicle_form")
+    assert json.loads(view["private_metadata"]) == {"vehicle_id": car}
+
+    live_app.slack.block_action({"action_id": "customer_remove", "block_id": "b", "type": "button", "value": str(ada)},
+                                user="UADMIN", channel="C0GENERAL", message_ts=None)
+    live_app.fake.wait_for("response_url", lambda c: "Ada King* is deleted" in json.dumps(c.args))
+    assert "No customers yet" in ephemeral(live_app, "/customer", "list")
