@@ -225,13 +225,18 @@ def _for_action(session: Session, actor: Actor, booking_id: int | str, action: s
 
 # Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
 # them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
-def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
-    if customer_id in (None, ""):
-        raise FormErrors({"customer": "Choose a customer."})
+def _chosen(session: Session, actor: Actor, model, record_id, field: str):
+    """The customer or vehicle picked in the form's ``field``; problems become that field's error."""
+    if record_id in (None, ""):
+        raise FormErrors({field: f"Choose a {field}."})
     try:
-        customer = hire_records.load(session, actor, Customer, customer_id, for_change=True, lock=False)
+        return hire_records.load(session, actor, model, record_id, for_change=True, lock=False)
     except DomainError as error:
-        raise FormErrors({"customer": error.message}) from None
+        raise FormErrors({field: error.message}) from None
+
+
+def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
+    customer = _chosen(session, actor, Customer, customer_id, "customer")
     if customer.do_not_rent:
         raise FormErrors({"customer": f"{customer.name[:80]} is flagged do-not-rent."})
     if customer.licence_expiry < due.astimezone(tz).date():
@@ -240,12 +245,7 @@ def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetim
 
 
 def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
-    if vehicle_id in (None, ""):
-        raise FormErrors({"vehicle": "Choose a vehicle."})
-    try:
-        vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True, lock=False)
-    except DomainError as error:
-        raise FormErrors({"vehicle": error.message}) from None
+    vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
     if vehicle.status is not VehicleStatus.AVAILABLE:
         raise FormErrors({"vehicle": f"{vehicle.registration} is {vehicle.status.value.lower()}, so it can't be booked."})
     return vehicle

@@ -46,21 +46,12 @@ def create_customer(session: Session, actor: Actor, values: CustomerValues) -> C
     return _apply(session, actor, customer, values)
 
 
-def update_customer(session: Session, actor: Actor, customer_id: int | str, values: CustomerValues) -> Customer:
-    require_agent(actor, to="edit customers")
-    customer = hire_records.load(session, actor, Customer, customer_id, for_change=True)
-    return _apply(session, actor, customer, values)
-
-
 def customer_to_edit(session: Session, actor: Actor, customer_id: int | str) -> Customer:
-    """The customer whose edit form is about to open (refused now rather than on submit)."""
-    require_agent(actor, to="edit customers")
-    return hire_records.load(session, actor, Customer, customer_id, for_change=True)
+    return hire_records.to_edit(session, actor, Customer, customer_id)
 
 
-def get_customer(session: Session, actor: Actor, customer_id: int | str) -> Customer:
-    require_reader(actor, to="see customers")
-    return hire_records.load(session, actor, Customer, customer_id)
+def update_customer(session: Session, actor: Actor, customer_id: int | str, values: CustomerValues) -> Customer:
+    return _apply(session, actor, customer_to_edit(session, actor, customer_id), values)
 
 
 def search_customers(session: Session, actor: Actor, text: str, limit: int = 20) -> list[Customer]:

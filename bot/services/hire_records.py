@@ -14,6 +14,7 @@ from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
 
 from .actors import Actor
 from .clock import utcnow
+from .hire_access import require_agent
 
 Record = TypeVar("Record", Customer, Vehicle)
 
@@ -40,6 +41,12 @@ def load(session: Session, actor: Actor, model: type[Record], record_id: int | s
     if for_change and record.archived_at is not None:
         raise DomainError(f"That {noun} is archived and can't be changed.")
     return record
+
+
+def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int | str) -> Record:
+    """A record about to be edited, locked; also checked before its form opens (refused now, not on submit)."""
+    require_agent(actor, to=f"edit {model.__tablename__}")
+    return load(session, actor, model, record_id, for_change=True)
 
 
 def save_unique(session: Session, record: Record, field: str, message: str) -> Record:

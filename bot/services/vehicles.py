@@ -44,21 +44,12 @@ def create_vehicle(session: Session, actor: Actor, values: VehicleValues) -> Veh
     return _apply(session, actor, vehicle, values)
 
 
-def update_vehicle(session: Session, actor: Actor, vehicle_id: int | str, values: VehicleValues) -> Vehicle:
-    require_agent(actor, to="edit vehicles")
-    vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True)
-    return _apply(session, actor, vehicle, values)
-
-
 def vehicle_to_edit(session: Session, actor: Actor, vehicle_id: int | str) -> Vehicle:
-    """The vehicle whose edit form is about to open (refused now rather than on submit)."""
-    require_agent(actor, to="edit vehicles")
-    return hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True)
+    return hire_records.to_edit(session, actor, Vehicle, vehicle_id)
 
 
-def get_vehicle(session: Session, actor: Actor, vehicle_id: int | str) -> Vehicle:
-    require_reader(actor, to="see vehicles")
-    return hire_records.load(session, actor, Vehicle, vehicle_id)
+def update_vehicle(session: Session, actor: Actor, vehicle_id: int | str, values: VehicleValues) -> Vehicle:
+    return _apply(session, actor, vehicle_to_edit(session, actor, vehicle_id), values)
 
 
 def find_vehicle(session: Session, actor: Actor, registration: str) -> Vehicle:
@@ -93,8 +84,7 @@ def list_vehicles(session: Session, actor: Actor) -> list[Vehicle]:
 def set_status(session: Session, actor: Actor, registration: str, status: VehicleStatus) -> Vehicle:
     """Maintenance, available again, or retired. Existing bookings stay; new ones need AVAILABLE."""
     require_agent(actor, to="change a vehicle's status")
-    vehicle = find_vehicle(session, actor, registration)
-    vehicle = hire_records.load(session, actor, Vehicle, vehicle.id, for_change=True)
+    vehicle = hire_records.load(session, actor, Vehicle, find_vehicle(session, actor, registration).id, for_change=True)
     if vehicle.status is status:
         raise DomainError(f"{vehicle.registration} is already {status.value.lower()}.")
     vehicle.status = status

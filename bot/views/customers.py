@@ -1,24 +1,20 @@
 """Customer modal, lists and search results."""
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     DatePickerElement,
     EmailInputElement,
     PlainTextInputElement,
 )
-from slack_sdk.models.views import View
 
 from bot.services.actors import Actor
 from db.models import Customer, Role
 
-from .hire_common import actions, done_modal, button, confirm, input_block, message, option, sections
+from .hire_common import actions, button, confirm, input_block, message, option, record_modal, saved_modal, sections
 from .messages import text_message
 from .text import safe
 
-CUSTOMER_FORM = "customer_form"
 SEARCH_LIMIT = 10
 USAGE = "Usage: `/customer` (add), `/customer list`, `/customer <name, email or licence>`."
 
@@ -47,11 +43,7 @@ def customer_modal(customer: Customer | None = None) -> dict:
         input_block("do_not_rent", "Flags", CheckboxesElement(action_id="do_not_rent", options=[do_not_rent],
                                       initial_options=[do_not_rent] if c and c.do_not_rent else None), optional=True),
     ]
-    return View(
-        type="modal", callback_id=CUSTOMER_FORM, title="Edit customer" if c else "New customer",
-        submit="Save", close="Cancel", blocks=blocks,
-        private_metadata=json.dumps({"customer_id": c.id if c else None}),
-    ).to_dict()
+    return record_modal("customer", c, blocks)
 
 
 def customer_line(customer: Customer) -> str:
@@ -65,8 +57,7 @@ def customer_line(customer: Customer) -> str:
 
 
 def customer_saved_modal(customer: Customer, created: bool) -> dict:
-    verb = "added" if created else "updated"
-    return done_modal(f"Customer {verb}", f":white_check_mark: Customer {verb}: {customer_line(customer)}")
+    return saved_modal("customer", customer_line(customer), created)
 
 
 def customer_list_message(customers: list[Customer], total: int) -> dict:

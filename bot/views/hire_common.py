@@ -1,6 +1,7 @@
 """Block Kit pieces the car hire views share."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from slack_sdk.models.blocks import (
@@ -78,6 +79,20 @@ def input_block(block_id: str, label: str, element, *, optional: bool = False,
 def message(blocks: list, fallback: str) -> dict:
     """A message of blocks with its notification text (already escaped)."""
     return {"text": truncate(fallback, 3000), "blocks": blocks_to_dicts(blocks)}
+
+
+def record_modal(noun: str, record, blocks: list) -> dict:
+    """The add/edit form of a customer or vehicle: callback ``<noun>_form``, the id in private_metadata."""
+    return View(
+        type="modal", callback_id=f"{noun}_form", title=f"Edit {noun}" if record else f"New {noun}",
+        submit="Save", close="Cancel", blocks=blocks,
+        private_metadata=json.dumps({f"{noun}_id": record.id if record else None}),
+    ).to_dict()
+
+
+def saved_modal(noun: str, line: str, created: bool) -> dict:
+    verb = "added" if created else "updated"
+    return done_modal(f"{noun.title()} {verb}", f":white_check_mark: {noun.title()} {verb}: {line}")
 
 
 def done_modal(title: str, text: str) -> dict:

@@ -1,22 +1,19 @@
 """Vehicle modal, the fleet list and one vehicle's page."""
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import NumberInputElement, PlainTextInputElement, StaticSelectElement
-from slack_sdk.models.views import View
 
 from bot.services.actors import Actor
 from bot.services.local_time import local_short
 from db.models import Booking, Role, Vehicle, VehicleCategory, VehicleStatus
 
-from .hire_common import actions, done_modal, button, confirm, input_block, message, money, option, sections
+from .hire_common import actions, button, confirm, input_block, message, money, option, record_modal, saved_modal, sections
 from .messages import text_message
 from .text import safe
 
-VEHICLE_FORM = "vehicle_form"
 USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle <registration>`, "
          "`/vehicle maintenance|available|retire <registration>`.")
 STATUS_EMOJI = {VehicleStatus.AVAILABLE: ":large_green_circle:", VehicleStatus.MAINTENANCE: ":wrench:",
@@ -44,11 +41,7 @@ def vehicle_modal(vehicle: Vehicle | None = None) -> dict:
         input_block("odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=0,
                                                                initial_value=v.odometer if v else 0)),
     ]
-    return View(
-        type="modal", callback_id=VEHICLE_FORM, title="Edit vehicle" if v else "New vehicle",
-        submit="Save", close="Cancel", blocks=blocks,
-        private_metadata=json.dumps({"vehicle_id": v.id if v else None}),
-    ).to_dict()
+    return record_modal("vehicle", v, blocks)
 
 
 def vehicle_line(vehicle: Vehicle) -> str:
@@ -57,8 +50,7 @@ def vehicle_line(vehicle: Vehicle) -> str:
 
 
 def vehicle_saved_modal(vehicle: Vehicle, created: bool) -> dict:
-    verb = "added" if created else "updated"
-    return done_modal(f"Vehicle {verb}", f":white_check_mark: Vehicle {verb}: {vehicle_line(vehicle)}")
+    return saved_modal("vehicle", vehicle_line(vehicle), created)
 
 
 def vehicle_status_message(vehicle: Vehicle) -> dict:

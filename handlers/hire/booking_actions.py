@@ -58,9 +58,7 @@ def register(app: App, ctx: AppContext) -> None:
     @app.view("booking_return")
     @guarded
     def booking_return(ack, body, view, client):
-        values = forms.values_of(view)
-        form = ReturnValues(returned_at=forms.moment(values, "returned_at"), odometer=forms.text(values, "odometer"),
-                            fuel=forms.selected(values, "fuel"), damage=forms.text(values, "damage"))
+        form = forms.read_into(ReturnValues, forms.values_of(view))
         team_id, user_id = team_id_of(body), user_id_of(body)
         with ctx.db.transaction() as session:
             actor = ctx.actor(session, team_id, user_id)

@@ -30,12 +30,7 @@ def register(app: App, ctx: AppContext) -> None:
     @app.view("booking_new")
     @guarded
     def booking_new(ack, body, view, client):
-        values = forms.values_of(view)
-        form = NewBooking(
-            customer=forms.selected(values, "customer"), vehicle=forms.selected(values, "vehicle"),
-            pickup=forms.moment(values, "pickup"), return_due=forms.moment(values, "return_due"),
-            notes=forms.text(values, "notes"),
-        )
+        form = forms.read_into(NewBooking, forms.values_of(view))
         team_id, user_id = team_id_of(body), user_id_of(body)
         with ctx.db.transaction() as session:
             actor = ctx.actor(session, team_id, user_id)

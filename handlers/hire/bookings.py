@@ -6,13 +6,13 @@ from slack_bolt import App
 from bot.context import AppContext
 from bot.services import booking_queries
 from bot.services import bookings as booking_service
-from bot.services.hire_access import require_agent
 from bot.services.workspace_settings import workspace_config
 from bot.views import booking_modals
 from bot.views import bookings as booking_views
 from bot.views.messages import text_message
 
 from ..support import guarded, team_id_of, user_id_of
+from .records import open_blank_form
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -22,11 +22,7 @@ def register(app: App, ctx: AppContext) -> None:
         words = (command.get("text") or "").split()
         sub = words[0].lower() if words else "new"
         if sub in ("new", "add"):
-            with ctx.db.transaction(readonly=True) as session:
-                require_agent(ctx.actor(session, team_id_of(body), user_id_of(body)), to="create bookings")
-            ack()
-            client.views_open(trigger_id=body["trigger_id"], view=booking_modals.new_booking_modal())
-            return
+            return open_blank_form(ctx, ack, body, client, booking_modals.new_booking_modal(), to="create bookings")
         if sub == "help":
             return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
         if sub == "availability" and len(words) not in (3, 4):

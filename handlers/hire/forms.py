@@ -5,8 +5,12 @@ addressed by its block id alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, timezone
+from typing import TypeVar
+
+Form = TypeVar("Form")
 
 
 def values_of(view: dict) -> dict:
@@ -57,3 +61,16 @@ def moment(values: dict, block_id: str) -> datetime | None:
         return datetime.fromtimestamp(int(chosen), tz=timezone.utc) if chosen is not None else None
     except (TypeError, ValueError, OverflowError, OSError):
         return None
+
+
+def read_into(form: type[Form], values: dict) -> Form:
+    """Fill the dataclass ``form`` from the modal fields named like its fields (block id = field
+    name), each read the way its element stores it; fields not in the modal keep their default."""
+    readers = {"datepicker": day, "datetimepicker": moment, "checkboxes": checked,
+               "static_select": selected, "external_select": selected}
+    found = {}
+    for field in dataclasses.fields(form):
+        element = _element(values, field.name)
+        if element:
+            found[field.name] = readers.get(element.get("type"), text)(values, field.name)
+    return form(**found)
