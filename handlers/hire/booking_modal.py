@@ -1,7 +1,10 @@
 """The New booking modal: customer search, live vehicle list and quote, submission."""
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.services import booking_queries
@@ -15,6 +18,8 @@ from bot.views import customers as customer_views
 from ..support import guarded, team_id_of, user_id_of
 from . import forms
 from .cards import publish_card
+
+log = logging.getLogger("hiredesk.hire")
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -53,7 +58,13 @@ def register(app: App, ctx: AppContext) -> None:
             choices = booking_queries.vehicle_choices(session, actor, state.pickup, state.return_due, ctx.settings)
             modal = booking_modals.new_booking_modal(state, choices)
         ack()
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
+        except SlackApiError as error:
+            if error.response.get("error") != "hash_conflict":
+                raise
+            # The agent changed another field meanwhile; that change's own redraw follows.
+            log.info("new booking modal changed while redrawing; skipped a stale redraw")
 
     for action_id in booking_modals.NEW_BOOKING_TRIGGERS:
         app.action(action_id)(guarded(refresh_modal))
