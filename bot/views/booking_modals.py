@@ -74,6 +74,17 @@ def new_booking_modal(state: NewBookingState = NewBookingState(), choices: Vehic
                 blocks=blocks, private_metadata="{}").to_dict()
 
 
+def place_errors(errors: dict[str, str], view: dict) -> dict[str, str]:
+    """Slack shows inline errors only on input blocks the modal has; when no vehicle list is shown
+    (no dates yet, or nothing free), an error about the vehicle is shown under the return time."""
+    present = {block.get("block_id") for block in view.get("blocks", []) if block.get("type") == "input"}
+    placed: dict[str, str] = {}
+    for block_id, message in errors.items():
+        target = block_id if block_id in present else "return_due"
+        placed[target] = f"{placed[target]} {message}" if target in placed else message
+    return placed
+
+
 def _quote_text(quote: Quote) -> str:
     v = quote.vehicle
     return f"{v.registration} · {v.make} {v.model} · {v.category.value} · {money(quote.price)}"

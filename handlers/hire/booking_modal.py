@@ -7,6 +7,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
+from bot.errors import FormErrors
 from bot.services import booking_queries
 from bot.services import bookings as booking_service
 from bot.services import customers as customer_service
@@ -39,7 +40,10 @@ def register(app: App, ctx: AppContext) -> None:
         team_id, user_id = team_id_of(body), user_id_of(body)
         with ctx.db.transaction() as session:
             actor = ctx.actor(session, team_id, user_id)
-            booking = booking_service.create_booking(session, actor, form, ctx.settings)
+            try:
+                booking = booking_service.create_booking(session, actor, form, ctx.settings)
+            except FormErrors as error:
+                raise FormErrors(booking_modals.place_errors(error.errors, view)) from None
             config = workspace_config(session, team_id, ctx.settings)
             done = booking_modals.booking_created_modal(booking, config.tz, config.fleet_channel)
         ack(response_action="update", view=done)

@@ -96,9 +96,22 @@ def _callback_id(view) -> str | None:
     return (json.loads(view) if isinstance(view, str) else view or {}).get("callback_id")
 
 
+def booking_modal_for(live_app, customer_id, pickup, due, user="UAGENT") -> dict:
+    """Open the New booking modal and choose the dates, as an agent would: the app redraws it
+    with the vehicles free then. Returns the redrawn modal."""
+    view = open_modal(live_app, "/booking", user=user)
+    before = len(live_app.fake.calls_to("views.update"))
+    values = new_booking_values(customer_id, None, pickup, due)
+    live_app.slack.block_action({"action_id": "booking_return_due", "block_id": "return_due", "type": "datetimepicker",
+                                 "selected_date_time": epoch(due)}, user=user, view={**view, "state": {"values": values}})
+    live_app.fake.wait_for("views.update", count=before + 1)
+    return live_app.fake.views[view["id"]]
+
+
 def book(live_app, customer_id, vehicle_id, pickup, due, user="UAGENT", view=None):
-    """Submit the New booking modal; return the HTTP response's JSON (None when it just closes)."""
-    view = view or open_modal(live_app, "/booking", user=user)
+    """Submit the New booking modal (redrawn for these dates unless ``view`` is given); return the
+    HTTP response's JSON (None when it just closes)."""
+    view = view or booking_modal_for(live_app, customer_id, pickup, due, user=user)
     response = live_app.slack.view_submission(view, new_booking_values(customer_id, vehicle_id, pickup, due), user=user)
     assert response.status == 200, response.body
     return response.json

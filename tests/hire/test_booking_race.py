@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from db.models import Booking, BookingEvent, Workspace
 
-from .helpers import add_customer, add_vehicle, book, hours_from_now, make_agent, open_modal, wait_for_card
+from .helpers import add_customer, add_vehicle, book, booking_modal_for, hours_from_now, make_agent, wait_for_card
 from tests.harness.live_app import LiveServer, settings_for_tests
 
 REQUESTS = 50
@@ -25,8 +25,8 @@ def test_fifty_concurrent_overlapping_bookings_create_exactly_one(postgres_url, 
         customer_id = add_customer(live_app.db)
         vehicle_id = add_vehicle(live_app.db, registration="RACE 1")
         add_vehicle(live_app.db, registration="SPARE 1")  # the free alternative the losers are offered
-        view = open_modal(live_app, "/booking")
         start = hours_from_now(24)
+        view = booking_modal_for(live_app, customer_id, start, start + timedelta(days=1))
         barrier = threading.Barrier(REQUESTS)
         answers: list = [None] * REQUESTS
 

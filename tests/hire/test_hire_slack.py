@@ -11,6 +11,7 @@ from .helpers import (
     add_customer,
     add_vehicle,
     book,
+    booking_modal_for,
     epoch,
     hours_from_now,
     make_agent,
@@ -93,11 +94,7 @@ def test_new_booking_modal_searches_customers_and_lists_only_free_vehicles(live_
     assert [o["value"] for o in suggestions.json["options"]] == [str(ada)]
     assert live_app.slack.block_suggestion("booking_customer", "ada", user="UEMPLOYEE", view=view).json == {"options": []}
 
-    values = new_booking_values(ada, None, pickup, due)
-    live_app.slack.block_action({"action_id": "booking_return_due", "block_id": "return_due", "type": "datetimepicker",
-                                 "selected_date_time": epoch(due)}, user="UAGENT", view={**view, "state": {"values": values}})
-    live_app.fake.wait_for("views.update")
-    redrawn = live_app.fake.views[view["id"]]
+    redrawn = booking_modal_for(live_app, ada, pickup, due)
     vehicle_block = next(b for b in redrawn["blocks"] if b.get("block_id") == "vehicle")
     assert [o["value"] for o in vehicle_block["element"]["options"]] == [str(free)]
     assert "60.00" in vehicle_block["element"]["options"][0]["text"]["text"]  # 30 h: two started days × 30
@@ -107,8 +104,8 @@ def test_new_booking_modal_searches_customers_and_lists_only_free_vehicles(live_
     live_app.slack.block_action({"action_id": "booking_vehicle", "block_id": "vehicle", "type": "static_select",
                                  "selected_option": values["vehicle"]["booking_vehicle"]["selected_option"]},
                                 user="UAGENT", view={**redrawn, "state": {"values": values}})
-    live_app.fake.wait_for("views.update", count=2)
-    quote = next(b for b in live_app.fake.views[view["id"]]["blocks"] if b.get("block_id") == "quote")
+    live_app.fake.wait_for("views.update", lambda c: "Quote: 60.00" in json.dumps(c.args.get("view")))
+    quote = next(b for b in live_app.fake.views[redrawn["id"]]["blocks"] if b.get("block_id") == "quote")
     assert "Quote: 60.00" in json.dumps(quote)
 
 

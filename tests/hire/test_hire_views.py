@@ -98,3 +98,9 @@ def test_return_and_extend_modals_fit_the_title_limit():
 def test_customer_options_are_plain_and_short():
     (opt,) = customer_options([make_booking(name=LONG).customer])
     assert len(opt["text"]["text"]) <= 75 and opt["text"]["type"] == "plain_text"
+
+
+def test_errors_for_blocks_the_modal_lacks_show_under_the_return_time():
+    without_vehicles = booking_modals.new_booking_modal(choices=VehicleChoices([], "No vehicle is free for the whole period."))
+    placed = booking_modals.place_errors({"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles)
+    assert placed == {"return_due": "Choose a vehicle.", "customer": "Choose a customer."}
