@@ -14,11 +14,12 @@ from bot.services import booking_queries
 from bot.services import bookings as booking_service
 from bot.services.bookings import NewBooking, ReturnValues
 from bot.services.clock import utcnow
+from bot.services.local_time import local
 from bot.services.vehicles import set_status
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 
-from .helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent
+from .helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent, stored_bookings
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -214,3 +215,34 @@ def test_todays_movements_follow_the_workspace_day(desk):
         assert [b.id for b in returns] == [tomorrow.id]
         with pytest.raises(PermissionDenied):
             booking_queries.todays_movements(session, actor(session, "UEMPLOYEE"), utcnow(), LONDON)
+
+
+def test_a_booking_across_the_clock_change_keeps_its_wall_clock_times_and_price(database):
+    with freeze_time(datetime(2026, 10, 20, tzinfo=timezone.utc)):
+        make_agent(database)
+        c, v = add_customer(database), add_vehicle(database, daily_rate="40.00")
+        pickup = datetime(2026, 10, 24, 9, 0, tzinfo=timezone.utc)  # Sat 10:00 BST
+        due = datetime(2026, 10, 26, 10, 0, tzinfo=timezone.utc)  # Mon 10:00 GMT: 49 real hours later
+        booking = create(database, c, v, pickup, due)
+    assert booking.quoted_price == Decimal("80.00")
+    (stored,) = stored_bookings(database)
+    assert (stored.pickup_at, stored.return_due_at) == (pickup, due)
+    assert (local(stored.pickup_at, LONDON), local(stored.return_due_at, LONDON)) == (
+        "Sat 24 Oct 2026, 10:00 BST", "Mon 26 Oct 2026, 10:00 GMT")
+
+
+def test_lists_of_active_overdue_and_upcoming_bookings(desk):
+    c = add_customer(desk)
+    cars = [add_vehicle(desk, registration=f"CAR {i}") for i in range(3)]
+    out = create(desk, c, cars[0], NOW, NOW + timedelta(hours=2))
+    late = create(desk, c, cars[1], NOW, NOW + timedelta(hours=1))
+    coming = create(desk, c, cars[2], NOW + timedelta(days=1), NOW + timedelta(days=2))
+    with desk.transaction() as session:
+        for booking in (out, late):
+            booking_service.pick_up(session, actor(session, "UAGENT"), booking.id)
+    with freeze_time(NOW + timedelta(hours=2, minutes=30)), desk.transaction() as session:
+        agent = actor(session, "UAGENT")
+        listed = {kind: [b.id for b in booking_queries.list_bookings(session, agent, kind, SETTINGS).bookings]
+                  for kind in ("active", "overdue", "upcoming")}
+    # due 09:00 UTC + 1 h grace has passed for `late`; `out` is due 10:00, still within its grace
+    assert listed == {"active": [late.id, out.id], "overdue": [late.id], "upcoming": [coming.id]}
