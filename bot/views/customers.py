@@ -9,9 +9,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.actors import Actor
-from db.models import Customer, Role
+from db.models import Customer
 
-from .hire_common import actions, button, confirm, input_block, message, option, record_modal, saved_modal, sections
+from .hire_common import input_block, message, option, record_buttons, record_modal, saved_modal, sections
 from .messages import text_message
 from .text import safe
 
@@ -75,14 +75,9 @@ def customer_search_message(query: str, customers: list[Customer], actor: Actor)
     blocks = []
     for c in customers[:SEARCH_LIMIT]:
         blocks += sections([customer_line(c) + (f"\n_{safe(c.notes, 500)}_" if c.notes else "")])
-        blocks += actions(
-            button("Edit", "customer_edit", str(c.id)) if actor.has(Role.AGENT) else None,
-            button("Archive / delete", "customer_remove", str(c.id), style="danger",
-                   confirm=confirm("Remove customer?", f"*{safe(c.name, 200)}* is archived if they have bookings, "
-                                   "deleted otherwise.", "Remove")) if actor.is_admin else None,
-        )
+        blocks += record_buttons("customer", c.id, f"*{safe(c.name, 200)}*", actor)
     if len(customers) > SEARCH_LIMIT:
-        blocks += sections([f"_…and more: narrow the search._"])
+        blocks += sections(["_…and more: narrow the search._"])
     return message(blocks, f"Customers matching {safe(query, 100)}")
 
 

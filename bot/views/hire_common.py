@@ -16,7 +16,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
+from bot.services.actors import Actor
 from bot.services.hire_records import Removal
+from db.models import Role
 
 from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from .text import safe, truncate
@@ -51,6 +53,17 @@ def actions(*buttons: ButtonElement | None, block_id: str | None = None) -> list
     """Zero or one actions block holding the buttons that aren't None."""
     shown = [b for b in buttons if b is not None]
     return [ActionsBlock(elements=shown, block_id=block_id)] if shown else []
+
+
+def record_buttons(noun: str, record_id: int, label: str, actor: Actor) -> list[ActionsBlock]:
+    """**Edit** for agents and **Archive / delete** (confirmed) for admins, on a customer or vehicle.
+    ``label`` is trusted mrkdwn naming the record."""
+    return actions(
+        button("Edit", f"{noun}_edit", str(record_id)) if actor.has(Role.AGENT) else None,
+        button("Archive / delete", f"{noun}_remove", str(record_id), style="danger", confirm=confirm(
+            f"Remove {noun}?", f"{label} is archived if there are bookings of it, deleted otherwise.", "Remove",
+        )) if actor.is_admin else None,
+    )
 
 
 def sections(lines: list[str], *, limit_blocks: int = MAX_MESSAGE_BLOCKS - 2) -> list[SectionBlock]:

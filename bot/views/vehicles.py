@@ -8,9 +8,9 @@ from slack_sdk.models.blocks import NumberInputElement, PlainTextInputElement, S
 
 from bot.services.actors import Actor
 from bot.services.local_time import local_short
-from db.models import Booking, Role, Vehicle, VehicleCategory, VehicleStatus
+from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus
 
-from .hire_common import actions, button, confirm, input_block, message, money, option, record_modal, saved_modal, sections
+from .hire_common import input_block, message, money, option, record_buttons, record_modal, saved_modal, sections
 from .messages import text_message
 from .text import safe
 
@@ -80,10 +80,5 @@ def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneIn
         lines.append("_No current or coming bookings._")
     blocks = sections(lines)
     if not vehicle.archived_at:
-        blocks += actions(
-            button("Edit", "vehicle_edit", str(vehicle.id)) if actor.has(Role.AGENT) else None,
-            button("Archive / delete", "vehicle_remove", str(vehicle.id), style="danger",
-                   confirm=confirm("Remove vehicle?", f"`{vehicle.registration}` is archived if it has bookings, "
-                                   "deleted otherwise.", "Remove")) if actor.is_admin else None,
-        )
+        blocks += record_buttons("vehicle", vehicle.id, f"`{vehicle.registration}`", actor)
     return message(blocks, f"Vehicle {vehicle.registration}")

@@ -14,6 +14,8 @@ from bot.settings import load_settings
 from db.models import Role
 
 TEAM = "T0001"
+# The service tests' "now" (the ``desk`` fixture stops the clock there): Monday 1 June 2026, 09:00 in London.
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 SETTINGS = load_settings({"HIREDESK_ADMINS": "UADMIN", "HIREDESK_TIMEZONE": "Europe/London",
                           "HIREDESK_FLEET_CHANNEL": "CFLEET"})
 

@@ -19,18 +19,10 @@ from bot.services.vehicles import set_status
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 
-from .helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent, stored_bookings
+from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle, make_agent, stored_bookings
 
 LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 TEN = datetime(2026, 6, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in London (BST)
-
-
-@pytest.fixture
-def desk(database):
-    with freeze_time(NOW):
-        make_agent(database)
-        yield database
 
 
 def create(db, customer, vehicle, pickup, due, user="UAGENT"):

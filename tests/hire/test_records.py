@@ -15,16 +15,7 @@ from bot.services.customers import CustomerValues
 from bot.services.vehicles import VehicleValues
 from db.models import Customer, Vehicle
 
-from .helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent
-
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def desk(database):
-    with freeze_time(NOW):
-        make_agent(database)
-        yield database
+from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle, make_agent
 
 
 def form_errors(call) -> dict:
