@@ -1,10 +1,9 @@
 """Customers and vehicles: form rules, uniqueness after normalising, search, archive (both databases)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
-from freezegun import freeze_time
 
 from bot.errors import DomainError, FormErrors, PermissionDenied
 from bot.services import bookings as booking_service
@@ -15,7 +14,7 @@ from bot.services.customers import CustomerValues
 from bot.services.vehicles import VehicleValues
 from db.models import Customer, Vehicle
 
-from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle, make_agent
+from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle
 
 
 def form_errors(call) -> dict:
