@@ -78,7 +78,7 @@ def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
                       f"fuel {booking.fuel_level}")
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
     blocks = [
-        HeaderBlock(text=truncate(f"{booking.key} · {status}", HEADER_LIMIT)),
+        HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
         SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields]),
     ]
     notes = [f"*Notes:* {safe(booking.notes, 2800)}" if booking.notes else None,
