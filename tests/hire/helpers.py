@@ -80,11 +80,11 @@ def open_modal(live_app, command: str, text: str = "", user: str = "UAGENT") -> 
     return list(live_app.fake.views.values())[-1]
 
 
-def press(live_app, action_id: str, booking_id: int, message_ts: str | None, user: str = "UAGENT",
+def press(live_app, action_id: str, record_id: int, message_ts: str | None = None, user: str = "UAGENT",
           channel: str = "CFLEET") -> None:
-    """Click a booking button (its value is the booking id) on a message."""
+    """Click a button whose value is ``record_id`` on a message."""
     response = live_app.slack.block_action({"action_id": action_id, "block_id": "b", "type": "button",
-                                            "value": str(booking_id)}, user=user, channel=channel, message_ts=message_ts)
+                                            "value": str(record_id)}, user=user, channel=channel, message_ts=message_ts)
     assert response.status == 200, response.body
 
 
@@ -131,16 +131,21 @@ def stored_bookings(db) -> list:
             selectinload(Booking.events), selectinload(Booking.vehicle), selectinload(Booking.customer))))
 
 
-def wait_for_card(db, count: int = 1, timeout: float = 5.0) -> list:
-    """The app records a booking message's ts right after chat.postMessage answers (after the
-    HTTP response to Slack); wait, briefly and boundedly, until the database has it."""
+def wait_for_card(db, count: int = 1) -> list:
+    """Bookings, once ``count`` of them have a message (see ``wait_for_bookings``)."""
+    return wait_for_bookings(db, lambda bookings: sum(1 for b in bookings if b.card_ts) >= count)
+
+
+def wait_for_bookings(db, ready, timeout: float = 5.0) -> list:
+    """The app records a booking message's ts right after chat.postMessage answers, which is after
+    its HTTP answer to Slack; poll the database, briefly and boundedly, until ``ready(bookings)``."""
     import threading
     import time
 
     deadline = time.monotonic() + timeout
     while True:
         bookings = stored_bookings(db)
-        if sum(1 for b in bookings if b.card_ts) >= count:
+        if ready(bookings):
             return bookings
         assert time.monotonic() < deadline, "the booking message's ts was never stored"
         threading.Event().wait(0.02)

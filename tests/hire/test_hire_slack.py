@@ -18,7 +18,9 @@ from .helpers import (
     new_booking_values,
     open_modal,
     opened_modal,
+    press,
     stored_bookings,
+    wait_for_bookings,
     wait_for_card,
 )
 
@@ -140,12 +142,10 @@ def test_refusals_are_ephemeral_name_the_role_and_change_nothing(live_app):
     assert "Only agents, managers or admins can see bookings." in ephemeral(live_app, "/booking", "B-1", user="UTECH")
     assert "booking_picked_up" in ephemeral(live_app, "/booking", "B-1", user="UMANAGER")  # managers read
     for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend"):
-        live_app.slack.block_action({"action_id": action_id, "block_id": "b", "type": "button", "value": str(booking.id)},
-                                    user="UEMPLOYEE", channel="CFLEET", message_ts=card_ts)
+        press(live_app, action_id, booking.id, card_ts, user="UEMPLOYEE", channel="CFLEET")
     refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=4)
     assert all(c.args["response_type"] == "ephemeral" for c in refusals)
-    live_app.slack.block_action({"action_id": "customer_remove", "block_id": "b", "type": "button", "value": str(ada)},
-                                user="UAGENT", channel="C0GENERAL", message_ts=None)
+    press(live_app, "customer_remove", ada, user="UAGENT", channel="C0GENERAL")
     live_app.fake.wait_for("response_url", lambda c: "Only admins can archive or delete customers." in json.dumps(c.args))
     (after,) = stored_bookings(live_app.db)
     assert after.status is BookingStatus.RESERVED and len(after.events) == 1
@@ -159,8 +159,7 @@ def test_buttons_work_from_any_message_and_update_the_booking_message(live_app):
     book(live_app, ada, car, ten, ten + timedelta(days=1))
     (booking,) = wait_for_card(live_app.db)
     # e.g. a scheduler reminder or /booking B-1 elsewhere: the value is all that counts
-    live_app.slack.block_action({"action_id": "booking_cancel", "block_id": "b", "type": "button", "value": str(booking.id)},
-                                user="UAGENT", channel="C0GENERAL", message_ts="1700000000.000001")
+    press(live_app, "booking_cancel", booking.id, "1700000000.000001", user="UAGENT", channel="C0GENERAL")
     live_app.fake.wait_for("chat.update", lambda c: c.args["ts"] == booking.card_ts and "CANCELLED" in c.args["text"])
     live_app.fake.wait_for("response_url", lambda c: "now *cancelled*" in json.dumps(c.args))
     assert live_app.fake.message("CFLEET", booking.card_ts).blocks[-1]["type"] != "actions"  # no buttons left
@@ -173,8 +172,7 @@ def test_extension_that_would_overlap_is_refused_inline(live_app):
     book(live_app, ada, car, ten, ten + timedelta(days=1))
     book(live_app, ada, car, ten + timedelta(days=2), ten + timedelta(days=3))
     first, _ = wait_for_card(live_app.db, count=2)
-    live_app.slack.block_action({"action_id": "booking_extend", "block_id": "b", "type": "button", "value": str(first.id)},
-                                user="UAGENT", channel="CFLEET", message_ts=first.card_ts)
+    press(live_app, "booking_extend", first.id, first.card_ts, user="UAGENT", channel="CFLEET")
     view = opened_modal(live_app, "booking_extend")
     answer = submit(live_app, view, {"return_due": {"return_due": {
         "type": "datetimepicker", "selected_date_time": epoch(ten + timedelta(days=2, hours=2))}}})
@@ -208,8 +206,7 @@ def test_edit_and_remove_buttons(live_app):
     make_agent(live_app.db)
     ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
     assert "customer_remove" in ephemeral(live_app, "/customer", "ada", user="UADMIN")
-    live_app.slack.block_action({"action_id": "customer_edit", "block_id": "b", "type": "button", "value": str(ada)},
-                                user="UAGENT", channel="C0GENERAL", message_ts=None)
+    press(live_app, "customer_edit", ada, user="UAGENT", channel="C0GENERAL")
     view = opened_modal(live_app, "customer_form")
     name_block = next(b for b in view["blocks"] if b["block_id"] == "name")
     assert name_block["element"]["initial_value"] == "Ada Lovelace"
@@ -218,12 +215,23 @@ def test_edit_and_remove_buttons(live_app):
     assert "Customer updated" in json.dumps(submit(live_app, view, values))
     assert "Ada King" in ephemeral(live_app, "/customer", "list")
 
-    live_app.slack.block_action({"action_id": "vehicle_edit", "block_id": "b", "type": "button", "value": str(car)},
-                                user="UAGENT", channel="C0GENERAL", message_ts=None)
+    press(live_app, "vehicle_edit", car, user="UAGENT", channel="C0GENERAL")
     view = opened_modal(live_app, "vehicle_form")
     assert json.loads(view["private_metadata"]) == {"vehicle_id": car}
 
-    live_app.slack.block_action({"action_id": "customer_remove", "block_id": "b", "type": "button", "value": str(ada)},
-                                user="UADMIN", channel="C0GENERAL", message_ts=None)
+    press(live_app, "customer_remove", ada, user="UADMIN", channel="C0GENERAL")
     live_app.fake.wait_for("response_url", lambda c: "Ada King* is deleted" in json.dumps(c.args))
     assert "No customers yet" in ephemeral(live_app, "/customer", "list")
+
+
+def test_a_deleted_booking_message_is_posted_again(live_app):
+    make_agent(live_app.db)
+    ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
+    ten = hours_from_now(48)
+    book(live_app, ada, car, ten, ten + timedelta(days=1))
+    (booking,) = wait_for_card(live_app.db)
+    live_app.fake.message("CFLEET", booking.card_ts).deleted = True  # someone deleted it in Slack
+    press(live_app, "booking_picked_up", booking.id, booking.card_ts)
+    live_app.fake.wait_for("chat.postMessage", lambda c: "ACTIVE" in c.args["text"])
+    (moved,) = live_app.fake.channel_messages("CFLEET")
+    wait_for_bookings(live_app.db, lambda bookings: bookings[0].card_ts == moved.ts)
