@@ -103,7 +103,7 @@ def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerV
     licence = normalise_licence(values.licence_number)
     if not LICENCE.match(licence):
         errors["licence_number"] = "A licence number is 5–20 letters and digits (spaces and dashes are ignored)."
-    elif _licence_taken(session, actor, licence, customer.id):
+    elif hire_records.taken(session, actor, Customer.licence_number, licence, customer.id):
         errors["licence_number"] = f"Another customer already has licence {licence}."
     if values.licence_expiry is None:
         errors["licence_expiry"] = "Enter the licence expiry date."
@@ -118,13 +118,6 @@ def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerV
     customer.date_of_birth, customer.notes = values.date_of_birth, values.notes.strip() or None
     customer.do_not_rent = values.do_not_rent
     return hire_records.save_unique(session, customer, "licence_number", f"Another customer already has licence {licence}.")
-
-
-def _licence_taken(session: Session, actor: Actor, licence: str, own_id: int | None) -> bool:
-    query = select(Customer.id).where(Customer.team_id == actor.team_id, Customer.licence_number == licence)
-    if own_id is not None:
-        query = query.where(Customer.id != own_id)
-    return session.scalar(query.limit(1)) is not None
 
 
 def _age(born: date, today: date) -> int:

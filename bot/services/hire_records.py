@@ -49,6 +49,15 @@ def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int 
     return load(session, actor, model, record_id, for_change=True)
 
 
+def taken(session: Session, actor: Actor, column, value: str, own_id: int | None) -> bool:
+    """Whether another row of the workspace already has ``value`` in the unique ``column``."""
+    model = column.class_
+    query = select(model.id).where(model.team_id == actor.team_id, column == value)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return session.scalar(query.limit(1)) is not None
+
+
 def save_unique(session: Session, record: Record, field: str, message: str) -> Record:
     """Insert/update ``record``; a concurrent duplicate of its unique ``field`` becomes an inline error."""
     try:

@@ -129,7 +129,7 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
     reg = normalise_registration(values.registration)
     if not REGISTRATION.match(reg):
         errors["registration"] = "A registration is 2–16 letters, digits or dashes (spaces are ignored)."
-    elif _registration_taken(session, actor, reg, vehicle.id):
+    elif hire_records.taken(session, actor, Vehicle.registration, reg, vehicle.id):
         errors["registration"] = f"Another vehicle already has registration {reg}."
     for field in ("make", "model"):
         text = getattr(values, field).strip()
@@ -157,13 +157,6 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
     vehicle.registration, vehicle.make, vehicle.model = reg, values.make.strip(), values.model.strip()
     vehicle.category, vehicle.seats, vehicle.daily_rate, vehicle.odometer = category, seats, rate, odometer
     return hire_records.save_unique(session, vehicle, "registration", f"Another vehicle already has registration {reg}.")
-
-
-def _registration_taken(session: Session, actor: Actor, reg: str, own_id: int | None) -> bool:
-    query = select(Vehicle.id).where(Vehicle.team_id == actor.team_id, Vehicle.registration == reg)
-    if own_id is not None:
-        query = query.where(Vehicle.id != own_id)
-    return session.scalar(query.limit(1)) is not None
 
 
 def _whole_number(text: str, low: int, high: int) -> int | None:
