@@ -1,0 +1,89 @@
+"""One run of a job: find what is due in every workspace, claim it, post it.
+
+    find due (one transaction) → claim (same transaction, committed)
+    → post one message per channel or thread → record each message's ts
+
+A post that fails leaves its claims unposted with the error, so the next run
+retries them; the Web API client itself already waits out 429s (Retry-After)
+and retries connection and server errors, so nothing is dropped on a busy day.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
+
+from bot.context import AppContext
+from bot.services import reminders as claims
+from bot.services.clock import utcnow
+from bot.services.reminders import CLAIM_TIMEOUT, Reminder
+from bot.services.workspace_settings import workspace_config
+from db.models import Workspace
+
+from .jobs import Job
+
+log = logging.getLogger("hiredesk.scheduler")
+
+
+@dataclass
+class JobReport:
+    job: str
+    due: int = 0  # reminders due at this instant (including those posted before)
+    claimed: int = 0  # of which this run won the claim
+    posted: int = 0  # messages posted
+    errors: list[str] = field(default_factory=list)  # failed posts, retried next run
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        line = f"{self.job}: {self.due} due, {self.claimed} claimed by this run, {self.posted} message(s) posted"
+        if self.errors:
+            line += f"; {len(self.errors)} post(s) failed and will be retried: " + "; ".join(self.errors[:3])
+        return line
+
+
+def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | None = None,
+            claim_timeout: timedelta = CLAIM_TIMEOUT) -> JobReport:
+    now = now or utcnow()
+    report = JobReport(job.name)
+    worker = claims.worker_name()
+    with ctx.db.transaction() as session:
+        due: list[Reminder] = []
+        for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
+            due += job.find_due(session, workspace_config(session, team_id, ctx.settings), now)
+        won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
+    report.due, report.claimed = len(due), len(won)
+    for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
+        ids = [won[r.key] for r in group]
+        try:
+            response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **job.render(group))
+        except (SlackApiError, SlackClientError, OSError) as error:
+            reason = _describe(error)
+            log.warning("%s: post to %s failed (%s); %d reminder(s) will be retried", job.name, channel, reason, len(ids))
+            report.errors.append(f"{channel}: {reason}")
+            with ctx.db.transaction() as session:
+                claims.mark_failed(session, ids, reason)
+            continue
+        with ctx.db.transaction() as session:
+            claims.mark_posted(session, ids, channel=response["channel"], ts=response["ts"], now=now)
+        report.posted += 1
+    return report
+
+
+def _by_destination(reminders: list[Reminder]) -> dict[tuple, list[Reminder]]:
+    groups: dict[tuple, list[Reminder]] = {}
+    for reminder in reminders:
+        groups.setdefault((reminder.team_id, reminder.channel, reminder.thread_ts), []).append(reminder)
+    return groups
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return f"Slack answered {error.response.get('error') or error.response.status_code}"
+    return f"{type(error).__name__}: {error}"
