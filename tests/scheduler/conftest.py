@@ -2,7 +2,11 @@
 database and the fake Slack, at a simulated instant."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +30,31 @@ class JobRunner:
                 if "_error" not in c.args and (channel is None or c.args.get("channel") == channel)]
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 @pytest.fixture
 def run_job_at(live_app) -> JobRunner:
     return JobRunner(live_app)
+
+
+def job_environment(settings, **overrides: str) -> dict[str, str]:
+    """Environment for ``python app.py job …`` as a subprocess: the live app's settings."""
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_API_URL": settings.slack_api_url,
+        "DATABASE_URL": settings.database_url,
+        "HIREDESK_FLEET_CHANNEL": settings.fleet_channel,
+        "HIREDESK_TRIAGE_CHANNEL": settings.triage_channel,
+        "HIREDESK_MANAGERS_CHANNEL": settings.managers_channel,
+        "HIREDESK_TIMEZONE": settings.timezone,
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+def start_job(settings, name: str, *args: str, **env: str):
+    """Start ``python app.py job <name> …`` in its own process."""
+    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "job", name, *args], cwd=ROOT,
+                            env=job_environment(settings, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
