@@ -7,8 +7,9 @@ from slack_bolt import App
 
 from bot.context import AppContext
 
-from . import admin
+from . import admin, settings
 
 
 def register(app: App, ctx: AppContext) -> None:
     admin.register(app, ctx)
+    settings.register(app, ctx)
