@@ -82,7 +82,7 @@ KINDS: dict[str, Kind] = {
         buttons=_booking_buttons, more_hint="`/booking list overdue` lists them all.",
     ),
     "critical": Kind(
-        title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} need attention*",
+        title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
         line=_critical_line, buttons=_ticket_buttons, more_hint="`/ticket queue` lists them all.",
     ),
     "escalation": Kind(
@@ -97,15 +97,15 @@ def reminder_message(reminders: list[Reminder]) -> dict:
     """One message for the reminders of one channel (or thread), grouped by kind."""
     by_kind = {kind: [r for r in reminders if r.kind == kind] for kind in ORDER}
     by_kind = {kind: items for kind, items in by_kind.items() if items}
-    # A lone critical-ticket reminder in its card's thread needs no title.
-    lone_thread_reminder = len(reminders) == 1 and reminders[0].thread_ts is not None
+    # A lone critical-ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
+    lone_reminder = len(reminders) == 1 and reminders[0].kind == "critical"
     # Each kind takes a title and a "more" line; every listed item a section and its buttons.
     per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
     limit = min(MAX_ITEMS_PER_KIND, per_kind)
     blocks = []
     for kind, items in by_kind.items():
         spec = KINDS[kind]
-        if not lone_thread_reminder:
+        if not lone_reminder:
             blocks.append(SectionBlock(block_id=kind, text=MarkdownTextObject(text=spec.title(len(items)))))
         for reminder in items[:limit]:
             blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(spec.line(reminder), SECTION_TEXT_LIMIT))))
@@ -115,8 +115,8 @@ def reminder_message(reminders: list[Reminder]) -> dict:
         if len(items) > limit:
             more = f"…and {len(items) - limit} more. {spec.more_hint}"
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    # The notification text: a lone thread reminder's line (with its mentions), else the titles.
-    if lone_thread_reminder:
+    # The notification text: a lone reminder's line (with its mentions), else the titles.
+    if lone_reminder:
         text = KINDS[reminders[0].kind].line(reminders[0])
     else:
         text = " · ".join(KINDS[kind].title(len(items)) for kind, items in by_kind.items())

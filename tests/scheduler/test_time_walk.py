@@ -136,3 +136,18 @@ def test_a_run_after_downtime_posts_each_missed_reminder_once(live_app, run_job_
     calls = run_job_at.posts("CFLEET")
     assert [button_values(c, "booking_returned") for c in calls] == [[str(late.id)]]
     assert calls[0].args["text"] == ":warning: *Overdue returns* (1)"
+
+
+def test_each_workspace_gets_only_its_own_reminders(live_app, run_job_at):
+    now = f.utc(2026, 11, 25, 12)
+    with live_app.db.transaction() as s:
+        ours = f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(hours=1))
+        f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(hours=1), team_id="TOTHER")
+        f.ticket(s, created=now - timedelta(hours=1))  # no card: reminded in the triage channel itself
+    assert run_job_at("due-returns", now).ok
+    # TOTHER has no channels configured of its own and shares the defaults; its booking is its own post.
+    values = sorted(v for call in run_job_at.posts("CFLEET") for v in button_values(call, "booking_returned"))
+    assert str(ours.id) in values and len(run_job_at.posts("CFLEET")) == 2
+    assert run_job_at("critical-tickets", now).ok
+    (triage,) = run_job_at.posts("CTRIAGE")
+    assert "thread_ts" not in triage.args and "*T-1*" in triage.args["text"]
