@@ -13,6 +13,7 @@ import pytest
 from bot.scheduler.jobs import JOBS
 from bot.scheduler.runner import JobReport, run_job
 from bot.slack_client import make_web_client
+from tests.harness.live_app import LiveServer, settings_for_tests
 
 
 class JobRunner:
@@ -36,6 +37,26 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def run_job_at(live_app) -> JobRunner:
     return JobRunner(live_app)
+
+
+def _serve(database_url: str, fake):
+    server = LiveServer(settings_for_tests(database_url, fake), fake)
+    yield server.app
+    server.stop()
+
+
+@pytest.fixture
+def pg_app(postgres_url, fake_slack):
+    """The live app on PostgreSQL only: for races between processes."""
+    yield from _serve(postgres_url, fake_slack)
+
+
+@pytest.fixture
+def sqlite_app(sqlite_databases, fake_slack):
+    """The live app on SQLite only: for what does not depend on the database (the command line)."""
+    url = sqlite_databases.new()
+    yield from _serve(url, fake_slack)
+    sqlite_databases.drop(url)
 
 
 def job_environment(settings, **overrides: str) -> dict[str, str]:

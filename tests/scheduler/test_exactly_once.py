@@ -5,11 +5,9 @@ import signal
 import time
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from bot.services import reminders as claims
-from tests.harness.live_app import LiveServer, settings_for_tests
 
 from . import factories as f
 from .conftest import JobRunner, start_job
@@ -27,13 +25,6 @@ def listed_once(posts, booking_ids: list[int]) -> None:
     """Every booking appears exactly twice (morning list + due-soon), across all the posts."""
     values = [v for call in posts for v in button_values(call, "booking_returned")]
     assert sorted(values) == sorted(str(i) for i in booking_ids * 2)
-
-
-@pytest.fixture
-def pg_app(postgres_url, fake_slack):
-    server = LiveServer(settings_for_tests(postgres_url, fake_slack), fake_slack)
-    yield server.app
-    server.stop()
 
 
 def test_three_processes_at_the_same_moment_post_each_reminder_once(pg_app):
