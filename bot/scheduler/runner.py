@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.context import AppContext
 from bot.services import reminders as claims
 from bot.services.clock import utcnow
-from bot.services.reminders import CLAIM_TIMEOUT, Reminder
+from bot.services.reminders import CLAIM_RETENTION, CLAIM_TIMEOUT, Reminder
 from bot.services.workspace_settings import workspace_config
 from db.models import Workspace
 
@@ -58,6 +58,7 @@ def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | Non
         for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
             due += job.find_due(session, workspace_config(session, team_id, ctx.settings), now)
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
+        claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
     for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
         ids = [won[r.key] for r in group]

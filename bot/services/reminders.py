@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import and_, delete, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,8 @@ from db.models import ReminderClaim
 # Longer than the slowest post (the Web API client waits out up to five
 # 429s), short enough that a crashed run's reminders are not late for long.
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# Posted claims are kept this long (a CRITICAL ticket quiet for longer is escalated again).
+CLAIM_RETENTION = timedelta(days=90)
 _CHUNK = 500  # keys per INSERT statement
 
 
@@ -94,22 +96,30 @@ def _insert_new(session: Session, keys: list[tuple], now: datetime, worker: str)
 def _take_over(session: Session, keys: list[tuple], now: datetime, worker: str, timeout: timedelta) -> dict[tuple, int]:
     """Re-claim unposted claims whose post failed or whose process died.
 
-    One atomic UPDATE: PostgreSQL re-checks the WHERE clause after waiting for
-    a concurrent updater's row lock, so of two runs only one gets the row back.
+    ``FOR UPDATE SKIP LOCKED`` (PostgreSQL): of two runs taking over at once, each
+    gets the rows the other has not locked, and PostgreSQL re-checks the
+    conditions on rows whose lock it waited for, so no row is taken twice. On
+    SQLite the write transaction is already serialized.
     """
     key_columns = tuple_(ReminderClaim.team_id, ReminderClaim.job, ReminderClaim.subject, ReminderClaim.slot)
-    statement = (
-        update(ReminderClaim)
+    takeable = session.execute(
+        select(ReminderClaim.id, ReminderClaim.team_id, ReminderClaim.job, ReminderClaim.subject, ReminderClaim.slot)
         .where(
             key_columns.in_(keys),
             ReminderClaim.posted_at.is_(None),
             or_(ReminderClaim.last_error.is_not(None), ReminderClaim.claimed_at < now - timeout),
         )
-        .values(claimed_at=now, claimed_by=worker, attempts=ReminderClaim.attempts + 1, last_error=None)
-        .returning(ReminderClaim.id, ReminderClaim.team_id, ReminderClaim.job, ReminderClaim.subject, ReminderClaim.slot)
-        .execution_options(synchronize_session=False)
-    )
-    return {(r.team_id, r.job, r.subject, r.slot): r.id for r in session.execute(statement)}
+        .order_by(ReminderClaim.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if takeable:
+        session.execute(
+            update(ReminderClaim)
+            .where(ReminderClaim.id.in_([r.id for r in takeable]))
+            .values(claimed_at=now, claimed_by=worker, attempts=ReminderClaim.attempts + 1, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+    return {(r.team_id, r.job, r.subject, r.slot): r.id for r in takeable}
 
 
 def mark_posted(session: Session, claim_ids: list[int], *, channel: str, ts: str, now: datetime) -> None:
@@ -129,6 +139,14 @@ def mark_failed(session: Session, claim_ids: list[int], error: str) -> None:
         .values(last_error=error[:2000])
         .execution_options(synchronize_session=False)
     )
+
+
+def prune(session: Session, job: str, *, before: datetime) -> int:
+    """Forget claims posted before ``before``: their slots are long past and never computed again."""
+    return session.execute(
+        delete(ReminderClaim).where(ReminderClaim.job == job, ReminderClaim.posted_at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def posted_claims(session: Session, team_id: str, job: str | None = None) -> list[ReminderClaim]:

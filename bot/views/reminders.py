@@ -65,22 +65,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _booking_kind(title: str, due: str, when: Callable, listing: str) -> Kind:
+    return Kind(
+        title=lambda n: f"{title} ({n})",
+        line=lambda r: f"{_booking(r.item)} — {due} {when(r.item.return_due_at, r.timezone)}",
+        buttons=_booking_buttons, more_hint=f"`/booking list {listing}` lists them all.",
+    )
+
+
 KINDS: dict[str, Kind] = {
-    "today": Kind(
-        title=lambda n: f":calendar: *Returns due today* ({n})",
-        line=lambda r: f"{_booking(r.item)} — due {local_time(r.item.return_due_at, r.timezone)}",
-        buttons=_booking_buttons, more_hint="`/booking list today` lists them all.",
-    ),
-    "due-soon": Kind(
-        title=lambda n: f":alarm_clock: *Due back soon* ({n})",
-        line=lambda r: f"{_booking(r.item)} — due back at {local_time(r.item.return_due_at, r.timezone)}",
-        buttons=_booking_buttons, more_hint="`/booking list active` lists them all.",
-    ),
-    "overdue": Kind(
-        title=lambda n: f":warning: *Overdue returns* ({n})",
-        line=lambda r: f"{_booking(r.item)} — was due {local_day_time(r.item.return_due_at, r.timezone)}",
-        buttons=_booking_buttons, more_hint="`/booking list overdue` lists them all.",
-    ),
+    "today": _booking_kind(":calendar: *Returns due today*", "due", local_time, "today"),
+    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", local_time, "active"),
+    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
     "critical": Kind(
         title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
         line=_critical_line, buttons=_ticket_buttons, more_hint="`/ticket queue` lists them all.",

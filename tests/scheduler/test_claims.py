@@ -52,3 +52,13 @@ def test_a_failed_post_is_retried_at_once_and_a_posted_one_never(database):
     with database.transaction() as s:
         (posted,) = claims.posted_claims(s, "T1")
         assert (posted.subject, posted.message_ts, posted.attempts) == ("booking:2", "1.1", 1)
+
+
+def test_old_posted_claims_are_pruned(database):
+    (claim_id,) = claim(database, [reminder("booking:1")]).values()
+    claim(database, [reminder("booking:2")])  # never posted: kept
+    with database.transaction() as s:
+        claims.mark_posted(s, [claim_id], channel="CFLEET", ts="1.1", now=NOW)
+        assert claims.prune(s, "due-returns", before=NOW) == 0
+        assert claims.prune(s, "due-returns", before=NOW + timedelta(seconds=1)) == 1
+    assert list(claim(database, [reminder("booking:1"), reminder("booking:2")])) == [reminder("booking:1").key]
