@@ -101,8 +101,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
         tickets_opened=_count(session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now),
         tickets_resolved=_count(session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now),
         open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
-        oldest_open=[TicketLine.of(t) for t in session.scalars(
-            select(Ticket).where(*open_tickets).order_by(Ticket.created_at, Ticket.id).limit(NAMED))],
+        oldest_open=_oldest_open(session, open_tickets),
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
         pickups_today=_count(session, Booking, Booking.team_id == team,
                              Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
@@ -123,6 +122,20 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
                 Booking.status == BookingStatus.RETURNED)
         ) or Decimal(0),
     )
+
+
+def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
+    """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
+
+    One ORDER BY created_at over all open tickets would walk the workspace's
+    whole ticket history, mostly resolved, to find them."""
+    candidates = [
+        ticket for severity in Severity for ticket in session.scalars(
+            select(Ticket).where(*open_tickets, Ticket.severity == severity)
+            .order_by(Ticket.created_at, Ticket.id).limit(NAMED))
+    ]
+    candidates.sort(key=lambda t: (t.created_at, t.id))
+    return [TicketLine.of(t) for t in candidates[:NAMED]]
 
 
 def _count(session: Session, model, *conditions) -> int:
