@@ -11,7 +11,6 @@ import argparse
 import logging
 import os
 import sys
-
 from datetime import datetime
 
 from bot.context import AppContext
@@ -49,7 +48,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if settings.scheduler:
         # Safe in every replica: reminders are claimed in the database. In HTTP
-        # mode this is gunicorn's master, so each app process runs it once.
+        # mode this is gunicorn's master: one scheduler per replica, not per worker.
         from bot.scheduler.background import start_scheduler
 
         start_scheduler(settings)

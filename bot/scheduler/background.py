@@ -31,6 +31,8 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     # child must never use (or close) the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: ctx.db.engine.dispose(close=False))
     client = make_web_client(settings)
+    # APScheduler logs every run at INFO; our own line reports the runs that posted or failed.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone=timezone.utc)
     for job in JOBS.values():
         scheduler.add_job(
