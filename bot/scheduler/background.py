@@ -37,7 +37,7 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     for job in JOBS.values():
         scheduler.add_job(
             _run_logged, "interval", args=(ctx, client, job), id=job.name, name=job.name,
-            seconds=job.every.total_seconds(), next_run_time=utcnow() + timedelta(seconds=5),
+            seconds=job.every.total_seconds(), next_run_time=utcnow() + timedelta(seconds=1),
             coalesce=True, max_instances=1, misfire_grace_time=None,
         )
     scheduler.start()

@@ -1,13 +1,17 @@
 """`python app.py job …` as an operator runs it: a real process, the fake Slack, exit codes."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 from bot.scheduler.background import start_scheduler
 from bot.scheduler.jobs import JOBS
+from bot.services.clock import utcnow
+from tests.harness.postgres import free_port
 
 from . import factories as f
-from .conftest import JobRunner, start_job
+from .conftest import ROOT, JobRunner, job_environment, start_job
 from .test_exactly_once import NOW
 
 
@@ -61,3 +65,20 @@ def test_the_app_schedules_every_job(sqlite_app):
         assert sorted(job.id for job in scheduler.get_jobs()) == sorted(JOBS)
     finally:
         scheduler.shutdown(wait=True)
+
+
+def test_the_served_app_runs_the_scheduler(sqlite_app):
+    """`python app.py` (gunicorn) runs the jobs by default: a booking due back soon is posted, once."""
+    with sqlite_app.db.transaction() as s:
+        f.booking(s, pickup=utcnow() - timedelta(days=1), due=utcnow() + timedelta(minutes=30), created=utcnow())
+    settings = sqlite_app.ctx.settings
+    env = job_environment(settings, SLACK_SIGNING_SECRET="secret", PORT=str(free_port()), HIREDESK_SCHEDULER="on",
+                          WEB_CONCURRENCY="1")
+    server = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        (post,) = sqlite_app.fake.wait_for("chat.postMessage", timeout=30)
+        assert post.args["channel"] == "CFLEET" and "Due back soon" in post.args["text"]
+    finally:
+        server.terminate()
+        server.wait(30)
