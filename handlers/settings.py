@@ -7,7 +7,6 @@ from bot.context import AppContext
 from bot.services import digest as digest_service
 from bot.services import settings as settings_service
 from bot.services.clock import utcnow
-from bot.services.workspace_settings import workspace_config
 from bot.views import roles as role_views
 from bot.views import settings as settings_views
 from bot.views.digest import digest_message
@@ -30,9 +29,8 @@ def digest_now(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
         return ack(response_type="ephemeral", **role_views.usage_message("Did you mean `/hiredesk digest now`?"))
     with ctx.db.transaction() as session:
         actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-        config = workspace_config(session, actor.team_id, ctx.settings)
-        digest = digest_service.digest_now(session, actor, config, utcnow())
-    ack(response_type="ephemeral", **digest_message(digest, config.timezone))
+        digest = digest_service.digest_now(session, actor, ctx.settings, utcnow())
+    ack(response_type="ephemeral", **digest_message(digest))
 
 
 def register(app: App, ctx: AppContext) -> None:

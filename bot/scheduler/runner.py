@@ -15,14 +15,11 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select
 
 from bot.context import AppContext
 from bot.services import reminders as claims
 from bot.services.clock import utcnow
 from bot.services.reminders import CLAIM_RETENTION, CLAIM_TIMEOUT, Reminder
-from bot.services.workspace_settings import workspace_config
-from db.models import Workspace
 
 from .jobs import Job
 
@@ -54,9 +51,7 @@ def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | Non
     report = JobReport(job.name)
     worker = claims.worker_name()
     with ctx.db.transaction() as session:
-        due: list[Reminder] = []
-        for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
-            due += job.find_due(session, workspace_config(session, team_id, ctx.settings), now)
+        due = claims.find_due_everywhere(session, job.find_due, ctx.settings, now)
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)

@@ -13,16 +13,17 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from bot.settings import Settings
 from db.models import (
-    HOLDING_STATUSES, Booking, BookingStatus, ReminderClaim, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
+    HOLDING_STATUSES, Booking, BookingStatus, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
 )
 
 from .actors import Actor
 from .overdue_returns import overdue_bookings
-from .reminders import Reminder
+from .reminders import Reminder, is_posted
 from .slots import local_date, local_day, local_instant
 from .snapshots import BookingLine, TicketLine
-from .workspace_settings import WorkspaceConfig
+from .workspace_settings import WorkspaceConfig, workspace_config
 
 JOB = "digest"
 NAMED = 5  # oldest open tickets and overdue bookings named in full
@@ -33,6 +34,7 @@ WEEK = timedelta(days=7)
 class Digest:
     weekly: bool
     day: date  # the local date it is for
+    timezone: str  # the workspace's, for showing times
     since: datetime
     until: datetime
     # help desk
@@ -67,25 +69,17 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
     if now < local_instant(today, config.digest_time, config.tz):
         return []
     slot = f"daily:{today.isoformat()}"
-    if _posted(session, config.team_id, slot):  # skip the queries on every later run of the day
+    if is_posted(session, (config.team_id, JOB, "digest", slot)):  # skip the queries on every later run of the day
         return []
     digest = build_digest(session, config, now, weekly=today.weekday() == 0)
     return [Reminder(team_id=config.team_id, job=JOB, subject="digest", slot=slot, kind="digest",
                      channel=config.managers_channel, item=digest, timezone=config.timezone)]
 
 
-def digest_now(session: Session, actor: Actor, config: WorkspaceConfig, now: datetime) -> Digest:
+def digest_now(session: Session, actor: Actor, defaults: Settings, now: datetime) -> Digest:
+    """/hiredesk digest now: the daily digest as of ``now``, for managers."""
     actor.require(Role.MANAGER, to="ask for a digest")
-    return build_digest(session, config, now, weekly=False)
-
-
-def _posted(session: Session, team_id: str, slot: str) -> bool:
-    return session.scalar(
-        select(ReminderClaim.id).where(
-            ReminderClaim.team_id == team_id, ReminderClaim.job == JOB, ReminderClaim.subject == "digest",
-            ReminderClaim.slot == slot, ReminderClaim.posted_at.is_not(None),
-        )
-    ) is not None
+    return build_digest(session, workspace_config(session, actor.team_id, defaults), now, weekly=False)
 
 
 def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, weekly: bool) -> Digest:
@@ -97,7 +91,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     by_severity = dict(session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity)).all())
     overdue = overdue_bookings(session, config, now, limit=NAMED)
     return Digest(
-        weekly=weekly, day=today, since=since, until=now,
+        weekly=weekly, day=today, timezone=config.timezone, since=since, until=now,
         tickets_opened=_count(session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now),
         tickets_resolved=_count(session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now),
         open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +24,10 @@ from sqlalchemy import and_, delete, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import ReminderClaim
+from bot.settings import Settings
+from db.models import ReminderClaim, Workspace
+
+from .workspace_settings import WorkspaceConfig, workspace_config
 
 # Longer than the slowest post (the Web API client waits out up to five
 # 429s), short enough that a crashed run's reminders are not late for long.
@@ -54,6 +58,15 @@ class Reminder:
     @property
     def key(self) -> tuple[str, str, str, str]:
         return (self.team_id, self.job, self.subject, self.slot)
+
+
+def find_due_everywhere(session: Session, find_due: Callable[[Session, WorkspaceConfig, datetime], list[Reminder]],
+                        defaults: Settings, now: datetime) -> list[Reminder]:
+    """What a job finds due at ``now`` in every workspace, each read with its current settings."""
+    due: list[Reminder] = []
+    for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
+        due += find_due(session, workspace_config(session, team_id, defaults), now)
+    return due
 
 
 def worker_name() -> str:
@@ -147,6 +160,14 @@ def prune(session: Session, job: str, *, before: datetime) -> int:
         delete(ReminderClaim).where(ReminderClaim.job == job, ReminderClaim.posted_at < before)
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def is_posted(session: Session, key: tuple[str, str, str, str]) -> bool:
+    team_id, job, subject, slot = key
+    return session.scalar(select(ReminderClaim.id).where(
+        ReminderClaim.team_id == team_id, ReminderClaim.job == job, ReminderClaim.subject == subject,
+        ReminderClaim.slot == slot, ReminderClaim.posted_at.is_not(None),
+    )) is not None
 
 
 def posted_claims(session: Session, team_id: str, job: str | None = None) -> list[ReminderClaim]:

@@ -15,7 +15,8 @@ from .when import duration, local_day_time
 SEVERITY_ICONS = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":white_circle:"}
 
 
-def digest_message(digest: Digest, tz: str) -> dict:
+def digest_message(digest: Digest) -> dict:
+    tz = digest.timezone
     period = "last 7 days" if digest.weekly else "last 24 hours"
     title = f"{'Weekly' if digest.weekly else 'Daily'} digest — {digest.day.strftime('%a %-d %b %Y')}"
     blocks = [
@@ -63,7 +64,7 @@ def digest_message(digest: Digest, tz: str) -> dict:
 def scheduled_digest_message(reminders: list[Reminder]) -> dict:
     """The digest job posts one digest per workspace and channel."""
     (reminder,) = reminders
-    return digest_message(reminder.item, reminder.timezone)
+    return digest_message(reminder.item)
 
 
 def _fields(values: dict[str, str]) -> list[MarkdownTextObject]:

@@ -76,12 +76,12 @@ def test_digest_numbers_first_and_names_the_oldest_and_overdue():
     ticket = TicketLine(id=1, key="T-1", title="Old", severity=Severity.MAJOR, state=TicketState.OPEN, assignee_id=None,
                         created_at=DUE, updated_at=DUE, card_channel=None, card_ts=None)
     booking = booking_reminder(3).item
-    digest = Digest(weekly=True, day=DUE.date(), since=DUE - timedelta(days=7), until=DUE, tickets_opened=4,
+    digest = Digest(weekly=True, day=DUE.date(), timezone="Europe/London", since=DUE - timedelta(days=7), until=DUE, tickets_opened=4,
                     tickets_resolved=2, open_by_severity={Severity.CRITICAL: 1, Severity.MAJOR: 2, Severity.MINOR: 0},
                     oldest_open=[ticket], mean_time_to_resolve=timedelta(hours=5, minutes=30), pickups_today=3,
                     returns_today=2, overdue_count=9, overdue=[booking], vehicles_on_hire=3, fleet_size=4,
                     revenue_week=Decimal("1234.5"))
-    message = digest_message(digest, "Europe/London")
+    message = digest_message(digest)
     blocks = message["blocks"]
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Weekly digest — Wed 25 Nov 2026", "emoji": True}}
     fields = [field["text"] for block in blocks if "fields" in block for field in block["fields"]]
