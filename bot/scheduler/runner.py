@@ -1,7 +1,7 @@
 """One run of a job: find what is due in every workspace, claim it, post it.
 
     find due (one transaction) → claim (same transaction, committed)
-    → post one message per channel or thread → record each message's ts
+    → for each channel or thread: renew the claims still ours → post one message → record its ts
 
 A post that fails leaves its claims unposted with the error, so the next run
 retries them; the Web API client itself already waits out 429s (Retry-After)
@@ -10,6 +10,7 @@ and retries connection and server errors, so nothing is dropped on a busy day.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -55,21 +56,32 @@ def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | Non
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
+    started = time.monotonic()
     for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
-        ids = [won[r.key] for r in group]
-        try:
-            response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **job.render(group))
-        except (SlackApiError, SlackClientError, OSError) as error:
-            reason = _describe(error)
-            log.warning("%s: post to %s failed (%s); %d reminder(s) will be retried", job.name, channel, reason, len(ids))
-            report.errors.append(f"{channel}: {reason}")
-            with ctx.db.transaction() as session:
-                claims.mark_failed(session, ids, reason)
-            continue
         with ctx.db.transaction() as session:
-            claims.mark_posted(session, ids, channel=response["channel"], ts=response["ts"], now=now)
-        report.posted += 1
+            mine = claims.renew(session, [won[r.key] for r in group], worker=worker,
+                                at=now + timedelta(seconds=time.monotonic() - started))
+        group = [r for r in group if won[r.key] in mine]
+        if group:
+            _post(ctx, client, job, channel, thread_ts, group, [won[r.key] for r in group], now, report)
     return report
+
+
+def _post(ctx: AppContext, client: WebClient, job: Job, channel: str, thread_ts: str | None,
+          group: list[Reminder], ids: list[int], now: datetime, report: JobReport) -> None:
+    """Post one message; record its ts on the claims, or the error (retried by the next run)."""
+    try:
+        response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **job.render(group))
+    except (SlackApiError, SlackClientError, OSError) as error:
+        reason = _describe(error)
+        log.warning("%s: post to %s failed (%s); %d reminder(s) will be retried", job.name, channel, reason, len(ids))
+        report.errors.append(f"{channel}: {reason}")
+        with ctx.db.transaction() as session:
+            claims.mark_failed(session, ids, reason)
+        return
+    with ctx.db.transaction() as session:
+        claims.mark_posted(session, ids, channel=response["channel"], ts=response["ts"], now=now)
+    report.posted += 1
 
 
 def _by_destination(reminders: list[Reminder]) -> dict[tuple, list[Reminder]]:

@@ -14,6 +14,7 @@ between claim and post). Nothing here depends on APScheduler or on memory.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ def find_due_everywhere(session: Session, find_due: Callable[[Session, Workspace
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+    """Names one run: host, process and a random part (a process may run a job again)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def claim(session: Session, reminders: list[Reminder], *, now: datetime, worker: str,
@@ -133,6 +135,22 @@ def _take_over(session: Session, keys: list[tuple], now: datetime, worker: str, 
             .execution_options(synchronize_session=False)
         )
     return {(r.team_id, r.job, r.subject, r.slot): r.id for r in takeable}
+
+
+def renew(session: Session, claim_ids: list[int], *, worker: str, at: datetime) -> set[int]:
+    """Just before posting: keep those of ``claim_ids`` that are still this run's, as of ``at``.
+
+    A run slowed down past the claim timeout (a long wait on rate limits) may
+    have lost some claims to a later run; it must not post those too.
+    """
+    rows = session.execute(
+        update(ReminderClaim)
+        .where(ReminderClaim.id.in_(claim_ids), ReminderClaim.claimed_by == worker, ReminderClaim.posted_at.is_(None))
+        .values(claimed_at=at)
+        .returning(ReminderClaim.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {row.id for row in rows}
 
 
 def mark_posted(session: Session, claim_ids: list[int], *, channel: str, ts: str, now: datetime) -> None:

@@ -62,3 +62,12 @@ def test_old_posted_claims_are_pruned(database):
         assert claims.prune(s, "due-returns", before=NOW) == 0
         assert claims.prune(s, "due-returns", before=NOW + timedelta(seconds=1)) == 1
     assert list(claim(database, [reminder("booking:1"), reminder("booking:2")])) == [reminder("booking:1").key]
+
+
+def test_a_run_that_lost_its_claim_to_a_later_run_does_not_post_it(database):
+    (claim_id,) = claim(database, [reminder("booking:1")], worker="slow").values()
+    later = NOW + CLAIM_TIMEOUT + timedelta(minutes=1)
+    assert claim(database, [reminder("booking:1")], now=later, worker="fast") == {reminder("booking:1").key: claim_id}
+    with database.transaction() as s:
+        assert claims.renew(s, [claim_id], worker="slow", at=later) == set()
+        assert claims.renew(s, [claim_id], worker="fast", at=later) == {claim_id}
