@@ -13,8 +13,8 @@ import pytest
 from bot.scheduler.jobs import JOBS
 from bot.scheduler.runner import JobReport, run_job
 from bot.slack_client import make_web_client
+from bot.views.reminders import KINDS
 from tests.harness.live_app import LiveServer, settings_for_tests
-
 
 class JobRunner:
     def __init__(self, live_app) -> None:
@@ -79,3 +79,19 @@ def start_job(settings, name: str, *args: str, **env: str):
     """Start ``python app.py job <name> …`` in its own process."""
     return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "job", name, *args], cwd=ROOT,
                             env=job_environment(settings, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def button_values(call, action_id: str) -> list[str]:
+    return [value for _, value in listed(call, action_id)]
+
+
+def listed(call, action_id: str) -> list[tuple[str, str]]:
+    """(section kind, button value) of each item a reminder message lists."""
+    items, kind = [], None
+    for block in call.args["blocks"]:
+        if block["type"] == "section" and block.get("block_id") in KINDS:
+            kind = block["block_id"]
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element["action_id"] == action_id:
+                items.append((kind, element["value"]))
+    return items

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from bot.services import reminders as claims
 
 from . import factories as f
-from .conftest import JobRunner, start_job
-from .test_time_walk import button_values
+from .conftest import JobRunner, button_values, start_job
 
 NOW = f.utc(2026, 11, 25, 12)  # 12:00 in London: the morning list is out, returns due 13:00–14:00 are "soon"
 

@@ -12,7 +12,8 @@ from tests.harness.postgres import free_port
 
 from . import factories as f
 from .conftest import ROOT, JobRunner, job_environment, start_job
-from .test_exactly_once import NOW
+
+NOW = f.utc(2026, 11, 25, 12)
 
 
 def finish(process) -> tuple[int, str, str]:

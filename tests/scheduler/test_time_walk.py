@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from sqlalchemy import update
 
-from bot.views.reminders import KINDS
-from db.models import Booking, BookingStatus, Role, Ticket, TicketState
+from db.models import Booking, BookingStatus, Role, Severity, Ticket, TicketState
 
 from . import factories as f
+from .conftest import button_values, listed
 
 
 def walk(start: datetime, end: datetime, step: timedelta):
@@ -20,22 +20,6 @@ def walk(start: datetime, end: datetime, step: timedelta):
             frozen.move_to(now)
             yield now
             now += step
-
-
-def button_values(call, action_id: str) -> list[str]:
-    return [value for _, value in listed(call, action_id)]
-
-
-def listed(call, action_id: str) -> list[tuple[str, str]]:
-    """(section kind, button value) of each item a reminder message lists."""
-    items, kind = [], None
-    for block in call.args["blocks"]:
-        if block["type"] == "section" and block.get("block_id") in KINDS:
-            kind = block["block_id"]
-        for element in block.get("elements", []) if block["type"] == "actions" else []:
-            if element["action_id"] == action_id:
-                items.append((kind, element["value"]))
-    return items
 
 
 def test_bookings_get_morning_list_reminder_and_daily_overdue_alert_once(live_app, run_job_at):
@@ -80,7 +64,7 @@ def test_critical_ticket_is_reminded_every_30_minutes_until_assigned(live_app, r
         f.grant(s, "UTECH", Role.TECHNICIAN)
         f.grant(s, "UTECH2", Role.TECHNICIAN)
         ticket = f.ticket(s, created=f.utc(2026, 11, 25, 10), card=("CTRIAGE", card["ts"]))
-        f.ticket(s, created=f.utc(2026, 11, 25, 9), severity=f.Severity.MAJOR)  # not critical: never reminded
+        f.ticket(s, created=f.utc(2026, 11, 25, 9), severity=Severity.MAJOR)  # not critical: never reminded
 
     reminders, escalations = [], []
     for now in walk(f.utc(2026, 11, 25, 10), f.utc(2026, 11, 25, 14), timedelta(minutes=5)):
@@ -111,7 +95,7 @@ def _update_ticket(live_app, ticket_id: int, **values) -> None:
 def test_digest_fires_at_0830_local_across_the_end_of_summer_time(live_app, run_job_at):
     # Europe/London leaves BST on Sunday 25 October 2026: 08:30 local is 07:30 UTC before, 08:30 UTC after.
     with live_app.db.transaction() as s:
-        f.ticket(s, created=f.utc(2026, 10, 20, 9), severity=f.Severity.MAJOR, title="Printer <!channel> jam")
+        f.ticket(s, created=f.utc(2026, 10, 20, 9), severity=Severity.MAJOR, title="Printer <!channel> jam")
     fired = []
     for now in walk(f.utc(2026, 10, 23, 0), f.utc(2026, 10, 27, 23, 45), timedelta(minutes=15)):
         before = len(run_job_at.posts())
