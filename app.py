@@ -3,6 +3,8 @@
     python app.py              serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
     python app.py migrate      bring the database schema up to date
     python app.py seed-demo    load demo data for the local sandbox
+    python app.py job --list   the scheduled jobs
+    python app.py job <name>   run one job once, now, and exit
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import argparse
 import logging
 import os
 import sys
+from datetime import datetime
 
 from bot.context import AppContext
 from bot.settings import Settings, SettingsError, load_settings
@@ -42,6 +45,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     check_up_to_date(ctx.db.engine)
     from bot import server
 
+    if settings.scheduler:
+        # Safe in every replica: reminders are claimed in the database. In HTTP
+        # mode this is gunicorn's master: one scheduler per replica, not per worker.
+        from bot.scheduler.background import start_scheduler
+
+        start_scheduler(settings)
     if settings.socket_mode:
         from bot.slack_app import build_bolt_app
         from bot.web import create_web_app
@@ -69,6 +78,38 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.scheduler.jobs import JOBS
+
+    if args.list or not args.name:
+        for job in JOBS.values():
+            print(f"{job.name:<17} every {int(job.every.total_seconds() // 60)} min  {job.description}")
+        return 0
+    job = JOBS.get(args.name)
+    if job is None:
+        print(f"hiredesk: no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    if not settings.slack_bot_token:
+        print("hiredesk: SLACK_BOT_TOKEN is not set: a job needs it to post", file=sys.stderr)
+        return 2
+    from bot.scheduler.runner import run_job
+    from bot.slack_client import make_web_client
+
+    ctx = build_context(settings)
+    check_up_to_date(ctx.db.engine)
+    report = run_job(ctx, make_web_client(settings), job, now=args.now)
+    print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant with its offset, e.g. 2026-11-23T08:30:00+00:00."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the offset too, e.g. 2026-11-23T08:30:00Z")
+    return value
+
+
 def _display_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -82,13 +123,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
+    job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
+    job.add_argument("name", nargs="?", help="the job to run")
+    job.add_argument("--list", action="store_true", help="list the jobs")
+    job.add_argument("--now", type=_instant, default=None,
+                     help="run as if at this instant (ISO 8601 with offset): replays and tests")
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["serve", *argv])
     return args
 
 
-COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "seed-demo": cmd_seed_demo}
+COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "job": cmd_job, "seed-demo": cmd_seed_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

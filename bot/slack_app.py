@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
@@ -10,6 +11,11 @@ from bot.context import AppContext
 from bot.slack_client import make_web_client
 
 log = logging.getLogger("hiredesk")
+
+# Listeners run in this pool; Slack waits at most 3 s for each ack, queueing included, so a
+# burst of requests (a busy counter, the 50-way booking race test) needs more than Bolt's
+# default 5 threads. Kept below the database pool (10 + 20 overflow) so no listener waits on it.
+LISTENER_THREADS = 24
 
 
 def build_bolt_app(ctx: AppContext) -> App:
@@ -24,6 +30,7 @@ def build_bolt_app(ctx: AppContext) -> App:
         token_verification_enabled=False,
         # ack() answers Slack at once; slow work after it runs in Bolt's thread pool.
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="hiredesk-listener"),
         logger=logging.getLogger("hiredesk.bolt"),
     )
     handlers.register(app, ctx)

@@ -7,11 +7,12 @@ from slack_bolt import App
 
 from bot.context import AppContext
 
-from . import admin
-from . import home, tickets  # IT help desk
+from . import admin, hire, home, settings, tickets
 
 
 def register(app: App, ctx: AppContext) -> None:
     admin.register(app, ctx)
-    tickets.register(app, ctx)
+    tickets.register(app, ctx)  # IT help desk
     home.register(app, ctx)
+    hire.register(app, ctx)  # car hire desk
+    settings.register(app, ctx)  # /hiredesk settings (scheduler)

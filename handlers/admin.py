@@ -10,6 +10,7 @@ from bot.errors import DomainError
 from bot.services import roles as role_service
 from bot.views import roles as role_views
 
+from .settings import digest_now, open_settings
 from .support import guarded, team_id_of, user_id_of
 
 # With should_escape: true Slack sends mentions as <@U123|name> (or <@U123>).
@@ -26,7 +27,7 @@ def parse_mention(text: str) -> str:
 def register(app: App, ctx: AppContext) -> None:
     @app.command("/hiredesk")
     @guarded
-    def hiredesk_command(ack, body, command):
+    def hiredesk_command(ack, body, command, client):
         words = (command.get("text") or "").split()
         sub = words[0].lower() if words else "help"
         if sub == "help":
@@ -34,21 +35,21 @@ def register(app: App, ctx: AppContext) -> None:
         handler = SUBCOMMANDS.get(sub)
         if handler is None:
             return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{sub[:30]}`."))
-        return handler(ctx, ack, body, words[1:])
+        return handler(ctx, ack, body, words[1:], client=client)
 
 
-def _roles(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+def _roles(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
     with ctx.db.transaction() as session:
         actor = ctx.actor(session, team_id_of(body), user_id_of(body))
         listing = role_service.list_roles(session, actor, ctx.settings.admins)
     ack(response_type="ephemeral", **role_views.roles_message(listing))
 
 
-def _grant(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+def _grant(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
     _change_role(ctx, ack, body, args, grant=True)
 
 
-def _revoke(ctx: AppContext, ack, body: dict, args: list[str]) -> None:
+def _revoke(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
     _change_role(ctx, ack, body, args, grant=False)
 
 
@@ -66,4 +67,4 @@ def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bo
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 
-SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke}
+SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke, "settings": open_settings, "digest": digest_now}

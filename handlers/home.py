@@ -7,7 +7,12 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import home as home_service
+from bot.services import booking_queries
 from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.workspace_settings import workspace_config
+from bot.views.bookings import home_hire_section
+from db.models import Role
 from bot.views.home import home_view
 
 from .support import guarded, team_id_of, user_id_of
@@ -29,7 +34,10 @@ def refresh_home(ctx: AppContext, client: WebClient, team_id: str, user_id: str)
 
 
 def extra_home_sections(ctx: AppContext, session: Session, actor: Actor) -> list[list[dict]]:
-    """Sections other desks add to the App Home, as rendered block dicts.
-
-    The car-hire desk plugs an agent's "today's pickups and returns" in here."""
-    return []
+    """Sections other desks add to the App Home, as rendered block dicts:
+    an agent's (or admin's) car hire day — today's pickups and returns."""
+    if not actor.has(Role.AGENT):
+        return []
+    tz = workspace_config(session, actor.team_id, ctx.settings).tz
+    pickups, returns = booking_queries.todays_movements(session, actor, utcnow(), tz)
+    return [home_hire_section(pickups, returns, tz)]

@@ -55,6 +55,17 @@ class Message:
     posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
 
 
+@dataclass
+class Stall:
+    """A call held unanswered (see ``FakeSlack.stall``)."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class SlackError(Exception):
     def __init__(self, error: str, status: int = 200, headers: dict | None = None) -> None:
         super().__init__(error)
@@ -82,6 +93,7 @@ class FakeSlack:
         self.view_owners: dict[str, str] = {}  # root view id -> the user the modal is open for
         self.version = 0  # bumped on every change, so the sandbox page can wait for news
         self.failures: dict[str, list[Failure]] = {}
+        self.stalls: dict[str, Stall] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
@@ -145,6 +157,9 @@ class FakeSlack:
             self.triggers.clear()
             self.trigger_users.clear()
             self.view_owners.clear()
+            for stall in self.stalls.values():
+                stall.release()
+            self.stalls.clear()
 
     # ---- test controls ---------------------------------------------------
     def add_user(self, user_id: str, name: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
@@ -171,6 +186,14 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` answer HTTP 429 with Retry-After."""
         with self._lock:
             self.failures.setdefault(method, []).append(Failure(error="ratelimited", status=429, retry_after=retry_after, times=times))
+
+    def stall(self, method: str) -> Stall:
+        """The next call of ``method`` hangs unanswered until ``release()`` and is then
+        dropped, never processed: a request lost because its caller died mid-call.
+        ``stall.arrived`` is set once the call is hanging."""
+        with self._lock:
+            self.stalls[method] = Stall()
+            return self.stalls[method]
 
     def issue_trigger(self, user: str | None = None) -> str:
         """A fresh trigger_id (valid 3 s); ``user`` is who clicked, so modals open for them."""
@@ -241,6 +264,7 @@ class FakeSlack:
     def _dispatch(self, method: str, args: dict, token: str | None) -> Response:
         call = Call(method, args, token)
         try:
+            self._maybe_stall(method)
             self._maybe_fail(method)
             if token not in self.tokens:
                 raise SlackError("not_authed" if not token else "invalid_auth")
@@ -266,6 +290,14 @@ class FakeSlack:
         """Something changed: wake ``wait_for`` and ``wait_for_change`` (hold the lock)."""
         self.version += 1
         self._changed.notify_all()
+
+    def _maybe_stall(self, method: str) -> None:
+        with self._lock:
+            stall = self.stalls.pop(method, None)
+        if stall is not None:
+            stall.arrived.set()
+            stall.released.wait(timeout=60)
+            raise SlackError("request_dropped", status=503)
 
     def _maybe_fail(self, method: str) -> None:
         with self._lock:

@@ -1,0 +1,1 @@
+"""Benchmarks (plain scripts): python bench/<name>.py"""

@@ -1,0 +1,158 @@
+"""Reading bookings: lists, availability, today's movements, the New booking modal's choices."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from bot.errors import DomainError, FormErrors
+from bot.settings import Settings
+from db.models import Booking, BookingStatus, Vehicle, VehicleCategory
+
+from . import pricing
+from .actors import Actor
+from .bookings import check_period
+from .clock import utcnow
+from .hire_access import require_agent, require_reader
+from .local_time import at_local, local_day_bounds
+from .vehicles import free_vehicles, parse_category
+from .workspace_settings import workspace_config
+
+LIST_KINDS = ("today", "active", "overdue", "upcoming")
+LIST_LIMIT = 40
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class BookingList:
+    kind: str
+    tz: ZoneInfo
+    bookings: list[Booking] = field(default_factory=list)  # active, overdue, upcoming
+    pickups: list[Booking] = field(default_factory=list)  # today
+    returns: list[Booking] = field(default_factory=list)  # today
+
+
+@dataclass(frozen=True)
+class Quote:
+    vehicle: Vehicle
+    days: int
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Availability:
+    start: datetime
+    end: datetime
+    tz: ZoneInfo
+    category: VehicleCategory | None
+    quotes: list[Quote]
+
+
+def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings) -> BookingList:
+    require_reader(actor, to="see bookings")
+    if kind not in LIST_KINDS:
+        raise DomainError(f"I can list {', '.join(LIST_KINDS)} bookings.")
+    config = workspace_config(session, actor.team_id, settings)
+    now = utcnow()
+    if kind == "today":
+        pickups, returns = _movements(session, actor.team_id, now, config.tz)
+        return BookingList(kind, config.tz, pickups=pickups, returns=returns)
+    query = _bookings(actor.team_id)
+    if kind == "active":
+        query = query.where(Booking.status == BookingStatus.ACTIVE).order_by(Booking.return_due_at)
+    elif kind == "overdue":
+        query = query.where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at < now - config.return_grace)
+        query = query.order_by(Booking.return_due_at)
+    else:
+        query = query.where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= now - timedelta(hours=1))
+        query = query.order_by(Booking.pickup_at)
+    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()))
+
+
+def todays_movements(session: Session, actor: Actor, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
+    """Today's (local day) pickups still to happen and returns still expected, for the App Home."""
+    require_reader(actor, to="see today's pickups and returns")
+    return _movements(session, actor.team_id, now, tz)
+
+
+def availability(session: Session, actor: Actor, start_text: str, end_text: str, category_text: str | None,
+                 settings: Settings) -> Availability:
+    """Free vehicles over a typed period: ``2026-11-24`` (from midnight / through the whole day) or ``2026-11-24T10:00``."""
+    require_reader(actor, to="check availability")
+    tz = workspace_config(session, actor.team_id, settings).tz
+    start = parse_local(start_text, tz, end_of_day=False)
+    end = parse_local(end_text, tz, end_of_day=True)
+    if end <= start:
+        raise DomainError("The end of the period must be after its start.")
+    category = parse_category(category_text) if category_text else None
+    quotes = [Quote(v, pricing.rental_days(start, end, tz), pricing.quote(v.daily_rate, start, end, tz))
+              for v in free_vehicles(session, actor.team_id, start, end, category)]
+    return Availability(start, end, tz, category, quotes)
+
+
+@dataclass(frozen=True)
+class VehicleChoices:
+    """What the New booking modal offers for the chosen period: free vehicles with their quote,
+    or why there is nothing to offer yet (a hint, not an error: the agent is still typing)."""
+
+    quotes: list[Quote]
+    problem: str | None = None
+
+
+def vehicle_choices(session: Session, actor: Actor, pickup: datetime | None, due: datetime | None,
+                    settings: Settings) -> VehicleChoices:
+    require_agent(actor, to="create bookings")
+    tz = workspace_config(session, actor.team_id, settings).tz
+    try:
+        pickup, due = check_period(pickup, due, utcnow())
+    except FormErrors as errors:
+        return VehicleChoices([], problem=" ".join(errors.errors.values()))
+    days = pricing.rental_days(pickup, due, tz)
+    quotes = [Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
+              for v in free_vehicles(session, actor.team_id, pickup, due)]
+    return VehicleChoices(quotes, problem=None if quotes else "No vehicle is free for the whole period.")
+
+
+def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
+    """A typed date or date-time in the workspace's time zone, as UTC. A bare date as an end means
+    the end of that day; ``today`` and ``tomorrow`` work too."""
+    words = text.strip().lower()
+    today = utcnow().astimezone(tz).date()
+    named = {"today": today, "tomorrow": today + timedelta(days=1)}
+    if words in named:
+        day, clock = named[words], None
+    else:
+        match = DATE_TIME.match(words)
+        try:
+            day = date.fromisoformat(match.group(1)) if match else None
+            clock = time.fromisoformat(match.group(2).zfill(5)) if match and match.group(2) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise DomainError(f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00.")
+    if clock is None:
+        return at_local(day + timedelta(days=1) if end_of_day else day, time(0), tz)
+    return at_local(day, clock, tz)
+
+
+def _bookings(team_id: str):
+    return select(Booking).where(Booking.team_id == team_id).options(
+        joinedload(Booking.customer), joinedload(Booking.vehicle)
+    )
+
+
+def _movements(session: Session, team_id: str, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
+    start, end = local_day_bounds(now, tz)
+    pickups = _bookings(team_id).where(
+        Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end
+    ).order_by(Booking.pickup_at)
+    returns = _bookings(team_id).where(
+        Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end
+    ).order_by(Booking.return_due_at)
+    return list(session.scalars(pickups.limit(LIST_LIMIT)).unique()), list(session.scalars(returns.limit(LIST_LIMIT)).unique())
+

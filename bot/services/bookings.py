@@ -1,0 +1,308 @@
+"""Bookings and their life: create, pick up, extend, return, cancel (PRODUCT.md §4).
+
+No two RESERVED/ACTIVE bookings of one vehicle overlap (half-open periods).
+The service checks before writing; on SQLite the write transaction is
+serialized (BEGIN IMMEDIATE), on PostgreSQL the exclusion constraint
+``ex_bookings_no_overlap`` settles races: its violation (SQLSTATE 23P01) is
+turned into the same error as the check's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.errors import DomainError, FormErrors, NotFound
+from bot.settings import Settings
+from db.models import HOLDING_STATUSES, Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
+
+from . import hire_records, pricing
+from .actors import Actor
+from .clock import utcnow
+from .hire_access import require_agent, require_reader
+from .local_time import local_short
+from .vehicles import free_vehicles
+from .workspace_settings import workspace_config
+from .workspaces import next_number
+
+EXCLUSION_VIOLATION = "23P01"
+# A walk-in booking is entered a few minutes after the time picked for it.
+PICKUP_SLACK = timedelta(minutes=15)
+# A return is recorded when it happens or after; allow for clocks a little apart.
+CLOCK_SLACK = timedelta(minutes=5)
+MAX_RENTAL = timedelta(days=365)
+FUEL_LEVELS = ("empty", "1/4", "1/2", "3/4", "full")
+KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE)
+
+# Which statuses each action starts from, and how a refusal words it.
+ALLOWED_FROM = {
+    "pick up": {BookingStatus.RESERVED},
+    "return": {BookingStatus.ACTIVE},
+    "extend": {BookingStatus.RESERVED, BookingStatus.ACTIVE},
+    "cancel": {BookingStatus.RESERVED},
+}
+PAST_TENSE = {"pick up": "picked up", "return": "returned", "extend": "extended", "cancel": "cancelled"}
+
+
+@dataclass(frozen=True)
+class NewBooking:
+    """The New booking modal as submitted (field names are its block ids)."""
+
+    customer: int | str | None = None
+    vehicle: int | str | None = None
+    pickup: datetime | None = None
+    return_due: datetime | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnValues:
+    """The Return modal as submitted (field names are its block ids)."""
+
+    returned_at: datetime | None = None
+    odometer: str = ""
+    fuel: str | None = None
+    damage: str = ""
+
+
+def create_booking(session: Session, actor: Actor, form: NewBooking, settings: Settings) -> Booking:
+    require_agent(actor, to="create bookings")
+    tz = workspace_config(session, actor.team_id, settings).tz
+    now = utcnow()
+    pickup, due = check_period(form.pickup, form.return_due, now)
+    customer = _bookable_customer(session, actor, form.customer, due, tz)
+    vehicle = _bookable_vehicle(session, actor, form.vehicle)
+    _refuse_overlap(session, vehicle, pickup, due, tz, field="vehicle")
+    booking = Booking(
+        team_id=actor.team_id, customer_id=customer.id, vehicle_id=vehicle.id, pickup_at=pickup, return_due_at=due,
+        status=BookingStatus.RESERVED, quoted_price=pricing.quote(vehicle.daily_rate, pickup, due, tz),
+        notes=form.notes.strip() or None, created_by=actor.user_id, created_at=now, updated_at=now,
+    )
+
+    def insert() -> None:
+        booking.number = next_number(session, actor.team_id, "booking")
+        session.add(booking)
+
+    _write_holding(session, insert, vehicle, pickup, due, tz, field="vehicle")
+    _record(session, actor, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
+    return booking
+
+
+def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    """The rules on a new booking's period, as inline errors on the pickup/return fields."""
+    errors: dict[str, str] = {}
+    if pickup is None:
+        errors["pickup"] = "Choose the pickup date and time."
+    elif pickup < now - PICKUP_SLACK:
+        errors["pickup"] = "Pickup can't be in the past."
+    if due is None:
+        errors["return_due"] = "Choose the return date and time."
+    elif pickup is not None and due <= pickup:
+        errors["return_due"] = "Return must be after pickup."
+    elif pickup is not None and due - pickup > MAX_RENTAL:
+        errors["return_due"] = "A booking can last at most 365 days."
+    if errors:
+        raise FormErrors(errors)
+    return pickup, due
+
+
+def pick_up(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+    booking = _for_action(session, actor, booking_id, "pick up")
+    now = utcnow()
+    if now >= booking.return_due_at:
+        raise DomainError(f"{booking.key} was due back already; cancel it instead.")
+    booking.status, booking.picked_up_at = BookingStatus.ACTIVE, now
+    booking.odometer_out = booking.vehicle.odometer
+    _record(session, actor, booking, "picked_up", old="RESERVED", new="ACTIVE")
+    return booking
+
+
+def return_booking(session: Session, actor: Actor, booking_id: int | str, form: ReturnValues, settings: Settings) -> Booking:
+    booking = _for_action(session, actor, booking_id, "return")
+    config = workspace_config(session, actor.team_id, settings)
+    errors: dict[str, str] = {}
+    returned_at = form.returned_at
+    if returned_at is None:
+        errors["returned_at"] = "Choose when the car came back."
+    elif returned_at < booking.picked_up_at:
+        errors["returned_at"] = f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
+    elif returned_at > utcnow() + CLOCK_SLACK:
+        errors["returned_at"] = "The return can't be in the future."
+    try:
+        odometer = int(form.odometer.strip())
+    except ValueError:
+        odometer = None
+    out = booking.odometer_out or 0
+    if odometer is None or odometer < out or odometer > 9_999_999:
+        errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
+    if form.fuel not in FUEL_LEVELS:
+        errors["fuel"] = "Choose the fuel level."
+    if errors:
+        raise FormErrors(errors)
+    booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
+    booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
+    booking.late_fee = pricing.late_fee(booking.vehicle.daily_rate, booking.return_due_at, returned_at, config.return_grace)
+    booking.vehicle.odometer = max(booking.vehicle.odometer, odometer)
+    summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}"
+    _record(session, actor, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
+    return booking
+
+
+def extend(session: Session, actor: Actor, booking_id: int | str, new_due: datetime | None, settings: Settings) -> Booking:
+    booking = _for_action(session, actor, booking_id, "extend")
+    tz = workspace_config(session, actor.team_id, settings).tz
+    old_due = booking.return_due_at
+    if new_due is None:
+        raise FormErrors({"return_due": "Choose the new return date and time."})
+    if new_due <= old_due:
+        raise FormErrors({"return_due": f"Choose a time after the current return ({local_short(old_due, tz)})."})
+    if new_due <= utcnow():
+        raise FormErrors({"return_due": "The new return can't be in the past."})
+    if new_due - booking.pickup_at > MAX_RENTAL:
+        raise FormErrors({"return_due": "A booking can last at most 365 days."})
+    _refuse_overlap(session, booking.vehicle, old_due, new_due, tz, field="return_due", own=booking)
+
+    def move() -> None:
+        booking.return_due_at = new_due
+        booking.quoted_price = pricing.quote(booking.vehicle.daily_rate, booking.pickup_at, new_due, tz)
+
+    _write_holding(session, move, booking.vehicle, old_due, new_due, tz, field="return_due", own=booking)
+    _record(session, actor, booking, "extended", old=old_due.isoformat(), new=new_due.isoformat())
+    return booking
+
+
+def cancel(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+    booking = _for_action(session, actor, booking_id, "cancel")
+    booking.status = BookingStatus.CANCELLED
+    _record(session, actor, booking, "cancelled", old="RESERVED", new="CANCELLED")
+    return booking
+
+
+def check_action(session: Session, actor: Actor, booking_id: int | str, action: str) -> Booking:
+    """Refuse now (before a modal opens) what the modal's submission would refuse anyway."""
+    return _for_action(session, actor, booking_id, action, lock=False)
+
+
+def get_booking(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool = False) -> Booking:
+    """A booking of the actor's workspace by id (button values) or by key (``B-12`` or ``12``)."""
+    require_reader(actor, to="see bookings")
+    return _load(session, actor, key_or_id, by_key=by_key)
+
+
+def attach_card(session: Session, actor: Actor, booking_id: int, channel: str, ts: str) -> None:
+    """Remember where the booking's message lives, to edit it in place after every change."""
+    booking = _load(session, actor, booking_id)
+    booking.card_channel, booking.card_ts = channel, ts
+
+
+# ---- internals ----------------------------------------------------------------
+
+def _load(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool = False, lock: bool = False) -> Booking:
+    match = KEY.match(str(key_or_id).strip())
+    if match is None:
+        raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
+    column = Booking.number if by_key else Booking.id
+    query = select(Booking).where(Booking.team_id == actor.team_id, column == int(match.group(1)))
+    booking = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if booking is None:
+        raise NotFound(f"No booking B-{match.group(1)}." if by_key else "No such booking.")
+    return booking
+
+
+def _for_action(session: Session, actor: Actor, booking_id: int | str, action: str, lock: bool = True) -> Booking:
+    require_agent(actor, to=f"{action} bookings")
+    booking = _load(session, actor, booking_id, lock=lock)
+    if booking.status not in ALLOWED_FROM[action]:
+        status = booking.status.value.lower().replace("_", "-")
+        raise DomainError(f"{booking.key} is {status}, so it can't be {PAST_TENSE[action]} now.")
+    return booking
+
+
+# Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
+# them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
+def _chosen(session: Session, actor: Actor, model, record_id, field: str):
+    """The customer or vehicle picked in the form's ``field``; problems become that field's error."""
+    if record_id in (None, ""):
+        raise FormErrors({field: f"Choose a {field}."})
+    try:
+        return hire_records.load(session, actor, model, record_id, for_change=True, lock=False)
+    except DomainError as error:
+        raise FormErrors({field: error.message}) from None
+
+
+def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
+    customer = _chosen(session, actor, Customer, customer_id, "customer")
+    if customer.do_not_rent:
+        raise FormErrors({"customer": f"{customer.name[:80]} is flagged do-not-rent."})
+    if customer.licence_expiry < due.astimezone(tz).date():
+        raise FormErrors({"customer": f"{customer.name[:80]}'s licence expires on {customer.licence_expiry:%-d %b %Y}, before the return."})
+    return customer
+
+
+def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
+    vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
+    if vehicle.status is not VehicleStatus.AVAILABLE:
+        raise FormErrors({"vehicle": f"{vehicle.registration} is {vehicle.status.value.lower()}, so it can't be booked."})
+    return vehicle
+
+
+def _blocking(session: Session, vehicle: Vehicle, start: datetime, end: datetime, own: Booking | None) -> Booking | None:
+    query = select(Booking).where(
+        Booking.vehicle_id == vehicle.id,
+        Booking.status.in_(HOLDING_STATUSES),
+        Booking.pickup_at < end,
+        Booking.return_due_at > start,
+    )
+    if own is not None:
+        query = query.where(Booking.id != own.id)
+    return session.scalars(query.order_by(Booking.pickup_at).limit(1)).first()
+
+
+def _refuse_overlap(session: Session, vehicle: Vehicle, start: datetime, end: datetime, tz: ZoneInfo,
+                    *, field: str, own: Booking | None = None) -> None:
+    blocker = _blocking(session, vehicle, start, end, own)
+    if blocker is not None:
+        raise _clash(session, vehicle, blocker, start, end, tz, field)
+
+
+def _write_holding(session: Session, write, vehicle: Vehicle, start: datetime, end: datetime, tz: ZoneInfo,
+                   *, field: str, own: Booking | None = None) -> None:
+    """Run ``write`` and flush it in a savepoint; PostgreSQL's exclusion constraint may still say no
+    (another request booked the vehicle since our check): report that as the check would have."""
+    try:
+        with session.begin_nested():
+            write()
+            session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "pgcode", None) != EXCLUSION_VIOLATION:
+            raise
+        if own is not None:
+            session.refresh(own)
+        blocker = _blocking(session, vehicle, start, end, own)
+        raise _clash(session, vehicle, blocker, start, end, tz, field) from None
+
+
+def _clash(session: Session, vehicle: Vehicle, blocker: Booking | None, start: datetime, end: datetime,
+           tz: ZoneInfo, field: str) -> FormErrors:
+    """Name the blocking booking and offer free vehicles of the same category."""
+    taken = f"{vehicle.registration} is booked then"
+    if blocker is not None:
+        taken += f" ({blocker.key}, {local_short(blocker.pickup_at, tz)} – {local_short(blocker.return_due_at, tz)})"
+    others = [v.registration for v in free_vehicles(session, vehicle.team_id, start, end, vehicle.category, limit=4)
+              if v.id != vehicle.id][:3]
+    offer = f"Free {vehicle.category.value}: {', '.join(others)}." if others else f"No other {vehicle.category.value} is free then."
+    return FormErrors({field: f"{taken}. {offer}"})
+
+
+def _record(session: Session, actor: Actor, booking: Booking, kind: str, *, old: str | None = None,
+            new: str | None = None, body: str | None = None) -> None:
+    now = utcnow()
+    booking.updated_at = now
+    booking.events.append(BookingEvent(team_id=actor.team_id, actor_id=actor.user_id, at=now, kind=kind,
+                                       old_value=old, new_value=new, body=body))
+    session.flush()

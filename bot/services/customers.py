@@ -1,0 +1,124 @@
+"""Customers of the car hire desk (PRODUCT.md §4)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.errors import FormErrors
+from db.models import Customer
+
+from . import hire_records
+from .actors import Actor
+from .clock import utcnow
+from .hire_access import require_admin, require_agent, require_reader
+
+LICENCE = re.compile(r"^[A-Z0-9]{5,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
+MINIMUM_AGE = 18
+
+
+@dataclass(frozen=True)
+class CustomerValues:
+    """The customer form as typed (field names are the modal's block ids)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    licence_number: str = ""
+    licence_expiry: date | None = None
+    date_of_birth: date | None = None
+    notes: str = ""
+    do_not_rent: bool = False
+
+
+def normalise_licence(text: str) -> str:
+    return re.sub(r"[\s-]", "", text or "").upper()
+
+
+def create_customer(session: Session, actor: Actor, values: CustomerValues) -> Customer:
+    require_agent(actor, to="add customers")
+    customer = Customer(team_id=actor.team_id, created_at=utcnow(), created_by=actor.user_id)
+    return _apply(session, actor, customer, values)
+
+
+def customer_to_edit(session: Session, actor: Actor, customer_id: int | str) -> Customer:
+    return hire_records.to_edit(session, actor, Customer, customer_id)
+
+
+def update_customer(session: Session, actor: Actor, customer_id: int | str, values: CustomerValues) -> Customer:
+    return _apply(session, actor, customer_to_edit(session, actor, customer_id), values)
+
+
+def search_customers(session: Session, actor: Actor, text: str, limit: int = 20) -> list[Customer]:
+    """Active customers whose name, email or licence number contains ``text``."""
+    require_reader(actor, to="search customers")
+    words = text.strip().lower()
+    query = _active(actor)
+    if words:
+        licence = normalise_licence(words)
+        query = query.where(or_(
+            func.lower(Customer.name).contains(words, autoescape=True),
+            func.lower(Customer.email).contains(words, autoescape=True),
+            Customer.licence_number.contains(licence or words, autoescape=True),
+        ))
+    return list(session.scalars(query.order_by(Customer.name, Customer.id).limit(limit)))
+
+
+def list_customers(session: Session, actor: Actor, limit: int = 50) -> tuple[list[Customer], int]:
+    """The first ``limit`` active customers by name, and how many there are in all."""
+    require_reader(actor, to="see customers")
+    total = session.scalar(select(func.count()).select_from(_active(actor).subquery()))
+    return list(session.scalars(_active(actor).order_by(Customer.name, Customer.id).limit(limit))), total
+
+
+def remove_customer(session: Session, actor: Actor, customer_id: int | str) -> hire_records.Removal:
+    require_admin(actor, to="archive or delete customers")
+    customer = hire_records.load(session, actor, Customer, customer_id, for_change=True)
+    return hire_records.remove(session, customer, customer.name)
+
+
+def _active(actor: Actor):
+    return select(Customer).where(Customer.team_id == actor.team_id, Customer.archived_at.is_(None))
+
+
+def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerValues) -> Customer:
+    errors: dict[str, str] = {}
+    today = utcnow().date()
+    name = values.name.strip()
+    if not name:
+        errors["name"] = "Enter the customer's name."
+    elif len(name) > 200:
+        errors["name"] = "Keep the name under 200 characters."
+    email = values.email.strip()
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        errors["email"] = "That doesn't look like an email address (name@example.com)."
+    phone = values.phone.strip()
+    if phone and not PHONE.match(phone):
+        errors["phone"] = "Use digits, spaces and + ( ) - only, like +44 20 7946 0000."
+    licence = normalise_licence(values.licence_number)
+    if not LICENCE.match(licence):
+        errors["licence_number"] = "A licence number is 5–20 letters and digits (spaces and dashes are ignored)."
+    elif hire_records.taken(session, actor, Customer.licence_number, licence, customer.id):
+        errors["licence_number"] = f"Another customer already has licence {licence}."
+    if values.licence_expiry is None:
+        errors["licence_expiry"] = "Enter the licence expiry date."
+    elif values.licence_expiry < today:
+        errors["licence_expiry"] = "This licence has expired."
+    if values.date_of_birth is not None and _age(values.date_of_birth, today) < MINIMUM_AGE:
+        errors["date_of_birth"] = f"Drivers must be at least {MINIMUM_AGE}."
+    if errors:
+        raise FormErrors(errors)
+    customer.name, customer.email, customer.phone = name, email or None, phone or None
+    customer.licence_number, customer.licence_expiry = licence, values.licence_expiry
+    customer.date_of_birth, customer.notes = values.date_of_birth, values.notes.strip() or None
+    customer.do_not_rent = values.do_not_rent
+    return hire_records.save_unique(session, customer, "licence_number", f"Another customer already has licence {licence}.")
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

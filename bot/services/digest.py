@@ -1,0 +1,146 @@
+"""The managers' digest (PRODUCT.md §5): daily at the workspace's digest time
+(default 08:30 local), a weekly one on Mondays, and on demand with
+``/hiredesk digest now``.
+
+The daily digest covers the last 24 hours, the Monday one the last 7 days.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+from db.models import (
+    HOLDING_STATUSES, Booking, BookingStatus, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
+)
+
+from .actors import Actor
+from .overdue_returns import overdue_bookings
+from .reminders import Reminder, is_posted
+from .slots import local_date, local_day, local_instant
+from .snapshots import BookingLine, TicketLine
+from .workspace_settings import WorkspaceConfig, workspace_config
+
+JOB = "digest"
+NAMED = 5  # oldest open tickets and overdue bookings named in full
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Digest:
+    weekly: bool
+    day: date  # the local date it is for
+    timezone: str  # the workspace's, for showing times
+    since: datetime
+    until: datetime
+    # help desk
+    tickets_opened: int
+    tickets_resolved: int
+    open_by_severity: dict[Severity, int]
+    oldest_open: list[TicketLine]
+    mean_time_to_resolve: timedelta | None
+    # car hire
+    pickups_today: int
+    returns_today: int
+    overdue_count: int
+    overdue: list[BookingLine]
+    vehicles_on_hire: int
+    fleet_size: int
+    revenue_week: Decimal
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_by_severity.values())
+
+    @property
+    def utilisation(self) -> float | None:
+        return self.vehicles_on_hire / self.fleet_size if self.fleet_size else None
+
+
+def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
+    """Today's digest once its local time has come (and until the day ends)."""
+    if not config.managers_channel:
+        return []
+    today = local_date(now, config.tz)
+    if now < local_instant(today, config.digest_time, config.tz):
+        return []
+    slot = f"daily:{today.isoformat()}"
+    if is_posted(session, (config.team_id, JOB, "digest", slot)):  # skip the queries on every later run of the day
+        return []
+    digest = build_digest(session, config, now, weekly=today.weekday() == 0)
+    return [Reminder(team_id=config.team_id, job=JOB, subject="digest", slot=slot, kind="digest",
+                     channel=config.managers_channel, item=digest, timezone=config.timezone)]
+
+
+def digest_now(session: Session, actor: Actor, defaults: Settings, now: datetime) -> Digest:
+    """/hiredesk digest now: the daily digest as of ``now``, for managers."""
+    actor.require(Role.MANAGER, to="ask for a digest")
+    return build_digest(session, workspace_config(session, actor.team_id, defaults), now, weekly=False)
+
+
+def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, weekly: bool) -> Digest:
+    team = config.team_id
+    since = now - (WEEK if weekly else timedelta(days=1))
+    today = local_date(now, config.tz)
+    day_start, day_end = local_day(today, config.tz)
+    open_tickets = (Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
+    by_severity = dict(session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity)).all())
+    overdue = overdue_bookings(session, config, now, limit=NAMED)
+    return Digest(
+        weekly=weekly, day=today, timezone=config.timezone, since=since, until=now,
+        tickets_opened=_count(session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now),
+        tickets_resolved=_count(session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now),
+        open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
+        oldest_open=_oldest_open(session, open_tickets),
+        mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
+        pickups_today=_count(session, Booking, Booking.team_id == team,
+                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+                             Booking.pickup_at >= day_start, Booking.pickup_at < day_end),
+        returns_today=_count(session, Booking, Booking.team_id == team,
+                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+                             Booking.return_due_at >= day_start, Booking.return_due_at < day_end),
+        overdue_count=_count(session, Booking, Booking.team_id == team, Booking.status == BookingStatus.ACTIVE,
+                             Booking.return_due_at <= now - config.return_grace),
+        overdue=[BookingLine.of(b) for b in overdue],
+        vehicles_on_hire=session.scalar(select(func.count(distinct(Booking.vehicle_id))).where(
+            Booking.team_id == team, Booking.status == BookingStatus.ACTIVE)) or 0,
+        fleet_size=_count(session, Vehicle, Vehicle.team_id == team, Vehicle.status != VehicleStatus.RETIRED,
+                          Vehicle.archived_at.is_(None)),
+        revenue_week=session.scalar(
+            select(func.coalesce(func.sum(Booking.quoted_price + func.coalesce(Booking.late_fee, 0)), 0)).where(
+                Booking.team_id == team, Booking.returned_at >= now - WEEK, Booking.returned_at < now,
+                Booking.status == BookingStatus.RETURNED)
+        ) or Decimal(0),
+    )
+
+
+def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
+    """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
+
+    One ORDER BY created_at over all open tickets would walk the workspace's
+    whole ticket history, mostly resolved, to find them."""
+    candidates = [
+        ticket for severity in Severity for ticket in session.scalars(
+            select(Ticket).where(*open_tickets, Ticket.severity == severity)
+            .order_by(Ticket.created_at, Ticket.id).limit(NAMED))
+    ]
+    candidates.sort(key=lambda t: (t.created_at, t.id))
+    return [TicketLine.of(t) for t in candidates[:NAMED]]
+
+
+def _count(session: Session, model, *conditions) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+
+def _mean_time_to_resolve(session: Session, team: str, since: datetime, until: datetime) -> timedelta | None:
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
+    else:  # SQLite stores naive UTC text; julianday() gives days as a float
+        seconds = (func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)) * 86400
+    mean = session.scalar(select(func.avg(seconds)).where(
+        Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < until))
+    return None if mean is None else timedelta(seconds=round(float(mean)))

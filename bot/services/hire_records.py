@@ -1,0 +1,85 @@
+"""What customers and vehicles share: loading within a workspace, unique
+fields that race, and removal (archive when bookings refer to the row)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.errors import DomainError, FormErrors, NotFound
+from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
+
+from .actors import Actor
+from .clock import utcnow
+from .hire_access import require_agent
+
+Record = TypeVar("Record", Customer, Vehicle)
+
+
+@dataclass(frozen=True)
+class Removal:
+    label: str
+    archived: bool  # False: deleted outright (it had no bookings)
+
+
+def load(session: Session, actor: Actor, model: type[Record], record_id: int | str, *, for_change: bool = False,
+         lock: bool = True) -> Record:
+    """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound).
+    ``for_change`` refuses archived rows and (with ``lock``) locks the row until commit."""
+    noun = model.__name__.lower()
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"No such {noun}.") from None
+    query = select(model).where(model.id == record_id, model.team_id == actor.team_id)
+    record = session.scalars(query.with_for_update() if for_change and lock else query).one_or_none()
+    if record is None:
+        raise NotFound(f"No such {noun}.")
+    if for_change and record.archived_at is not None:
+        raise DomainError(f"That {noun} is archived and can't be changed.")
+    return record
+
+
+def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int | str) -> Record:
+    """A record about to be edited, locked; also checked before its form opens (refused now, not on submit)."""
+    require_agent(actor, to=f"edit {model.__tablename__}")
+    return load(session, actor, model, record_id, for_change=True)
+
+
+def taken(session: Session, actor: Actor, column, value: str, own_id: int | None) -> bool:
+    """Whether another row of the workspace already has ``value`` in the unique ``column``."""
+    model = column.class_
+    query = select(model.id).where(model.team_id == actor.team_id, column == value)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def save_unique(session: Session, record: Record, field: str, message: str) -> Record:
+    """Insert/update ``record``; a concurrent duplicate of its unique ``field`` becomes an inline error."""
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        raise FormErrors({field: message}) from None
+    return record
+
+
+def remove(session: Session, record: Record, label: str) -> Removal:
+    """Delete ``record``, or archive it if bookings refer to it (their history stays)."""
+    column = Booking.customer_id if isinstance(record, Customer) else Booking.vehicle_id
+    open_keys = session.scalars(
+        select(Booking.number).where(column == record.id, Booking.status.in_(HOLDING_STATUSES)).order_by(Booking.number).limit(5)
+    ).all()
+    if open_keys:
+        keys = ", ".join(f"B-{n}" for n in open_keys)
+        raise DomainError(f"{label} has open bookings ({keys}); return or cancel them first.")
+    if session.scalar(select(func.count()).select_from(Booking).where(column == record.id)):
+        record.archived_at = utcnow()
+        return Removal(label=label, archived=True)
+    session.delete(record)
+    return Removal(label=label, archived=False)

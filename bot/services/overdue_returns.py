@@ -1,0 +1,51 @@
+"""The overdue-returns job (PRODUCT.md §5): ACTIVE bookings past their return
+time plus the grace period, alerted in the car hire channel once a day each
+until returned (or extended).
+
+A booking's alert days count from its due time, so a run after downtime
+posts the current day's alert once, not one per missed day.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from db.models import Booking, BookingStatus
+
+from .reminders import Reminder
+from .slots import periods_since, stamp
+from .snapshots import BookingLine, bookings_with_parties
+from .workspace_settings import WorkspaceConfig
+
+JOB = "overdue-returns"
+ALERT_EVERY = timedelta(days=1)
+
+
+def overdue_bookings(session: Session, config: WorkspaceConfig, now: datetime, limit: int | None = None) -> list[Booking]:
+    """ACTIVE bookings of the workspace due back before ``now`` minus the grace period, most overdue first."""
+    query = (
+        bookings_with_parties()
+        .where(
+            Booking.team_id == config.team_id,
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.return_due_at <= now - config.return_grace,
+        )
+        .order_by(Booking.return_due_at, Booking.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
+    if not config.fleet_channel:
+        return []
+    return [
+        Reminder(
+            team_id=config.team_id, job=JOB, subject=f"booking:{booking.id}",
+            slot=f"overdue:{stamp(booking.return_due_at)}+{periods_since(booking.return_due_at, now, ALERT_EVERY)}d",
+            kind="overdue", channel=config.fleet_channel, item=BookingLine.of(booking), timezone=config.timezone,
+        )
+        for booking in overdue_bookings(session, config, now)
+    ]

@@ -1,0 +1,40 @@
+"""Money rules of the car hire desk (PRODUCT.md §4). Decimal everywhere.
+
+Rental days are counted on the workspace's wall clock, so a booking from
+10:00 to 10:00 two days later is two days even when a daylight-saving change
+falls in between (the period is 47 or 49 real hours then).
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+DAY = timedelta(days=1)
+CENTS = Decimal("0.01")
+
+
+def started_days(length: timedelta) -> int:
+    """Whole days in ``length``, a started day counting as a day (at least one)."""
+    return max(1, math.ceil(length / DAY))
+
+
+def rental_days(pickup_at: datetime, return_due_at: datetime, tz: ZoneInfo) -> int:
+    wall_clock = return_due_at.astimezone(tz).replace(tzinfo=None) - pickup_at.astimezone(tz).replace(tzinfo=None)
+    return started_days(wall_clock)
+
+
+def quote(daily_rate: Decimal, pickup_at: datetime, return_due_at: datetime, tz: ZoneInfo) -> Decimal:
+    return (daily_rate * rental_days(pickup_at, return_due_at, tz)).quantize(CENTS)
+
+
+def late_days(return_due_at: datetime, returned_at: datetime, grace: timedelta) -> int:
+    """Started days late, counted from the due time; none within the grace period."""
+    if returned_at <= return_due_at + grace:
+        return 0
+    return started_days(returned_at - return_due_at)
+
+
+def late_fee(daily_rate: Decimal, return_due_at: datetime, returned_at: datetime, grace: timedelta) -> Decimal:
+    return (daily_rate * late_days(return_due_at, returned_at, grace)).quantize(CENTS)

@@ -1,0 +1,81 @@
+"""/hiredesk settings (PRODUCT.md §6): the workspace's channels, time zone,
+digest time and reminder thresholds. Admins only. Saved values override the
+environment defaults and take effect on the scheduler's next run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from bot.errors import FormErrors
+from bot.settings import Settings
+from db.models import Role
+
+from .actors import Actor
+from .workspace_settings import WorkspaceConfig, workspace_config
+from .workspaces import ensure_workspace
+
+# field → (lowest, highest) minutes
+THRESHOLDS = {
+    "due_soon_minutes": (5, 24 * 60),
+    "return_grace_minutes": (0, 24 * 60),
+    "critical_reminder_minutes": (5, 24 * 60),
+    "critical_escalation_minutes": (15, 7 * 24 * 60),
+}
+CHANNELS = ("triage_channel", "fleet_channel", "managers_channel")
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The modal's values as submitted (strings; empty channel = the environment default)."""
+
+    triage_channel: str | None
+    fleet_channel: str | None
+    managers_channel: str | None
+    timezone: str | None
+    digest_time: str | None
+    due_soon_minutes: str | None
+    return_grace_minutes: str | None
+    critical_reminder_minutes: str | None
+    critical_escalation_minutes: str | None
+
+
+def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
+    actor.require(Role.ADMIN, to="change settings")
+    return workspace_config(session, actor.team_id, defaults)
+
+
+def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: Settings) -> WorkspaceConfig:
+    actor.require(Role.ADMIN, to="change settings")
+    errors: dict[str, str] = {}
+    timezone = (form.timezone or "").strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = "Give an IANA time zone name, like Europe/London or America/New_York."
+    try:
+        digest_time = time.fromisoformat(form.digest_time or "").strftime("%H:%M")
+    except ValueError:
+        errors["digest_time"] = "Pick the time of the daily digest."
+    minutes = {}
+    for field, (low, high) in THRESHOLDS.items():
+        text = (getattr(form, field) or "").strip()
+        if not text.isdigit() or not low <= int(text) <= high:
+            errors[field] = f"A whole number of minutes from {low} to {high}."
+        else:
+            minutes[field] = int(text)
+    if not errors and minutes["critical_escalation_minutes"] < minutes["critical_reminder_minutes"]:
+        errors["critical_escalation_minutes"] = "Escalate no sooner than the first reminder."
+    if errors:
+        raise FormErrors(errors)
+    workspace = ensure_workspace(session, actor.team_id)
+    for field in CHANNELS:
+        setattr(workspace, field, getattr(form, field) or None)
+    workspace.timezone = timezone
+    workspace.digest_time = digest_time
+    for field, value in minutes.items():
+        setattr(workspace, field, value)
+    session.flush()
+    return workspace_config(session, actor.team_id, defaults)

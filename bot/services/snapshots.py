@@ -1,0 +1,61 @@
+"""Plain, detached snapshots of bookings and tickets for scheduled messages.
+
+Jobs read the database in one transaction and post after it has ended; views
+render these snapshots, never live ORM objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from db.models import Booking, BookingStatus, Severity, Ticket, TicketState
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    id: int
+    key: str
+    customer: str
+    vehicle: str  # "AB12CDE Ford Focus"
+    pickup_at: datetime
+    return_due_at: datetime
+    status: BookingStatus
+
+    @classmethod
+    def of(cls, booking: Booking) -> "BookingLine":
+        vehicle = booking.vehicle
+        return cls(
+            id=booking.id, key=booking.key, customer=booking.customer.name,
+            vehicle=f"{vehicle.registration} {vehicle.make} {vehicle.model}",
+            pickup_at=booking.pickup_at, return_due_at=booking.return_due_at, status=booking.status,
+        )
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    id: int
+    key: str
+    title: str
+    severity: Severity
+    state: TicketState
+    assignee_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    card_channel: str | None
+    card_ts: str | None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "TicketLine":
+        return cls(
+            id=ticket.id, key=ticket.key, title=ticket.title, severity=ticket.severity, state=ticket.state,
+            assignee_id=ticket.assignee_id, created_at=ticket.created_at, updated_at=ticket.updated_at,
+            card_channel=ticket.card_channel, card_ts=ticket.card_ts,
+        )
+
+
+def bookings_with_parties() -> Select:
+    """SELECT bookings with their customer and vehicle loaded in the same query."""
+    return select(Booking).options(joinedload(Booking.customer), joinedload(Booking.vehicle))

@@ -1,0 +1,138 @@
+"""The booking modals: New booking (live vehicle list and quote), Return, Extend."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DateTimePickerElement,
+    ExternalDataSelectElement,
+    MarkdownTextObject,
+    NumberInputElement,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.services.booking_queries import Quote, VehicleChoices
+from bot.services.bookings import FUEL_LEVELS
+from bot.services.local_time import local
+from db.models import Booking
+
+from .hire_common import done_modal, input_block, money, option, sections
+from .text import safe, truncate
+
+BOOKING_NEW = "booking_new"
+BOOKING_RETURN = "booking_return"
+BOOKING_EXTEND = "booking_extend"
+# Elements of the New booking modal that refresh it when changed (dispatch_action).
+NEW_BOOKING_TRIGGERS = ("booking_pickup", "booking_return_due", "booking_vehicle")
+MAX_OPTIONS = 100
+CHOOSE_DATES = "Choose the pickup and return times to see the free vehicles and their price."
+
+
+@dataclass(frozen=True)
+class NewBookingState:
+    """What the agent has chosen so far (to keep it when the modal is redrawn)."""
+
+    customer: dict | None = None  # the selected option, as Slack sent it
+    pickup: datetime | None = None
+    return_due: datetime | None = None
+    vehicle_id: str | None = None
+
+
+def new_booking_modal(state: NewBookingState = NewBookingState(), choices: VehicleChoices | None = None) -> dict:
+    """Customer search, pickup and return pickers, the vehicles free then (each with its price) and notes."""
+    blocks = [
+        input_block("customer", "Customer", ExternalDataSelectElement(
+            action_id="booking_customer", placeholder="Name, email or licence number", min_query_length=1,
+            initial_option=option(state.customer["text"]["text"], state.customer["value"]) if state.customer else None)),
+        input_block("pickup", "Pickup", DateTimePickerElement(
+            action_id="booking_pickup", initial_date_time=_epoch(state.pickup)), dispatch=True),
+        input_block("return_due", "Return", DateTimePickerElement(
+            action_id="booking_return_due", initial_date_time=_epoch(state.return_due)), dispatch=True),
+    ]
+    quotes = choices.quotes if choices else []
+    if quotes:
+        options = [option(_quote_text(q), str(q.vehicle.id)) for q in quotes[:MAX_OPTIONS]]
+        chosen = next((o for o in options if o.value == state.vehicle_id), None)
+        blocks.append(input_block("vehicle", "Vehicle (free for the whole period)", StaticSelectElement(
+            action_id="booking_vehicle", options=options, initial_option=chosen, placeholder="Choose a vehicle"),
+            dispatch=True))
+        quote = next((q for q in quotes if str(q.vehicle.id) == state.vehicle_id), None)
+        blocks.append(_quote_block(quote))
+    else:
+        hint = (choices.problem if choices and choices.problem else CHOOSE_DATES)
+        blocks.append(SectionBlock(block_id="vehicle_hint", text=MarkdownTextObject(text=f":information_source: {safe(hint, 500)}")))
+    blocks.append(input_block("notes", "Notes", PlainTextInputElement(
+        action_id="booking_notes", multiline=True, max_length=2000), optional=True))
+    return View(type="modal", callback_id=BOOKING_NEW, title="New booking", submit="Book", close="Cancel",
+                blocks=blocks, private_metadata="{}").to_dict()
+
+
+def place_errors(errors: dict[str, str], view: dict) -> dict[str, str]:
+    """Slack shows inline errors only on input blocks the modal has; when no vehicle list is shown
+    (no dates yet, or nothing free), an error about the vehicle is shown under the return time."""
+    present = {block.get("block_id") for block in view.get("blocks", []) if block.get("type") == "input"}
+    placed: dict[str, str] = {}
+    for block_id, message in errors.items():
+        target = block_id if block_id in present else "return_due"
+        placed[target] = f"{placed[target]} {message}" if target in placed else message
+    return placed
+
+
+def _quote_text(quote: Quote) -> str:
+    v = quote.vehicle
+    return f"{v.registration} · {v.make} {v.model} · {v.category.value} · {money(quote.price)}"
+
+
+def _quote_block(quote: Quote | None) -> ContextBlock:
+    if quote is None:
+        text = "Choose a vehicle to see the quote."
+    else:
+        days = f"{quote.days} day{'s' if quote.days != 1 else ''}"
+        text = f"*Quote: {money(quote.price)}* ({days} × {money(quote.vehicle.daily_rate)}; a started day counts as a day)"
+    return ContextBlock(block_id="quote", elements=[MarkdownTextObject(text=text)])
+
+
+def booking_created_modal(booking: Booking, tz: ZoneInfo, channel: str | None) -> dict:
+    """Replaces the New booking modal after a successful submission."""
+    where = f" The booking message is in <#{channel}>." if channel else ""
+    text = (f":white_check_mark: *{booking.key}* booked: `{booking.vehicle.registration}` for "
+            f"{safe(booking.customer.name, 200)}, {local(booking.pickup_at, tz)} – {local(booking.return_due_at, tz)}. "
+            f"Quoted price *{money(booking.quoted_price)}*.{where}")
+    return done_modal(f"{booking.key} booked", text)
+
+
+def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
+    fuel = [option(level, level) for level in FUEL_LEVELS]
+    blocks = sections([f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                       f"Due back {local(booking.return_due_at, tz)}; odometer at pickup {booking.odometer_out or 0:,}."])
+    blocks += [
+        input_block("returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))),
+        input_block("odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)),
+        input_block("fuel", "Fuel level", StaticSelectElement(action_id="fuel", options=fuel, placeholder="Choose")),
+        input_block("damage", "Damage notes", PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
+                    optional=True),
+    ]
+    return View(type="modal", callback_id=BOOKING_RETURN, title=truncate(f"Return {booking.key}", 24),
+                submit="Record return", close="Cancel", blocks=blocks,
+                private_metadata=json.dumps({"booking_id": booking.id})).to_dict()
+
+
+def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
+    blocks = sections([f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                       f"Due back {local(booking.return_due_at, tz)}."])
+    blocks.append(input_block("return_due", "New return", DateTimePickerElement(
+        action_id="return_due", initial_date_time=_epoch(booking.return_due_at))))
+    return View(type="modal", callback_id=BOOKING_EXTEND, title=truncate(f"Extend {booking.key}", 24),
+                submit="Extend", close="Cancel", blocks=blocks,
+                private_metadata=json.dumps({"booking_id": booking.id})).to_dict()
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment else None

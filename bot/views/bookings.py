@@ -1,0 +1,151 @@
+"""Booking messages (the card in the car hire channel), lists, availability, the App Home section."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.services.booking_queries import Availability, BookingList
+from bot.services.local_time import local, local_short
+from db.models import Booking, BookingEvent, BookingStatus
+
+from .hire_common import actions, button, confirm, message, money, sections
+from .messages import blocks_to_dicts, text_message
+from .text import safe, truncate, user
+
+USAGE = ("Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
+         "`/booking availability <from> <to> [category]` with dates like 2026-11-24 or 2026-11-24T10:00.")
+HEADER_LIMIT = 150
+HISTORY_SHOWN = 6
+STATUS_EMOJI = {
+    BookingStatus.RESERVED: ":spiral_calendar_pad:", BookingStatus.ACTIVE: ":red_car:",
+    BookingStatus.RETURNED: ":white_check_mark:", BookingStatus.CANCELLED: ":x:", BookingStatus.NO_SHOW: ":ghost:",
+}
+EVENT_WORDS = {"created": "Booked", "picked_up": "Picked up", "extended": "Extended", "returned": "Returned",
+               "cancelled": "Cancelled"}
+
+
+def booking_action_buttons(booking: Booking) -> list[dict]:
+    """The buttons a booking's messages carry for its status, as zero or one actions block (dicts).
+
+    Public: the scheduler's due/overdue reminders append these to their messages.
+    Every button's value is the booking id; the handlers work from any message."""
+    value = str(booking.id)
+    status = booking.status
+    cancel = button("Cancel", "booking_cancel", value, style="danger", confirm=confirm(
+        f"Cancel {booking.key}?", f"The booking is cancelled and *{booking.vehicle.registration}* is free again.",
+        "Cancel booking"))
+    blocks = actions(
+        button("Picked up", "booking_picked_up", value, style="primary") if status is BookingStatus.RESERVED else None,
+        button("Returned", "booking_returned", value, style="primary") if status is BookingStatus.ACTIVE else None,
+        button("Extend", "booking_extend", value) if status in (BookingStatus.RESERVED, BookingStatus.ACTIVE) else None,
+        cancel if status is BookingStatus.RESERVED else None,
+        block_id=f"booking_actions_{booking.id}",
+    )
+    return blocks_to_dicts(blocks)
+
+
+def booking_summary(booking: Booking, tz: ZoneInfo) -> str:
+    """One line: key, customer, vehicle, period."""
+    return (f"*{booking.key}* · {safe(booking.customer.name, 100)} · `{booking.vehicle.registration}` "
+            f"{safe(booking.vehicle.make, 40)} {safe(booking.vehicle.model, 40)} · "
+            f"{local_short(booking.pickup_at, tz)} – {local_short(booking.return_due_at, tz)}")
+
+
+def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
+    """The booking's message: everything about it, its buttons and its history."""
+    vehicle, customer = booking.vehicle, booking.customer
+    status = booking.status.value.replace("_", " ")
+    fields = [
+        f"*Customer*\n{safe(customer.name, 200)}\n`{customer.licence_number}`",
+        f"*Vehicle*\n`{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}\n"
+        f"{vehicle.category.value} · {money(vehicle.daily_rate)}/day",
+        f"*Pickup*\n{local(booking.pickup_at, tz)}",
+        f"*Return due*\n{local(booking.return_due_at, tz)}",
+        f"*Quoted price*\n{money(booking.quoted_price)}",
+    ]
+    if booking.picked_up_at:
+        fields.append(f"*Picked up*\n{local(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}")
+    if booking.returned_at:
+        fields.append(f"*Returned*\n{local(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
+                      f"fuel {booking.fuel_level}")
+        fields.append(f"*Late fee*\n{money(booking.late_fee)}")
+    blocks = [
+        HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
+        SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields]),
+    ]
+    notes = [f"*Notes:* {safe(booking.notes, 2800)}" if booking.notes else None,
+             f"*Damage:* {safe(booking.damage_notes, 2800)}" if booking.damage_notes else None]
+    blocks += sections([n for n in notes if n])
+    history = [_event_line(e, tz) for e in booking.events[-HISTORY_SHOWN:]]
+    if history:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate("\n".join(history), 3000))]))
+    fallback = f"{booking.key} · {status} · {safe(customer.name, 100)} · {vehicle.registration}"
+    return {"text": fallback, "blocks": blocks_to_dicts(blocks) + booking_action_buttons(booking)}
+
+
+def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
+    what = EVENT_WORDS.get(event.kind, event.kind)
+    if event.kind == "extended" and event.new_value:
+        what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
+    return f"{what} by {user(event.actor_id)} · {local_short(event.at, tz)}"
+
+
+def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
+    """The ephemeral confirmation when an action came from a message other than the card."""
+    status = booking.status.value.lower().replace("_", " ")
+    extra = f" · late fee {money(booking.late_fee)}" if booking.late_fee else ""
+    return text_message(f":white_check_mark: {booking_summary(booking, tz)} · now *{status}*{extra}")
+
+
+def booking_list_message(listing: BookingList) -> dict:
+    tz = listing.tz
+    if listing.kind == "today":
+        lines = ["*Today's pickups*"] + _lines(listing.pickups, tz, "No more pickups today.")
+        lines += ["", "*Today's returns*"] + _lines(listing.returns, tz, "No more returns due today.")
+        return message(sections(lines), "Today's pickups and returns")
+    titles = {"active": "Active bookings (out now)", "overdue": "Overdue returns", "upcoming": "Upcoming pickups"}
+    empty = {"active": "No car is out.", "overdue": "Nothing is overdue.", "upcoming": "No upcoming bookings."}
+    lines = [f"*{titles[listing.kind]}*"] + _lines(listing.bookings, tz, empty[listing.kind])
+    return message(sections(lines), titles[listing.kind])
+
+
+def _lines(bookings: list[Booking], tz: ZoneInfo, empty: str) -> list[str]:
+    return [f"• {booking_summary(b, tz)}" for b in bookings] or [f"_{empty}_"]
+
+
+def availability_message(found: Availability) -> dict:
+    tz = found.tz
+    what = f"{found.category.value} vehicles" if found.category else "Vehicles"
+    title = f"*{what} free {local(found.start, tz)} – {local(found.end, tz)}*"
+    if not found.quotes:
+        return text_message(f"{title}\n_None is free for the whole period._")
+    lines = [title] + [
+        f"• `{q.vehicle.registration}` {safe(q.vehicle.make, 40)} {safe(q.vehicle.model, 40)} · "
+        f"{q.vehicle.category.value} · {q.vehicle.seats} seats · {money(q.vehicle.daily_rate)}/day · "
+        f"*{money(q.price)}* for {q.days} day{'s' if q.days != 1 else ''}"
+        for q in found.quotes
+    ]
+    lines.append("_Book with `/booking`._")
+    return message(sections(lines), f"{len(found.quotes)} vehicles free")
+
+
+def home_hire_section(pickups: list[Booking], returns: list[Booking], tz: ZoneInfo) -> list[dict]:
+    """The App Home's car hire part for agents: today's pickups and returns, with their buttons."""
+    blocks: list = [DividerBlock(), HeaderBlock(text="Car hire today")]
+    result = blocks_to_dicts(blocks)
+    for title, bookings, empty in (("Pickups", pickups, "No more pickups today."),
+                                   ("Returns", returns, "No more returns due today.")):
+        result += blocks_to_dicts(sections([f"*{title}*"]))
+        if not bookings:
+            result += blocks_to_dicts([ContextBlock(elements=[MarkdownTextObject(text=empty)])])
+        for booking in bookings[:10]:
+            result += blocks_to_dicts(sections([booking_summary(booking, tz)])) + booking_action_buttons(booking)
+    return result

@@ -1,0 +1,119 @@
+"""Scheduled reminder messages: returns due, overdue returns, critical tickets.
+
+One message per channel (or ticket thread) per run. It lists the reminders of
+each kind in a section of its own, each item with its buttons, and says "and
+N more" beyond what fits, so a busy day stays within Block Kit's 50 blocks.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.services.critical_tickets import StaleTicket
+from bot.services.reminders import Reminder
+from bot.services.snapshots import BookingLine
+
+from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts
+from .text import safe, truncate, user
+from .when import duration, local_day_time, local_time
+
+MAX_BLOCKS = 50
+MAX_ITEMS_PER_KIND = 10
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of reminder is listed: a title, a line per item, buttons per item."""
+
+    title: Callable[[int], str]
+    line: Callable[[Reminder], str]
+    buttons: Callable[[Reminder], list[ButtonElement]]
+    more_hint: str
+
+
+def _booking(line: BookingLine) -> str:
+    return f"*{line.key}* · {safe(line.customer, 200)} · {safe(line.vehicle, 200)}"
+
+
+def _booking_buttons(reminder: Reminder) -> list[ButtonElement]:
+    booking_id = str(reminder.item.id)
+    return [
+        ButtonElement(text="Returned", action_id="booking_returned", value=booking_id, style="primary"),
+        ButtonElement(text="Extend", action_id="booking_extend", value=booking_id),
+    ]
+
+
+def _ticket_buttons(reminder: Reminder) -> list[ButtonElement]:
+    return [ButtonElement(text="Assign to me", action_id="ticket_assign_me", value=str(reminder.item.ticket.id))]
+
+
+def _stale_ticket(stale: StaleTicket) -> str:
+    ticket = stale.ticket
+    state = "unassigned" if ticket.assignee_id is None else f"assigned to {user(ticket.assignee_id)}, no update"
+    return f"*{ticket.key}* {safe(ticket.title, 150)} — CRITICAL, {state} for {duration(stale.stale_for)}"
+
+
+def _critical_line(reminder: Reminder) -> str:
+    stale: StaleTicket = reminder.item
+    who = " ".join(user(u) for u in stale.notify) or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
+    return f":rotating_light: {who} {_stale_ticket(stale)}. Please take it or post an update."
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _booking_kind(title: str, due: str, when: Callable, listing: str) -> Kind:
+    return Kind(
+        title=lambda n: f"{title} ({n})",
+        line=lambda r: f"{_booking(r.item)} — {due} {when(r.item.return_due_at, r.timezone)}",
+        buttons=_booking_buttons, more_hint=f"`/booking list {listing}` lists them all.",
+    )
+
+
+KINDS: dict[str, Kind] = {
+    "today": _booking_kind(":calendar: *Returns due today*", "due", local_time, "today"),
+    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", local_time, "active"),
+    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
+    "critical": Kind(
+        title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
+        line=_critical_line, buttons=_ticket_buttons, more_hint="`/ticket queue` lists them all.",
+    ),
+    "escalation": Kind(
+        title=lambda n: f":sos: *Escalated: {_plural(n, 'critical ticket')} without progress*",
+        line=lambda r: _stale_ticket(r.item), buttons=lambda r: [], more_hint="`/ticket queue` lists them all.",
+    ),
+}
+ORDER = list(KINDS)
+
+
+def reminder_message(reminders: list[Reminder]) -> dict:
+    """One message for the reminders of one channel (or thread), grouped by kind."""
+    by_kind = {kind: [r for r in reminders if r.kind == kind] for kind in ORDER}
+    by_kind = {kind: items for kind, items in by_kind.items() if items}
+    # A lone critical-ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
+    lone_reminder = len(reminders) == 1 and reminders[0].kind == "critical"
+    # Each kind takes a title and a "more" line; every listed item a section and its buttons.
+    per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
+    limit = min(MAX_ITEMS_PER_KIND, per_kind)
+    blocks = []
+    for kind, items in by_kind.items():
+        spec = KINDS[kind]
+        if not lone_reminder:
+            blocks.append(SectionBlock(block_id=kind, text=MarkdownTextObject(text=spec.title(len(items)))))
+        for reminder in items[:limit]:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(spec.line(reminder), SECTION_TEXT_LIMIT))))
+            buttons = spec.buttons(reminder)
+            if buttons:
+                blocks.append(ActionsBlock(elements=buttons))
+        if len(items) > limit:
+            more = f"…and {len(items) - limit} more. {spec.more_hint}"
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    # The notification text: a lone reminder's line (with its mentions), else the titles.
+    if lone_reminder:
+        text = KINDS[reminders[0].kind].line(reminders[0])
+    else:
+        text = " · ".join(KINDS[kind].title(len(items)) for kind, items in by_kind.items())
+    return {"text": truncate(text, 3000), "blocks": blocks_to_dicts(blocks)}

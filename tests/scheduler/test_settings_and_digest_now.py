@@ -1,0 +1,89 @@
+"""/hiredesk settings and /hiredesk digest now, over signed HTTP on both databases."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.services.workspace_settings import workspace_config
+from db.models import Role
+
+from . import factories as f
+
+
+def open_settings(live_app) -> dict:
+    response = live_app.slack.command("/hiredesk", "settings", user="UADMIN")
+    assert response.status == 200, response.body
+    (call,) = live_app.fake.wait_for("views.open")
+    return live_app.fake.views[next(iter(live_app.fake.views))]
+
+
+def submit(live_app, view: dict, **changes: str):
+    values = {
+        "triage_channel": {"type": "conversations_select", "selected_conversation": "CTRIAGE"},
+        "fleet_channel": {"type": "conversations_select", "selected_conversation": "CNEWFLEET"},
+        "managers_channel": {"type": "conversations_select", "selected_conversation": None},
+        "timezone": {"type": "plain_text_input", "value": "America/New_York"},
+        "digest_time": {"type": "timepicker", "selected_time": "07:45"},
+        "due_soon_minutes": {"type": "number_input", "value": "90"},
+        "return_grace_minutes": {"type": "number_input", "value": "30"},
+        "critical_reminder_minutes": {"type": "number_input", "value": "15"},
+        "critical_escalation_minutes": {"type": "number_input", "value": "60"},
+    }
+    for block_id, value in changes.items():
+        values[block_id] = {**values[block_id], "value": value}
+    return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user="UADMIN")
+
+
+def config(live_app):
+    with live_app.db.transaction() as s:
+        return workspace_config(s, f.TEAM, live_app.ctx.settings)
+
+
+def test_admin_changes_settings_and_the_next_run_uses_them(live_app, run_job_at):
+    view = open_settings(live_app)
+    assert view["callback_id"] == "hiredesk_settings"
+    assert view["blocks"][3]["element"]["initial_value"] == "Europe/London"  # the environment default
+    response = submit(live_app, view)
+    assert response.json["response_action"] == "update"
+    assert "Settings saved" in str(response.json["view"])
+    saved = config(live_app)
+    assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == ("CNEWFLEET", "CMANAGERS", "America/New_York")
+    assert (saved.digest_time.strftime("%H:%M"), saved.due_soon, saved.critical_escalation) == ("07:45", timedelta(minutes=90), timedelta(minutes=60))
+
+    # No restart: the scheduler's next run posts to the new channel with the new threshold.
+    now = f.utc(2026, 11, 25, 17)  # 12:00 in New York
+    with live_app.db.transaction() as s:
+        f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(minutes=80), created=now)
+    assert run_job_at("due-returns", now).posted == 1
+    assert [c.args["channel"] for c in run_job_at.posts()] == ["CNEWFLEET"]
+
+
+def test_bad_values_are_inline_errors_and_nothing_is_saved(live_app):
+    view = open_settings(live_app)
+    response = submit(live_app, view, timezone="Mars/Olympus", due_soon_minutes="2", critical_escalation_minutes="10")
+    assert response.json["response_action"] == "errors"
+    assert set(response.json["errors"]) == {"timezone", "due_soon_minutes", "critical_escalation_minutes"}
+    assert config(live_app).timezone == "Europe/London"
+
+
+def test_only_admins_change_settings(live_app):
+    response = live_app.slack.command("/hiredesk", "settings", user="UMANAGER")
+    assert "Only admins can change settings." in response.json["text"]
+    assert live_app.fake.calls_to("views.open") == []
+    view = open_settings(live_app)
+    refused = live_app.slack.view_submission(view, {"timezone": {"value": {"value": "UTC"}}}, user="UEMPLOYEE")
+    assert refused.json["response_action"] == "errors"
+    assert config(live_app).timezone == "Europe/London"
+
+
+def test_digest_now_for_managers_only(live_app):
+    with live_app.db.transaction() as s:
+        f.grant(s, "UMANAGER", Role.MANAGER)
+        f.ticket(s, created=f.utc(2026, 1, 1), title="VPN <!here> down")
+    refused = live_app.slack.command("/hiredesk", "digest now", user="UEMPLOYEE")
+    assert "Only managers or admins can ask for a digest." in refused.json["text"]
+    response = live_app.slack.command("/hiredesk", "digest now", user="UMANAGER")
+    body = response.json
+    assert body["response_type"] == "ephemeral" and body["text"].startswith("Daily digest")
+    assert "VPN &lt;!here&gt; down" in str(body["blocks"])
+    assert "digest now" in live_app.slack.command("/hiredesk", "digest", user="UMANAGER").json["text"]
+    assert live_app.fake.calls_to("chat.postMessage") == []
