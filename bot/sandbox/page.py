@@ -17,7 +17,7 @@ from bot.context import AppContext
 from bot.errors import DomainError
 
 from . import scheduler_panel, workspace
-from .demo_data import seed_demo
+from .demo_cards import load_demo
 from .render import Renderer, Screen
 from .slack_ui import Refused, SlackUI
 
@@ -129,7 +129,7 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
 
     @page.post("/sandbox/seed")
     def seed() -> Response:
-        return _answer(lambda: seed_demo(ctx).describe())
+        return _answer(lambda: load_demo(ctx, ui.fake))
 
     return page
 

@@ -26,11 +26,13 @@ from werkzeug.serving import make_server
 from bot.context import AppContext
 from bot.settings import Settings
 from bot.slack_app import build_bolt_app
+from bot.slack_client import make_web_client
 from bot.web import create_web_app
 from db.migrate import upgrade
 from db.session import Database
 
 from . import workspace
+from .demo_cards import post_missing_cards
 from .demo_data import grant_sandbox_roles
 from .fake_slack import FakeSlack
 from .page import create_page_app
@@ -99,7 +101,15 @@ class Sandbox:
     def serve_forever(self) -> None:
         if self._saved:
             self._saved.keep_saved()
+        threading.Thread(target=self._post_missing_cards, name="sandbox-cards", daemon=True).start()
         self._server.serve_forever(poll_interval=0.2)
+
+    def _post_missing_cards(self) -> None:
+        """Rows loaded by ``seed-demo`` (or whose messages were lost) get their cards once the server runs."""
+        try:
+            post_missing_cards(self.ctx, self.fake, make_web_client(self.ctx.settings))
+        except Exception:  # the sandbox still works without them; say why in the terminal
+            log.exception("sandbox: could not post the cards of existing tickets and bookings")
 
     def start_in_thread(self) -> "Sandbox":
         threading.Thread(target=self.serve_forever, name="sandbox", daemon=True).start()
@@ -149,6 +159,11 @@ def serve_sandbox(settings: Settings) -> int:
     # The page polls the server all the time; one access-log line per poll would bury the app's own log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sandbox = build_sandbox(settings)
+    if sandbox.ctx.settings.scheduler:
+        # Reminders and digests arrive by themselves, as they would in Slack (HIREDESK_SCHEDULER=off stops it).
+        from bot.scheduler.background import start_scheduler
+
+        start_scheduler(sandbox.ctx.settings)
     print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
           "Ctrl-C stops it.", flush=True)
     try:

@@ -34,7 +34,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 20.0) -
 def test_python_app_py_without_credentials_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREDESK_", "DATABASE_URL"))}
     port = free_port()
-    env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", HIREDESK_SCHEDULER="off")
+    env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")  # the scheduler runs, as by default
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"

@@ -1,0 +1,32 @@
+"""End to end in the browser: the sandbox clock moves forward and the overdue alert
+(car hire channel) and the managers' digest arrive."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bot.sandbox import workspace
+from tests.browser.conftest import shoot
+from tests.browser.steps import open_as
+
+pytestmark = pytest.mark.browser
+
+
+def test_moving_the_clock_brings_the_overdue_alert_and_the_digest(page):
+    open_as(page, "UMANAGER", workspace.MANAGERS.channel_id)
+    page.get_by_role("button", name="Load demo data").click()
+    expect(page.get_by_role("status")).to_contain_text("Demo data loaded")
+
+    page.get_by_role("button", name="+1 day").click()
+    expect(page.locator("#clock")).to_contain_text("+1 d")
+    digest = page.locator("#surface article.message", has_text=re.compile("digest", re.IGNORECASE))
+    expect(digest).to_have_count(1)
+    expect(page.locator("#surface")).to_contain_text("Escalated")  # and the critical tickets went up
+    shoot(page, "sandbox-digest")
+
+    page.get_by_role("link", name="# car-hire").click()
+    alert = page.locator("#surface article.message", has_text="overdue").first
+    expect(alert).to_contain_text("B-2")
+    shoot(page, "sandbox-overdue-alert")
