@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings()
+        if args.command == "serve":
+            settings.check_can_serve()
     except SettingsError as error:
         print(f"hiredesk: configuration error: {error}", file=sys.stderr)
         return 2

@@ -75,8 +75,6 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _credentials_come_together(self) -> "Settings":
         # Half a set of credentials is a mistake, not a request for the sandbox.
-        if self.slack_bot_token and not self.slack_signing_secret:
-            raise _setting_error("SLACK_SIGNING_SECRET", "missing: it is needed with SLACK_BOT_TOKEN")
         if self.slack_signing_secret and not self.slack_bot_token:
             raise _setting_error("SLACK_BOT_TOKEN", "missing: it is needed with SLACK_SIGNING_SECRET")
         if self.slack_app_token and not self.slack_bot_token:
@@ -90,6 +88,11 @@ class Settings(BaseSettings):
     @property
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    def check_can_serve(self) -> None:
+        """Serving HTTP needs the signing secret too (jobs only need the bot token)."""
+        if self.slack_bot_token and not self.slack_signing_secret and not self.socket_mode:
+            raise SettingsError("SLACK_SIGNING_SECRET: missing: it is needed with SLACK_BOT_TOKEN to serve Slack")
 
     @property
     def socket_mode(self) -> bool:

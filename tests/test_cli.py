@@ -35,7 +35,6 @@ def run_app(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("HIREDESK_ADMINS", "alice", "HIREDESK_ADMINS: not Slack user IDs"),
         ("HIREDESK_SCHEDULER", "maybe", "HIREDESK_SCHEDULER:"),
         ("HIREDESK_DIGEST_TIME", "25:99", "HIREDESK_DIGEST_TIME:"),
-        ("SLACK_BOT_TOKEN", "xoxb-only-half", "SLACK_SIGNING_SECRET: missing"),
         ("SLACK_SIGNING_SECRET", "only-half", "SLACK_BOT_TOKEN: missing"),
     ],
 )
@@ -44,6 +43,12 @@ def test_bad_setting_stops_start_up_with_one_clear_line(tmp_path, variable, valu
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serving_with_a_token_but_no_signing_secret_is_refused(tmp_path):
+    result = run_app("serve", env=app_env(tmp_path, SLACK_BOT_TOKEN="xoxb-only-half"))
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET: missing" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_refuses_to_serve_a_database_that_is_behind(tmp_path):
