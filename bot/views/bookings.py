@@ -21,7 +21,7 @@ from .messages import blocks_to_dicts, text_message
 from .text import safe, truncate, user
 
 USAGE = ("Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
-         "`/booking availability <from> <to> [category]` with dates like 2026-11-24 or 2026-11-24T10:00.")
+         "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24 or 2026-11-24T10:00.")
 HEADER_LIMIT = 150
 HISTORY_SHOWN = 6
 STATUS_EMOJI = {

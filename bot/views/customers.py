@@ -16,7 +16,7 @@ from .messages import text_message
 from .text import safe
 
 SEARCH_LIMIT = 10
-USAGE = "Usage: `/customer` (add), `/customer list`, `/customer <name, email or licence>`."
+USAGE = "Usage: `/customer` (add), `/customer list`, `/customer &lt;name, email or licence&gt;`."
 
 
 def customer_modal(customer: Customer | None = None) -> dict:
@@ -63,7 +63,7 @@ def customer_saved_modal(customer: Customer, created: bool) -> dict:
 def customer_list_message(customers: list[Customer], total: int) -> dict:
     if not customers:
         return text_message("No customers yet. Add one with `/customer`.")
-    more = f"\n_…and {total - len(customers)} more: search with `/customer <name>`._" if total > len(customers) else ""
+    more = f"\n_…and {total - len(customers)} more: search with `/customer &lt;name&gt;`._" if total > len(customers) else ""
     lines = [f"*Customers* ({total})"] + [f"• {customer_line(c)}" for c in customers]
     return message(sections(lines + ([more] if more else [])), f"Customers ({total})")
 

@@ -8,11 +8,11 @@ from .text import user
 
 HELP = """*HireDesk* — the IT help desk and the car hire desk, in Slack.
 *Help desk:* `/ticket` raise a ticket · `/ticket list` your tickets · `/ticket queue` the technicians' queue · `/ticket help`
-*Car hire:* `/booking` new booking · `/booking list` · `/customer` · `/vehicle` · `/booking availability <from> <to>`
-*Admin:* `/hiredesk roles` · `/hiredesk role @user <role>` · `/hiredesk unrole @user <role>` · `/hiredesk settings` · `/hiredesk digest now`
+*Car hire:* `/booking` new booking · `/booking list` · `/customer` · `/vehicle` · `/booking availability &lt;from&gt; &lt;to&gt;`
+*Admin:* `/hiredesk roles` · `/hiredesk role @user &lt;role&gt;` · `/hiredesk unrole @user &lt;role&gt;` · `/hiredesk settings` · `/hiredesk digest now`
 Roles: technician, agent, manager, admin (everybody is an employee)."""
 
-USAGE = "Usage: `/hiredesk roles`, `/hiredesk role @user <role>`, `/hiredesk unrole @user <role>`, `/hiredesk settings`, `/hiredesk digest now`, `/hiredesk help`."
+USAGE = "Usage: `/hiredesk roles`, `/hiredesk role @user &lt;role&gt;`, `/hiredesk unrole @user &lt;role&gt;`, `/hiredesk settings`, `/hiredesk digest now`, `/hiredesk help`."
 
 
 def help_message() -> dict:
@@ -25,7 +25,7 @@ def usage_message(problem: str | None = None) -> dict:
 
 def roles_message(listing: RoleListing) -> dict:
     if not listing.by_user:
-        return text_message("Nobody has a role yet. Grant one with `/hiredesk role @user <role>`.")
+        return text_message("Nobody has a role yet. Grant one with `/hiredesk role @user &lt;role&gt;`.")
     lines = []
     for user_id, roles in sorted(listing.by_user.items()):
         names = ", ".join(role.value for role in roles)

@@ -35,11 +35,11 @@ HELP = """*IT help desk*
 • `/ticket list` — your tickets
 • `/ticket T-42` (or `42`) — one ticket with its history and what you can do with it
 • `/ticket queue` — unresolved tickets, unassigned first (technicians)
-• `/ticket search <words>` — find tickets by title or description
+• `/ticket search &lt;words&gt;` — find tickets by title or description
 • Message menu → *Create ticket* — raise a ticket from any message
 Technicians work tickets from the card in the triage channel; you get a DM when yours is assigned, started, resolved or reopened."""
 
-USAGE = "Usage: `/ticket [title]`, `/ticket list`, `/ticket T-42`, `/ticket queue`, `/ticket search <words>`, `/ticket help`."
+USAGE = "Usage: `/ticket [title]`, `/ticket list`, `/ticket T-42`, `/ticket queue`, `/ticket search &lt;words&gt;`, `/ticket help`."
 
 
 def help_message() -> dict:

@@ -14,8 +14,8 @@ from .hire_common import input_block, message, money, option, record_buttons, re
 from .messages import text_message
 from .text import safe
 
-USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle <registration>`, "
-         "`/vehicle maintenance|available|retire <registration>`.")
+USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle &lt;registration&gt;`, "
+         "`/vehicle maintenance|available|retire &lt;registration&gt;`.")
 STATUS_EMOJI = {VehicleStatus.AVAILABLE: ":large_green_circle:", VehicleStatus.MAINTENANCE: ":wrench:",
                 VehicleStatus.RETIRED: ":black_circle:"}
 

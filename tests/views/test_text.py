@@ -26,3 +26,15 @@ def test_safe_text_is_within_limit_and_has_no_raw_angle_brackets(text, limit):
     for index, char in enumerate(out):
         if char == "&":
             assert out[index:].startswith(("&amp;", "&lt;", "&gt;"))
+
+
+def test_usage_texts_show_placeholders_instead_of_slack_links():
+    """In mrkdwn `<role>` is a link: placeholders in help texts must be escaped."""
+    import re
+
+    from bot.views import bookings, customers, roles, tickets, vehicles
+
+    texts = [roles.HELP, roles.USAGE, customers.USAGE, tickets.USAGE, vehicles.USAGE,
+             *[v for v in vars(bookings).values() if isinstance(v, str)]]
+    for text in texts:
+        assert not re.search(r"<[a-z][a-z ,]*>", text), text
