@@ -159,11 +159,12 @@ def serve_sandbox(settings: Settings) -> int:
     # The page polls the server all the time; one access-log line per poll would bury the app's own log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sandbox = build_sandbox(settings)
+    scheduler = None
     if sandbox.ctx.settings.scheduler:
         # Reminders and digests arrive by themselves, as they would in Slack (HIREDESK_SCHEDULER=off stops it).
         from bot.scheduler.background import start_scheduler
 
-        start_scheduler(sandbox.ctx.settings)
+        scheduler = start_scheduler(sandbox.ctx.settings)
     print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
           "Ctrl-C stops it.", flush=True)
     try:
@@ -171,6 +172,8 @@ def serve_sandbox(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)  # a job mid-run must not hold up Ctrl-C
         sandbox.stop()
     print("\nHireDesk sandbox stopped.", flush=True)
     return 0
