@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +166,11 @@ def serve_sandbox(settings: Settings) -> int:
         from bot.scheduler.background import start_scheduler
 
         scheduler = start_scheduler(sandbox.ctx.settings)
+    # Ctrl-C (and `docker stop`/SIGTERM) stop the sandbox, even when the parent
+    # process started us with SIGINT ignored or blocked (as some launchers do).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
           "Ctrl-C stops it.", flush=True)
     try:
