@@ -16,15 +16,21 @@ def escape(text: str | None) -> str:
 
 
 def truncate(text: str | None, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis if cut."""
+    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis if cut.
+
+    Never cuts inside an escape (``&amp;``) or a Slack token the app wrote
+    (``<@U123>``, ``<!date^…>``): a half token would show as garbage or break
+    the message, so the cut moves back to before it."""
     text = text or ""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    # Don't leave half an escape sequence (&amp;) at the end.
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:] and len(cut) - amp < 6:
         cut = cut[:amp]
+    token = cut.rfind("<")
+    if token != -1 and ">" not in cut[token:]:
+        cut = cut[:token]
     return cut + ELLIPSIS
 
 

@@ -38,3 +38,11 @@ def test_usage_texts_show_placeholders_instead_of_slack_links():
              *[v for v in vars(bookings).values() if isinstance(v, str)]]
     for text in texts:
         assert not re.search(r"<[a-z][a-z ,]*>", text), text
+
+
+def test_truncate_never_cuts_a_slack_token_in_half():
+    text = "Assigned to <@U0123456789> by <!date^1700000000^{date_short}|Nov 14>"
+    for limit in range(2, len(text)):
+        out = truncate(text, limit)
+        assert len(out) <= limit
+        assert out.count("<") == out.count(">"), out
