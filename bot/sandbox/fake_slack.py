@@ -66,6 +66,10 @@ class Stall:
         self.released.set()
 
 
+# What views.update keeps of a view: who it is, not what it shows.
+VIEW_IDENTITY = ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id", "state", "external_id")
+
+
 class SlackError(Exception):
     def __init__(self, error: str, status: int = 200, headers: dict | None = None) -> None:
         super().__init__(error)
@@ -439,7 +443,12 @@ class FakeSlack:
         new = _json_arg(args.get("view"))
         if not isinstance(new, dict):
             raise SlackError("invalid_arguments")
-        old.update({**new, "hash": f"h{next(self._ids)}"})
+        # Slack replaces the view's content whole (a field left out is gone);
+        # only its identity and the user's entered state carry over.
+        kept = {key: old[key] for key in VIEW_IDENTITY if key in old}
+        replaced = {"private_metadata": "", "callback_id": "", **new, **kept, "hash": f"h{next(self._ids)}"}
+        old.clear()
+        old.update(replaced)
         return {"view": old}
 
     def _views_publish(self, args: dict) -> dict:
