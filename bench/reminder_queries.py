@@ -25,7 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, text  # noqa: E402
 
-from bot.services import critical_tickets, digest, due_returns, overdue_returns  # noqa: E402
+from bot.services import digest  # noqa: E402
+from bot.services.tickets import critical as critical_tickets
+from bot.services.hire import due_returns
+from bot.services.hire import overdue_returns
 from bot.services.clock import utcnow  # noqa: E402
 from bot.services.workspace_settings import workspace_config  # noqa: E402
 from bot.settings import load_settings  # noqa: E402

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import home as home_service
-from bot.services import booking_queries
+from bot.services.hire import booking_queries
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.workspace_settings import workspace_config
-from bot.views.bookings import home_hire_section
+from bot.views.hire.bookings import home_hire_section
 from db.models import Role
 from bot.views.home import home_view
 

@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.context import AppContext
-from bot.services import bookings as booking_service
+from bot.services.hire import bookings as booking_service
 from bot.services.clock import utcnow
 from bot.services.tickets import lifecycle
 from bot.services.workspace_settings import workspace_config
-from bot.views import bookings as booking_views
+from bot.views.hire import bookings as booking_views
 from bot.slack_client import make_web_client
-from bot.views import tickets as ticket_views
+from bot.views.tickets import messages as ticket_views
 from db.models import Booking, Ticket
 
 from . import workspace

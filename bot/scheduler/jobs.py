@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.services import critical_tickets, digest, due_returns, overdue_returns
-from bot.services.reminders import Reminder
+from bot.services import digest
+from bot.services.tickets import critical as critical_tickets
+from bot.services.hire import due_returns
+from bot.services.hire import overdue_returns
+from bot.services.reminders.claims import Reminder
 from bot.services.workspace_settings import WorkspaceConfig
 from bot.views.digest import scheduled_digest_message
-from bot.views.reminders import reminder_message
+from bot.views.reminders.messages import reminder_message
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.context import AppContext
-from bot.services import reminders as claims
+from bot.services.reminders import claims
 from bot.services.clock import utcnow
-from bot.services.reminders import CLAIM_RETENTION, CLAIM_TIMEOUT, Reminder
+from bot.services.reminders.claims import CLAIM_RETENTION, CLAIM_TIMEOUT, Reminder
 
 from .jobs import Job
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.errors import PermissionDenied
 from db.models import Role, UserRole
 
-from .workspaces import ensure_workspace
+from bot.services.workspaces import ensure_workspace
 
 ROLE_NAMES = {
     Role.EMPLOYEE: "an employee",

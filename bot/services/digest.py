@@ -18,12 +18,12 @@ from db.models import (
     HOLDING_STATUSES, Booking, BookingStatus, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
 )
 
-from .actors import Actor
-from .overdue_returns import overdue_bookings
-from .reminders import Reminder, is_posted
-from .slots import local_date, local_day, local_instant
-from .snapshots import BookingLine, TicketLine
-from .workspace_settings import WorkspaceConfig, workspace_config
+from bot.services.actors import Actor
+from bot.services.hire.overdue_returns import overdue_bookings
+from bot.services.reminders.claims import Reminder, is_posted
+from bot.services.reminders.slots import local_date, local_day, local_instant
+from bot.services.reminders.snapshots import BookingLine, TicketLine
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 
 JOB = "digest"
 NAMED = 5  # oldest open tickets and overdue bookings named in full

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from db.models import Role
 
-from . import roles as role_service
-from .actors import Actor
-from .tickets import queries
-from .workspace_settings import WorkspaceConfig, workspace_config
+from bot.services import roles as role_service
+from bot.services.actors import Actor
+from bot.services.tickets import queries
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError, PermissionDenied
 from db.models import Role, UserRole
 
-from .actors import Actor
-from .clock import utcnow
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
 
 GRANTABLE = [Role.TECHNICIAN, Role.AGENT, Role.MANAGER, Role.ADMIN]
 

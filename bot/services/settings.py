@@ -13,9 +13,9 @@ from bot.errors import FormErrors
 from bot.settings import Settings
 from db.models import Role
 
-from .actors import Actor
-from .workspace_settings import WorkspaceConfig, workspace_config
-from .workspaces import ensure_workspace
+from bot.services.actors import Actor
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.services.workspaces import ensure_workspace
 
 # field → (lowest, highest) minutes
 THRESHOLDS = {

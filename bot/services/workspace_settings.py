@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 
-from .workspaces import ensure_workspace
+from bot.services.workspaces import ensure_workspace
 
 
 @dataclass(frozen=True)

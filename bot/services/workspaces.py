@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Workspace
 
-from .clock import utcnow
+from bot.services.clock import utcnow
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:

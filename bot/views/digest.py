@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.services.digest import Digest
-from bot.services.reminders import Reminder
+from bot.services.reminders.claims import Reminder
 from db.models import Severity
 
-from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts
-from .text import safe, truncate, user
-from .when import duration, local_day_time
+from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
+from bot.views.text import safe, truncate, user
+from bot.views.when import duration, local_day_time
 
 SEVERITY_ICONS = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":white_circle:"}
 

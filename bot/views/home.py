@@ -22,8 +22,8 @@ from bot.services.home import HomeOverview
 from bot.services.tickets.queries import TicketList
 from db.models import Ticket, TicketState
 
-from .text import user
-from .ticket_parts import headline, status
+from bot.views.text import user
+from bot.views.tickets.parts import headline, status
 
 HOME_LIST_LIMIT = 10  # tickets per list; the tab holds at most 100 blocks
 

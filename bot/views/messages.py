@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from .text import truncate
+from bot.views.text import truncate
 
 SECTION_TEXT_LIMIT = 3000
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from bot.services.roles import RoleChange, RoleListing
 
-from .messages import text_message
-from .text import user
+from bot.views.messages import text_message
+from bot.views.text import user
 
 HELP = """*HireDesk* — the IT help desk and the car hire desk, in Slack.
 *Help desk:* `/ticket` raise a ticket · `/ticket list` your tickets · `/ticket queue` the technicians' queue · `/ticket help`

@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 from bot.services.settings import THRESHOLDS
 from bot.services.workspace_settings import WorkspaceConfig
 
-from .when import duration
+from bot.views.when import duration
 
 CALLBACK_ID = "hiredesk_settings"
 ACTION = "value"  # every input's action_id; the block_id names the setting

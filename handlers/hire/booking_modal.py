@@ -8,13 +8,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.errors import FormErrors
-from bot.services import booking_queries
-from bot.services import bookings as booking_service
-from bot.services import customers as customer_service
-from bot.services.bookings import NewBooking
+from bot.services.hire import booking_queries
+from bot.services.hire import bookings as booking_service
+from bot.services.hire import customers as customer_service
+from bot.services.hire.bookings import NewBooking
 from bot.services.workspace_settings import workspace_config
-from bot.views import booking_modals
-from bot.views import customers as customer_views
+from bot.views.hire import booking_modals
+from bot.views.hire import customers as customer_views
 
 from ..support import guarded, team_id_of, user_id_of
 from . import forms

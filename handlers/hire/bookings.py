@@ -4,11 +4,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.services import booking_queries
-from bot.services import bookings as booking_service
+from bot.services.hire import booking_queries
+from bot.services.hire import bookings as booking_service
 from bot.services.workspace_settings import workspace_config
-from bot.views import booking_modals
-from bot.views import bookings as booking_views
+from bot.views.hire import booking_modals
+from bot.views.hire import bookings as booking_views
 from bot.views.messages import text_message
 
 from ..support import guarded, team_id_of, user_id_of

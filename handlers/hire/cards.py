@@ -6,9 +6,9 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
-from bot.services import bookings as booking_service
+from bot.services.hire import bookings as booking_service
 from bot.services.workspace_settings import workspace_config
-from bot.views import bookings as booking_views
+from bot.views.hire import bookings as booking_views
 
 log = logging.getLogger("hiredesk.hire")
 

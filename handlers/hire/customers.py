@@ -4,9 +4,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.services import customers as customer_service
-from bot.services.customers import CustomerValues
-from bot.views import customers as customer_views
+from bot.services.hire import customers as customer_service
+from bot.services.hire.customers import CustomerValues
+from bot.views.hire import customers as customer_views
 
 from ..support import guarded, team_id_of, user_id_of
 from .records import RecordDesk, open_blank_form, register_record_desk

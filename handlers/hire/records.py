@@ -8,8 +8,8 @@ from typing import Any, Callable
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.services.hire_access import require_agent
-from bot.views.hire_common import removal_message
+from bot.services.hire.access import require_agent
+from bot.views.hire.common import removal_message
 
 from ..support import guarded, team_id_of, user_id_of
 from . import forms

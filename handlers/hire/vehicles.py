@@ -4,10 +4,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.services import vehicles as vehicle_service
-from bot.services.vehicles import VehicleValues
+from bot.services.hire import vehicles as vehicle_service
+from bot.services.hire.vehicles import VehicleValues
 from bot.services.workspace_settings import workspace_config
-from bot.views import vehicles as vehicle_views
+from bot.views.hire import vehicles as vehicle_views
 from db.models import VehicleStatus
 
 from ..support import guarded, team_id_of, user_id_of

@@ -16,7 +16,7 @@ from bot.context import AppContext
 from bot.services.actors import Actor
 from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.access import Action
-from bot.views import ticket_modals
+from bot.views.tickets import modals as ticket_modals
 
 from ..home import refresh_home
 from ..support import guarded, team_id_of, user_id_of

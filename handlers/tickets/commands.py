@@ -12,8 +12,8 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.tickets import forms, queries
 from bot.services.workspace_settings import workspace_config
-from bot.views import ticket_modals
-from bot.views import tickets as ticket_views
+from bot.views.tickets import modals as ticket_modals
+from bot.views.tickets import messages as ticket_views
 
 from ..support import guarded, team_id_of, user_id_of
 from .payloads import slack_unescape

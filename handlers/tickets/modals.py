@@ -10,7 +10,7 @@ from slack_bolt import App
 from bot.context import AppContext
 from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.forms import CATEGORY, DESCRIPTION, NOTE, SEVERITY, TITLE
-from bot.views.ticket_modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
+from bot.views.tickets.modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
 
 from ..home import refresh_home
 from ..support import guarded, team_id_of, user_id_of

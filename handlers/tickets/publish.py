@@ -20,8 +20,8 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.tickets import lifecycle, queries
 from bot.services.workspace_settings import workspace_config
-from bot.views import tickets as ticket_views
-from bot.views.ticket_parts import headline
+from bot.views.tickets import messages as ticket_views
+from bot.views.tickets.parts import headline
 
 log = logging.getLogger("hiredesk.tickets")
 

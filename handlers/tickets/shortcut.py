@@ -7,7 +7,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
-from bot.views import ticket_modals
+from bot.views.tickets import modals as ticket_modals
 
 from ..support import guarded
 from .payloads import first_line, slack_unescape

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from bot.services import customers as customer_service
-from bot.services import vehicles as vehicle_service
+from bot.services.hire import customers as customer_service
+from bot.services.hire import vehicles as vehicle_service
 from bot.services.actors import load_actor
-from bot.services.customers import CustomerValues
+from bot.services.hire.customers import CustomerValues
 from bot.services.roles import grant
-from bot.services.vehicles import VehicleValues
+from bot.services.hire.vehicles import VehicleValues
 from bot.settings import load_settings
 from db.models import Role
 

@@ -10,12 +10,12 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
-from bot.services import booking_queries
-from bot.services import bookings as booking_service
-from bot.services.bookings import NewBooking, ReturnValues
+from bot.services.hire import booking_queries
+from bot.services.hire import bookings as booking_service
+from bot.services.hire.bookings import NewBooking, ReturnValues
 from bot.services.clock import utcnow
 from bot.services.local_time import local
-from bot.services.vehicles import set_status
+from bot.services.hire.vehicles import set_status
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 

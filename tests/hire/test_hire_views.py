@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.booking_queries import Quote, VehicleChoices
-from bot.views import booking_modals
-from bot.views.bookings import booking_action_buttons, booking_card, home_hire_section
-from bot.views.customers import customer_options
+from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.views.hire import booking_modals
+from bot.views.hire.bookings import booking_action_buttons, booking_card, home_hire_section
+from bot.views.hire.customers import customer_options
 from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleCategory, VehicleStatus
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services import pricing
+from bot.services.hire import pricing
 from bot.services.local_time import at_local, local, local_day_bounds
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from bot.errors import DomainError, FormErrors, PermissionDenied
-from bot.services import bookings as booking_service
-from bot.services import customers as customer_service
-from bot.services import vehicles as vehicle_service
-from bot.services.bookings import NewBooking
-from bot.services.customers import CustomerValues
-from bot.services.vehicles import VehicleValues
+from bot.services.hire import bookings as booking_service
+from bot.services.hire import customers as customer_service
+from bot.services.hire import vehicles as vehicle_service
+from bot.services.hire.bookings import NewBooking
+from bot.services.hire.customers import CustomerValues
+from bot.services.hire.vehicles import VehicleValues
 from db.models import Customer, Vehicle
 
 from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle

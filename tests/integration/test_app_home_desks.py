@@ -5,7 +5,7 @@ import json
 
 from freezegun import freeze_time
 
-from bot.services.bookings import NewBooking, create_booking
+from bot.services.hire.bookings import NewBooking, create_booking
 from tests.hire.helpers import NOW, actor, add_customer, add_vehicle, hours_from_now, make_agent
 
 

@@ -13,7 +13,7 @@ import pytest
 from bot.scheduler.jobs import JOBS
 from bot.scheduler.runner import JobReport, run_job
 from bot.slack_client import make_web_client
-from bot.views.reminders import KINDS
+from bot.views.reminders.messages import KINDS
 from tests.harness.live_app import LiveServer, settings_for_tests
 
 class JobRunner:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services import reminders as claims
-from bot.services.reminders import CLAIM_TIMEOUT, Reminder
+from bot.services.reminders import claims
+from bot.services.reminders.claims import CLAIM_TIMEOUT, Reminder
 from bot.services.workspaces import ensure_workspace
 
 from .factories import utc

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot.services import reminders as claims
+from bot.services.reminders import claims
 
 from . import factories as f
 from .conftest import JobRunner, button_values, start_job

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.critical_tickets import StaleTicket
+from bot.services.tickets.critical import StaleTicket
 from bot.services.digest import Digest
-from bot.services.reminders import Reminder
-from bot.services.snapshots import BookingLine, TicketLine
+from bot.services.reminders.claims import Reminder
+from bot.services.reminders.snapshots import BookingLine, TicketLine
 from bot.views.digest import digest_message
-from bot.views.reminders import reminder_message
+from bot.views.reminders.messages import reminder_message
 from bot.views.when import duration
 from db.models import BookingStatus, Severity, TicketState
 

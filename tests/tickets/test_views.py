@@ -15,8 +15,8 @@ from bot.services.tickets.access import Action
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import TicketDetail, TicketList
 from bot.services.workspace_settings import WorkspaceConfig
-from bot.views import ticket_modals
-from bot.views import tickets as views
+from bot.views.tickets import modals as ticket_modals
+from bot.views.tickets import messages as views
 from bot.views.home import home_view
 from db.models import Category, Role, Severity, Ticket, TicketState
 

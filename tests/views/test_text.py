@@ -32,7 +32,11 @@ def test_usage_texts_show_placeholders_instead_of_slack_links():
     """In mrkdwn `<role>` is a link: placeholders in help texts must be escaped."""
     import re
 
-    from bot.views import bookings, customers, roles, tickets, vehicles
+    from bot.views import roles
+    from bot.views.hire import bookings
+    from bot.views.hire import customers
+    from bot.views.tickets import messages as tickets
+    from bot.views.hire import vehicles
 
     texts = [roles.HELP, roles.USAGE, customers.USAGE, tickets.USAGE, vehicles.USAGE,
              *[v for v in vars(bookings).values() if isinstance(v, str)]]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError, NotFound, PermissionDenied
 from db.models import Role, Ticket, TicketState
 
-from ..actors import Actor
+from bot.services.actors import Actor
 
 
 class Action(str, enum.Enum):

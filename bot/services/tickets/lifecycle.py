@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
-from ..actors import Actor, load_actor
-from ..clock import utcnow
-from ..workspaces import next_number
-from .access import Action, check, load
-from .forms import TicketForm, parse_permalink
+from bot.services.actors import Actor, load_actor
+from bot.services.clock import utcnow
+from bot.services.workspaces import next_number
+from bot.services.tickets.access import Action, check, load
+from bot.services.tickets.forms import TicketForm, parse_permalink
 
 # Changes the reporter hears about by DM (PRODUCT.md §3), unless they made them.
 REPORTER_NEWS = {"assigned", "state", "reply"}

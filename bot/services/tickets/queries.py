@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
-from ..actors import Actor
-from .access import Action, allowed, check_view, load_by_number
+from bot.services.actors import Actor
+from bot.services.tickets.access import Action, allowed, check_view, load_by_number
 
 LIST_LIMIT = 20
 SEARCH_MIN_CHARS = 2

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from db.models import HOLDING_STATUSES, Booking, BookingStatus
 
-from .reminders import Reminder
-from .slots import local_date, local_day, local_instant, stamp
-from .snapshots import BookingLine, bookings_with_parties
-from .workspace_settings import WorkspaceConfig
+from bot.services.reminders.claims import Reminder
+from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
+from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
+from bot.services.workspace_settings import WorkspaceConfig
 
 JOB = "due-returns"
 # The morning list goes out at this local time and lists the returns due

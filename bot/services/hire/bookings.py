@@ -21,14 +21,15 @@ from bot.errors import DomainError, FormErrors, NotFound
 from bot.settings import Settings
 from db.models import HOLDING_STATUSES, Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
 
-from . import hire_records, pricing
-from .actors import Actor
-from .clock import utcnow
-from .hire_access import require_agent, require_reader
-from .local_time import local_short
-from .vehicles import free_vehicles
-from .workspace_settings import workspace_config
-from .workspaces import next_number
+from bot.services.hire import records as hire_records
+from bot.services.hire import pricing
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire.access import require_agent, require_reader
+from bot.services.local_time import local_short
+from bot.services.hire.vehicles import free_vehicles
+from bot.services.workspace_settings import workspace_config
+from bot.services.workspaces import next_number
 
 EXCLUSION_VIOLATION = "23P01"
 # A walk-in booking is entered a few minutes after the time picked for it.

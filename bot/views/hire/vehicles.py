@@ -10,9 +10,9 @@ from bot.services.actors import Actor
 from bot.services.local_time import local_short
 from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus
 
-from .hire_common import input_block, message, money, option, record_buttons, record_modal, saved_modal, sections
-from .messages import text_message
-from .text import safe
+from bot.views.hire.common import input_block, message, money, option, record_buttons, record_modal, saved_modal, sections
+from bot.views.messages import text_message
+from bot.views.text import safe
 
 USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle &lt;registration&gt;`, "
          "`/vehicle maintenance|available|retire &lt;registration&gt;`.")

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Role, Severity, Ticket, TicketState, UserRole
 
-from .reminders import Reminder
-from .slots import periods_since, stamp
-from .snapshots import TicketLine
-from .workspace_settings import WorkspaceConfig
+from bot.services.reminders.claims import Reminder
+from bot.services.reminders.slots import periods_since, stamp
+from bot.services.reminders.snapshots import TicketLine
+from bot.services.workspace_settings import WorkspaceConfig
 
 JOB = "critical-tickets"
 MAX_MENTIONS = 20  # beyond this, a mention list is noise

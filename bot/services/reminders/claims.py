@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from db.models import ReminderClaim, Workspace
 
-from .workspace_settings import WorkspaceConfig, workspace_config
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 
 # Longer than the slowest post (the Web API client waits out up to five
 # 429s), short enough that a crashed run's reminders are not late for long.

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError, FormErrors, NotFound
 from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
 
-from .actors import Actor
-from .clock import utcnow
-from .hire_access import require_agent
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire.access import require_agent
 
 Record = TypeVar("Record", Customer, Vehicle)
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.services.critical_tickets import StaleTicket
-from bot.services.reminders import Reminder
-from bot.services.snapshots import BookingLine
+from bot.services.tickets.critical import StaleTicket
+from bot.services.reminders.claims import Reminder
+from bot.services.reminders.snapshots import BookingLine
 
-from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts
-from .text import safe, truncate, user
-from .when import duration, local_day_time, local_time
+from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
+from bot.views.text import safe, truncate, user
+from bot.views.when import duration, local_day_time, local_time
 
 MAX_BLOCKS = 50
 MAX_ITEMS_PER_KIND = 10

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from bot.errors import FormErrors
 from db.models import Customer
 
-from . import hire_records
-from .actors import Actor
-from .clock import utcnow
-from .hire_access import require_admin, require_agent, require_reader
+from bot.services.hire import records as hire_records
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire.access import require_admin, require_agent, require_reader
 
 LICENCE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

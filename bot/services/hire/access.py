@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from db.models import Role
 
-from .actors import Actor
+from bot.services.actors import Actor
 
 
 def require_agent(actor: Actor, to: str) -> None:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.services.tickets.access import Action
 from db.models import Severity, Ticket, TicketEvent, TicketState
 
-from .text import ELLIPSIS, escape, safe, truncate, user
+from bot.views.text import ELLIPSIS, escape, safe, truncate, user
 
 SEVERITY_EMOJI = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":large_blue_circle:"}
 STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}

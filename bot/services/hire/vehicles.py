@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError, FormErrors, NotFound
 from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
 
-from . import hire_records
-from .actors import Actor
-from .clock import utcnow
-from .hire_access import require_admin, require_agent, require_reader
+from bot.services.hire import records as hire_records
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire.access import require_admin, require_agent, require_reader
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")

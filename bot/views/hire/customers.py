@@ -11,9 +11,9 @@ from slack_sdk.models.blocks import (
 from bot.services.actors import Actor
 from db.models import Customer
 
-from .hire_common import input_block, message, option, record_buttons, record_modal, saved_modal, sections
-from .messages import text_message
-from .text import safe
+from bot.views.hire.common import input_block, message, option, record_buttons, record_modal, saved_modal, sections
+from bot.views.messages import text_message
+from bot.views.text import safe
 
 SEARCH_LIMIT = 10
 USAGE = "Usage: `/customer` (add), `/customer list`, `/customer &lt;name, email or licence&gt;`."

@@ -18,13 +18,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.booking_queries import Quote, VehicleChoices
-from bot.services.bookings import FUEL_LEVELS
+from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.services.hire.bookings import FUEL_LEVELS
 from bot.services.local_time import local
 from db.models import Booking
 
-from .hire_common import done_modal, input_block, money, option, sections
-from .text import safe, truncate
+from bot.views.hire.common import done_modal, input_block, money, option, sections
+from bot.views.text import safe, truncate
 
 BOOKING_NEW = "booking_new"
 BOOKING_RETURN = "booking_return"

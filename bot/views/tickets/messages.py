@@ -12,9 +12,9 @@ from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import TicketDetail, TicketList
 from db.models import Ticket, TicketState
 
-from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
-from .text import escape, safe, truncate, user
-from .ticket_parts import (
+from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
+from bot.views.text import escape, safe, truncate, user
+from bot.views.tickets.parts import (
     action_elements,
     actions_block_id,
     age,

@@ -17,11 +17,11 @@ from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
 from bot.services.actors import Actor
-from bot.services.hire_records import Removal
+from bot.services.hire.records import Removal
 from db.models import Role
 
-from .messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
-from .text import safe, truncate
+from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
+from bot.views.text import safe, truncate
 
 MAX_MESSAGE_BLOCKS = 50
 OPTION_TEXT_LIMIT = 75

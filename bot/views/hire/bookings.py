@@ -12,13 +12,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.services.booking_queries import Availability, BookingList
+from bot.services.hire.booking_queries import Availability, BookingList
 from bot.services.local_time import local, local_short
 from db.models import Booking, BookingEvent, BookingStatus
 
-from .hire_common import actions, button, confirm, message, money, sections
-from .messages import blocks_to_dicts, text_message
-from .text import safe, truncate, user
+from bot.views.hire.common import actions, button, confirm, message, money, sections
+from bot.views.messages import blocks_to_dicts, text_message
+from bot.views.text import safe, truncate, user
 
 USAGE = ("Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
          "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24 or 2026-11-24T10:00.")

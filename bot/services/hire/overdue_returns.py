@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Booking, BookingStatus
 
-from .reminders import Reminder
-from .slots import periods_since, stamp
-from .snapshots import BookingLine, bookings_with_parties
-from .workspace_settings import WorkspaceConfig
+from bot.services.reminders.claims import Reminder
+from bot.services.reminders.slots import periods_since, stamp
+from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
+from bot.services.workspace_settings import WorkspaceConfig
 
 JOB = "overdue-returns"
 ALERT_EVERY = timedelta(days=1)

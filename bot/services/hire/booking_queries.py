@@ -14,14 +14,14 @@ from bot.errors import DomainError, FormErrors
 from bot.settings import Settings
 from db.models import Booking, BookingStatus, Vehicle, VehicleCategory
 
-from . import pricing
-from .actors import Actor
-from .bookings import check_period
-from .clock import utcnow
-from .hire_access import require_agent, require_reader
-from .local_time import at_local, local_day_bounds
-from .vehicles import free_vehicles, parse_category
-from .workspace_settings import workspace_config
+from bot.services.hire import pricing
+from bot.services.actors import Actor
+from bot.services.hire.bookings import check_period
+from bot.services.clock import utcnow
+from bot.services.hire.access import require_agent, require_reader
+from bot.services.local_time import at_local, local_day_bounds
+from bot.services.hire.vehicles import free_vehicles, parse_category
+from bot.services.workspace_settings import workspace_config
 
 LIST_KINDS = ("today", "active", "overdue", "upcoming")
 LIST_LIMIT = 40

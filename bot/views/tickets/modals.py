@@ -21,8 +21,8 @@ from slack_sdk.models.views import View
 from bot.services.tickets.forms import CATEGORY, DESCRIPTION, DESCRIPTION_MAX, NOTE, NOTE_MAX, SEVERITY, TITLE, TITLE_MAX
 from db.models import Category, Severity, Ticket
 
-from .text import escape, truncate
-from .ticket_parts import modal_metadata
+from bot.views.text import escape, truncate
+from bot.views.tickets.parts import modal_metadata
 
 NEW_TICKET = "ticket_new"
 RESOLVE = "ticket_resolve"

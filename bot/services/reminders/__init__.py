@@ -1,0 +1,1 @@
+"""The scheduler's bookkeeping: claims (exactly-once keys), slots (local time arithmetic), snapshots."""
