@@ -1,7 +1,7 @@
 """Engine creation and the one-transaction-per-request helper."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
@@ -52,6 +52,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._after_outbox_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after each commit of a transaction that queued Slack deliveries
+        (``session.info["outbox_queued"]``): the delivery worker wakes at once."""
+        self._after_outbox_commit.append(callback)
 
     @property
     def dialect(self) -> str:
@@ -69,6 +75,9 @@ class Database:
                 session.rollback()
             else:
                 session.commit()
+                if session.info.get("outbox_queued"):
+                    for callback in self._after_outbox_commit:
+                        callback()
         except BaseException:
             session.rollback()
             raise

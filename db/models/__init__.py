@@ -11,6 +11,7 @@ from .hire import (
     VehicleCategory,
     VehicleStatus,
 )
+from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
 from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
 
@@ -19,5 +20,6 @@ __all__ = [
     "HOLDING_STATUSES", "Booking", "BookingEvent", "BookingStatus", "Customer",
     "Vehicle", "VehicleCategory", "VehicleStatus",
     "ReminderClaim",
+    "OPEN_STATUSES", "Delivery", "DeliveryStatus", "HandledRequest",
     "Category", "Severity", "Ticket", "TicketEvent", "TicketState",
 ]

@@ -37,3 +37,4 @@ class ReminderClaim(Base):
     channel: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
+    delivery_key: Mapped[str | None] = mapped_column(String(160))  # the outbox delivery that posts it
