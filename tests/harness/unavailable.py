@@ -1,4 +1,5 @@
 """When something a group of tests needs (PostgreSQL, Chromium) is missing."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Money rules, pure (no database): started days, DST, late fees."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

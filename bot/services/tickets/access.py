@@ -5,6 +5,7 @@ with the actor's ``team_id``, so another workspace's id is simply NotFound.
 Role checks come first (a refusal names the role needed), then the ticket's
 state.
 """
+
 from __future__ import annotations
 
 import enum
@@ -14,9 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, NotFound, PermissionDenied
-from db.models import Role, Ticket, TicketState
-
 from bot.services.actors import Actor
+from db.models import Role, Ticket, TicketState
 
 
 class Action(str, enum.Enum):
