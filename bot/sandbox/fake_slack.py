@@ -572,7 +572,7 @@ class FakeSlack:
                 Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
                 for m in snapshot.get("messages", [])
             ]
-            seconds, ids = zip(*(m.ts.split(".") for m in self.messages)) if self.messages else ((), ())
+            seconds, ids = zip(*(m.ts.split(".") for m in self.messages), strict=True) if self.messages else ((), ())
             self._ts = itertools.count(max((int(n) - 1_700_000_000 for n in seconds), default=0) + 1)
             self._ids = itertools.count(max((int(n) for n in ids), default=0) + 1)
             self._touch()
@@ -700,7 +700,7 @@ class FakeSlack:
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:
-        channel, user, message_ts = (key.split(".", 2) + ["", ""])[:3]
+        channel, user, message_ts = [*key.split(".", 2), "", ""][:3]
         with self._lock:
             if args.get("delete_original"):
                 original = self.message(channel, message_ts)

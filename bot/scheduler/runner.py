@@ -64,7 +64,7 @@ def run_job(
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
     started = time.monotonic()
-    for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
+    for (_team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
         with ctx.db.transaction() as session:
             mine = claims.renew(
                 session,

@@ -96,7 +96,7 @@ def _channel(channel_id: str | None) -> str:
 def _ticket_list(title: str, listing: TicketList, empty: str, accessory) -> list:
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*"))]
     if not listing.tickets:
-        return blocks + [ContextBlock(elements=[MarkdownTextObject(text=empty)])]
+        return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=empty)])]
     for ticket in listing.tickets[:HOME_LIST_LIMIT]:
         assignee = f" · {user(ticket.assignee_id)}" if ticket.assignee_id else ""
         blocks.append(

@@ -16,5 +16,5 @@ def unavailable(message: str) -> None:
     if IN_CI:
         pytest.fail(message, pytrace=False)
     print(f"\n\n*** WARNING: {message} ***\n", file=sys.stderr)
-    warnings.warn(message)
+    warnings.warn(message, stacklevel=2)
     pytest.skip(message)

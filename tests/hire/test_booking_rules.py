@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -163,7 +164,7 @@ def test_lifecycle_states_are_enforced(desk):
 
 def test_only_agents_and_admins_change_bookings(desk):
     c, v = add_customer(desk), add_vehicle(desk)
-    with pytest.raises(PermissionDenied, match="Only agents or admins can create bookings."):
+    with pytest.raises(PermissionDenied, match=re.escape("Only agents or admins can create bookings.")):
         create(desk, c, v, TEN, TEN + timedelta(days=1), user="UMANAGER")
     booking = create(desk, c, v, TEN, TEN + timedelta(days=1), user="UADMIN")
     for user in ("UEMPLOYEE", "UTECH"):

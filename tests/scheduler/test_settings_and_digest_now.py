@@ -13,7 +13,7 @@ from . import factories as f
 def open_settings(live_app) -> dict:
     response = live_app.slack.command("/hiredesk", "settings", user="UADMIN")
     assert response.status == 200, response.body
-    (call,) = live_app.fake.wait_for("views.open")
+    (_call,) = live_app.fake.wait_for("views.open")
     return live_app.fake.views[next(iter(live_app.fake.views))]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import selectinload
+
 from db.models import Role, Ticket
 
 
@@ -57,9 +59,8 @@ def raise_ticket(live_app, user: str = "UEMPLOYEE", **fields) -> Ticket:
 
 def ticket(live_app, ticket_id: int) -> Ticket:
     with live_app.db.transaction() as session:
-        found = session.get(Ticket, ticket_id)
-        found.events  # load the history while the session is open
-        return found
+        # the history is loaded while the session is open
+        return session.get(Ticket, ticket_id, options=[selectinload(Ticket.events)])
 
 
 def click(live_app, ticket: Ticket, action_id: str, user: str, **state):

@@ -132,12 +132,12 @@ def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
 def booking_list_message(listing: BookingList) -> dict:
     tz = listing.tz
     if listing.kind == "today":
-        lines = ["*Today's pickups*"] + _lines(listing.pickups, tz, "No more pickups today.")
-        lines += ["", "*Today's returns*"] + _lines(listing.returns, tz, "No more returns due today.")
+        lines = ["*Today's pickups*", *_lines(listing.pickups, tz, "No more pickups today.")]
+        lines += ["", "*Today's returns*", *_lines(listing.returns, tz, "No more returns due today.")]
         return message(sections(lines), "Today's pickups and returns")
     titles = {"active": "Active bookings (out now)", "overdue": "Overdue returns", "upcoming": "Upcoming pickups"}
     empty = {"active": "No car is out.", "overdue": "Nothing is overdue.", "upcoming": "No upcoming bookings."}
-    lines = [f"*{titles[listing.kind]}*"] + _lines(listing.bookings, tz, empty[listing.kind])
+    lines = [f"*{titles[listing.kind]}*", *_lines(listing.bookings, tz, empty[listing.kind])]
     return message(sections(lines), titles[listing.kind])
 
 

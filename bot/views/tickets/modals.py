@@ -50,7 +50,7 @@ def new_ticket_modal(
 ) -> dict:
     """The *New ticket* modal; ``source`` ({channel, message_ts}) when raised from a message."""
     metadata = {**(source or {}), **({"permalink": permalink} if permalink else {})}
-    blocks = _ticket_inputs(title, description, None) + [_severity_input(Severity.MINOR)]
+    blocks = [*_ticket_inputs(title, description, None), _severity_input(Severity.MINOR)]
     if permalink:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=f":link: From <{escape(permalink)}|this message>")])
