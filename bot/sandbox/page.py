@@ -5,6 +5,7 @@ stand-in (``SlackUI``) or the scheduler panel, answer JSON the page's script
 understands (``notice`` for a line to show, ``errors`` for inline modal errors).
 Requests must be JSON from this machine, so no other web page can drive it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -77,8 +78,12 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         data = request.get_json()
         user, values, form = acting_user(data), data.get("values", []), data.get("form", {})
         if data.get("view_id"):
-            return _answer(lambda: ui.act_in_view(user, data["view_id"], data["block_id"], data["action_id"], values, form))
-        return _answer(lambda: ui.act_on_message(user, data["channel"], data["ts"], data["block_id"], data["action_id"], values))
+            return _answer(
+                lambda: ui.act_in_view(user, data["view_id"], data["block_id"], data["action_id"], values, form)
+            )
+        return _answer(
+            lambda: ui.act_on_message(user, data["channel"], data["ts"], data["block_id"], data["action_id"], values)
+        )
 
     @page.post("/sandbox/submit")
     def submit() -> Response:
@@ -96,8 +101,11 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
     @page.post("/sandbox/suggest")
     def suggest() -> Response:
         data = request.get_json()
-        options = _attempt(lambda: ui.suggest(acting_user(data), data["view_id"], data["block_id"],
-                                              data["action_id"], data.get("query", "")))
+        options = _attempt(
+            lambda: ui.suggest(
+                acting_user(data), data["view_id"], data["block_id"], data["action_id"], data.get("query", "")
+            )
+        )
         return jsonify(options=options if isinstance(options, list) else [])
 
     @page.post("/sandbox/home")

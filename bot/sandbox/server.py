@@ -9,15 +9,16 @@ One threaded HTTP server on 127.0.0.1:PORT routes
 The page sends signed requests to /slack/events like Slack does, with a signing
 secret and bot token made up at start, so every click takes the real code path.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -51,17 +52,19 @@ FAKE_SLACK_PATHS = ("/api/", "/response/")
 
 def sandbox_settings(settings: Settings, port: int, token: str, secret: str) -> Settings:
     """The operator's settings, pointed at the sandbox's fake Slack, people and channels."""
-    return settings.model_copy(update={
-        "slack_bot_token": token,
-        "slack_signing_secret": secret,
-        "slack_app_token": None,
-        "slack_api_url": f"http://127.0.0.1:{port}/api/",
-        "admins": [workspace.ADMIN.user_id],
-        "triage_channel": workspace.TRIAGE.channel_id,
-        "fleet_channel": workspace.CAR_HIRE.channel_id,
-        "managers_channel": workspace.MANAGERS.channel_id,
-        "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
-    })
+    return settings.model_copy(
+        update={
+            "slack_bot_token": token,
+            "slack_signing_secret": secret,
+            "slack_app_token": None,
+            "slack_api_url": f"http://127.0.0.1:{port}/api/",
+            "admins": [workspace.ADMIN.user_id],
+            "triage_channel": workspace.TRIAGE.channel_id,
+            "fleet_channel": workspace.CAR_HIRE.channel_id,
+            "managers_channel": workspace.MANAGERS.channel_id,
+            "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
+        }
+    )
 
 
 def manifest_entries() -> tuple[list[str], list[dict]]:
@@ -112,7 +115,7 @@ class Sandbox:
         except Exception:  # the sandbox still works without them; say why in the terminal
             log.exception("sandbox: could not post the cards of existing tickets and bookings")
 
-    def start_in_thread(self) -> "Sandbox":
+    def start_in_thread(self) -> Sandbox:
         threading.Thread(target=self.serve_forever, name="sandbox", daemon=True).start()
         return self
 
@@ -171,8 +174,11 @@ def serve_sandbox(settings: Settings) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
-          "Ctrl-C stops it.", flush=True)
+    print(
+        f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
+        "Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         sandbox.serve_forever()  # werkzeug's server returns on Ctrl-C
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
 """Small generic messages: plain replies, errors, usage help."""
+
 from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock

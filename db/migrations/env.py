@@ -1,4 +1,5 @@
 """Alembic environment: online migrations against the configured URL."""
+
 import os
 
 from alembic import context

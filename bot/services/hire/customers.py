@@ -1,4 +1,5 @@
 """Customers of the car hire desk (PRODUCT.md §4)."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import FormErrors
-from db.models import Customer
-
-from bot.services.hire import records as hire_records
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from db.models import Customer
 
 LICENCE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,11 +61,13 @@ def search_customers(session: Session, actor: Actor, text: str, limit: int = 20)
     query = _active(actor)
     if words:
         licence = normalise_licence(words)
-        query = query.where(or_(
-            func.lower(Customer.name).contains(words, autoescape=True),
-            func.lower(Customer.email).contains(words, autoescape=True),
-            Customer.licence_number.contains(licence or words, autoescape=True),
-        ))
+        query = query.where(
+            or_(
+                func.lower(Customer.name).contains(words, autoescape=True),
+                func.lower(Customer.email).contains(words, autoescape=True),
+                Customer.licence_number.contains(licence or words, autoescape=True),
+            )
+        )
     return list(session.scalars(query.order_by(Customer.name, Customer.id).limit(limit)))
 
 
@@ -117,7 +119,9 @@ def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerV
     customer.licence_number, customer.licence_expiry = licence, values.licence_expiry
     customer.date_of_birth, customer.notes = values.date_of_birth, values.notes.strip() or None
     customer.do_not_rent = values.do_not_rent
-    return hire_records.save_unique(session, customer, "licence_number", f"Another customer already has licence {licence}.")
+    return hire_records.save_unique(
+        session, customer, "licence_number", f"Another customer already has licence {licence}."
+    )
 
 
 def _age(born: date, today: date) -> int:

@@ -6,18 +6,18 @@ Computed from the database at an instant, so a late run still finds what it
 missed: a morning list not yet posted is posted late, once; a reminder is due
 from ``due_soon`` before the return until the return time itself.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from db.models import HOLDING_STATUSES, Booking, BookingStatus
-
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
 from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
 from bot.services.workspace_settings import WorkspaceConfig
+from db.models import HOLDING_STATUSES, Booking, BookingStatus
 
 JOB = "due-returns"
 # The morning list goes out at this local time and lists the returns due
@@ -68,6 +68,12 @@ def _due_soon(session: Session, config: WorkspaceConfig, now: datetime) -> list[
 
 def _reminder(config: WorkspaceConfig, booking: Booking, *, kind: str, slot: str) -> Reminder:
     return Reminder(
-        team_id=config.team_id, job=JOB, subject=f"booking:{booking.id}", slot=slot, kind=kind,
-        channel=config.fleet_channel, item=BookingLine.of(booking), timezone=config.timezone,
+        team_id=config.team_id,
+        job=JOB,
+        subject=f"booking:{booking.id}",
+        slot=slot,
+        kind=kind,
+        channel=config.fleet_channel,
+        item=BookingLine.of(booking),
+        timezone=config.timezone,
     )

@@ -1,4 +1,5 @@
 """What users type into the ticket modal and the /ticket command, checked."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,9 @@ class TicketForm:
     severity: Severity
 
 
-def parse_ticket_form(title: str | None, description: str | None, category: str | None,
-                      severity: str | None) -> TicketForm:
+def parse_ticket_form(
+    title: str | None, description: str | None, category: str | None, severity: str | None
+) -> TicketForm:
     """A validated ticket form, or FormErrors naming every bad field at once."""
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())  # one line, no runs of spaces

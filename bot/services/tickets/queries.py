@@ -1,4 +1,5 @@
 """Reading tickets: one with its history, mine, the queue, search."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,17 +8,14 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState
-
 from bot.services.actors import Actor
 from bot.services.tickets.access import Action, allowed, check_view, load_by_number
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
 LIST_LIMIT = 20
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_WORDS = 8
-SEVERITY_RANK = case(
-    (Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2
-)
+SEVERITY_RANK = case((Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2)
 
 
 @dataclass(frozen=True)
@@ -83,8 +81,12 @@ def search(session: Session, actor: Actor, words: str) -> TicketList:
         query = query.where(Ticket.reporter_id == actor.user_id)
     for term in terms:
         pattern = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(Ticket.title).like(pattern, escape="\\"),
-                                func.lower(Ticket.description).like(pattern, escape="\\")))
+        query = query.where(
+            or_(
+                func.lower(Ticket.title).like(pattern, escape="\\"),
+                func.lower(Ticket.description).like(pattern, escape="\\"),
+            )
+        )
     return _page(session, query, Ticket.updated_at.desc())
 
 
