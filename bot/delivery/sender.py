@@ -8,6 +8,7 @@ Before posting a message that an earlier attempt may already have posted, the
 channel (or thread) is searched for a message whose metadata carries this
 delivery's key; if found, that message is adopted instead of posting again.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -67,8 +68,12 @@ def send(client: WebClient, delivery: Claimed) -> Outcome:
     except SlackApiError as error:
         return _from_slack_error(error, delivery)
     except (OSError, http.client.HTTPException) as error:  # time-out, reset, refused, DNS…
-        return Outcome("retry", error=f"{type(error).__name__}: {error}"[:200], delay=_delay(delivery),
-                       maybe_sent=delivery.method == POST)
+        return Outcome(
+            "retry",
+            error=f"{type(error).__name__}: {error}"[:200],
+            delay=_delay(delivery),
+            maybe_sent=delivery.method == POST,
+        )
 
 
 def _post(client: WebClient, delivery: Claimed) -> Outcome:
@@ -77,8 +82,9 @@ def _post(client: WebClient, delivery: Claimed) -> Outcome:
         if found:
             log.info("delivery %s was already posted (%s %s): adopted", delivery.key, *found)
             return Outcome.done(*found)
-    response = client.chat_postMessage(**_message_args(delivery, channel=delivery.channel,
-                                                       thread_ts=delivery.thread_ts))
+    response = client.chat_postMessage(
+        **_message_args(delivery, channel=delivery.channel, thread_ts=delivery.thread_ts)
+    )
     return Outcome.done(response["channel"], response["ts"])
 
 
@@ -121,26 +127,42 @@ def find_posted(client: WebClient, delivery: Claimed) -> tuple[str, str] | None:
         cursor = None
         for _ in range(LOOKUP_PAGES):
             if delivery.thread_ts:
-                page = client.conversations_replies(channel=channel, ts=delivery.thread_ts, oldest=oldest, limit=200,
-                                                    include_all_metadata=True, cursor=cursor)
+                page = client.conversations_replies(
+                    channel=channel,
+                    ts=delivery.thread_ts,
+                    oldest=oldest,
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
             else:
-                page = client.conversations_history(channel=channel, oldest=oldest, limit=200,
-                                                    include_all_metadata=True, cursor=cursor)
+                page = client.conversations_history(
+                    channel=channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor
+                )
             for message in page.get("messages", []):
                 metadata = message.get("metadata") or {}
-                if (metadata.get("event_type") == METADATA_EVENT_TYPE
-                        and (metadata.get("event_payload") or {}).get("key") == delivery.key):
+                if (
+                    metadata.get("event_type") == METADATA_EVENT_TYPE
+                    and (metadata.get("event_payload") or {}).get("key") == delivery.key
+                ):
                     return channel, message["ts"]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
     except SlackApiError as error:
-        if error.response.get("error") in TRANSIENT_ERRORS or error.response.status_code >= 500 \
-                or error.response.status_code == 429:
+        if (
+            error.response.get("error") in TRANSIENT_ERRORS
+            or error.response.status_code >= 500
+            or error.response.status_code == 429
+        ):
             raise
         # Can't read that channel (a scope or membership missing): posting is the only way on.
-        log.warning("delivery %s: could not look for an earlier post in %s (%s); posting",
-                    delivery.key, channel, error.response.get("error"))
+        log.warning(
+            "delivery %s: could not look for an earlier post in %s (%s); posting",
+            delivery.key,
+            channel,
+            error.response.get("error"),
+        )
     return None
 
 
@@ -149,8 +171,11 @@ def _from_slack_error(error: SlackApiError, delivery: Claimed) -> Outcome:
     code = response.get("error") or f"http_{response.status_code}"
     if response.status_code == 429 or code == "ratelimited":
         retry_after = _retry_after(response.headers)
-        return Outcome("retry", error="ratelimited", delay=timedelta(seconds=retry_after) if retry_after is not None
-                       else _delay(delivery))
+        return Outcome(
+            "retry",
+            error="ratelimited",
+            delay=timedelta(seconds=retry_after) if retry_after is not None else _delay(delivery),
+        )
     if response.status_code >= 500 or code in TRANSIENT_ERRORS:
         return Outcome("retry", error=code, delay=_delay(delivery), maybe_sent=delivery.method == POST)
     return Outcome("failed", error=code)

@@ -10,6 +10,7 @@ what other processes queued, retries and abandoned claims.
 Shutdown (SIGTERM): stop claiming, give sends in flight a few seconds, hand
 every claim back (those in flight are looked up before any re-post), exit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,15 @@ def worker_name() -> str:
 
 
 class DeliveryWorker:
-    def __init__(self, db: Database, client_for: Callable[[str], WebClient | None], *, threads: int = 8,
-                 lease: timedelta = outbox.DEFAULT_LEASE, poll: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client_for: Callable[[str], WebClient | None],
+        *,
+        threads: int = 8,
+        lease: timedelta = outbox.DEFAULT_LEASE,
+        poll: float = POLL_SECONDS,
+    ) -> None:
         self.db = db
         self.client_for = client_for  # team_id → the workspace's client (None: not installed)
         self.threads, self.lease, self.poll = threads, lease, poll
@@ -93,7 +101,9 @@ class DeliveryWorker:
         while utcnow() < deadline:
             started = self._claim_and_dispatch()
             with self._idle:
-                self._idle.wait_for(lambda: not self._in_flight, timeout=max(0.0, (deadline - utcnow()).total_seconds()))
+                self._idle.wait_for(
+                    lambda: not self._in_flight, timeout=max(0.0, (deadline - utcnow()).total_seconds())
+                )
             if not started:
                 break
             handled += started
@@ -143,10 +153,17 @@ class DeliveryWorker:
                 outbox.posted(session, delivery.id, self.name, channel=outcome.channel, ts=outcome.ts)
                 return
             if outcome.kind == "retry":
-                log.info("delivery %s: %s; retrying in %.1fs", delivery.key, outcome.error,
-                         outcome.delay.total_seconds())
-                if outbox.retry_later(session, delivery.id, self.name, error=outcome.error, delay=outcome.delay,
-                                      maybe_sent=outcome.maybe_sent):
+                log.info(
+                    "delivery %s: %s; retrying in %.1fs", delivery.key, outcome.error, outcome.delay.total_seconds()
+                )
+                if outbox.retry_later(
+                    session,
+                    delivery.id,
+                    self.name,
+                    error=outcome.error,
+                    delay=outcome.delay,
+                    maybe_sent=outcome.maybe_sent,
+                ):
                     return
                 outcome = Outcome("failed", error=f"gave_up:{outcome.error}")
             if outcome.error in WORKSPACE_GONE:
@@ -157,8 +174,14 @@ class DeliveryWorker:
             log.warning("delivery %s failed for good: %s", delivery.key, outcome.error)
             failure = outbox.failed(session, delivery.id, self.name, error=outcome.error)
             if failure and failure.notify_user and outcome.error not in ("parent_missing", "parent_failed"):
-                outbox.post(session, failure.team_id, f"{failure.key}:failed", failure.notify_user,
-                            failure_notice(failure), label=f"the notice that {failure.label} failed")
+                outbox.post(
+                    session,
+                    failure.team_id,
+                    f"{failure.key}:failed",
+                    failure.notify_user,
+                    failure_notice(failure),
+                    label=f"the notice that {failure.label} failed",
+                )
 
     def _maybe_prune(self) -> None:
         now = utcnow()

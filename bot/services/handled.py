@@ -10,6 +10,7 @@ change: of two copies arriving together, the second waits on the first's
 uncommitted row (PostgreSQL) or its write lock (SQLite) and then sees it. If
 the first fails and rolls back, its key goes with it, so a retry can succeed.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,16 +29,22 @@ def first_time(session: Session, key: str) -> bool:
     """Record ``key``; False if a committed (or concurrently committing) request had it."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.execute(
-        dialect.insert(HandledRequest).values(key=key, handled_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["key"]).returning(HandledRequest.key)
+        dialect.insert(HandledRequest)
+        .values(key=key, handled_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(HandledRequest.key)
     ).first()
     return inserted is not None
 
 
 def remember_answer(session: Session, key: str, answer: dict[str, Any]) -> None:
     """The answer the first request got, so a repeat gets the same one."""
-    session.execute(update(HandledRequest).where(HandledRequest.key == key).values(answer=json.dumps(answer))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(HandledRequest)
+        .where(HandledRequest.key == key)
+        .values(answer=json.dumps(answer))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def answer_of(session: Session, key: str) -> dict[str, Any] | None:
@@ -47,5 +54,6 @@ def answer_of(session: Session, key: str) -> dict[str, Any] | None:
 
 def prune(session: Session, *, before: datetime) -> int:
     """Slack's own retries and replays are refused after 5 minutes anyway."""
-    return session.execute(delete(HandledRequest).where(HandledRequest.handled_at < before)
-                           .execution_options(synchronize_session=False)).rowcount
+    return session.execute(
+        delete(HandledRequest).where(HandledRequest.handled_at < before).execution_options(synchronize_session=False)
+    ).rowcount

@@ -19,6 +19,7 @@ Rules kept here:
 - A permanent failure is recorded, cancels what depended on it, and is told
   once to the person who acted; admins see it on their App Home.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,10 +61,24 @@ class Claimed:
     parent_missing: bool = False  # it edits or replies to a message that was never posted
 
 
-def _add(session: Session, team_id: str, key: str, method: str, payload: dict[str, Any], *, label: str,
-         lane: str | None = None, channel: str | None = None, ts: str | None = None, thread_ts: str | None = None,
-         parent_key: str | None = None, supersede: str | None = None, purpose: str | None = None,
-         subject_id: int | None = None, notify_user: str | None = None) -> str:
+def _add(
+    session: Session,
+    team_id: str,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    *,
+    label: str,
+    lane: str | None = None,
+    channel: str | None = None,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    parent_key: str | None = None,
+    supersede: str | None = None,
+    purpose: str | None = None,
+    subject_id: int | None = None,
+    notify_user: str | None = None,
+) -> str:
     now = utcnow()
     if supersede:
         session.execute(
@@ -72,66 +87,142 @@ def _add(session: Session, team_id: str, key: str, method: str, payload: dict[st
             .values(status=DeliveryStatus.SUPERSEDED, finished_at=now)
             .execution_options(synchronize_session=False)
         )
-    session.add(Delivery(
-        key=key, team_id=team_id, lane=lane, method=method, channel=channel, ts=ts, thread_ts=thread_ts,
-        parent_key=parent_key, supersede=supersede, payload=json.dumps(payload), purpose=purpose,
-        subject_id=subject_id, notify_user=notify_user, label=label[:200], status=DeliveryStatus.PENDING,
-        attempts=0, next_attempt_at=now, maybe_sent=False, created_at=now,
-    ))
+    session.add(
+        Delivery(
+            key=key,
+            team_id=team_id,
+            lane=lane,
+            method=method,
+            channel=channel,
+            ts=ts,
+            thread_ts=thread_ts,
+            parent_key=parent_key,
+            supersede=supersede,
+            payload=json.dumps(payload),
+            purpose=purpose,
+            subject_id=subject_id,
+            notify_user=notify_user,
+            label=label[:200],
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            maybe_sent=False,
+            created_at=now,
+        )
+    )
     session.info["outbox_queued"] = True  # Database wakes the worker after commit
     session.flush()
     return key
 
 
-def post(session: Session, team_id: str, key: str, channel: str, message: dict[str, Any], *, label: str,
-         lane: str | None = None, thread_of: str | None = None, thread_ts: str | None = None,
-         purpose: str | None = None, subject_id: int | None = None, notify_user: str | None = None) -> str:
+def post(
+    session: Session,
+    team_id: str,
+    key: str,
+    channel: str,
+    message: dict[str, Any],
+    *,
+    label: str,
+    lane: str | None = None,
+    thread_of: str | None = None,
+    thread_ts: str | None = None,
+    purpose: str | None = None,
+    subject_id: int | None = None,
+    notify_user: str | None = None,
+) -> str:
     """Queue a new message in ``channel`` (a user ID means their DM). ``key`` names it for good:
     it must be unique, and the same change queued twice must use the same key.
 
     ``thread_of`` (the key of an earlier post) or ``thread_ts`` puts it in that message's thread.
     """
-    return _add(session, team_id, key, POST, message, label=label, lane=lane, channel=channel,
-                thread_ts=thread_ts, parent_key=thread_of, purpose=purpose, subject_id=subject_id,
-                notify_user=notify_user)
+    return _add(
+        session,
+        team_id,
+        key,
+        POST,
+        message,
+        label=label,
+        lane=lane,
+        channel=channel,
+        thread_ts=thread_ts,
+        parent_key=thread_of,
+        purpose=purpose,
+        subject_id=subject_id,
+        notify_user=notify_user,
+    )
 
 
-def edit(session: Session, team_id: str, key: str, message: dict[str, Any], *, label: str, of: str | None,
-         channel: str | None = None, ts: str | None = None, lane: str | None = None,
-         notify_user: str | None = None) -> str:
+def edit(
+    session: Session,
+    team_id: str,
+    key: str,
+    message: dict[str, Any],
+    *,
+    label: str,
+    of: str | None,
+    channel: str | None = None,
+    ts: str | None = None,
+    lane: str | None = None,
+    notify_user: str | None = None,
+) -> str:
     """Queue an edit of the message posted by delivery ``of`` (or at ``channel``/``ts`` if known).
     A still-pending edit of the same message is superseded."""
     target = of or f"{channel}:{ts}"
-    return _add(session, team_id, key, EDIT, message, label=label, lane=lane, channel=channel, ts=ts,
-                parent_key=of, supersede=f"edit:{target}", notify_user=notify_user)
+    return _add(
+        session,
+        team_id,
+        key,
+        EDIT,
+        message,
+        label=label,
+        lane=lane,
+        channel=channel,
+        ts=ts,
+        parent_key=of,
+        supersede=f"edit:{target}",
+        notify_user=notify_user,
+    )
 
 
 def publish_home(session: Session, team_id: str, user_id: str, view: dict[str, Any], *, key: str) -> str:
     """Queue an App Home refresh; a pending refresh of the same tab is superseded."""
-    return _add(session, team_id, key, PUBLISH_HOME, {"user_id": user_id, "view": view},
-                label=f"the App Home of <@{user_id}>", supersede=f"home:{team_id}:{user_id}")
+    return _add(
+        session,
+        team_id,
+        key,
+        PUBLISH_HOME,
+        {"user_id": user_id, "view": view},
+        label=f"the App Home of <@{user_id}>",
+        supersede=f"home:{team_id}:{user_id}",
+    )
 
 
-def respond(session: Session, team_id: str, response_url: str, message: dict[str, Any], *, key: str,
-            lane: str | None = None) -> str:
+def respond(
+    session: Session, team_id: str, response_url: str, message: dict[str, Any], *, key: str, lane: str | None = None
+) -> str:
     """Queue a reply through a response_url (replace the clicked message, or an ephemeral note)."""
-    return _add(session, team_id, key, RESPOND, {"url": response_url, **message},
-                label="a reply to a click", lane=lane)
+    return _add(session, team_id, key, RESPOND, {"url": response_url, **message}, label="a reply to a click", lane=lane)
 
 
 def exists_key(session: Session, key: str) -> bool:
     """A delivery of this key was queued and is not failed or cancelled (e.g. a card to edit)."""
-    return session.scalar(select(Delivery.id).where(
-        Delivery.key == key,
-        Delivery.status.not_in([DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]),
-    )) is not None
+    return (
+        session.scalar(
+            select(Delivery.id).where(
+                Delivery.key == key,
+                Delivery.status.not_in([DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]),
+            )
+        )
+        is not None
+    )
 
 
 # --- the sending side ------------------------------------------------------------------------
 
 
-def claim(session: Session, worker: str, *, limit: int, lease: timedelta = DEFAULT_LEASE,
-          now: datetime | None = None) -> list[Claimed]:
+def claim(
+    session: Session, worker: str, *, limit: int, lease: timedelta = DEFAULT_LEASE, now: datetime | None = None
+) -> list[Claimed]:
     """Claim up to ``limit`` due deliveries for ``worker``; commit before sending.
 
     A delivery is due when its next attempt time has come and nothing queued
@@ -141,8 +232,7 @@ def claim(session: Session, worker: str, *, limit: int, lease: timedelta = DEFAU
     """
     now = now or utcnow()
     earlier = aliased(Delivery)
-    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id,
-                             earlier.status.in_(OPEN_STATUSES))
+    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
     rows = session.scalars(
         select(Delivery)
         .where(
@@ -161,14 +251,22 @@ def claim(session: Session, worker: str, *, limit: int, lease: timedelta = DEFAU
         # A claim taken over from a dead process may have posted before it died.
         abandoned = row.status == DeliveryStatus.SENDING
         parent = _parent(session, row)
-        claimed.append(Claimed(
-            id=row.id, key=row.key, team_id=row.team_id, method=row.method, channel=row.channel or parent[0],
-            ts=row.ts or (parent[1] if row.method == EDIT else None),
-            thread_ts=row.thread_ts or (parent[1] if row.method == POST and row.parent_key else None),
-            payload=json.loads(row.payload), maybe_sent=row.maybe_sent or abandoned,
-            created_at=row.created_at, attempts=row.attempts,
-            parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
-        ))
+        claimed.append(
+            Claimed(
+                id=row.id,
+                key=row.key,
+                team_id=row.team_id,
+                method=row.method,
+                channel=row.channel or parent[0],
+                ts=row.ts or (parent[1] if row.method == EDIT else None),
+                thread_ts=row.thread_ts or (parent[1] if row.method == POST and row.parent_key else None),
+                payload=json.loads(row.payload),
+                maybe_sent=row.maybe_sent or abandoned,
+                created_at=row.created_at,
+                attempts=row.attempts,
+                parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
+            )
+        )
         row.status, row.claimed_by, row.claimed_at = DeliveryStatus.SENDING, worker, now
         row.attempts += 1
         if row.method == POST:
@@ -181,14 +279,16 @@ def _parent(session: Session, row: Delivery) -> tuple[str | None, str | None]:
     if not row.parent_key:
         return None, None
     found = session.execute(
-        select(Delivery.posted_channel, Delivery.posted_ts)
-        .where(Delivery.key == row.parent_key, Delivery.status == DeliveryStatus.POSTED)
+        select(Delivery.posted_channel, Delivery.posted_ts).where(
+            Delivery.key == row.parent_key, Delivery.status == DeliveryStatus.POSTED
+        )
     ).first()
     return (found.posted_channel, found.posted_ts) if found else (None, None)
 
 
-def posted(session: Session, delivery_id: int, worker: str, *, channel: str | None, ts: str | None,
-           now: datetime | None = None) -> None:
+def posted(
+    session: Session, delivery_id: int, worker: str, *, channel: str | None, ts: str | None, now: datetime | None = None
+) -> None:
     """Slack accepted it (or it was found already posted): record where, and what it means."""
     row = session.get(Delivery, delivery_id, with_for_update=True)
     if row is None or row.status in (DeliveryStatus.POSTED, DeliveryStatus.CANCELLED):
@@ -201,8 +301,16 @@ def posted(session: Session, delivery_id: int, worker: str, *, channel: str | No
         recorder(session, row, channel, ts)
 
 
-def retry_later(session: Session, delivery_id: int, worker: str, *, error: str, delay: timedelta,
-                maybe_sent: bool, now: datetime | None = None) -> bool:
+def retry_later(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    *,
+    error: str,
+    delay: timedelta,
+    maybe_sent: bool,
+    now: datetime | None = None,
+) -> bool:
     """A transient failure: try again after ``delay``. Returns False if it was given up instead."""
     now = now or utcnow()
     row = session.get(Delivery, delivery_id, with_for_update=True)
@@ -229,8 +337,9 @@ class Failure:
     error: str
 
 
-def failed(session: Session, delivery_id: int, worker: str, *, error: str,
-           now: datetime | None = None) -> Failure | None:
+def failed(
+    session: Session, delivery_id: int, worker: str, *, error: str, now: datetime | None = None
+) -> Failure | None:
     """A permanent failure: record it and cancel what depended on it. Returns what to tell whom
     (the caller queues the notice, once: its key is derived from this delivery's)."""
     now = now or utcnow()
@@ -246,8 +355,12 @@ def recent_failures(session: Session, team_id: str, *, since: datetime, limit: i
     """The workspace's latest permanent failures (the admins' App Home shows them)."""
     rows = session.scalars(
         select(Delivery)
-        .where(Delivery.team_id == team_id, Delivery.status == DeliveryStatus.FAILED, Delivery.finished_at >= since,
-               Delivery.error != "parent_failed")
+        .where(
+            Delivery.team_id == team_id,
+            Delivery.status == DeliveryStatus.FAILED,
+            Delivery.finished_at >= since,
+            Delivery.error != "parent_failed",
+        )
         .order_by(Delivery.finished_at.desc())
         .limit(limit)
     ).all()
@@ -277,8 +390,9 @@ def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: 
     """On shutdown: hand this worker's claims back. Those in flight may have reached Slack, so
     they are looked up first, and not before ``after`` (when our own call has surely ended)."""
     now = utcnow()
-    rows = session.scalars(select(Delivery).where(
-        Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)).all()
+    rows = session.scalars(
+        select(Delivery).where(Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)
+    ).all()
     for row in rows:
         in_flight = row.id in maybe_sent_ids
         row.status, row.claimed_by, row.claimed_at = DeliveryStatus.PENDING, None, None
@@ -291,33 +405,48 @@ def prune(session: Session, *, before: datetime) -> int:
     """Forget finished deliveries (failures are kept longer for the admins' App Home)."""
     finished = [DeliveryStatus.POSTED, DeliveryStatus.SUPERSEDED, DeliveryStatus.CANCELLED]
     return session.execute(
-        delete(Delivery).where(Delivery.status.in_(finished), Delivery.finished_at < before)
+        delete(Delivery)
+        .where(Delivery.status.in_(finished), Delivery.finished_at < before)
         .execution_options(synchronize_session=False)
     ).rowcount
 
 
 def counts(session: Session) -> dict[str, int]:
     """Deliveries by status (for /metrics)."""
-    return {status.value: n for status, n in session.execute(
-        select(Delivery.status, func.count()).group_by(Delivery.status))}
+    return {
+        status.value: n
+        for status, n in session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    }
 
 
 # --- what a posted message means ---------------------------------------------------------------
 
 
 def _ticket_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
-    session.execute(update(Ticket).where(Ticket.team_id == row.team_id, Ticket.id == row.subject_id)
-                    .values(card_channel=channel, card_ts=ts).execution_options(synchronize_session=False))
+    session.execute(
+        update(Ticket)
+        .where(Ticket.team_id == row.team_id, Ticket.id == row.subject_id)
+        .values(card_channel=channel, card_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _booking_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
-    session.execute(update(Booking).where(Booking.team_id == row.team_id, Booking.id == row.subject_id)
-                    .values(card_channel=channel, card_ts=ts).execution_options(synchronize_session=False))
+    session.execute(
+        update(Booking)
+        .where(Booking.team_id == row.team_id, Booking.id == row.subject_id)
+        .values(card_channel=channel, card_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
-    session.execute(update(ReminderClaim).where(ReminderClaim.delivery_key == row.key)
-                    .values(channel=channel, message_ts=ts).execution_options(synchronize_session=False))
+    session.execute(
+        update(ReminderClaim)
+        .where(ReminderClaim.delivery_key == row.key)
+        .values(channel=channel, message_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # purpose → what to record once the message is posted

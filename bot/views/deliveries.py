@@ -3,6 +3,7 @@
 Each Slack error gets the diagnosis and the fix a person can act on, not a
 generic "invite HireDesk".
 """
+
 from __future__ import annotations
 
 from slack_sdk.models.blocks import HeaderBlock, SectionBlock
@@ -52,7 +53,9 @@ def failures_section(failures: list[Failure]) -> list[dict]:
     if not failures:
         return []
     lines = [f"• {truncate(f.label, 100)} → {_where(f.channel)}: {reason(f.error, f.channel)}" for f in failures]
-    return blocks_to_dicts([
-        HeaderBlock(text="Messages not delivered"),
-        SectionBlock(text=truncate("\n".join(lines), 3000)),
-    ])
+    return blocks_to_dicts(
+        [
+            HeaderBlock(text="Messages not delivered"),
+            SectionBlock(text=truncate("\n".join(lines), 3000)),
+        ]
+    )

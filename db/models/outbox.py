@@ -10,6 +10,7 @@ worker (``bot.delivery``) claims and sends them; see docs/ARCHITECTURE.md.
 already processed, so a repeat (double click, Slack retry, replay) has no
 second effect.
 """
+
 from __future__ import annotations
 
 import enum
@@ -42,8 +43,12 @@ class Delivery(Base):
         Index("ix_deliveries_due", "next_attempt_at", postgresql_where=text(_OPEN_SQL), sqlite_where=text(_OPEN_SQL)),
         # Deliveries of one lane go out in order (a card before its thread replies).
         Index("ix_deliveries_lane", "lane", "id", postgresql_where=text(_OPEN_SQL), sqlite_where=text(_OPEN_SQL)),
-        Index("ix_deliveries_supersede", "supersede", postgresql_where=text("status = 'pending'"),
-              sqlite_where=text("status = 'pending'")),
+        Index(
+            "ix_deliveries_supersede",
+            "supersede",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
         Index("ix_deliveries_team_finished", "team_id", "status", "finished_at"),
     )
 
