@@ -5,7 +5,8 @@ Usage:
     python app.py migrate      bring the database schema up to date
     python app.py seed-demo    load demo data for the local sandbox
     python app.py job --list   the scheduled jobs
-    python app.py job <name>   run one job once, now, and exit
+    python app.py job <name>   run one job once, now, deliver its messages, and exit
+    python app.py deliver      send what the outbox holds (normally the serving processes do)
 """
 
 from __future__ import annotations
@@ -29,11 +30,17 @@ def build_context(settings: Settings) -> AppContext:
 
 
 def build_wsgi_app(settings: Settings):
-    """Settings → database → Bolt app with its listeners → WSGI app."""
+    """Settings → database → Bolt app with its listeners → WSGI app, and this process's delivery worker.
+
+    Runs in each gunicorn worker after the fork; the worker's exit hands the
+    delivery worker's claims back (bot.server)."""
+    from bot import server
+    from bot.delivery.worker import start_delivery_worker
     from bot.slack_app import build_bolt_app
     from bot.web import create_web_app
 
     ctx = build_context(settings)
+    server.on_worker_exit(start_delivery_worker(settings, ctx.db).stop)
     return create_web_app(ctx, build_bolt_app(ctx))
 
 
@@ -57,8 +64,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.slack_app import build_bolt_app
         from bot.web import create_web_app
 
+        from bot.delivery.worker import start_delivery_worker
+
         bolt_app = build_bolt_app(ctx)
-        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app))
+        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db))
     else:
         ctx.db.dispose()  # each gunicorn worker opens its own connections
         server.serve_http(ctx, lambda: build_wsgi_app(settings), workers=args.workers)
@@ -95,13 +104,42 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
         print("hiredesk: SLACK_BOT_TOKEN is not set: a job needs it to post", file=sys.stderr)
         return 2
     from bot.scheduler.runner import run_job
-    from bot.slack_client import make_web_client
 
     ctx = build_context(settings)
     check_up_to_date(ctx.db.engine)
-    report = run_job(ctx, make_web_client(settings), job, now=args.now)
+    report = run_job(ctx, job, now=args.now)
+    report.errors = _deliver_now(settings, ctx)
     print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
+
+
+def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
+    """Send what the outbox holds now, once, and exit (1 if some could not be sent yet)."""
+    if not settings.slack_bot_token:
+        print("hiredesk: SLACK_BOT_TOKEN is not set: delivering needs it", file=sys.stderr)
+        return 2
+    ctx = build_context(settings)
+    check_up_to_date(ctx.db.engine)
+    problems = _deliver_now(settings, ctx)
+    for problem in problems:
+        print(f"hiredesk: {problem}", file=sys.stderr)
+    print(f"hiredesk: outbox drained; {len(problems)} delivery(ies) not posted")
+    return 0 if not problems else 1
+
+
+def _deliver_now(settings: Settings, ctx: AppContext) -> list[str]:
+    """Drain the outbox in this process; describe what is still open or failed in the last hour."""
+    from datetime import timedelta
+
+    from bot.delivery.worker import DeliveryWorker
+    from bot.services import outbox
+    from bot.slack_client import make_web_client
+
+    client = make_web_client(settings)
+    worker = DeliveryWorker(ctx.db, lambda team_id: client, threads=settings.delivery_threads)
+    worker.drain()
+    with ctx.db.transaction(readonly=True) as session:
+        return outbox.problems(session, since=timedelta(hours=1))
 
 
 def _instant(text: str) -> datetime:
@@ -127,6 +165,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
+    sub.add_parser("deliver", help="send the queued Slack messages once, and exit")
     job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
     job.add_argument("name", nargs="?", help="the job to run")
     job.add_argument("--list", action="store_true", help="list the jobs")
@@ -139,7 +178,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-COMMANDS = {"serve": cmd_serve, "migrate": cmd_migrate, "job": cmd_job, "seed-demo": cmd_seed_demo}
+COMMANDS = {
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "job": cmd_job,
+    "deliver": cmd_deliver,
+    "seed-demo": cmd_seed_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     return_grace_minutes: int = Field(default=60, alias="HIREDESK_RETURN_GRACE_MINUTES", ge=0)
     scheduler: bool = Field(default=True, alias="HIREDESK_SCHEDULER")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # The delivery worker (one per serving process): its own threads, and how long a claim
+    # lasts before another process may take it over (it looks the message up first).
+    delivery_threads: int = Field(default=8, alias="HIREDESK_DELIVERY_THREADS", ge=1, le=64)
+    delivery_lease_seconds: float = Field(default=60, alias="HIREDESK_DELIVERY_LEASE_SECONDS", gt=0)
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
 import handlers
 from bot.context import AppContext
-from bot.slack_client import make_web_client
+from bot.slack_client import LISTENER_TIMEOUT, make_web_client
 
 log = logging.getLogger("hiredesk")
 
-# Listeners run in this pool; Slack waits at most 3 s for each ack, queueing included, so a
-# burst of requests (a busy counter, the 50-way booking race test) needs more than Bolt's
-# default 5 threads. Kept below the database pool (10 + 20 overflow) so no listener waits on it.
-LISTENER_THREADS = 24
 
 
 def build_bolt_app(ctx: AppContext) -> App:
     settings = ctx.settings
     app = App(
-        client=make_web_client(settings),
+        # Listeners call Slack only for views.open/push/update (a trigger lasts 3 s): no retries, short time-out.
+        client=make_web_client(settings, timeout=LISTENER_TIMEOUT),
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         # Signatures are verified in bot.web before Bolt sees a request, so that
         # bad signatures (401) are told apart from malformed bodies (400).
         request_verification_enabled=False,
         # auth.test would run at start-up; the bot user ID is fetched lazily instead.
         token_verification_enabled=False,
-        # ack() answers Slack at once; slow work after it runs in Bolt's thread pool.
-        process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="hiredesk-listener"),
+        # Listeners do only what the answer needs (validate, write, queue deliveries in the outbox),
+        # so the answer leaves as soon as the listener returns: no thread hand-off, no 10 ms ack polling.
+        process_before_response=True,
         logger=logging.getLogger("hiredesk.bolt"),
     )
     handlers.register(app, ctx)

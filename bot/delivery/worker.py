@@ -25,6 +25,8 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.services import outbox
+from bot.settings import Settings
+from bot.slack_client import make_web_client
 from bot.services.clock import utcnow
 from bot.views.deliveries import failure_notice
 from db.session import Database
@@ -190,3 +192,15 @@ class DeliveryWorker:
         self._pruned_at = now
         with self.db.transaction() as session:
             outbox.prune(session, before=now - KEEP_FINISHED)
+
+
+def start_delivery_worker(settings: Settings, db: Database) -> DeliveryWorker:
+    """The serving process's worker, posting with the bot token (one workspace)."""
+    client = make_web_client(settings)
+    worker = DeliveryWorker(
+        db,
+        lambda team_id: client,
+        threads=settings.delivery_threads,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
+    return worker.start()

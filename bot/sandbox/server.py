@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from bot.context import AppContext
 from bot.settings import Settings
+from bot.delivery.worker import DeliveryWorker, start_delivery_worker
 from bot.slack_app import build_bolt_app
 from bot.slack_client import make_web_client
 from bot.web import create_web_app
@@ -101,6 +102,7 @@ class Sandbox:
     url: str
     _server: object
     _saved: SavedMessages | None
+    _delivery: DeliveryWorker
 
     def serve_forever(self) -> None:
         if self._saved:
@@ -120,6 +122,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        self._delivery.stop(grace=1)
         self._server.shutdown()
         self._server.server_close()
         if self._saved:
@@ -153,10 +156,12 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     commands, shortcuts = manifest_entries()
     ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
     bolt_app = build_bolt_app(ctx)
+    delivery = start_delivery_worker(settings, ctx.db)
     router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app
     router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
-    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved)
+    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved,
+                   _delivery=delivery)
 
 
 def serve_sandbox(settings: Settings) -> int:

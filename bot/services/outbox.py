@@ -411,6 +411,17 @@ def prune(session: Session, *, before: datetime) -> int:
     ).rowcount
 
 
+def problems(session: Session, *, since: timedelta) -> list[str]:
+    """Deliveries queued in the last ``since`` that are not posted: still open, or failed."""
+    rows = session.execute(
+        select(Delivery.label, Delivery.status, Delivery.error).where(
+            Delivery.created_at >= utcnow() - since,
+            Delivery.status.in_([*OPEN_STATUSES, DeliveryStatus.FAILED]),
+        )
+    ).all()
+    return [f"{r.label}: {r.status.value}{f' ({r.error})' if r.error else ''}" for r in rows]
+
+
 def counts(session: Session) -> dict[str, int]:
     """Deliveries by status (for /metrics)."""
     return {

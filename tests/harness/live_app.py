@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from werkzeug.serving import make_server
 
 from bot.context import AppContext
+from bot.delivery.worker import start_delivery_worker
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
@@ -51,6 +52,7 @@ class LiveApp:
 class LiveServer:
     def __init__(self, settings: Settings, fake: FakeSlack) -> None:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
+        self.delivery = start_delivery_worker(settings, self.ctx.db)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.thread = threading.Thread(
@@ -63,6 +65,7 @@ class LiveServer:
         )
 
     def stop(self) -> None:
+        self.delivery.stop(grace=1)
         self.server.shutdown()
         self.server.server_close()
         self.ctx.db.dispose()

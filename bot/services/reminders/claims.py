@@ -160,6 +160,17 @@ def renew(session: Session, claim_ids: list[int], *, worker: str, at: datetime) 
     return {row.id for row in rows}
 
 
+def mark_queued(session: Session, claim_ids: list[int], *, delivery_key: str, now: datetime) -> None:
+    """The claims' message is in the outbox (same transaction): they count as posted from now on;
+    the delivery fills in ``channel``/``message_ts`` once Slack has it."""
+    session.execute(
+        update(ReminderClaim)
+        .where(ReminderClaim.id.in_(claim_ids))
+        .values(posted_at=now, delivery_key=delivery_key, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_posted(session: Session, claim_ids: list[int], *, channel: str, ts: str, now: datetime) -> None:
     session.execute(
         update(ReminderClaim)
