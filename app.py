@@ -61,10 +61,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
         start_scheduler(settings)
     if settings.socket_mode:
+        from bot.delivery.worker import start_delivery_worker
         from bot.slack_app import build_bolt_app
         from bot.web import create_web_app
-
-        from bot.delivery.worker import start_delivery_worker
 
         bolt_app = build_bolt_app(ctx)
         server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db))

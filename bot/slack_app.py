@@ -13,7 +13,6 @@ from bot.slack_client import LISTENER_TIMEOUT, make_web_client
 log = logging.getLogger("hiredesk")
 
 
-
 def build_bolt_app(ctx: AppContext) -> App:
     settings = ctx.settings
     app = App(

@@ -25,9 +25,9 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.services import outbox
+from bot.services.clock import utcnow
 from bot.settings import Settings
 from bot.slack_client import make_web_client
-from bot.services.clock import utcnow
 from bot.views.deliveries import failure_notice
 from db.session import Database
 

@@ -26,8 +26,8 @@ from slack_bolt import App
 from werkzeug.serving import make_server
 
 from bot.context import AppContext
-from bot.settings import Settings
 from bot.delivery.worker import DeliveryWorker, start_delivery_worker
+from bot.settings import Settings
 from bot.slack_app import build_bolt_app
 from bot.slack_client import make_web_client
 from bot.web import create_web_app
@@ -160,8 +160,9 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app
     router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
-    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved,
-                   _delivery=delivery)
+    return Sandbox(
+        ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved, _delivery=delivery
+    )
 
 
 def serve_sandbox(settings: Settings) -> int:

@@ -16,7 +16,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.context import AppContext
 from bot.services.clock import utcnow
 from bot.settings import Settings
-from bot.slack_client import make_web_client
 from db.session import Database
 
 from .jobs import JOBS, Job
@@ -31,7 +30,6 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     # gunicorn forks its workers from the process that runs the scheduler: a
     # child must never use (or close) the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: ctx.db.engine.dispose(close=False))
-    client = make_web_client(settings)
     # APScheduler logs every run at INFO; our own line reports the runs that posted or failed.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -39,7 +37,7 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
         scheduler.add_job(
             _run_logged,
             "interval",
-            args=(ctx, client, job),
+            args=(ctx, job),
             id=job.name,
             name=job.name,
             seconds=job.every.total_seconds(),
@@ -53,9 +51,9 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     return scheduler
 
 
-def _run_logged(ctx: AppContext, client, job: Job) -> None:
+def _run_logged(ctx: AppContext, job: Job) -> None:
     try:
-        report = run_job(ctx, client, job)
+        report = run_job(ctx, job)
     except Exception:  # the next run retries; say why this one failed
         log.exception("scheduled job %s failed", job.name)
         return

@@ -66,7 +66,13 @@ def run_job(
             ids = [won[r.key] for r in group]
             key = f"{team_id}:reminder:{job.name}:{min(ids)}:{secrets.token_hex(4)}"
             outbox.post(
-                session, team_id, key, channel, job.render(group), thread_ts=thread_ts, purpose="reminder",
+                session,
+                team_id,
+                key,
+                channel,
+                job.render(group),
+                thread_ts=thread_ts,
+                purpose="reminder",
                 label=f"the {job.name} reminder",
             )
             claims.mark_queued(session, ids, delivery_key=key, now=now)
