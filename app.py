@@ -92,8 +92,8 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduler.jobs import JOBS
 
     if args.list or not args.name:
-        for job in JOBS.values():
-            print(f"{job.name:<17} every {int(job.every.total_seconds() // 60)} min  {job.description}")
+        for listed in JOBS.values():
+            print(f"{listed.name:<17} every {int(listed.every.total_seconds() // 60)} min  {listed.description}")
         return 0
     job = JOBS.get(args.name)
     if job is None:

@@ -49,7 +49,7 @@ def elements(blocks: list[dict]) -> Iterator[tuple[str, dict]]:
             "input": [block.get("element")],
             "actions": block.get("elements") or [],
             "section": [block.get("accessory")],
-        }.get(block.get("type"), [])
+        }.get(block.get("type", ""), [])
         for position, element in enumerate(e for e in found if e):
             yield block_id(block, index), {**element, "action_id": action_id(element, position)}
 

@@ -60,7 +60,9 @@ def post_missing_cards(ctx: AppContext, fake: FakeSlack, client: WebClient, team
 def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = ticket_views.card(session.get(Ticket, ticket_id), tz=config.tz, now=utcnow())
+        card = ticket_views.card(session.get_one(Ticket, ticket_id), tz=config.tz, now=utcnow())
+    if not config.triage_channel:  # nowhere to post it, as for the desk itself
+        return
     posted = client.chat_postMessage(channel=config.triage_channel, **card)
     with ctx.db.transaction() as session:
         lifecycle.attach_card(session, team_id, ticket_id, posted["channel"], posted["ts"])
@@ -69,7 +71,9 @@ def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_i
 def _post_booking_card(ctx: AppContext, client: WebClient, team_id: str, booking_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = booking_views.booking_card(session.get(Booking, booking_id), config.tz)
+        card = booking_views.booking_card(session.get_one(Booking, booking_id), config.tz)
+    if not config.fleet_channel:  # nowhere to post it
+        return
     posted = client.chat_postMessage(channel=config.fleet_channel, **card)
     with ctx.db.transaction() as session:
         admin = ctx.actor(session, team_id, workspace.ADMIN.user_id)

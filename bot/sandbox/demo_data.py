@@ -153,7 +153,7 @@ def seed_demo(ctx: AppContext, team_id: str = workspace.TEAM_ID) -> DemoSummary:
         now = utcnow()
         vehicles = [_vehicle(team_id, row, now) for row in FLEET]
         customers = [_customer(team_id, row, now) for row in CUSTOMERS]
-        session.add_all(vehicles + customers)
+        session.add_all([*vehicles, *customers])
         session.flush()
         plans = [  # customer, vehicle, status, pickup (from now), return due (from now)
             (0, 0, BookingStatus.ACTIVE, timedelta(days=-3), timedelta(hours=2)),  # due back today
@@ -173,8 +173,8 @@ def seed_demo(ctx: AppContext, team_id: str = workspace.TEAM_ID) -> DemoSummary:
 
 
 def _summary(session: Session, team_id: str, created: bool) -> DemoSummary:
-    def count(model) -> int:
-        return session.scalar(select(func.count()).select_from(model).where(model.team_id == team_id))
+    def count(model: type[Vehicle | Customer | Booking | Ticket]) -> int:
+        return session.scalars(select(func.count()).select_from(model).where(model.team_id == team_id)).one()
 
     return DemoSummary(created, count(Vehicle), count(Customer), count(Booking), count(Ticket))
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
 
@@ -104,7 +104,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server = None
+        self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
         self.app = self._build_app()

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+import werkzeug
 from flask import Flask, Response, abort, jsonify, redirect, request
 
 from bot.context import AppContext
@@ -55,7 +56,7 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         return Screen(user=user, channel=channel, thread=request.args.get("thread") or None)
 
     @page.get("/")
-    def index() -> Response | str:
+    def index() -> werkzeug.Response | str:  # a redirect, or the page
         if "as" not in request.args:
             return redirect(Screen(workspace.PEOPLE[0].user_id, workspace.TRIAGE.channel_id).link())
         return renderer.page(screen_from_query(), scheduler_panel.list_jobs(), ui.commands)

@@ -84,7 +84,7 @@ class Renderer:
     @cached_property
     def directory(self) -> Directory:
         """Names for IDs; the sandbox's people and channels are fixed when it starts."""
-        users = {uid: u.get("real_name") or u.get("name") for uid, u in self.fake.users.items()}
+        users = {uid: u.get("real_name") or u["name"] for uid, u in self.fake.users.items()}
         users[FakeSlack.BOT_USER] = "HireDesk"
         return Directory(users=users, channels=dict(self.fake.channels), tz=self.tz)
 
@@ -112,7 +112,7 @@ class Renderer:
             link=lambda **changes: screen.link(**changes),
         )
 
-    def fragments(self, screen: Screen) -> dict[str, str]:
+    def fragments(self, screen: Screen) -> dict[str, str | int | dict[str, int]]:
         modal = self.fake.open_modal(screen.user)
         return {
             "version": self.fake.version,

@@ -16,14 +16,15 @@ import logging
 import secrets
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from zoneinfo import ZoneInfo
 
 import yaml
 from slack_bolt import App
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.context import AppContext
 from bot.delivery.worker import DeliveryWorker, start_delivery_worker
@@ -76,15 +77,20 @@ def manifest_entries() -> tuple[list[str], list[dict]]:
     return commands, shortcuts
 
 
+def _not_built(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    raise RuntimeError("the sandbox serves only once its apps are built")
+
+
 class Router:
     """Sends each request to HireDesk, the fake Web API or the page, by path."""
 
     def __init__(self) -> None:
-        self.hiredesk: Callable | None = None
-        self.fake_slack: Callable | None = None
-        self.page: Callable | None = None
+        # The server is bound first (its port goes into the apps' settings); the apps are set after.
+        self.hiredesk: WSGIApplication = _not_built
+        self.fake_slack: WSGIApplication = _not_built
+        self.page: WSGIApplication = _not_built
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith(APP_PATHS):
             return self.hiredesk(environ, start_response)
@@ -100,7 +106,7 @@ class Sandbox:
     ui: SlackUI
     bolt_app: App
     url: str
-    _server: object
+    _server: BaseWSGIServer
     _saved: SavedMessages | None
     _delivery: DeliveryWorker
 

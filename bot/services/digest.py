@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.actors import Actor
@@ -23,6 +24,7 @@ from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from db.models import (
     HOLDING_STATUSES,
+    Base,
     Booking,
     BookingStatus,
     Role,
@@ -107,7 +109,9 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     day_start, day_end = local_day(today, config.tz)
     open_tickets = (Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
     by_severity = dict(
-        session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity)).all()
+        session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity))
+        .tuples()
+        .all()
     )
     overdue = overdue_bookings(session, config, now, limit=NAMED)
     return Digest(
@@ -174,7 +178,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     )
 
 
-def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
+def _oldest_open(session: Session, open_tickets: tuple[ColumnElement[bool], ...]) -> list[TicketLine]:
     """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
 
     One ORDER BY created_at over all open tickets would walk the workspace's
@@ -193,13 +197,13 @@ def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
     return [TicketLine.of(t) for t in candidates[:NAMED]]
 
 
-def _count(session: Session, model, *conditions) -> int:
+def _count(session: Session, model: type[Base], *conditions: ColumnExpressionArgument[bool]) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
 def _mean_time_to_resolve(session: Session, team: str, since: datetime, until: datetime) -> timedelta | None:
     if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
+        seconds: ColumnElement[Any] = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
     else:  # SQLite stores naive UTC text; julianday() gives days as a float
         seconds = (func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)) * 86400
     mean = session.scalar(

@@ -70,11 +70,11 @@ def revoke(session: Session, actor: Actor, user_id: str, role: Role, config_admi
 
 
 def _admin_count(session: Session, team_id: str, config_admins: list[str]) -> int:
-    stored = session.scalar(
+    stored = session.scalars(
         select(func.count())
         .select_from(UserRole)
         .where(UserRole.team_id == team_id, UserRole.role == Role.ADMIN, UserRole.user_id.not_in(config_admins or [""]))
-    )
+    ).one()
     return stored + len(config_admins)
 
 

@@ -165,7 +165,7 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
     rate = _money(values.daily_rate)
     if rate is None:
         errors["daily_rate"] = "The daily rate is an amount greater than 0, like 45 or 45.50."
-    if errors:
+    if errors or seats is None or odometer is None or rate is None:  # a missing value is among the errors
         raise FormErrors(errors)
     vehicle.registration, vehicle.make, vehicle.model = reg, values.make.strip(), values.model.strip()
     vehicle.category, vehicle.seats, vehicle.daily_rate, vehicle.odometer = category, seats, rate, odometer

@@ -68,6 +68,6 @@ class TicketLine:
         )
 
 
-def bookings_with_parties() -> Select:
+def bookings_with_parties() -> Select[tuple[Booking]]:
     """SELECT bookings with their customer and vehicle loaded in the same query."""
     return select(Booking).options(joinedload(Booking.customer), joinedload(Booking.vehicle))

@@ -3,6 +3,7 @@ rewritten) and returns a TicketChange saying what to tell whom."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -107,7 +108,9 @@ def assign_to_me(session: Session, actor: Actor, ticket_id: int) -> TicketChange
     return change
 
 
-def assign(session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins=()) -> TicketChange:
+def assign(
+    session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins: Iterable[str] = ()
+) -> TicketChange:
     change = _begin(session, actor, ticket_id, Action.ASSIGN)
     ticket = change.ticket
     if not assignee_id:

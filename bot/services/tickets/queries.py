@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnExpressionArgument, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
@@ -90,15 +91,15 @@ def search(session: Session, actor: Actor, words: str) -> TicketList:
     return _page(session, query, Ticket.updated_at.desc())
 
 
-def _live(actor: Actor) -> Select:
+def _live(actor: Actor) -> Select[tuple[Ticket]]:
     return select(Ticket).where(Ticket.team_id == actor.team_id, Ticket.deleted_at.is_(None))
 
 
-def _unresolved(actor: Actor) -> Select:
+def _unresolved(actor: Actor) -> Select[tuple[Ticket]]:
     return _live(actor).where(Ticket.state != TicketState.RESOLVED)
 
 
-def _page(session: Session, query: Select, *order) -> TicketList:
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+def _page(session: Session, query: Select[tuple[Ticket]], *order: ColumnExpressionArgument[Any]) -> TicketList:
+    total = session.scalars(select(func.count()).select_from(query.subquery())).one()
     tickets = list(session.scalars(query.order_by(*order, Ticket.id).limit(LIST_LIMIT)))
     return TicketList(tickets=tickets, total=total)

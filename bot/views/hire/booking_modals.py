@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DateTimePickerElement,
     ExternalDataSelectElement,
@@ -47,7 +48,7 @@ class NewBookingState:
 
 def new_booking_modal(state: NewBookingState = NewBookingState(), choices: VehicleChoices | None = None) -> dict:
     """Customer search, pickup and return pickers, the vehicles free then (each with its price) and notes."""
-    blocks = [
+    blocks: list[Block] = [
         input_block(
             "customer",
             "Customer",
@@ -155,13 +156,13 @@ def booking_created_modal(booking: Booking, tz: ZoneInfo, channel: str | None) -
 
 def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
     fuel = [option(level, level) for level in FUEL_LEVELS]
-    blocks = sections(
-        [
-            f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
-            f"Due back {local(booking.return_due_at, tz)}; odometer at pickup {booking.odometer_out or 0:,}."
-        ]
-    )
-    blocks += [
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                f"Due back {local(booking.return_due_at, tz)}; odometer at pickup {booking.odometer_out or 0:,}."
+            ]
+        ),
         input_block(
             "returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))
         ),
@@ -188,19 +189,19 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
 
 
 def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
-    blocks = sections(
-        [
-            f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
-            f"Due back {local(booking.return_due_at, tz)}."
-        ]
-    )
-    blocks.append(
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                f"Due back {local(booking.return_due_at, tz)}."
+            ]
+        ),
         input_block(
             "return_due",
             "New return",
             DateTimePickerElement(action_id="return_due", initial_date_time=_epoch(booking.return_due_at)),
-        )
-    )
+        ),
+    ]
     return View(
         type="modal",
         callback_id=BOOKING_EXTEND,

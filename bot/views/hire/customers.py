@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
     DatePickerElement,
     EmailInputElement,
@@ -109,7 +110,7 @@ def customer_search_message(query: str, customers: list[Customer], actor: Actor)
     """Matches, each with Edit (agents) and Remove (admins) buttons."""
     if not customers:
         return text_message(f"No customer matches “{safe(query, 100)}”. {USAGE}")
-    blocks = []
+    blocks: list[Block] = []
     for c in customers[:SEARCH_LIMIT]:
         blocks += sections([customer_line(c) + (f"\n_{safe(c.notes, 500)}_" if c.notes else "")])
         blocks += record_buttons("customer", c.id, f"*{safe(c.name, 200)}*", actor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import NumberInputElement, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks import Block, NumberInputElement, PlainTextInputElement, StaticSelectElement
 
 from bot.services.actors import Actor
 from bot.services.local_time import local_short
@@ -124,7 +124,7 @@ def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneIn
         ]
     else:
         lines.append("_No current or coming bookings._")
-    blocks = sections(lines)
+    blocks: list[Block] = [*sections(lines)]
     if not vehicle.archived_at:
         blocks += record_buttons("vehicle", vehicle.id, f"`{vehicle.registration}`", actor)
     return message(blocks, f"Vehicle {vehicle.registration}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine
@@ -106,7 +106,7 @@ def reminder_message(reminders: list[Reminder]) -> dict:
     # Each kind takes a title and a "more" line; every listed item a section and its buttons.
     per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
     limit = min(MAX_ITEMS_PER_KIND, per_kind)
-    blocks = []
+    blocks: list[Block] = []
     for kind, items in by_kind.items():
         spec = KINDS[kind]
         if not lone_reminder:

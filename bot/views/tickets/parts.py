@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
+    InteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextObject,
@@ -110,13 +111,13 @@ def describe(event: TicketEvent) -> str:
     return f"{who} changed {safe(event.kind, 40)}"
 
 
-def action_elements(ticket: Ticket, actions: set[Action]) -> list:
+def action_elements(ticket: Ticket, actions: set[Action]) -> list[InteractiveElement]:
     """The ticket's buttons and selects, in a fixed order, for the given actions.
 
     Buttons carry the ticket id as their value; selects have no value of their
     own, so the actions block id names the ticket (see ``actions_block_id``)."""
     value = str(ticket.id)
-    elements = []
+    elements: list[InteractiveElement] = []
     if Action.ASSIGN_ME in actions:
         elements.append(ButtonElement(text="Assign to me", action_id="ticket_assign_me", value=value, style="primary"))
     if Action.ASSIGN in actions:
