@@ -3,26 +3,37 @@
 It answers the methods HireDesk calls the way Slack does (same response
 shapes and error codes), keeps the messages, views and App Home tabs it was
 given, and records every call (method, arguments, token) so tests can assert
-on them. Failures can be injected per method: an error code, or a 429 with
-``Retry-After``.
+on them. Faults can be injected per method: an error code (any HTTP status,
+5xx included), a 429 with ``Retry-After``, a call held unanswered and never
+performed (``stall``), a call performed whose answer is lost (``accept_then_drop``),
+and slow answers (``slow``).
+
+Message timestamps are taken from the clock (``bot.services.clock``, which
+freezegun moves), so ``conversations.history``'s ``oldest``/``latest`` filter
+the way Slack's do.
 
 Run it with ``FakeSlack().start()``; point the app at ``fake.api_url``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import make_server
 
 from bot.services.clock import utcnow
 
@@ -33,6 +44,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     at: float = field(default_factory=time.time)
+    dropped: bool = False  # performed, but its answer never reached the caller (accept_then_drop)
 
 
 @dataclass
@@ -52,8 +64,9 @@ class Message:
     user: str
     thread_ts: str | None = None
     ephemeral_for: str | None = None
-    metadata: dict | None = None
+    metadata: dict | None = None  # Slack message metadata: {"event_type": ..., "event_payload": {...}}
     deleted: bool = False
+    reply_broadcast: bool = False  # a thread reply also sent to the channel (it shows in its history)
     posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
 
 
@@ -66,6 +79,23 @@ class Stall:
 
     def release(self) -> None:
         self.released.set()
+
+
+@dataclass
+class LostAnswer:
+    """Calls Slack performs whose answer never arrives (see ``FakeSlack.accept_then_drop``)."""
+
+    mode: str  # "reset": the connection closes at once; "hang": it stays silent for ``seconds`` first
+    seconds: float
+    times: int
+
+
+@dataclass
+class SlowAnswer:
+    """Calls answered ``seconds`` after they were performed (see ``FakeSlack.slow``)."""
+
+    seconds: float
+    times: int | None  # None: every call until reset()
 
 
 # What views.update keeps of a view: who it is, not what it shows.
@@ -100,11 +130,14 @@ class FakeSlack:
         self.version = 0  # bumped on every change, so the sandbox page can wait for news
         self.failures: dict[str, list[Failure]] = {}
         self.stalls: dict[str, Stall] = {}
-        self._ts = itertools.count(1)
+        self.lost_answers: dict[str, list[LostAnswer]] = {}
+        self.slow_answers: dict[str, SlowAnswer] = {}  # method (or "*": every method) -> delay
+        self._holds_released = threading.Event()  # set to cut short every held answer (reset, stop)
+        self._last_ts = 0  # the newest message ts handed out, in microseconds
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server: BaseWSGIServer | None = None
+        self._server = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
         self.app = self._build_app()
@@ -123,6 +156,8 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.list": self._conversations_list,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.list": self._users_list,
         }
 
@@ -137,6 +172,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self._release_holds()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -168,6 +204,15 @@ class FakeSlack:
             for stall in self.stalls.values():
                 stall.release()
             self.stalls.clear()
+            self.lost_answers.clear()
+            self.slow_answers.clear()
+        self._release_holds()
+
+    def _release_holds(self) -> None:
+        """Answer (or drop) at once every call still held by ``slow`` or ``accept_then_drop``."""
+        with self._lock:
+            released, self._holds_released = self._holds_released, threading.Event()
+        released.set()
 
     # ---- test controls ---------------------------------------------------
     def add_user(
@@ -197,7 +242,9 @@ class FakeSlack:
             self.channels[channel_id] = name
 
     def fail(self, method: str, error: str = "internal_error", times: int = 1, status: int = 200) -> None:
-        """The next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}``."""
+        """The next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}`` with HTTP
+        ``status`` and are not performed. ``status=500`` or ``503`` is a server error that
+        slack_sdk's ``ServerErrorRetryHandler`` retries."""
         with self._lock:
             self.failures.setdefault(method, []).append(Failure(error=error, status=status, times=times))
 
@@ -215,6 +262,29 @@ class FakeSlack:
         with self._lock:
             self.stalls[method] = Stall()
             return self.stalls[method]
+
+    def accept_then_drop(self, method: str, times: int = 1, mode: str = "reset", seconds: float = 30.0) -> None:
+        """The next ``times`` successful calls of ``method`` are performed (a post is stored and
+        shows in the channel's history) but their answer is lost on the way back.
+
+        ``mode="reset"``: the connection closes without an HTTP response; urllib (and so
+        slack_sdk's WebClient) raises ``http.client.RemoteDisconnected``, a ``ConnectionResetError``.
+        ``mode="hang"``: nothing comes back for ``seconds``, then the connection closes; a
+        client with a shorter timeout raises ``TimeoutError``. Either way the caller cannot tell
+        whether Slack did it. The recorded call has ``dropped=True``."""
+        if mode not in {"reset", "hang"}:
+            raise ValueError(f"mode must be 'reset' or 'hang', not {mode!r}")
+        with self._lock:
+            self.lost_answers.setdefault(method, []).append(
+                LostAnswer(mode=mode, seconds=seconds if mode == "hang" else 0.0, times=times)
+            )
+
+    def slow(self, method: str, seconds: float, times: int | None = None) -> None:
+        """Calls of ``method`` (``"*"``: of every method) are performed at once and answered
+        ``seconds`` later: Slack being slow. ``times=None``: every call until ``reset()``.
+        Each call waits on its own server thread, so other calls are not held up."""
+        with self._lock:
+            self.slow_answers[method] = SlowAnswer(seconds=seconds, times=times)
 
     def issue_trigger(self, user: str | None = None) -> str:
         """A fresh trigger_id (valid 3 s); ``user`` is who clicked, so modals open for them."""
@@ -261,6 +331,21 @@ class FakeSlack:
         with self._lock:
             return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
 
+    def messages_with_metadata(self, event_type: str, **payload: Any) -> list[Message]:
+        """Messages in the channels (not deleted, not ephemeral) whose metadata has ``event_type``
+        and whose ``event_payload`` holds every item of ``payload``, oldest first:
+        ``fake.messages_with_metadata("hiredesk_delivery", key=k)`` counts the posts of one delivery."""
+        with self._lock:
+            return [
+                m
+                for m in self.messages
+                if not m.deleted
+                and not m.ephemeral_for
+                and m.metadata
+                and m.metadata.get("event_type") == event_type
+                and all(m.metadata.get("event_payload", {}).get(k) == v for k, v in payload.items())
+            ]
+
     def dm_channel(self, user_id: str) -> str:
         return f"D{user_id}"
 
@@ -268,7 +353,7 @@ class FakeSlack:
     def _build_app(self) -> Flask:
         app = Flask("fake-slack")
 
-        @app.post("/api/<method>")
+        @app.route("/api/<method>", methods=["GET", "POST"])  # Slack takes both; slack_sdk always POSTs
         def api(method: str) -> Response:
             args = _request_args()
             token = _bearer_token() or args.pop("token", None)
@@ -299,17 +384,41 @@ class FakeSlack:
                 raise SlackError("unknown_method")
             with self._lock:
                 body = {"ok": True, **handler(args)}
-            self._record(call)
-            return Response(json.dumps(body), mimetype="application/json")
+            status, headers = 200, {}
         except SlackError as error:
             call.args = {**args, "_error": error.error}
-            self._record(call)
-            return Response(
-                json.dumps({"ok": False, "error": error.error}),
-                status=error.status,
-                headers=error.headers,
-                mimetype="application/json",
-            )
+            body, status, headers = {"ok": False, "error": error.error}, error.status, error.headers
+        delay, lost = self._answer_faults(method, accepted=body["ok"])
+        call.dropped = lost is not None
+        self._record(call)
+        # Held outside the lock, on this request's own server thread: other calls go on.
+        held = delay + (lost.seconds if lost else 0.0)
+        if held > 0:
+            self._holds_released.wait(held)
+        if lost is not None:
+            return _no_answer(request.environ.get("werkzeug.socket"))
+        return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
+
+    def _answer_faults(self, method: str, accepted: bool) -> tuple[float, LostAnswer | None]:
+        """How long to hold this call's answer, and whether to lose it (consumes one use of each)."""
+        with self._lock:
+            delay = 0.0
+            key = method if method in self.slow_answers else "*"
+            slow = self.slow_answers.get(key)
+            if slow is not None:
+                delay = slow.seconds
+                if slow.times is not None:
+                    slow.times -= 1
+                    if slow.times <= 0:
+                        del self.slow_answers[key]
+            lost = None
+            queue = self.lost_answers.get(method)
+            if accepted and queue:
+                lost = queue[0]
+                lost.times -= 1
+                if lost.times <= 0:
+                    queue.pop(0)
+            return delay, lost
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -343,7 +452,11 @@ class FakeSlack:
 
     # ---- methods ---------------------------------------------------------
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
+        """A new message's ts, as Slack makes them: the (fake's clock) time it was stored, unique,
+        and after the moment the call came in (hold the lock)."""
+        now = int(utcnow().timestamp() * 1_000_000) + 1
+        self._last_ts = max(now, self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def _channel(self, channel: str | None) -> str:
         if not channel:
@@ -351,6 +464,56 @@ class FakeSlack:
         if channel.startswith(("U", "W")):  # posting to a user ID posts to the DM with them
             return self.dm_channel(channel)
         return channel
+
+    def _conversation(self, channel: str | None) -> str:
+        """A conversation ID the methods that read or edit a conversation accept: a user ID is
+        not one (Slack: "ensure that this value is a DM ID (starts with D)")."""
+        if not channel or channel.startswith(("U", "W")):
+            raise SlackError("channel_not_found")
+        known = channel in self.channels or channel.startswith("D") or any(m.channel == channel for m in self.messages)
+        if not known:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _shown(self, channel: str) -> list[Message]:
+        """What everyone sees in ``channel`` (threads included), oldest first."""
+        return sorted(
+            (m for m in self.messages if m.channel == channel and not m.deleted and not m.ephemeral_for),
+            key=lambda m: _ts_value(m.ts),
+        )
+
+    def _message_json(self, message: Message, with_metadata: bool = True) -> dict:
+        body = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "blocks": message.blocks,
+            "ts": message.ts,
+            "team": self.team_id,
+        }
+        if message.user == self.BOT_USER:
+            body.update(bot_id=self.BOT_ID, app_id="AHIREDESK")
+        if message.thread_ts:
+            body["thread_ts"] = message.thread_ts
+            parent = self.message(message.channel, message.thread_ts)
+            if parent is not None:
+                body["parent_user_id"] = parent.user
+            if message.reply_broadcast:
+                body["subtype"] = "thread_broadcast"
+        else:
+            replies = [m for m in self._shown(message.channel) if m.thread_ts == message.ts]
+            if replies:  # a thread's parent
+                users = sorted({m.user for m in replies})
+                body.update(
+                    thread_ts=message.ts,
+                    reply_count=len(replies),
+                    reply_users=users,
+                    reply_users_count=len(users),
+                    latest_reply=replies[-1].ts,
+                )
+        if with_metadata and message.metadata:
+            body["metadata"] = message.metadata
+        return body
 
     def _auth_test(self, args: dict) -> dict:
         return {
@@ -375,6 +538,7 @@ class FakeSlack:
         thread_ts = args.get("thread_ts")
         if thread_ts and not self.message(channel, thread_ts):
             raise SlackError("thread_not_found")
+        metadata = _metadata_arg(args.get("metadata"))
         message = Message(
             channel=channel,
             ts=self._next_ts(),
@@ -382,21 +546,25 @@ class FakeSlack:
             blocks=_json_arg(args.get("blocks")) or [],
             user=self.BOT_USER,
             thread_ts=thread_ts,
-            metadata=_json_arg(args.get("metadata")),
+            metadata=metadata or None,
+            reply_broadcast=bool(thread_ts) and _flag(args.get("reply_broadcast")),
         )
         self.messages.append(message)
-        return {"channel": channel, "ts": message.ts, "message": _message_json(message)}
+        return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
     def _chat_update(self, args: dict) -> dict:
         self._check_text(args)
-        channel = self._channel(args.get("channel"))
+        channel = self._conversation(args.get("channel"))
         message = self.message(channel, args.get("ts", ""))
         if message is None or message.deleted:
             raise SlackError("message_not_found")
+        metadata = _metadata_arg(args.get("metadata"))
         message.text = args.get("text", message.text)
         if "blocks" in args:
             message.blocks = _json_arg(args.get("blocks")) or []
-        return {"channel": channel, "ts": message.ts, "text": message.text, "message": _message_json(message)}
+        if metadata is not None:  # left out: kept; an empty object: removed (as Slack documents)
+            message.metadata = metadata or None
+        return {"channel": channel, "ts": message.ts, "text": message.text, "message": self._message_json(message)}
 
     def _chat_post_ephemeral(self, args: dict) -> dict:
         self._check_text(args)
@@ -541,6 +709,41 @@ class FakeSlack:
             "response_metadata": {"next_cursor": ""},
         }
 
+    def _conversations_history(self, args: dict) -> dict:
+        """A channel's messages, newest first; thread replies only if also sent to the channel."""
+        channel = self._conversation(args.get("channel"))
+        within = _time_range(args)
+        timeline = [
+            m for m in reversed(self._shown(channel)) if (m.thread_ts is None or m.reply_broadcast) and within(m.ts)
+        ]
+        page, next_cursor = _page(timeline, args, default_limit=100, max_limit=999, newest_first=True)
+        with_metadata = _flag(args.get("include_all_metadata"))
+        return {
+            "messages": [self._message_json(m, with_metadata) for m in page],
+            "has_more": bool(next_cursor),
+            "pin_count": 0,
+            **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
+        }
+
+    def _conversations_replies(self, args: dict) -> dict:
+        """A thread, oldest first: its parent, then the replies. ``ts`` may name any message of it."""
+        channel = self._conversation(args.get("channel"))
+        if not args.get("ts"):
+            raise SlackError("invalid_arguments")
+        named = self.message(channel, args["ts"])
+        if named is None or named.deleted or named.ephemeral_for:
+            raise SlackError("thread_not_found")
+        parent_ts = named.thread_ts or named.ts
+        within = _time_range(args)
+        thread = [m for m in self._shown(channel) if (m.ts == parent_ts or m.thread_ts == parent_ts) and within(m.ts)]
+        page, next_cursor = _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
+        with_metadata = _flag(args.get("include_all_metadata"))
+        return {
+            "messages": [self._message_json(m, with_metadata) for m in page],
+            "has_more": bool(next_cursor),
+            **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
+        }
+
     def _users_list(self, args: dict) -> dict:
         return {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
 
@@ -572,9 +775,7 @@ class FakeSlack:
                 Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
                 for m in snapshot.get("messages", [])
             ]
-            seconds, ids = zip(*(m.ts.split(".") for m in self.messages), strict=True) if self.messages else ((), ())
-            self._ts = itertools.count(max((int(n) - 1_700_000_000 for n in seconds), default=0) + 1)
-            self._ids = itertools.count(max((int(n) for n in ids), default=0) + 1)
+            self._last_ts = max((int(_ts_value(m.ts) * 1_000_000) for m in self.messages), default=0)
             self._touch()
 
     def changed(self) -> None:
@@ -700,7 +901,7 @@ class FakeSlack:
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:
-        channel, user, message_ts = [*key.split(".", 2), "", ""][:3]
+        channel, user, message_ts = (key.split(".", 2) + ["", ""])[:3]
         with self._lock:
             if args.get("delete_original"):
                 original = self.message(channel, message_ts)
@@ -728,10 +929,12 @@ class FakeSlack:
 
 
 def _request_args() -> dict:
+    """The call's arguments: query string, then the form or JSON body."""
+    args = request.args.to_dict()
     if request.is_json:
-        return dict(request.get_json(silent=True) or {})
+        return {**args, **(request.get_json(silent=True) or {})}
     body = request.get_data(as_text=True)
-    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    return {**args, **{k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}}
 
 
 def _bearer_token() -> str | None:
@@ -748,13 +951,101 @@ def _json_arg(value: Any) -> Any:
     return value
 
 
-def _message_json(message: Message) -> dict:
-    return {
-        "type": "message",
-        "user": message.user,
-        "bot_id": FakeSlack.BOT_ID,
-        "text": message.text,
-        "blocks": message.blocks,
-        "ts": message.ts,
-        **({"thread_ts": message.thread_ts} if message.thread_ts else {}),
-    }
+def _flag(value: Any) -> bool:
+    """A boolean argument: JSON true, or "true"/"1" in a form or query string (slack_sdk sends "1")."""
+    return value is True or str(value).lower() in {"1", "true"}
+
+
+def _metadata_arg(value: Any) -> dict | None:
+    """Message metadata as given (JSON string or object): None if left out, {} to clear it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_metadata_format") from None
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    if value and not (
+        isinstance(value.get("event_type"), str)
+        and value["event_type"]
+        and isinstance(value.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_schema")
+    return value
+
+
+def _ts_value(ts: Any) -> Decimal:
+    return Decimal(str(ts))
+
+
+def _time_range(args: dict) -> Callable[[str], bool]:
+    """``oldest``/``latest``/``inclusive`` as Slack reads them: strictly between the two unless
+    ``inclusive``; no ``latest`` means up to now, no ``oldest`` from the beginning."""
+    bounds = []
+    for name in ("oldest", "latest"):
+        value = args.get(name)
+        try:
+            bounds.append(_ts_value(value) if value not in (None, "") else None)
+        except InvalidOperation:
+            raise SlackError(f"invalid_ts_{name}") from None
+    oldest, latest = bounds
+    inclusive = _flag(args.get("inclusive"))
+
+    def within(ts: str) -> bool:
+        value = _ts_value(ts)
+        if oldest is not None and (value < oldest or (value == oldest and not inclusive)):
+            return False
+        return latest is None or value < latest or (value == latest and inclusive)
+
+    return within
+
+
+def _page(
+    messages: list[Message], args: dict, *, default_limit: int, max_limit: int, newest_first: bool
+) -> tuple[list[Message], str]:
+    """One page of ``messages`` (already in page order) from ``cursor``; and the next page's cursor."""
+    try:
+        limit = int(args.get("limit") or default_limit)
+    except (TypeError, ValueError):
+        raise SlackError("invalid_arguments") from None
+    limit = min(max(limit, 1), max_limit)
+    start = 0
+    if args.get("cursor"):
+        at = _cursor_ts(args["cursor"])
+        start = next(
+            (i for i, m in enumerate(messages) if (_ts_value(m.ts) <= at if newest_first else _ts_value(m.ts) >= at)),
+            len(messages),
+        )
+    rest = messages[start + limit :]
+    return messages[start : start + limit], _cursor(rest[0].ts) if rest else ""
+
+
+def _cursor(ts: str) -> str:
+    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+
+
+def _cursor_ts(cursor: str) -> Decimal:
+    try:
+        kind, _, ts = base64.b64decode(cursor, validate=True).decode().partition(":")
+        if kind != "next_ts":
+            raise ValueError(cursor)
+        return _ts_value(ts)
+    except (binascii.Error, UnicodeDecodeError, ValueError, InvalidOperation):
+        raise SlackError("invalid_cursor") from None
+
+
+def _no_answer(connection: socket.socket | None) -> Response:
+    """An answer that never arrives: the connection closes before a byte of it is sent."""
+
+    def close() -> Iterator[bytes]:
+        if connection is not None:  # werkzeug's server hands its socket over; other servers just drop
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        # werkzeug's server takes a ConnectionError while sending for a client that went away:
+        # it writes nothing more and logs nothing.
+        raise ConnectionAbortedError("fake Slack dropped this answer")
+        yield b""  # never reached: it makes this a generator, run when the server sends the answer
+
+    return Response(close(), mimetype="application/json")
