@@ -21,4 +21,9 @@ DELIVERY_TIMEOUT = 10
 
 def make_web_client(settings: Settings, token: str | None = None, *, timeout: float = DELIVERY_TIMEOUT) -> WebClient:
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(token=token or settings.slack_bot_token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]  # urllib takes a float
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=base_url,
+        timeout=timeout,  # type: ignore[arg-type]  # urllib takes a float
+        retry_handlers=[],  # slack_sdk would re-send a post after a lost connection: a duplicate
+    )

@@ -159,28 +159,37 @@ def edit(
     message: dict[str, Any],
     *,
     label: str,
-    of: str | None,
+    supersede: str,
+    of: str | None = None,
     channel: str | None = None,
     ts: str | None = None,
     lane: str | None = None,
     notify_user: str | None = None,
+    repost_if_missing: bool = False,
+    purpose: str | None = None,
+    subject_id: int | None = None,
 ) -> str:
     """Queue an edit of the message posted by delivery ``of`` (or at ``channel``/``ts`` if known).
-    A still-pending edit of the same message is superseded."""
-    target = of or f"{channel}:{ts}"
+
+    ``supersede`` names the message for good (e.g. ``T1:ticket:12:card``): a still-pending edit
+    of it is dropped, only the newest render is sent. ``repost_if_missing``: if someone deleted
+    the message, post it again (``purpose``/``subject_id`` record where)."""
+    payload = {**message, "repost_if_missing": True} if repost_if_missing else message
     return _add(
         session,
         team_id,
         key,
         EDIT,
-        message,
+        payload,
         label=label,
         lane=lane,
         channel=channel,
         ts=ts,
         parent_key=of,
-        supersede=f"edit:{target}",
+        supersede=f"edit:{supersede}",
         notify_user=notify_user,
+        purpose=purpose,
+        subject_id=subject_id,
     )
 
 
