@@ -73,11 +73,3 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         SectionBlock(text=MarkdownTextObject(text=":white_check_mark: *Settings saved*\n" + "\n".join(lines))),
     ]).to_dict()
 
-
-def submitted_values(view: dict) -> dict[str, str | None]:
-    """{block_id: the submitted value} from a view_submission's state."""
-    values = {}
-    for block_id, actions in view["state"]["values"].items():
-        state = actions.get(ACTION, {})
-        values[block_id] = state.get("selected_conversation") or state.get("selected_time") or state.get("value")
-    return values

@@ -15,27 +15,29 @@ from bot.services.workspace_settings import workspace_config
 from bot.views.tickets import modals as ticket_modals
 from bot.views.tickets import messages as ticket_views
 
-from ..support import guarded, team_id_of, user_id_of
-from .payloads import slack_unescape
+from ..payloads import slack_unescape
+from ..support import guarded, request_scope
 
 # A renderer: (session, actor, workspace time zone) → the ephemeral answer.
 Renderer = Callable[[Session, Actor, ZoneInfo], dict]
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command("/ticket")
-    @guarded
-    def ticket_command(ack, body, command, client):
-        text = (command.get("text") or "").strip()
-        word, _, rest = text.partition(" ")
-        subcommand, number = SUBCOMMANDS.get(word.lower()), forms.parse_key(text)
-        if subcommand is not None:
-            return subcommand(ctx, ack, body, slack_unescape(rest.strip()))
-        if number is not None:
-            return _answer(ctx, ack, body, lambda session, actor, tz: ticket_views.detail(
-                queries.get(session, actor, number), tz=tz, now=utcnow()))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=ticket_modals.new_ticket_modal(title=slack_unescape(text)))
+def register(app: App) -> None:
+    app.command("/ticket")(ticket_command)
+
+
+@guarded
+def ticket_command(ack, body, command, client, ctx):
+    text = (command.get("text") or "").strip()
+    word, _, rest = text.partition(" ")
+    subcommand, number = SUBCOMMANDS.get(word.lower()), forms.parse_key(text)
+    if subcommand is not None:
+        return subcommand(ctx, ack, body, slack_unescape(rest.strip()))
+    if number is not None:
+        return _answer(ctx, ack, body, lambda session, actor, tz: ticket_views.detail(
+            queries.get(session, actor, number), tz=tz, now=utcnow()))
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=ticket_modals.new_ticket_modal(title=slack_unescape(text)))
 
 
 def _help(ctx: AppContext, ack, body: dict, rest: str) -> None:
@@ -61,8 +63,7 @@ def _search(ctx: AppContext, ack, body: dict, words: str) -> None:
 
 def _answer(ctx: AppContext, ack, body: dict, render: Renderer) -> None:
     """Answer ephemerally with what ``render`` makes of the caller's workspace."""
-    with ctx.db.transaction(readonly=True) as session:
-        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+    with request_scope(ctx, body, readonly=True) as (session, actor):
         message = render(session, actor, workspace_config(session, actor.team_id, ctx.settings).tz)
     ack(response_type="ephemeral", **message)
 

@@ -17,8 +17,8 @@ from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
 from bot.services.actors import Actor
+from bot.services.hire.access import Action, possible
 from bot.services.hire.records import Removal
-from db.models import Role
 
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.text import safe, truncate
@@ -56,13 +56,13 @@ def actions(*buttons: ButtonElement | None, block_id: str | None = None) -> list
 
 
 def record_buttons(noun: str, record_id: int, label: str, actor: Actor) -> list[ActionsBlock]:
-    """**Edit** for agents and **Archive / delete** (confirmed) for admins, on a customer or vehicle.
+    """**Edit** and **Archive / delete** (confirmed) on a customer or vehicle, for whoever may do them.
     ``label`` is trusted mrkdwn naming the record."""
     return actions(
-        button("Edit", f"{noun}_edit", str(record_id)) if actor.has(Role.AGENT) else None,
+        button("Edit", f"{noun}_edit", str(record_id)) if possible(actor, Action.WORK) else None,
         button("Archive / delete", f"{noun}_remove", str(record_id), style="danger", confirm=confirm(
             f"Remove {noun}?", f"{label} is archived if there are bookings of it, deleted otherwise.", "Remove",
-        )) if actor.is_admin else None,
+        )) if possible(actor, Action.REMOVE) else None,
     )
 
 
