@@ -18,13 +18,13 @@ from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
 
 __all__ = [
     "HOLDING_STATUSES",
+    "OPEN_STATUSES",
     "Base",
     "Booking",
     "BookingEvent",
     "BookingStatus",
     "Category",
     "Customer",
-    "OPEN_STATUSES",
     "Delivery",
     "DeliveryStatus",
     "HandledRequest",

@@ -105,8 +105,9 @@ def test_a_permanent_error_is_recorded_cancels_its_thread_and_tells_the_actor_on
     with database.transaction() as session:
         ensure_workspace(session, TEAM)
         lane = "T0001:ticket:9"
-        outbox.post(session, TEAM, "card", "CTRIAGE", {"text": "card"}, label="the card of T-9", lane=lane,
-                    notify_user="UTECH")
+        outbox.post(
+            session, TEAM, "card", "CTRIAGE", {"text": "card"}, label="the card of T-9", lane=lane, notify_user="UTECH"
+        )
         outbox.post(session, TEAM, "reply", "CTRIAGE", {"text": "reply"}, label="reply", lane=lane, thread_of="card")
     drain_until_done(worker, database)
     assert statuses(database)["card"] == DeliveryStatus.FAILED
@@ -122,8 +123,16 @@ def test_an_edit_supersedes_a_pending_edit_of_the_same_message(database, worker,
     drain_until_done(worker, database)
     with database.transaction() as session:
         for version in ("v2", "v3", "v4"):
-            outbox.edit(session, TEAM, f"edit-{version}", {"text": version}, label="the card", of="card",
-                        supersede="card", lane="T0001:ticket:1")
+            outbox.edit(
+                session,
+                TEAM,
+                f"edit-{version}",
+                {"text": version},
+                label="the card",
+                of="card",
+                supersede="card",
+                lane="T0001:ticket:1",
+            )
     drain_until_done(worker, database)
     assert [c.args.get("text") for c in fake_slack.calls_to("chat.update")] == ["v4"]
     assert posted_texts(fake_slack) == ["v4"]

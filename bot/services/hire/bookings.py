@@ -10,7 +10,6 @@ turned into the same error as the check's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,8 +24,8 @@ from bot.services.clock import utcnow
 from bot.services.hire import pricing
 from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_agent, require_reader
-from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles
+from bot.services.ids import parse_id
 from bot.services.local_time import local_short
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
@@ -117,7 +116,7 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
         errors["return_due"] = "Return must be after pickup."
     elif pickup is not None and due - pickup > MAX_RENTAL:
         errors["return_due"] = "A booking can last at most 365 days."
-    if errors or pickup is None or due is None:  # a missing value is among the errors
+    if errors:
         raise FormErrors(errors)
     return pickup, due
 
@@ -142,7 +141,7 @@ def return_booking(
     returned_at = form.returned_at
     if returned_at is None:
         errors["returned_at"] = "Choose when the car came back."
-    elif booking.picked_up_at is not None and returned_at < booking.picked_up_at:  # set on every ACTIVE booking
+    elif returned_at < booking.picked_up_at:
         errors["returned_at"] = (
             f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
         )
@@ -157,7 +156,7 @@ def return_booking(
         errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
     if form.fuel not in FUEL_LEVELS:
         errors["fuel"] = "Choose the fuel level."
-    if errors or returned_at is None or odometer is None:  # a missing value is among the errors
+    if errors:
         raise FormErrors(errors)
     booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
     booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
@@ -223,14 +222,22 @@ def attach_card(session: Session, actor: Actor, booking_id: int, channel: str, t
 
 
 def _load(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool = False, lock: bool = False) -> Booking:
-    match = KEY.match(str(key_or_id).strip())
-    if match is None:
-        raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
-    column = Booking.number if by_key else Booking.id
-    query = select(Booking).where(Booking.team_id == actor.team_id, column == int(match.group(1)))
+    if by_key:
+        match = KEY.match(str(key_or_id).strip())
+        if match is None:
+            raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
+        number = int(match.group(1))
+        query = select(Booking).where(Booking.team_id == actor.team_id, Booking.number == number)
+        missing = f"No booking B-{number}."
+    else:
+        booking_id = parse_id(key_or_id)
+        if booking_id is None:
+            raise NotFound("No such booking.")
+        query = select(Booking).where(Booking.team_id == actor.team_id, Booking.id == booking_id)
+        missing = "No such booking."
     booking = session.scalars(query.with_for_update() if lock else query).one_or_none()
     if booking is None:
-        raise NotFound(f"No booking B-{match.group(1)}." if by_key else "No such booking.")
+        raise NotFound(missing)
     return booking
 
 
@@ -245,9 +252,9 @@ def _for_action(session: Session, actor: Actor, booking_id: int | str, action: s
 
 # Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
 # them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
-def _chosen(session: Session, actor: Actor, model: type[Record], record_id: int | str | None, field: str) -> Record:
+def _chosen(session: Session, actor: Actor, model, record_id, field: str):
     """The customer or vehicle picked in the form's ``field``; problems become that field's error."""
-    if record_id is None or record_id == "":
+    if record_id in (None, ""):
         raise FormErrors({field: f"Choose a {field}."})
     try:
         return hire_records.load(session, actor, model, record_id, for_change=True, lock=False)
@@ -255,9 +262,7 @@ def _chosen(session: Session, actor: Actor, model: type[Record], record_id: int 
         raise FormErrors({field: error.message}) from None
 
 
-def _bookable_customer(
-    session: Session, actor: Actor, customer_id: int | str | None, due: datetime, tz: ZoneInfo
-) -> Customer:
+def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
     customer = _chosen(session, actor, Customer, customer_id, "customer")
     if customer.do_not_rent:
         raise FormErrors({"customer": f"{customer.name[:80]} is flagged do-not-rent."})
@@ -270,7 +275,7 @@ def _bookable_customer(
     return customer
 
 
-def _bookable_vehicle(session: Session, actor: Actor, vehicle_id: int | str | None) -> Vehicle:
+def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
     vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
     if vehicle.status is not VehicleStatus.AVAILABLE:
         raise FormErrors(
@@ -310,7 +315,7 @@ def _refuse_overlap(
 
 def _write_holding(
     session: Session,
-    write: Callable[[], None],
+    write,
     vehicle: Vehicle,
     start: datetime,
     end: datetime,

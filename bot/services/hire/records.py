@@ -8,12 +8,13 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, FormErrors, NotFound
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire.access import require_agent
+from bot.services.ids import parse_id
 from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
 
 Record = TypeVar("Record", Customer, Vehicle)
@@ -37,11 +38,10 @@ def load(
     """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound).
     ``for_change`` refuses archived rows and (with ``lock``) locks the row until commit."""
     noun = model.__name__.lower()
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"No such {noun}.") from None
-    query = select(model).where(model.id == record_id, model.team_id == actor.team_id)
+    parsed_id = parse_id(record_id)
+    if parsed_id is None:
+        raise NotFound(f"No such {noun}.")
+    query = select(model).where(model.id == parsed_id, model.team_id == actor.team_id)
     record = session.scalars(query.with_for_update() if for_change and lock else query).one_or_none()
     if record is None:
         raise NotFound(f"No such {noun}.")
@@ -56,7 +56,7 @@ def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int 
     return load(session, actor, model, record_id, for_change=True)
 
 
-def taken(session: Session, actor: Actor, column: InstrumentedAttribute[str], value: str, own_id: int | None) -> bool:
+def taken(session: Session, actor: Actor, column, value: str, own_id: int | None) -> bool:
     """Whether another row of the workspace already has ``value`` in the unique ``column``."""
     model = column.class_
     query = select(model.id).where(model.team_id == actor.team_id, column == value)
