@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from datetime import datetime
 
 from bot.context import AppContext
@@ -107,7 +108,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     ctx = build_context(settings)
     check_up_to_date(ctx.db.engine)
     report = run_job(ctx, job, now=args.now)
-    report.errors = _deliver_now(settings, ctx)
+    report.errors = _deliver_now(settings, ctx, report.delivery_keys)
     print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
 
@@ -126,8 +127,9 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
-def _deliver_now(settings: Settings, ctx: AppContext) -> list[str]:
-    """Drain the outbox in this process; describe what is still open or failed in the last hour."""
+def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = None) -> list[str]:
+    """Drain the outbox in this process; describe what is not posted: of ``keys`` (waiting a little
+    for those another process is sending), or else of the last hour."""
     from datetime import timedelta
 
     from bot.delivery.worker import DeliveryWorker
@@ -137,8 +139,16 @@ def _deliver_now(settings: Settings, ctx: AppContext) -> list[str]:
     client = make_web_client(settings)
     worker = DeliveryWorker(ctx.db, lambda team_id: client, threads=settings.delivery_threads)
     worker.drain()
-    with ctx.db.transaction(readonly=True) as session:
-        return outbox.problems(session, since=timedelta(hours=1))
+    if keys is None:
+        with ctx.db.transaction(readonly=True) as session:
+            return outbox.problems(session, since=timedelta(hours=1))
+    for _ in range(300):  # another process may be sending some of them right now
+        with ctx.db.transaction(readonly=True) as session:
+            problems = outbox.problems(session, since=timedelta(days=1), keys=keys)
+        if not any(problem.endswith(": sending") or ": pending" in problem for problem in problems):
+            return problems
+        time.sleep(0.1)
+    return problems
 
 
 def _instant(text: str) -> datetime:

@@ -1,12 +1,19 @@
-"""App Home: ``app_home_opened`` → ``views.publish`` of the user's tab."""
+"""App Home: ``app_home_opened`` → the user's tab, published through the outbox (never before the answer)."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from slack_bolt import App
-from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import home as home_service
+from bot.services import outbox
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.views.deliveries import failures_section
 from bot.views.hire.bookings import home_hire_section
 from bot.views.home import home_view
 
@@ -19,14 +26,24 @@ def register(app: App) -> None:
 
 
 @guarded
-def app_home_opened(body, event, client, ctx):
+def app_home_opened(body, event, ctx):
     if event.get("tab", "home") == "home":
-        refresh_home(ctx, client, team_id_of(body), user_id_of(body))
+        with actor_scope(ctx, team_id_of(body), user_id_of(body)) as (session, actor):
+            queue_home(ctx, session, actor)
 
 
-def refresh_home(ctx: AppContext, client: WebClient, team_id: str, user_id: str) -> None:
-    with actor_scope(ctx, team_id, user_id, readonly=True) as (session, actor):
-        overview = home_service.overview(session, actor, ctx.settings)
-        hire = overview.hire_day
-        view = home_view(overview, [home_hire_section(hire.pickups, hire.returns, hire.tz)] if hire else [])
-    client.views_publish(user_id=user_id, view=view)
+def queue_home(ctx: AppContext, session: Session, actor: Actor) -> None:
+    """Queue the actor's App Home tab, rendered now (a pending older render of it is dropped)."""
+    overview = home_service.overview(session, actor, ctx.settings)
+    hire = overview.hire_day
+    sections = [home_hire_section(hire.pickups, hire.returns, hire.tz)] if hire else []
+    if actor.is_admin:
+        failures = outbox.recent_failures(session, actor.team_id, since=utcnow() - timedelta(days=7))
+        sections.append(failures_section(failures))
+    outbox.publish_home(
+        session,
+        actor.team_id,
+        actor.user_id,
+        home_view(overview, [s for s in sections if s]),
+        key=f"{actor.team_id}:home:{actor.user_id}:{secrets.token_hex(8)}",
+    )

@@ -16,10 +16,14 @@ without one.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from slack_bolt.middleware import Middleware
@@ -31,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import DomainError, FormErrors, Unavailable
+from bot.services import handled
 from bot.services.actors import Actor
 from bot.views.messages import error_message
 
@@ -49,14 +54,47 @@ class ProvideAppContext(Middleware):
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["ctx"] = self.ctx
+        req.context["request_key"] = request_key(req.body, req.headers)
         return next()
+
+
+def request_key(body: dict, headers: dict[str, Any]) -> str | None:
+    """What makes a repeat of this request recognisable (PRODUCT.md §8, no double effects):
+    a modal's view id and hash, an event's id, or else the request's own signature."""
+    if body.get("type") == "view_submission":
+        view = body.get("view") or {}
+        return f"view:{view.get('team_id') or ''}:{view.get('id')}:{view.get('hash')}"
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    signature = (headers.get("x-slack-signature") or [""])[0]
+    timestamp = (headers.get("x-slack-request-timestamp") or [""])[0]
+    if signature:
+        return "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
+    return None
+
+
+class AlreadyHandled(Exception):
+    """A repeat of a request that has already changed things: answer as before, change nothing."""
+
+    def __init__(self, answer: dict[str, Any] | None) -> None:
+        self.answer = answer
+
+
+_current_request_key: ContextVar[str | None] = ContextVar("hiredesk_request_key", default=None)
 
 
 @contextmanager
 def request_scope(ctx: AppContext, body: dict, *, readonly: bool = False) -> Iterator[tuple[Session, Actor]]:
-    """One transaction for a Slack request, and the actor who sent it."""
-    with actor_scope(ctx, team_id_of(body), user_id_of(body), readonly=readonly) as scope:
-        yield scope
+    """One transaction for a Slack request, and the actor who sent it.
+
+    A writing request records its key (``request_key``) in the same transaction
+    first: a repeat — double click, Slack's retry, a replayed signed request —
+    finds it and raises ``AlreadyHandled`` before changing anything."""
+    with actor_scope(ctx, team_id_of(body), user_id_of(body), readonly=readonly) as (session, actor):
+        key = _current_request_key.get()
+        if not readonly and key and not handled.first_time(session, key):
+            raise AlreadyHandled(handled.answer_of(session, key))
+        yield session, actor
 
 
 @contextmanager
@@ -75,8 +113,14 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
     # and pass the listener the ones it declares.
     def run(ack, body, respond, client, context, logger, payload, command, action, view, options, shortcut, event, ctx):
         available = locals()
+        token = _current_request_key.set((context or {}).get("request_key"))
         try:
-            return listener(**{name: available[name] for name in wanted})
+            result = listener(**{name: available[name] for name in wanted})
+            _remember_answer(ctx, body, ack)
+            return result
+        except AlreadyHandled as repeat:
+            log.info("repeat of %s ignored", _current_request_key.get())
+            ack(**(repeat.answer or {}))
         except FormErrors as error:
             _reply(ack, body, respond, client, error.message, form_errors=error.errors)
         except DomainError as error:
@@ -97,6 +141,8 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
         except Exception:
             log.exception("unexpected error in %s", listener.__qualname__)
             _reply(ack, body, respond, client, UNEXPECTED)
+        finally:
+            _current_request_key.reset(token)
 
     unknown = set(wanted) - set(inspect.signature(run).parameters)
     if unknown:
@@ -104,6 +150,19 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
     run.__name__ = listener.__name__
     run.__qualname__ = listener.__qualname__
     return run
+
+
+def _remember_answer(ctx: AppContext | None, body: dict, ack) -> None:
+    """A modal's answer that is more than "close" (e.g. a "saved" view) is kept for a repeat of it."""
+    key = _current_request_key.get()
+    response = getattr(ack, "response", None)
+    if ctx is None or not key or not key.startswith("view:") or response is None or not response.body:
+        return
+    try:
+        with ctx.db.transaction() as session:
+            handled.remember_answer(session, key, json.loads(response.body))
+    except Exception as error:  # a repeat then just closes the modal; the change itself is kept
+        log.warning("could not keep the answer to %s: %s", key, error)
 
 
 def _acked(ack) -> bool:
@@ -128,17 +187,38 @@ def _reply(ack, body: dict, respond, client, text: str, form_errors: dict[str, s
             return
         if not _acked(ack):
             ack()
-        if body.get("response_url"):
-            respond(response_type="ephemeral", replace_original=False, **message)
-            return
-        channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
-        user = user_id_of(body)
-        if channel:
-            client.chat_postEphemeral(channel=channel, user=user, **message)
-        else:
-            client.chat_postMessage(channel=user, **message)
+        after_answer(_tell, body, respond, client, message, text)
     except Exception:
         log.exception("could not tell the user about an error: %s", text)
+
+
+# Replies that are not a change's messages (a refusal, an error) and a modal's follow-up
+# (a permalink) are sent here after the answer: never in the listener, never in the outbox.
+_after_answer = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hiredesk-after-answer")
+
+
+def after_answer(fn: Callable[..., Any], *args: Any) -> None:
+    _after_answer.submit(_logged, fn, *args)
+
+
+def _logged(fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        fn(*args)
+    except Exception:
+        log.exception("after answering Slack: %s failed", getattr(fn, "__name__", fn))
+
+
+def _tell(body: dict, respond, client, message: dict, text: str) -> None:
+    """An error told as an ephemeral reply where the user clicked, or by DM."""
+    if body.get("response_url"):
+        respond(response_type="ephemeral", replace_original=False, **message)
+        return
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    user = user_id_of(body)
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user, **message)
+    else:
+        client.chat_postMessage(channel=user, **message)
 
 
 def _first_input_block(body: dict) -> str:

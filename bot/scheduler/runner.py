@@ -31,6 +31,7 @@ class JobReport:
     claimed: int = 0  # of which this run won the claim
     queued: int = 0  # messages queued (one per channel or thread)
     errors: list[str] = field(default_factory=list)  # deliveries that failed (known when drained)
+    delivery_keys: list[str] = field(default_factory=list)  # the messages this run queued
 
     @property
     def ok(self) -> bool:
@@ -77,6 +78,7 @@ def run_job(
             )
             claims.mark_queued(session, ids, delivery_key=key, now=now)
             report.queued += 1
+            report.delivery_keys.append(key)
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
     return report

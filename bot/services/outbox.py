@@ -420,14 +420,16 @@ def prune(session: Session, *, before: datetime) -> int:
     ).rowcount
 
 
-def problems(session: Session, *, since: timedelta) -> list[str]:
-    """Deliveries queued in the last ``since`` that are not posted: still open, or failed."""
-    rows = session.execute(
-        select(Delivery.label, Delivery.status, Delivery.error).where(
-            Delivery.created_at >= utcnow() - since,
-            Delivery.status.in_([*OPEN_STATUSES, DeliveryStatus.FAILED]),
-        )
-    ).all()
+def problems(session: Session, *, since: timedelta, keys: list[str] | None = None) -> list[str]:
+    """Deliveries queued in the last ``since`` (of ``keys``, if given) that are not posted:
+    still open, or failed."""
+    query = select(Delivery.label, Delivery.status, Delivery.error).where(
+        Delivery.created_at >= utcnow() - since,
+        Delivery.status.in_([*OPEN_STATUSES, DeliveryStatus.FAILED]),
+    )
+    if keys is not None:
+        query = query.where(Delivery.key.in_(keys))
+    rows = session.execute(query).all()
     return [f"{r.label}: {r.status.value}{f' ({r.error})' if r.error else ''}" for r in rows]
 
 

@@ -5,8 +5,11 @@ booking's own message is edited in place afterwards."""
 
 from __future__ import annotations
 
+import secrets
+
 from slack_bolt import App
 
+from bot.services import outbox
 from bot.services.clock import utcnow
 from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import ReturnValues
@@ -16,7 +19,7 @@ from bot.views.hire import bookings as booking_views
 
 from ..payloads import FormState, Metadata, clicked_id
 from ..support import guarded, request_scope
-from .cards import publish_card
+from .cards import queue_card
 
 # Buttons that change the booking at once.
 IMMEDIATE = {"booking_picked_up": booking_service.pick_up, "booking_cancel": booking_service.cancel}
@@ -37,17 +40,21 @@ def register(app: App) -> None:
 
 
 @guarded
-def change_now(ack, body, action, client, respond, ctx):
+def change_now(ack, body, action, ctx):
     booking_id, change = clicked_id(action), IMMEDIATE[action["action_id"]]
     with request_scope(ctx, body) as (session, actor):
         booking = change(session, actor, booking_id)
         tz = workspace_config(session, actor.team_id, ctx.settings).tz
-        confirmation = booking_views.booking_done_message(booking, tz)
+        queue_card(ctx, session, actor, booking)
         from_card = (body.get("container") or {}).get("message_ts") == booking.card_ts
+        if not from_card and body.get("response_url"):
+            outbox.respond(
+                session, actor.team_id, body["response_url"],
+                {"response_type": "ephemeral", "replace_original": False,
+                 **booking_views.booking_done_message(booking, tz)},
+                key=f"{actor.team_id}:booking:{booking.id}:respond:{secrets.token_hex(8)}",
+            )  # fmt: skip
     ack()
-    publish_card(ctx, client, actor.team_id, actor.user_id, booking.id)
-    if not from_card and body.get("response_url"):
-        respond(response_type="ephemeral", replace_original=False, **confirmation)
 
 
 @guarded
@@ -61,18 +68,18 @@ def open_modal(ack, body, action, client, ctx):
 
 
 @guarded
-def booking_return(ack, body, view, client, ctx):
+def booking_return(ack, body, view, ctx):
     booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(ReturnValues)
     with request_scope(ctx, body) as (session, actor):
         booking = booking_service.return_booking(session, actor, booking_id, form, ctx.settings)
+        queue_card(ctx, session, actor, booking)
     ack()
-    publish_card(ctx, client, actor.team_id, actor.user_id, booking.id)
 
 
 @guarded
-def booking_extend(ack, body, view, client, ctx):
+def booking_extend(ack, body, view, ctx):
     booking_id, new_due = Metadata(view).id("booking_id"), FormState(view).moment("return_due")
     with request_scope(ctx, body) as (session, actor):
         booking = booking_service.extend(session, actor, booking_id, new_due, ctx.settings)
+        queue_card(ctx, session, actor, booking)
     ack()
-    publish_card(ctx, client, actor.team_id, actor.user_id, booking.id)

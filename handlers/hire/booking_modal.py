@@ -18,7 +18,7 @@ from bot.views.hire import customers as customer_views
 
 from ..payloads import FormState, typed_query
 from ..support import guarded, request_scope
-from .cards import publish_card
+from .cards import queue_card
 
 log = logging.getLogger("hiredesk.hire")
 
@@ -39,7 +39,7 @@ def customer_suggestions(ack, body, payload, ctx):
 
 
 @guarded
-def booking_new(ack, body, view, client, ctx):
+def booking_new(ack, body, view, ctx):
     form = FormState(view).read_into(NewBooking)
     with request_scope(ctx, body) as (session, actor):
         try:
@@ -48,8 +48,8 @@ def booking_new(ack, body, view, client, ctx):
             raise FormErrors(booking_modals.place_errors(error.errors, view)) from None
         config = workspace_config(session, actor.team_id, ctx.settings)
         done = booking_modals.booking_created_modal(booking, config.tz, config.fleet_channel)
+        queue_card(ctx, session, actor, booking)
     ack(response_action="update", view=done)
-    publish_card(ctx, client, actor.team_id, actor.user_id, booking.id)
 
 
 @guarded

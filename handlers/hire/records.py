@@ -3,6 +3,7 @@ and opening a blank form for agents."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.services import outbox
 from bot.services.hire import customers as customer_service
 from bot.services.hire import vehicles as vehicle_service
 from bot.services.hire.access import require_agent
@@ -102,12 +104,17 @@ def record_edit(ack, body, action, client, ctx):
 
 
 @guarded
-def record_remove(ack, body, action, respond, ctx):
+def record_remove(ack, body, action, ctx):
     desk, record_id = _desk_of(action["action_id"]), clicked_id(action)
     with request_scope(ctx, body) as (session, actor):
         removal = desk.remove(session, actor, record_id)
+        if body.get("response_url"):
+            outbox.respond(
+                session, actor.team_id, body["response_url"],
+                {"response_type": "ephemeral", "replace_original": False, **removal_message(removal)},
+                key=f"{actor.team_id}:{action['action_id']}:{record_id}:{secrets.token_hex(8)}",
+            )  # fmt: skip
     ack()
-    respond(response_type="ephemeral", replace_original=False, **removal_message(removal))
 
 
 def _desk_of(callback_or_action_id: str) -> RecordDesk:

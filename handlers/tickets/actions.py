@@ -19,10 +19,9 @@ from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.access import Action
 from bot.views.tickets import modals as ticket_modals
 
-from ..home import refresh_home
 from ..payloads import clicked_id, selected_user, selected_value
 from ..support import guarded, request_scope
-from .publish import publish, render_change
+from .publish import queue_change
 
 
 def _by_id(service: Callable[[Session, Actor, int], lifecycle.TicketChange]) -> Callable:
@@ -73,14 +72,13 @@ def register(app: App) -> None:
 
 
 @guarded
-def change_ticket(ack, body, action, client, respond, ctx):
+def change_ticket(ack, body, action, ctx):
     ticket_id, change = clicked_id(action), CHANGES[action["action_id"]]
     with request_scope(ctx, body) as (session, actor):
-        outgoing = render_change(ctx, session, actor, change(session, actor, ticket_id, action, ctx))
+        queue_change(
+            ctx, session, actor, change(session, actor, ticket_id, action, ctx), body=body, from_home=_from_home(body)
+        )
     ack()
-    publish(client, outgoing, body, respond)
-    if _from_home(body):
-        refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)
 
 
 @guarded

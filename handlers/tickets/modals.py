@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.context import AppContext
 from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.forms import CATEGORY, DESCRIPTION, NOTE, SEVERITY, TITLE
 from bot.views.tickets.modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
 
-from ..home import refresh_home
 from ..payloads import FormState, Metadata
 from ..support import guarded, request_scope
-from .publish import Outgoing, post_new_card, publish, render_change
+from .publish import queue_change, queue_new_ticket
 
 NOTE_REQUIRED = {
     "note": "Write the note.",
@@ -32,7 +30,7 @@ def register(app: App) -> None:
 
 
 @guarded
-def ticket_form_submitted(ack, body, view, client, ctx):
+def ticket_form_submitted(ack, body, view, ctx):
     meta, state = Metadata(view), FormState(view)
     ticket_id = meta.optional_id("ticket_id")  # none: a new ticket
     form = forms.parse_ticket_form(
@@ -43,38 +41,31 @@ def ticket_form_submitted(ack, body, view, client, ctx):
             change = lifecycle.edit(session, actor, ticket_id, form)
         else:
             change = lifecycle.create(session, actor, form, source_permalink=meta.text("permalink"))
-        outgoing = render_change(ctx, session, actor, change)
+        if ticket_id is not None:
+            queue_change(ctx, session, actor, change, from_home=meta.flag("from_home"))
+        else:
+            queue_new_ticket(ctx, session, actor, change)
     ack()
-    if ticket_id is not None:
-        _publish(ctx, client, outgoing, meta.flag("from_home"))
-    else:
-        post_new_card(ctx, client, outgoing)
 
 
 @guarded
-def resolution_submitted(ack, body, view, client, ctx):
+def resolution_submitted(ack, body, view, ctx):
     meta = Metadata(view)
     ticket_id = meta.id("ticket_id")
     note = forms.parse_note(FormState(view).text(NOTE), required="Write what fixed it: the reporter gets this note.")
     with request_scope(ctx, body) as (session, actor):
-        outgoing = render_change(ctx, session, actor, lifecycle.resolve(session, actor, ticket_id, note))
+        queue_change(
+            ctx, session, actor, lifecycle.resolve(session, actor, ticket_id, note), from_home=meta.flag("from_home")
+        )
     ack()
-    _publish(ctx, client, outgoing, meta.flag("from_home"))
 
 
 @guarded
-def note_submitted(ack, body, view, client, ctx):
+def note_submitted(ack, body, view, ctx):
     meta = Metadata(view)
     ticket_id, kind = meta.id("ticket_id"), meta.choice("kind", NOTE_REQUIRED)
     text = forms.parse_note(FormState(view).text(NOTE), required=NOTE_REQUIRED[kind])
     add = lifecycle.add_note if kind == "note" else lifecycle.reply
     with request_scope(ctx, body) as (session, actor):
-        outgoing = render_change(ctx, session, actor, add(session, actor, ticket_id, text))
+        queue_change(ctx, session, actor, add(session, actor, ticket_id, text), from_home=meta.flag("from_home"))
     ack()
-    _publish(ctx, client, outgoing, meta.flag("from_home"))
-
-
-def _publish(ctx: AppContext, client, outgoing: Outgoing, from_home: bool) -> None:
-    publish(client, outgoing)
-    if from_home:
-        refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.views.tickets import modals as ticket_modals
 
 from ..payloads import slack_unescape
-from ..support import guarded
+from ..support import after_answer, guarded
 
 log = logging.getLogger("hiredesk.tickets")
 
@@ -25,14 +25,16 @@ def create_ticket_from_message(ack, shortcut, client):
     text = slack_unescape(shortcut.get("message", {}).get("text") or "")
     source = {"channel": shortcut["channel"]["id"], "message_ts": shortcut["message"]["ts"]}
     prefill = {"title": first_line(text), "description": text, "source": source}
-    # The trigger expires in 3 seconds: open the modal first, then fetch the permalink.
+    # The trigger expires in 3 seconds: open the modal first; the permalink follows after the answer.
     opened = client.views_open(trigger_id=shortcut["trigger_id"], view=ticket_modals.new_ticket_modal(**prefill))
+    after_answer(_add_permalink, client, opened["view"], source, prefill)
+
+
+def _add_permalink(client, view: dict, source: dict, prefill: dict) -> None:
     try:
         permalink = client.chat_getPermalink(channel=source["channel"], message_ts=source["message_ts"])["permalink"]
         client.views_update(
-            view_id=opened["view"]["id"],
-            hash=opened["view"]["hash"],
-            view=ticket_modals.new_ticket_modal(**prefill, permalink=permalink),
+            view_id=view["id"], hash=view["hash"], view=ticket_modals.new_ticket_modal(**prefill, permalink=permalink)
         )
     except SlackApiError as error:
         # The ticket can still be raised; it just won't link back to the message.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bot.context import AppContext
@@ -14,6 +16,7 @@ from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
 from bot.slack_app import build_bolt_app
 from bot.web import create_web_app
+from db.models import OPEN_STATUSES, Delivery
 from db.session import Database
 
 SIGNING_SECRET = "test-signing-secret"
@@ -47,6 +50,16 @@ class LiveApp:
     @property
     def db(self) -> Database:
         return self.ctx.db
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait until the outbox holds nothing still to send (the app's delivery worker sends it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.db.transaction(readonly=True) as session:
+                if not session.scalar(select(Delivery.id).where(Delivery.status.in_(OPEN_STATUSES)).limit(1)):
+                    return
+            time.sleep(0.02)
+        raise AssertionError("deliveries still unsent after %.0f s" % timeout)
 
 
 class LiveServer:

@@ -25,7 +25,9 @@ class JobRunner:
 
     def __call__(self, name: str, now: datetime | None = None, **kwargs) -> JobReport:
         """Run job ``name`` once (at ``now``, default: the frozen clock)."""
-        return run_job(self.live_app.ctx, self.client, JOBS[name], now=now, **kwargs)
+        report = run_job(self.live_app.ctx, JOBS[name], now=now, **kwargs)
+        self.live_app.settle()
+        return report
 
     def posts(self, channel: str | None = None) -> list:
         """Successful chat.postMessage calls (optionally to one channel)."""

@@ -90,15 +90,12 @@ def reporter_dm(change: TicketChange) -> dict | None:
     return _message(text, blocks)
 
 
-def created_notice(ticket_headline: str, triage_channel: str | None, *, posted: bool) -> dict:
-    """Told to the reporter once the ticket exists, and whether technicians can see its card."""
+def created_notice(ticket_headline: str, triage_channel: str | None) -> dict:
+    """Told to the reporter once the ticket exists, and where technicians see its card. (If the
+    card can't be posted, the delivery's failure notice says why, once.)"""
     text = f":white_check_mark: Your ticket {ticket_headline} is raised."
-    if posted:
+    if triage_channel:
         context = f"Its card is in <#{triage_channel}>. You'll get a message here when it is assigned, started, resolved or reopened."
-    elif triage_channel:
-        context = (
-            f":warning: I couldn't post its card in <#{triage_channel}>: please ask an admin to invite HireDesk there."
-        )
     else:
         context = ":warning: No triage channel is set, so technicians won't see a card for it yet. Please ask an admin to set one in `/hiredesk settings`."
     return text_message(text, context=context)
