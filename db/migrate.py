@@ -1,4 +1,5 @@
 """Alembic, driven from code: ``python app.py migrate`` and the start-up check."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
@@ -42,6 +43,5 @@ def check_up_to_date(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise DatabaseBehind(
-            f"database schema is at {current or 'nothing'}, the code needs {head}: "
-            "run `python app.py migrate`"
+            f"database schema is at {current or 'nothing'}, the code needs {head}: run `python app.py migrate`"
         )

@@ -5,6 +5,7 @@ Listeners are thin: read the payload (``payloads``), call one service function i
 request scope (``support.request_scope``), render the result with a view, ack. No SQL and no
 rules here.
 """
+
 from slack_bolt import App
 
 from bot.context import AppContext

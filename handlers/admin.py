@@ -1,7 +1,9 @@
 """/hiredesk: help, roles and (with the scheduler) settings and digests."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -57,7 +59,9 @@ def _revoke(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
 def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bool) -> None:
     verb = "role" if grant else "unrole"
     if len(args) != 2:
-        return ack(response_type="ephemeral", **role_views.usage_message(f"`/hiredesk {verb}` needs a person and a role."))
+        return ack(
+            response_type="ephemeral", **role_views.usage_message(f"`/hiredesk {verb}` needs a person and a role.")
+        )
     target, role = parse_mention(args[0]), role_service.parse_role(args[1])
     with request_scope(ctx, body) as (session, actor):
         if grant:
@@ -67,4 +71,11 @@ def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bo
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 
-SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke, "settings": open_settings, "digest": digest_now}
+# word → (ctx, ack, body, the words after it, client=…) → None
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "roles": _roles,
+    "role": _grant,
+    "unrole": _revoke,
+    "settings": open_settings,
+    "digest": digest_now,
+}

@@ -1,4 +1,5 @@
 """App Home: ``app_home_opened`` → ``views.publish`` of the user's tab."""
+
 from __future__ import annotations
 
 from slack_bolt import App

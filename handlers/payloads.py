@@ -7,12 +7,13 @@ changed it, or the payload was tampered with. Either way the user gets one clear
 
 Each input block of our modals holds exactly one element, so a field is addressed by its block id.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import json
 from collections.abc import Callable, Collection
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from bot.errors import DomainError
@@ -36,6 +37,7 @@ class StaleButton(DomainError):
 
 # ---- who sent it ---------------------------------------------------------------------------
 
+
 def team_id_of(body: dict) -> str:
     """The workspace a request comes from (Slack puts it in different places per payload type)."""
     team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
@@ -57,6 +59,7 @@ def slack_unescape(text: str) -> str:
 
 
 # ---- clicks and suggestions ----------------------------------------------------------------
+
 
 def clicked_id(action: dict) -> int:
     """The id of the record a click is about: a button's value; a select has no value of its
@@ -87,6 +90,7 @@ def typed_query(payload: dict) -> str:
 
 
 # ---- modals ----------------------------------------------------------------------------------
+
 
 class Metadata:
     """A modal's private_metadata: the JSON object the app wrote when it opened the modal."""
@@ -173,7 +177,7 @@ class FormState:
         if chosen is None:
             return None
         try:
-            return datetime.fromtimestamp(chosen, tz=timezone.utc)
+            return datetime.fromtimestamp(chosen, tz=UTC)
         except (ValueError, OverflowError, OSError):
             raise StaleForm() from None
 
@@ -209,9 +213,14 @@ class FormState:
 
 # Element type → how a field of that type is read (anything else: its text ``value``).
 READERS: dict[str, Callable[[FormState, str], Any]] = {
-    "datepicker": FormState.day, "datetimepicker": FormState.moment, "timepicker": FormState.time,
-    "checkboxes": FormState.checked, "static_select": FormState.selected, "external_select": FormState.selected,
-    "users_select": FormState.user, "conversations_select": FormState.conversation,
+    "datepicker": FormState.day,
+    "datetimepicker": FormState.moment,
+    "timepicker": FormState.time,
+    "checkboxes": FormState.checked,
+    "static_select": FormState.selected,
+    "external_select": FormState.selected,
+    "users_select": FormState.user,
+    "conversations_select": FormState.conversation,
 }
 
 

@@ -1,4 +1,5 @@
 """/hiredesk settings (the modal and its submission) and /hiredesk digest now."""
+
 from __future__ import annotations
 
 from slack_bolt import App

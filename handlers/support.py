@@ -13,13 +13,14 @@ empty option list), a database outage becomes "temporarily unavailable", and
 anything unexpected is logged with its traceback and reported to the user
 without one.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
@@ -46,8 +47,7 @@ class ProvideAppContext(Middleware):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def process(self, *, req: BoltRequest, resp: BoltResponse,
-                next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["ctx"] = self.ctx
         return next()
 
@@ -60,7 +60,9 @@ def request_scope(ctx: AppContext, body: dict, *, readonly: bool = False) -> Ite
 
 
 @contextmanager
-def actor_scope(ctx: AppContext, team_id: str, user_id: str, *, readonly: bool = False) -> Iterator[tuple[Session, Actor]]:
+def actor_scope(
+    ctx: AppContext, team_id: str, user_id: str, *, readonly: bool = False
+) -> Iterator[tuple[Session, Actor]]:
     """One transaction acting for ``user_id`` (work after the ack, like refreshing a message)."""
     with ctx.db.transaction(readonly=readonly) as session:
         yield session, ctx.actor(session, team_id, user_id)

@@ -1,12 +1,10 @@
 """What a user's App Home shows them, by role (PRODUCT.md §3)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
-
-from bot.settings import Settings
-from db.models import Role
 
 from bot.services import roles as role_service
 from bot.services.actors import Actor
@@ -14,6 +12,8 @@ from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
 from bot.services.tickets import queries
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.settings import Settings
+from db.models import Role
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def overview(session: Session, actor: Actor, settings: Settings) -> HomeOverview
         my_open=queries.my_open(session, actor),
         unassigned=queries.unassigned(session, actor) if technician else None,
         assigned_to_me=queries.assigned_to_me(session, actor) if technician else None,
-        admin=AdminSummary(role_service.list_roles(session, actor, settings.admins), config) if actor.is_admin else None,
+        admin=AdminSummary(role_service.list_roles(session, actor, settings.admins), config)
+        if actor.is_admin
+        else None,
         hire_day=booking_queries.hire_day(session, actor, utcnow(), config.tz),
     )

@@ -1,4 +1,5 @@
 """The car hire desk (PRODUCT.md §4): /customer, /vehicle, /booking, booking buttons and modals."""
+
 from slack_bolt import App
 
 from . import booking_actions, booking_modal, bookings, customers, records, vehicles

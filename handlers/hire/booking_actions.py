@@ -2,6 +2,7 @@
 
 A button's value is the booking id, so these work from any message; the
 booking's own message is edited in place afterwards."""
+
 from __future__ import annotations
 
 from slack_bolt import App

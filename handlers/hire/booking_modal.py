@@ -1,4 +1,5 @@
 """The New booking modal: customer search, live vehicle list and quote, submission."""
+
 from __future__ import annotations
 
 import logging
@@ -57,8 +58,10 @@ def refresh_modal(ack, body, client, ctx):
     view = body["view"]
     state = FormState(view)
     chosen = booking_modals.NewBookingState(
-        customer=state.selected_option("customer"), pickup=state.moment("pickup"),
-        return_due=state.moment("return_due"), vehicle_id=state.selected("vehicle"),
+        customer=state.selected_option("customer"),
+        pickup=state.moment("pickup"),
+        return_due=state.moment("return_due"),
+        vehicle_id=state.selected("vehicle"),
     )
     with request_scope(ctx, body, readonly=True) as (session, actor):
         choices = booking_queries.vehicle_choices(session, actor, chosen.pickup, chosen.return_due, ctx.settings)

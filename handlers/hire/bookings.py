@@ -1,4 +1,5 @@
 """/booking: the New booking modal, lists, one booking, availability."""
+
 from __future__ import annotations
 
 from slack_bolt import App
@@ -27,17 +28,24 @@ def booking_command(ack, body, command, client, ctx):
     if sub == "help":
         return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
     if sub == "availability" and len(words) not in (3, 4):
-        return ack(response_type="ephemeral", **text_message(
-            f"`/booking availability` needs a start, an end and optionally a category. {booking_views.USAGE}"))
+        return ack(
+            response_type="ephemeral",
+            **text_message(
+                f"`/booking availability` needs a start, an end and optionally a category. {booking_views.USAGE}"
+            ),
+        )
     if sub == "list" and len(words) > 2:
         return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
     with request_scope(ctx, body, readonly=True) as (session, actor):
         if sub == "list":
             kind = words[1].lower() if len(words) > 1 else "today"
-            reply = booking_views.booking_list_message(booking_queries.list_bookings(session, actor, kind, ctx.settings))
+            reply = booking_views.booking_list_message(
+                booking_queries.list_bookings(session, actor, kind, ctx.settings)
+            )
         elif sub == "availability":
-            found = booking_queries.availability(session, actor, words[1], words[2],
-                                                 words[3] if len(words) > 3 else None, ctx.settings)
+            found = booking_queries.availability(
+                session, actor, words[1], words[2], words[3] if len(words) > 3 else None, ctx.settings
+            )
             reply = booking_views.availability_message(found)
         elif len(words) == 1 and booking_service.KEY.match(sub):
             booking = booking_service.get_booking(session, actor, sub, by_key=True)

@@ -1,4 +1,5 @@
 """The booking's message in the car hire channel: posted once, then edited in place."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """/customer: add, list and search customers (the form and its buttons are in ``records``)."""
+
 from __future__ import annotations
 
 from slack_bolt import App

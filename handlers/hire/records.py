@@ -1,9 +1,11 @@
 """What /customer and /vehicle share: the add/edit form, its Edit and Remove buttons,
 and opening a blank form for agents."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from slack_bolt import App
 
@@ -25,7 +27,7 @@ class RecordDesk:
     ``<noun>_remove`` buttons, and the service and view functions behind them."""
 
     noun: str
-    form: type  # the service's dataclass of form values (its fields are the modal's block ids)
+    form: type[Any]  # the service's dataclass of form values (its fields are the modal's block ids)
     create: Callable[..., Any]
     update: Callable[..., Any]
     to_edit: Callable[..., Any]
@@ -34,20 +36,31 @@ class RecordDesk:
     saved_modal: Callable[[Any, bool], dict]
 
 
-DESKS = {desk.noun: desk for desk in (
-    RecordDesk(
-        noun="customer", form=customer_service.CustomerValues, create=customer_service.create_customer,
-        update=customer_service.update_customer, to_edit=customer_service.customer_to_edit,
-        remove=customer_service.remove_customer, modal=customer_views.customer_modal,
-        saved_modal=customer_views.customer_saved_modal,
-    ),
-    RecordDesk(
-        noun="vehicle", form=vehicle_service.VehicleValues, create=vehicle_service.create_vehicle,
-        update=vehicle_service.update_vehicle, to_edit=vehicle_service.vehicle_to_edit,
-        remove=vehicle_service.remove_vehicle, modal=vehicle_views.vehicle_modal,
-        saved_modal=vehicle_views.vehicle_saved_modal,
-    ),
-)}
+DESKS = {
+    desk.noun: desk
+    for desk in (
+        RecordDesk(
+            noun="customer",
+            form=customer_service.CustomerValues,
+            create=customer_service.create_customer,
+            update=customer_service.update_customer,
+            to_edit=customer_service.customer_to_edit,
+            remove=customer_service.remove_customer,
+            modal=customer_views.customer_modal,
+            saved_modal=customer_views.customer_saved_modal,
+        ),
+        RecordDesk(
+            noun="vehicle",
+            form=vehicle_service.VehicleValues,
+            create=vehicle_service.create_vehicle,
+            update=vehicle_service.update_vehicle,
+            to_edit=vehicle_service.vehicle_to_edit,
+            remove=vehicle_service.remove_vehicle,
+            modal=vehicle_views.vehicle_modal,
+            saved_modal=vehicle_views.vehicle_saved_modal,
+        ),
+    )
+}
 
 
 def register(app: App) -> None:

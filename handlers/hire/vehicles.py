@@ -1,4 +1,5 @@
 """/vehicle: add, list, show and set the status of vehicles (the form and its buttons are in ``records``)."""
+
 from __future__ import annotations
 
 from slack_bolt import App

@@ -1,4 +1,5 @@
 """The IT help desk's listeners: /ticket, the card's buttons, the modals, the message shortcut."""
+
 from slack_bolt import App
 
 from . import actions, commands, modals, shortcut

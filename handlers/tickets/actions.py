@@ -5,6 +5,7 @@ card, its thread and the reporter hear about it (see ``publish``). Buttons that
 open a modal check the actor's right first, so a refusal is an ephemeral
 message instead of a form that can't be saved.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -51,9 +52,14 @@ CHANGES: dict[str, Callable[..., lifecycle.TicketChange]] = {
 # action_id → (the action it needs, the modal it opens: (ticket, actor, from_home) → view)
 MODALS: dict[str, tuple[Action, Callable]] = {
     "ticket_resolve": (Action.RESOLVE, lambda ticket, actor, home: ticket_modals.resolve_modal(ticket, from_home=home)),
-    "ticket_add_note": (Action.NOTE, lambda ticket, actor, home: ticket_modals.note_modal(ticket, "note", from_home=home)),
-    "ticket_reply": (Action.REPLY, lambda ticket, actor, home: ticket_modals.note_modal(
-        ticket, lifecycle.reply_kind(actor), from_home=home)),
+    "ticket_add_note": (
+        Action.NOTE,
+        lambda ticket, actor, home: ticket_modals.note_modal(ticket, "note", from_home=home),
+    ),
+    "ticket_reply": (
+        Action.REPLY,
+        lambda ticket, actor, home: ticket_modals.note_modal(ticket, lifecycle.reply_kind(actor), from_home=home),
+    ),
     "ticket_edit": (Action.EDIT, lambda ticket, actor, home: ticket_modals.edit_ticket_modal(ticket, from_home=home)),
 }
 

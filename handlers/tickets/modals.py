@@ -3,6 +3,7 @@
 Bad values come back as inline errors (``FormErrors`` → ``response_action:
 errors``); nothing is written unless the whole form is good.
 """
+
 from __future__ import annotations
 
 from slack_bolt import App
@@ -34,7 +35,9 @@ def register(app: App) -> None:
 def ticket_form_submitted(ack, body, view, client, ctx):
     meta, state = Metadata(view), FormState(view)
     ticket_id = meta.optional_id("ticket_id")  # none: a new ticket
-    form = forms.parse_ticket_form(state.text(TITLE), state.text(DESCRIPTION), state.selected(CATEGORY), state.selected(SEVERITY))
+    form = forms.parse_ticket_form(
+        state.text(TITLE), state.text(DESCRIPTION), state.selected(CATEGORY), state.selected(SEVERITY)
+    )
     with request_scope(ctx, body) as (session, actor):
         if ticket_id is not None:
             change = lifecycle.edit(session, actor, ticket_id, form)

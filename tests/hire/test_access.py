@@ -1,5 +1,6 @@
 """Who may do what on the car hire desk: ``access.possible`` (what the views show) agrees with
 what the services require, and decides the record buttons and the App Home's car hire section."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -47,7 +48,11 @@ def test_possible_by_role_and_the_same_as_what_is_required(roles):
 
 def test_record_buttons_follow_possible():
     def buttons(roles) -> list[str]:
-        return [e["action_id"] for b in record_buttons("customer", 3, "*Ada*", someone(roles)) for e in b.to_dict()["elements"]]
+        return [
+            e["action_id"]
+            for b in record_buttons("customer", 3, "*Ada*", someone(roles))
+            for e in b.to_dict()["elements"]
+        ]
 
     assert buttons({Role.MANAGER}) == []
     assert buttons({Role.AGENT}) == ["customer_edit"]

@@ -3,13 +3,13 @@
 ``possible`` answers for the views (which buttons and sections to show); the services still
 ``require`` the same thing when the action is taken, so the UI is never the check.
 """
+
 from __future__ import annotations
 
 import enum
 
-from db.models import Role
-
 from bot.services.actors import Actor
+from db.models import Role
 
 
 class Action(enum.Enum):
