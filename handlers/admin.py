@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -70,4 +71,11 @@ def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bo
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 
-SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke, "settings": open_settings, "digest": digest_now}
+# word → (ctx, ack, body, the words after it, client=…) → None
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "roles": _roles,
+    "role": _grant,
+    "unrole": _revoke,
+    "settings": open_settings,
+    "digest": digest_now,
+}

@@ -27,7 +27,7 @@ from tests.hire.helpers import (
 )
 from tests.tickets.helpers import click, grant, latest_view, raise_ticket
 
-ARABIC_INDIC_ONE = "\u0661"  # '١': str.isdigit() says yes and int() reads it as 1
+ARABIC_INDIC_ONE = "\u0661"  # str.isdigit() says yes and int() reads it as 1
 
 
 def stale_metadata(key: str) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 # Exactly what the app writes: ASCII digits. Not str.isdigit() or int() alone: both also take
-# other scripts' digits ('١'.isdigit() is True and int('١') == 1), which no id of ours is written in.
-ASCII_ID = re.compile(r"[0-9]{1,10}", re.ASCII)
+# other scripts' digits ('\u0661'.isdigit() is True and int('\u0661') == 1), which no id of ours is written in.
+ASCII_ID = re.compile(r"[0-9]{1,10}")
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integer columns; a larger number can't be one
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
@@ -42,7 +43,7 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         "critical_reminder_minutes": config.critical_reminder,
         "critical_escalation_minutes": config.critical_escalation,
     }
-    blocks = [
+    blocks: list[Block] = [
         InputBlock(
             block_id=field,
             label=label,

@@ -10,6 +10,7 @@ turned into the same error as the check's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from bot.services.clock import utcnow
 from bot.services.hire import pricing
 from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_agent, require_reader
+from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles
 from bot.services.ids import parse_id
 from bot.services.local_time import local_short
@@ -116,7 +118,7 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
         errors["return_due"] = "Return must be after pickup."
     elif pickup is not None and due - pickup > MAX_RENTAL:
         errors["return_due"] = "A booking can last at most 365 days."
-    if errors:
+    if errors or pickup is None or due is None:  # a missing value is among the errors
         raise FormErrors(errors)
     return pickup, due
 
@@ -141,7 +143,7 @@ def return_booking(
     returned_at = form.returned_at
     if returned_at is None:
         errors["returned_at"] = "Choose when the car came back."
-    elif returned_at < booking.picked_up_at:
+    elif booking.picked_up_at is not None and returned_at < booking.picked_up_at:  # set on every ACTIVE booking
         errors["returned_at"] = (
             f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
         )
@@ -156,7 +158,7 @@ def return_booking(
         errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
     if form.fuel not in FUEL_LEVELS:
         errors["fuel"] = "Choose the fuel level."
-    if errors:
+    if errors or returned_at is None or odometer is None:  # a missing value is among the errors
         raise FormErrors(errors)
     booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
     booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
@@ -252,9 +254,9 @@ def _for_action(session: Session, actor: Actor, booking_id: int | str, action: s
 
 # Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
 # them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
-def _chosen(session: Session, actor: Actor, model, record_id, field: str):
+def _chosen(session: Session, actor: Actor, model: type[Record], record_id: int | str | None, field: str) -> Record:
     """The customer or vehicle picked in the form's ``field``; problems become that field's error."""
-    if record_id in (None, ""):
+    if record_id is None or record_id == "":
         raise FormErrors({field: f"Choose a {field}."})
     try:
         return hire_records.load(session, actor, model, record_id, for_change=True, lock=False)
@@ -262,7 +264,9 @@ def _chosen(session: Session, actor: Actor, model, record_id, field: str):
         raise FormErrors({field: error.message}) from None
 
 
-def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
+def _bookable_customer(
+    session: Session, actor: Actor, customer_id: int | str | None, due: datetime, tz: ZoneInfo
+) -> Customer:
     customer = _chosen(session, actor, Customer, customer_id, "customer")
     if customer.do_not_rent:
         raise FormErrors({"customer": f"{customer.name[:80]} is flagged do-not-rent."})
@@ -275,7 +279,7 @@ def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetim
     return customer
 
 
-def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
+def _bookable_vehicle(session: Session, actor: Actor, vehicle_id: int | str | None) -> Vehicle:
     vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
     if vehicle.status is not VehicleStatus.AVAILABLE:
         raise FormErrors(
@@ -315,7 +319,7 @@ def _refuse_overlap(
 
 def _write_holding(
     session: Session,
-    write,
+    write: Callable[[], None],
     vehicle: Vehicle,
     start: datetime,
     end: datetime,
