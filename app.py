@@ -137,7 +137,12 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
     from bot.slack_client import make_web_client
 
     client = make_web_client(settings)
-    worker = DeliveryWorker(ctx.db, lambda team_id: client, threads=settings.delivery_threads)
+    worker = DeliveryWorker(
+        ctx.db,
+        lambda team_id: client,
+        threads=settings.delivery_threads,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
     worker.drain()
     if keys is None:
         with ctx.db.transaction(readonly=True) as session:

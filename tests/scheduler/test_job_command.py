@@ -33,7 +33,7 @@ def test_job_posts_the_due_reminders_and_exits_0(sqlite_app):
         booking = f.booking(s, pickup=NOW - timedelta(days=1), due=NOW + timedelta(days=-1))
     code, out, err = finish(start_job(sqlite_app.ctx.settings, "overdue-returns", "--now", NOW.isoformat()))
     assert (code, err) == (0, "")
-    assert out.startswith("hiredesk: overdue-returns: 1 due, 1 claimed by this run, 1 message(s) posted")
+    assert out.startswith("hiredesk: overdue-returns: 1 due, 1 claimed by this run, 1 message(s) queued")
     (post,) = JobRunner(sqlite_app).posts("CFLEET")
     assert f"*{booking.key}*" in str(post.args["blocks"])
 
@@ -44,7 +44,7 @@ def test_a_slack_failure_exits_1_with_a_clear_line(sqlite_app):
     sqlite_app.fake.fail("chat.postMessage", "not_in_channel")
     code, _, err = finish(start_job(sqlite_app.ctx.settings, "overdue-returns", "--now", NOW.isoformat()))
     assert code == 1
-    assert "1 post(s) failed and will be retried: CFLEET: Slack answered not_in_channel" in err
+    assert "1 not posted yet: the overdue-returns reminder: failed (not_in_channel)" in err
 
 
 def test_an_unreachable_database_exits_1_with_a_clear_line(sqlite_app):

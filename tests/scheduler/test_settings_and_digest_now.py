@@ -62,7 +62,7 @@ def test_admin_changes_settings_and_the_next_run_uses_them(live_app, run_job_at)
     now = f.utc(2026, 11, 25, 17)  # 12:00 in New York
     with live_app.db.transaction() as s:
         f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(minutes=80), created=now)
-    assert run_job_at("due-returns", now).posted == 1
+    assert run_job_at("due-returns", now).queued == 1
     assert [c.args["channel"] for c in run_job_at.posts()] == ["CNEWFLEET"]
 
 

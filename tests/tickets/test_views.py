@@ -214,7 +214,7 @@ def test_user_text_is_escaped_and_cut_everywhere_it_is_posted(title, description
         views.thread_update(change),
         views.reporter_dm(change),
         views.ticket_list(f"Tickets matching “{title}”", listing, empty="-", tz=TZ),
-        views.created_notice(views.headline(ticket), "CTRIAGE", posted=True),
+        views.created_notice(views.headline(ticket), "CTRIAGE"),
         home_view(HomeOverview(TECHNICIAN, config, my_open=listing, unassigned=listing, assigned_to_me=listing)),
     ):
         assert_safe(message)
