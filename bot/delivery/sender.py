@@ -92,7 +92,7 @@ def _edit(client: WebClient, delivery: Claimed) -> Outcome:
     payload = dict(delivery.payload)
     repost = payload.pop("repost_if_missing", False)
     try:
-        client.chat_update(channel=delivery.channel, ts=delivery.ts, **payload)
+        client.chat_update(channel=delivery.channel or "", ts=delivery.ts or "", **payload)
         return Outcome.done(delivery.channel, delivery.ts)
     except SlackApiError as error:
         if not (repost and error.response.get("error") == "message_not_found"):
@@ -139,7 +139,8 @@ def find_posted(client: WebClient, delivery: Claimed) -> tuple[str, str] | None:
                 page = client.conversations_history(
                     channel=channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor
                 )
-            for message in page.get("messages", []):
+            messages: list[dict[str, Any]] = page.get("messages") or []
+            for message in messages:
                 metadata = message.get("metadata") or {}
                 if (
                     metadata.get("event_type") == METADATA_EVENT_TYPE

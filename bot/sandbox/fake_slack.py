@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
 
@@ -137,7 +137,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server = None
+        self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
         self.app = self._build_app()
@@ -482,8 +482,22 @@ class FakeSlack:
             key=lambda m: _ts_value(m.ts),
         )
 
-    def _message_json(self, message: Message, with_metadata: bool = True) -> dict:
-        body = {
+    def _replies(self, channel: str) -> dict[str, list[Message]]:
+        """Each thread's replies in ``channel``, oldest first, by the parent's ts."""
+        threads: dict[str, list[Message]] = {}
+        for reply in self._shown(channel):
+            if reply.thread_ts:
+                threads.setdefault(reply.thread_ts, []).append(reply)
+        return threads
+
+    def _messages_json(self, channel: str, messages: list[Message], with_metadata: bool) -> list[dict]:
+        threads = self._replies(channel)
+        return [self._message_json(m, with_metadata, threads) for m in messages]
+
+    def _message_json(
+        self, message: Message, with_metadata: bool = True, threads: dict[str, list[Message]] | None = None
+    ) -> dict:
+        body: dict[str, Any] = {
             "type": "message",
             "user": message.user,
             "text": message.text,
@@ -501,7 +515,7 @@ class FakeSlack:
             if message.reply_broadcast:
                 body["subtype"] = "thread_broadcast"
         else:
-            replies = [m for m in self._shown(message.channel) if m.thread_ts == message.ts]
+            replies = (self._replies(message.channel) if threads is None else threads).get(message.ts)
             if replies:  # a thread's parent
                 users = sorted({m.user for m in replies})
                 body.update(
@@ -717,9 +731,9 @@ class FakeSlack:
             m for m in reversed(self._shown(channel)) if (m.thread_ts is None or m.reply_broadcast) and within(m.ts)
         ]
         page, next_cursor = _page(timeline, args, default_limit=100, max_limit=999, newest_first=True)
-        with_metadata = _flag(args.get("include_all_metadata"))
+        messages = self._messages_json(channel, page, with_metadata=_flag(args.get("include_all_metadata")))
         return {
-            "messages": [self._message_json(m, with_metadata) for m in page],
+            "messages": messages,
             "has_more": bool(next_cursor),
             "pin_count": 0,
             **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
@@ -737,9 +751,9 @@ class FakeSlack:
         within = _time_range(args)
         thread = [m for m in self._shown(channel) if (m.ts == parent_ts or m.thread_ts == parent_ts) and within(m.ts)]
         page, next_cursor = _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
-        with_metadata = _flag(args.get("include_all_metadata"))
+        messages = self._messages_json(channel, page, with_metadata=_flag(args.get("include_all_metadata")))
         return {
-            "messages": [self._message_json(m, with_metadata) for m in page],
+            "messages": messages,
             "has_more": bool(next_cursor),
             **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
         }
@@ -901,7 +915,7 @@ class FakeSlack:
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:
-        channel, user, message_ts = (key.split(".", 2) + ["", ""])[:3]
+        channel, user, message_ts = [*key.split(".", 2), "", ""][:3]
         with self._lock:
             if args.get("delete_original"):
                 original = self.message(channel, message_ts)

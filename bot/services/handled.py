@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.services.clock import utcnow
@@ -54,6 +55,7 @@ def answer_of(session: Session, key: str) -> dict[str, Any] | None:
 
 def prune(session: Session, *, before: datetime) -> int:
     """Slack's own retries and replays are refused after 5 minutes anyway."""
-    return session.execute(
+    result = session.execute(
         delete(HandledRequest).where(HandledRequest.handled_at < before).execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    return cast("CursorResult[Any]", result).rowcount

@@ -26,9 +26,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.clock import utcnow
@@ -387,12 +388,13 @@ def _cancel_dependants(session: Session, key: str, now: datetime) -> None:
 
 def cancel_workspace(session: Session, team_id: str, now: datetime | None = None) -> int:
     """Uninstalled or token revoked: nothing more is posted there."""
-    return session.execute(
+    result = session.execute(
         update(Delivery)
         .where(Delivery.team_id == team_id, Delivery.status.in_(OPEN_STATUSES))
         .values(status=DeliveryStatus.CANCELLED, finished_at=now or utcnow(), error="workspace_gone")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: set[int]) -> int:
@@ -413,11 +415,12 @@ def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: 
 def prune(session: Session, *, before: datetime) -> int:
     """Forget finished deliveries (failures are kept longer for the admins' App Home)."""
     finished = [DeliveryStatus.POSTED, DeliveryStatus.SUPERSEDED, DeliveryStatus.CANCELLED]
-    return session.execute(
+    result = session.execute(
         delete(Delivery)
         .where(Delivery.status.in_(finished), Delivery.finished_at < before)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def problems(session: Session, *, since: timedelta, keys: list[str] | None = None) -> list[str]:

@@ -29,7 +29,7 @@ class RecordDesk:
     ``<noun>_remove`` buttons, and the service and view functions behind them."""
 
     noun: str
-    form: type  # the service's dataclass of form values (its fields are the modal's block ids)
+    form: type[Any]  # the service's dataclass of form values (its fields are the modal's block ids)
     create: Callable[..., Any]
     update: Callable[..., Any]
     to_edit: Callable[..., Any]

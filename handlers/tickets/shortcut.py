@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -24,18 +26,16 @@ def create_ticket_from_message(ack, shortcut, client):
     ack()
     text = slack_unescape(shortcut.get("message", {}).get("text") or "")
     source = {"channel": shortcut["channel"]["id"], "message_ts": shortcut["message"]["ts"]}
-    prefill = {"title": first_line(text), "description": text, "source": source}
+    prefilled = partial(ticket_modals.new_ticket_modal, title=first_line(text), description=text, source=source)
     # The trigger expires in 3 seconds: open the modal first; the permalink follows after the answer.
-    opened = client.views_open(trigger_id=shortcut["trigger_id"], view=ticket_modals.new_ticket_modal(**prefill))
-    after_answer(_add_permalink, client, opened["view"], source, prefill)
+    opened = client.views_open(trigger_id=shortcut["trigger_id"], view=prefilled())
+    after_answer(_add_permalink, client, opened["view"], source, prefilled)
 
 
-def _add_permalink(client, view: dict, source: dict, prefill: dict) -> None:
+def _add_permalink(client, view: dict, source: dict, prefilled: Callable[..., dict]) -> None:
     try:
         permalink = client.chat_getPermalink(channel=source["channel"], message_ts=source["message_ts"])["permalink"]
-        client.views_update(
-            view_id=view["id"], hash=view["hash"], view=ticket_modals.new_ticket_modal(**prefill, permalink=permalink)
-        )
+        client.views_update(view_id=view["id"], hash=view["hash"], view=prefilled(permalink=permalink))
     except SlackApiError as error:
         # The ticket can still be raised; it just won't link back to the message.
         log.warning("could not add the message's permalink to the ticket form: %s", error.response.get("error"))

@@ -59,7 +59,7 @@ class LiveApp:
                 if not session.scalar(select(Delivery.id).where(Delivery.status.in_(OPEN_STATUSES)).limit(1)):
                     return
             time.sleep(0.02)
-        raise AssertionError("deliveries still unsent after %.0f s" % timeout)
+        raise AssertionError(f"deliveries still unsent after {timeout:.0f} s")
 
 
 class LiveServer:

@@ -153,7 +153,7 @@ def test_a_claim_abandoned_by_a_dead_process_is_looked_up_then_adopted(database,
     queue(database, ("orphan", "hello"))
     dead = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0))
     with database.transaction() as session:
-        (claimed,) = outbox.claim(session, dead.name, limit=1, lease=timedelta(seconds=0))
+        (_claimed,) = outbox.claim(session, dead.name, limit=1, lease=timedelta(seconds=0))
     client.chat_postMessage(channel="CTRIAGE", text="hello", metadata=outbox.metadata_for("orphan"))  # then it died
     heir = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0))
     heir.drain(timeout=10)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.errors import DomainError, FormErrors
@@ -149,6 +149,8 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     words = text.strip().lower()
     today = utcnow().astimezone(tz).date()
     named = {"today": today, "tomorrow": today + timedelta(days=1)}
+    day: date | None
+    clock: time | None
     if words in named:
         day, clock = named[words], None
     else:
@@ -167,7 +169,7 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     return at_local(day, clock, tz)
 
 
-def _bookings(team_id: str):
+def _bookings(team_id: str) -> Select[tuple[Booking]]:
     return (
         select(Booking)
         .where(Booking.team_id == team_id)

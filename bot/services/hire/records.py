@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.errors import DomainError, FormErrors, NotFound
 from bot.services.actors import Actor
@@ -56,7 +56,7 @@ def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int 
     return load(session, actor, model, record_id, for_change=True)
 
 
-def taken(session: Session, actor: Actor, column, value: str, own_id: int | None) -> bool:
+def taken(session: Session, actor: Actor, column: InstrumentedAttribute[str], value: str, own_id: int | None) -> bool:
     """Whether another row of the workspace already has ``value`` in the unique ``column``."""
     model = column.class_
     query = select(model.id).where(model.team_id == actor.team_id, column == value)
