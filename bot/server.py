@@ -16,7 +16,7 @@ log = logging.getLogger("hiredesk")
 
 # SIGTERM: gunicorn lets requests in flight finish within this, then the worker exits; Kubernetes
 # and Docker wait 10 s before SIGKILL, and the delivery worker's hand-back needs a moment after.
-GRACEFUL_TIMEOUT = 7
+GRACEFUL_TIMEOUT = 6
 _exit_callbacks: list[Callable[[], None]] = []
 
 

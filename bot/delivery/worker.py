@@ -78,7 +78,7 @@ class DeliveryWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    def stop(self, grace: float = 5.0) -> None:
+    def stop(self, grace: float = 2.5) -> None:
         """Stop claiming; wait up to ``grace`` s for sends in flight; hand back the rest."""
         self._stopping.set()
         self._wake.set()

@@ -3,7 +3,9 @@
 Demo data is written straight to the database, and the fake Slack's messages
 can be lost (their file deleted); then a ticket or booking has no card to click.
 The sandbox posts the missing cards, drawn by the desks' own views, and records
-where they are, as the desks do after posting.
+where they are, as the desks do after posting. (This repairs the simulated
+Slack itself, so it posts directly instead of through the outbox: no user's
+change is reported here.)
 """
 
 from __future__ import annotations
