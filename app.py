@@ -41,7 +41,7 @@ def build_wsgi_app(settings: Settings):
     from bot.web import create_web_app
 
     ctx = build_context(settings)
-    server.on_worker_exit(start_delivery_worker(settings, ctx.db).stop)
+    server.on_worker_exit(start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for).stop)
     return create_web_app(ctx, build_bolt_app(ctx))
 
 
@@ -67,7 +67,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.web import create_web_app
 
         bolt_app = build_bolt_app(ctx)
-        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db))
+        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for))
     else:
         ctx.db.dispose()  # each gunicorn worker opens its own connections
         server.serve_http(ctx, lambda: build_wsgi_app(settings), workers=args.workers)
@@ -100,7 +100,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     if job is None:
         print(f"hiredesk: no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
         return 2
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.distributed):
         print("hiredesk: SLACK_BOT_TOKEN is not set: a job needs it to post", file=sys.stderr)
         return 2
     from bot.scheduler.runner import run_job
@@ -115,7 +115,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     """Send what the outbox holds now, once, and exit (1 if some could not be sent yet)."""
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.distributed):
         print("hiredesk: SLACK_BOT_TOKEN is not set: delivering needs it", file=sys.stderr)
         return 2
     ctx = build_context(settings)
@@ -134,12 +134,9 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
 
     from bot.delivery.worker import DeliveryWorker
     from bot.services import outbox
-    from bot.slack_client import make_web_client
-
-    client = make_web_client(settings)
     worker = DeliveryWorker(
         ctx.db,
-        lambda team_id: client,
+        ctx.tenancy.client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )

@@ -19,13 +19,14 @@ log = logging.getLogger("hiredesk.web")
 def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
     web = Flask("hiredesk")
     slack_handler = SlackRequestHandler(bolt_app)
-    verifier = SignatureVerifier(ctx.settings.slack_signing_secret or "")
+    # Socket Mode has no signing secret: Slack's requests come over the socket, never to /slack/events.
+    verifier = SignatureVerifier(ctx.settings.slack_signing_secret) if ctx.settings.slack_signing_secret else None
 
     @web.post("/slack/events")
     def slack_events() -> Response:
         body = request.get_data(as_text=True)
         # Verifies the HMAC and refuses timestamps more than 5 minutes off.
-        if not ctx.settings.slack_signing_secret or not verifier.is_valid_request(body, dict(request.headers)):
+        if verifier is None or not verifier.is_valid_request(body, dict(request.headers)):
             return Response("invalid request signature", status=401)
         if not _well_formed(body, request.content_type or ""):
             return Response("malformed request", status=400)

@@ -11,10 +11,11 @@ from slack_bolt import App
 from bot.context import AppContext
 
 from . import admin, hire, home, settings, tickets
-from .support import ProvideAppContext
+from .support import OnlyServedWorkspaces, ProvideAppContext
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.use(OnlyServedWorkspaces(ctx))  # first: a foreign workspace gets nothing
     app.use(ProvideAppContext(ctx))
     admin.register(app)
     tickets.register(app)  # IT help desk

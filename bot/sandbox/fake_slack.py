@@ -29,13 +29,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
+
+if TYPE_CHECKING:
+    from .fake_socket_mode import FakeSocketMode
 
 
 @dataclass
@@ -114,9 +117,12 @@ class FakeSlack:
     BOT_USER = "UHIREDESKBOT"
     BOT_ID = "BHIREDESK"
 
+    APP_TOKEN = "xapp-1-test-app-token"  # the app-level token Socket Mode connects with
+
     def __init__(self, team_id: str = "T0001", token: str = "xoxb-test-token") -> None:
         self.team_id = team_id
         self.tokens = {token}
+        self.socket_mode: FakeSocketMode | None = None  # started by the first apps.connections.open
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict] = {}
@@ -159,6 +165,7 @@ class FakeSlack:
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "users.list": self._users_list,
+            "apps.connections.open": self._apps_connections_open,
         }
 
     # ---- lifecycle -------------------------------------------------------
@@ -173,6 +180,8 @@ class FakeSlack:
 
     def stop(self) -> None:
         self._release_holds()
+        if self.socket_mode:
+            self.socket_mode.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -377,7 +386,10 @@ class FakeSlack:
         try:
             self._maybe_stall(method)
             self._maybe_fail(method)
-            if token not in self.tokens:
+            if method == "apps.connections.open":  # the one method an app-level token calls
+                if token != self.APP_TOKEN:
+                    raise SlackError("not_allowed_token_type" if token in self.tokens else "invalid_auth")
+            elif token not in self.tokens:
                 raise SlackError("not_authed" if not token else "invalid_auth")
             handler = self.handlers.get(method)
             if handler is None:
@@ -538,6 +550,13 @@ class FakeSlack:
             "user_id": self.BOT_USER,
             "bot_id": self.BOT_ID,
         }
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        if self.socket_mode is None:
+            from .fake_socket_mode import FakeSocketMode
+
+            self.socket_mode = FakeSocketMode()
+        return {"url": self.socket_mode.url()}
 
     def _check_text(self, args: dict) -> None:
         if not args.get("text") and not args.get("blocks"):

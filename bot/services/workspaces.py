@@ -35,3 +35,22 @@ def next_number(session: Session, team_id: str, counter: str) -> int:
     return session.execute(
         update(Workspace).where(Workspace.team_id == team_id).values({column: column + 1}).returning(column)
     ).scalar_one()
+
+
+def is_installed(session: Session, team_id: str) -> bool:
+    """False once the workspace uninstalled the app or revoked its token (and until it is back)."""
+    uninstalled_at = session.scalar(select(Workspace.uninstalled_at).where(Workspace.team_id == team_id))
+    return uninstalled_at is None
+
+
+def mark_installed(session: Session, team_id: str) -> Workspace:
+    workspace = ensure_workspace(session, team_id)
+    workspace.uninstalled_at = None
+    return workspace
+
+
+def mark_uninstalled(session: Session, team_id: str) -> Workspace:
+    workspace = ensure_workspace(session, team_id)
+    if workspace.uninstalled_at is None:
+        workspace.uninstalled_at = utcnow()
+    return workspace

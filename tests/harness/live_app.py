@@ -65,7 +65,7 @@ class LiveApp:
 class LiveServer:
     def __init__(self, settings: Settings, fake: FakeSlack) -> None:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
-        self.delivery = start_delivery_worker(settings, self.ctx.db)
+        self.delivery = start_delivery_worker(settings, self.ctx.db, self.ctx.tenancy.client_for)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.thread = threading.Thread(
