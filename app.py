@@ -7,6 +7,7 @@ Usage:
     python app.py job --list   the scheduled jobs
     python app.py job <name>   run one job once, now, deliver its messages, and exit
     python app.py deliver      send what the outbox holds (normally the serving processes do)
+    python app.py purge-workspace <team_id>   delete every row of one workspace
 """
 
 from __future__ import annotations
@@ -127,6 +128,19 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+def cmd_purge_workspace(settings: Settings, args: argparse.Namespace) -> int:
+    """Delete every row of one workspace (after it uninstalled the app, or on its request)."""
+    from bot.services import workspaces
+
+    ctx = build_context(settings)
+    check_up_to_date(ctx.db.engine)
+    with ctx.db.transaction() as session:
+        deleted = workspaces.purge(session, args.team_id)
+    counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items())) or "nothing was stored"
+    print(f"hiredesk: workspace {args.team_id} purged: {counts}")
+    return 0
+
+
 def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = None) -> list[str]:
     """Drain the outbox in this process; describe what is not posted: of ``keys`` (waiting a little
     for those another process is sending), or else of the last hour."""
@@ -177,6 +191,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
     sub.add_parser("deliver", help="send the queued Slack messages once, and exit")
+    purge = sub.add_parser("purge-workspace", help="delete every row of one workspace")
+    purge.add_argument("team_id", help="the workspace's team ID, e.g. T012AB3CD")
     job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
     job.add_argument("name", nargs="?", help="the job to run")
     job.add_argument("--list", action="store_true", help="list the jobs")
@@ -195,6 +211,7 @@ COMMANDS = {
     "job": cmd_job,
     "deliver": cmd_deliver,
     "seed-demo": cmd_seed_demo,
+    "purge-workspace": cmd_purge_workspace,
 }
 
 

@@ -40,6 +40,9 @@ class Tenancy(Protocol):
 
     def client_for(self, team_id: str) -> WebClient | None: ...
 
+    def uninstalled(self, team_id: str) -> None:
+        """The workspace left: forget (or delete) its token now."""
+
 
 @dataclass(frozen=True)
 class Home:
@@ -102,7 +105,8 @@ class SingleWorkspace:
             return None
         return self.client if self._installed.get(team_id, lambda: self._still_installed(team_id)) else None
 
-    def forget(self, team_id: str) -> None:
+    def uninstalled(self, team_id: str) -> None:
+        # The token is the operator's (environment); from now on the database says "uninstalled".
         self._installed.forget(team_id)
 
     def _still_installed(self, team_id: str) -> bool:
@@ -125,7 +129,8 @@ class InstalledWorkspaces:
         client = self._clients.get(team_id, lambda: self._load(team_id))
         return client if isinstance(client, WebClient) else None
 
-    def forget(self, team_id: str) -> None:
+    def uninstalled(self, team_id: str) -> None:
+        self.store.delete_all(enterprise_id=None, team_id=team_id)
         self._clients.forget(team_id)
 
     def _load(self, team_id: str) -> WebClient | None:

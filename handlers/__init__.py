@@ -10,7 +10,7 @@ from slack_bolt import App
 
 from bot.context import AppContext
 
-from . import admin, hire, home, settings, tickets
+from . import admin, hire, home, install, settings, tickets
 from .support import OnlyServedWorkspaces, ProvideAppContext
 
 
@@ -22,3 +22,4 @@ def register(app: App, ctx: AppContext) -> None:
     home.register(app)
     hire.register(app)  # car hire desk
     settings.register(app)  # /hiredesk settings (scheduler)
+    install.register(app)  # uninstalled, tokens revoked

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.clock import utcnow
-from db.models import Workspace
+from bot.services import outbox
+from db.models import Base, HandledRequest, Workspace
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:
@@ -54,3 +55,24 @@ def mark_uninstalled(session: Session, team_id: str) -> Workspace:
     if workspace.uninstalled_at is None:
         workspace.uninstalled_at = utcnow()
     return workspace
+
+
+def uninstall(session: Session, team_id: str) -> int:
+    """The workspace uninstalled the app or revoked its bot token: nothing more is posted there.
+    Its data stays (it may install again); ``purge`` deletes it. Returns the deliveries cancelled."""
+    mark_uninstalled(session, team_id)
+    return outbox.cancel_workspace(session, team_id)
+
+
+def purge(session: Session, team_id: str) -> dict[str, int]:
+    """Delete every row of a workspace, in every table (children before parents); rows deleted
+    per table. ``handled_requests`` has no team column: a modal's repeat key names the team (and
+    may keep its answer); the others are an event id or a signature's hash, pruned in days."""
+    deleted: dict[str, int] = {}
+    for table in reversed(Base.metadata.sorted_tables):
+        if "team_id" in table.columns:
+            result = session.execute(delete(table).where(table.c.team_id == team_id))
+            deleted[table.name] = result.rowcount  # type: ignore[attr-defined]
+    result = session.execute(delete(HandledRequest).where(HandledRequest.key.startswith(f"view:{team_id}:")))
+    deleted[HandledRequest.__tablename__] = result.rowcount  # type: ignore[attr-defined]
+    return {table: count for table, count in deleted.items() if count}
