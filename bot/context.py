@@ -19,7 +19,7 @@ class AppContext:
     db: Database
 
     def actor(self, session: Session, team_id: str, user_id: str) -> Actor:
-        return load_actor(session, team_id, user_id, self.settings.admins)
+        return load_actor(session, team_id, user_id, self.settings.config_admins)
 
     @cached_property
     def tenancy(self) -> Tenancy:

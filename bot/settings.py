@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _credentials_come_together(self) -> Settings:
         # Half a set of credentials is a mistake, not a request for the sandbox.
-        if self.slack_signing_secret and not self.slack_bot_token:
+        if self.slack_signing_secret and not self.slack_bot_token and not self.distributed:
             raise _setting_error("SLACK_BOT_TOKEN", "missing: it is needed with SLACK_SIGNING_SECRET")
         if self.slack_app_token and not self.slack_bot_token:
             raise _setting_error("SLACK_BOT_TOKEN", "missing: Socket Mode (SLACK_APP_TOKEN) needs it too")
@@ -133,6 +133,12 @@ class Settings(BaseSettings):
     def distributed(self) -> bool:
         """Many workspaces over OAuth (``/slack/install``), each with its own token."""
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def config_admins(self) -> list[str]:
+        """HIREDESK_ADMINS name users of the one workspace a bot token serves; over OAuth each
+        workspace's first admin is its installer instead, and these name nobody."""
+        return [] if self.distributed else self.admins
 
     @property
     def redirect_url(self) -> str:

@@ -129,6 +129,9 @@ class InstalledWorkspaces:
         client = self._clients.get(team_id, lambda: self._load(team_id))
         return client if isinstance(client, WebClient) else None
 
+    def installed(self, team_id: str) -> None:
+        self._clients.forget(team_id)  # a new token: look it up next time
+
     def uninstalled(self, team_id: str) -> None:
         self.store.delete_all(enterprise_id=None, team_id=team_id)
         self._clients.forget(team_id)

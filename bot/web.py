@@ -32,6 +32,16 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return Response("malformed request", status=400)
         return slack_handler.handle(request)
 
+    if ctx.settings.distributed:
+        # "Add to Slack" and Slack's redirect back (Bolt's OAuth flow; no signature on these).
+        @web.get("/slack/install")
+        def slack_install() -> Response:
+            return slack_handler.handle(request)
+
+        @web.get("/slack/oauth_redirect")
+        def slack_oauth_redirect() -> Response:
+            return slack_handler.handle(request)
+
     @web.get("/healthz")
     def healthz() -> Response:
         return jsonify(status="ok")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.clock import utcnow
 from bot.services import outbox
-from db.models import Base, HandledRequest, Workspace
+from db.models import Base, HandledRequest, Role, UserRole, Workspace
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:
@@ -76,3 +76,14 @@ def purge(session: Session, team_id: str) -> dict[str, int]:
     result = session.execute(delete(HandledRequest).where(HandledRequest.key.startswith(f"view:{team_id}:")))
     deleted[HandledRequest.__tablename__] = result.rowcount  # type: ignore[attr-defined]
     return {table: count for table, count in deleted.items() if count}
+
+
+def installed_by(session: Session, team_id: str, installer: str) -> None:
+    """Installed over OAuth: the workspace is served again, and the installer is its first admin
+    (only while it has none: a reinstall by someone else changes nobody's role)."""
+    mark_installed(session, team_id)
+    has_admin = session.scalar(
+        select(UserRole.user_id).where(UserRole.team_id == team_id, UserRole.role == Role.ADMIN).limit(1)
+    )
+    if not has_admin:
+        session.add(UserRole(team_id=team_id, user_id=installer, role=Role.ADMIN, granted_by=installer, granted_at=utcnow()))

@@ -23,7 +23,8 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
 
-def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> Settings:
+def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str | None) -> Settings:
+    """The app's settings against ``fake``; an override of None leaves that variable unset."""
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -37,7 +38,7 @@ def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> 
         "HIREDESK_SCHEDULER": "off",
         **overrides,
     }
-    return load_settings(env)
+    return load_settings({name: value for name, value in env.items() if value is not None})
 
 
 @dataclass
