@@ -68,7 +68,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.web import create_web_app
 
         bolt_app = build_bolt_app(ctx)
-        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for))
+        server.serve_socket_mode(
+            ctx,
+            bolt_app,
+            create_web_app(ctx, bolt_app),
+            start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for),
+        )
     else:
         ctx.db.dispose()  # each gunicorn worker opens its own connections
         server.serve_http(ctx, lambda: build_wsgi_app(settings), workers=args.workers)
@@ -148,6 +153,7 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
 
     from bot.delivery.worker import DeliveryWorker
     from bot.services import outbox
+
     worker = DeliveryWorker(
         ctx.db,
         ctx.tenancy.client_for,

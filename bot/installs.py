@@ -12,6 +12,7 @@ import logging
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -39,7 +40,7 @@ def installation_store(settings: Settings, db: Database) -> SQLAlchemyInstallati
     )
 
 
-def oauth_settings(settings: Settings, db: Database, store: SQLAlchemyInstallationStore, on_installed) -> OAuthSettings:
+def oauth_settings(settings: Settings, db: Database, store: InstallationStore, on_installed) -> OAuthSettings:
     """Bolt's OAuth flow. ``on_installed(team_id, installer)`` runs after a workspace's token is saved."""
 
     def success(args: SuccessArgs) -> BoltResponse:

@@ -99,7 +99,9 @@ class Settings(BaseSettings):
                 "SLACK_BOT_TOKEN", "not used over OAuth (each workspace's token is in the database): unset it"
             )
         if self.distributed and self.slack_app_token:
-            raise _setting_error("SLACK_APP_TOKEN", "Socket Mode serves one workspace: unset it to distribute over OAuth")
+            raise _setting_error(
+                "SLACK_APP_TOKEN", "Socket Mode serves one workspace: unset it to distribute over OAuth"
+            )
         if self.distributed and not self.slack_signing_secret:
             raise _setting_error("SLACK_SIGNING_SECRET", "missing: it is needed with SLACK_CLIENT_ID")
         if self.distributed and not self.public_url:

@@ -7,9 +7,9 @@ import logging
 from slack_bolt import App
 
 import handlers
-from handlers.support import NOT_INSTALLED
 from bot.context import AppContext
 from bot.slack_client import LISTENER_TIMEOUT, make_web_client
+from handlers.support import NOT_INSTALLED
 
 log = logging.getLogger("hiredesk")
 

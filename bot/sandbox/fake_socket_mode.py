@@ -18,7 +18,7 @@ from typing import Any
 
 class FakeSocketMode:
     def __init__(self, host: str = "127.0.0.1") -> None:
-        from websocket_server import WebsocketServer
+        from websocket_server import WebsocketServer  # type: ignore[import-untyped]
 
         self.acks: dict[str, dict[str, Any]] = {}
         self.clients = 0

@@ -6,8 +6,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services.clock import utcnow
 from bot.services import outbox
+from bot.services.clock import utcnow
 from db.models import Base, HandledRequest, Role, UserRole, Workspace
 
 
@@ -86,4 +86,6 @@ def installed_by(session: Session, team_id: str, installer: str) -> None:
         select(UserRole.user_id).where(UserRole.team_id == team_id, UserRole.role == Role.ADMIN).limit(1)
     )
     if not has_admin:
-        session.add(UserRole(team_id=team_id, user_id=installer, role=Role.ADMIN, granted_by=installer, granted_at=utcnow()))
+        session.add(
+            UserRole(team_id=team_id, user_id=installer, role=Role.ADMIN, granted_by=installer, granted_at=utcnow())
+        )

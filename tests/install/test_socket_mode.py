@@ -80,7 +80,9 @@ def test_socket_mode_serves_commands_events_modals_and_buttons(socket_mode_app, 
 
     # A slash command: the answer travels back in the acknowledgement.
     sent = sockets.send(
-        "slash_commands", command(fake, "role <@UTECH> technician", "/hiredesk", "UADMIN"), accepts_response_payload=True
+        "slash_commands",
+        command(fake, "role <@UTECH> technician", "/hiredesk", "UADMIN"),
+        accepts_response_payload=True,
     )
     ack = sockets.wait_ack(sent)
     assert "is now" in ack["payload"]["text"]

@@ -22,7 +22,12 @@ from tests.hire.helpers import add_customer, add_vehicle, book, hours_from_now, 
 from tests.test_cli import app_env, run_app
 from tests.tickets.helpers import form_values, open_modal, raise_ticket
 
-STORED_TOKEN = {"team_id": "T0001", "bot_token": "xoxb-stored", "is_enterprise_install": False, "installed_at": utcnow()}
+STORED_TOKEN = {
+    "team_id": "T0001",
+    "bot_token": "xoxb-stored",
+    "is_enterprise_install": False,
+    "installed_at": utcnow(),
+}
 
 
 def deliveries(live_app) -> list[tuple[str, DeliveryStatus, str | None]]:
@@ -53,9 +58,7 @@ def test_leaving_cancels_what_is_queued_and_nothing_is_posted_after(live_app, ev
     live_app.slack.view_submission(view, form_values(title="After they left"), user="UEMPLOYEE")
     live_app.settle()
     assert len(live_app.fake.calls_to("chat.postMessage")) == posts_before
-    assert {error for _, status, error in deliveries(live_app) if status == DeliveryStatus.FAILED} == {
-        "workspace_gone"
-    }
+    assert {error for _, status, error in deliveries(live_app) if status == DeliveryStatus.FAILED} == {"workspace_gone"}
 
 
 def test_revoking_only_user_tokens_changes_nothing(live_app):
@@ -73,14 +76,18 @@ def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path)
     book(live_app, add_customer(live_app.db), add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
     with live_app.db.transaction() as session:
         session.add(
-            ReminderClaim(team_id="T0001", job="digest", subject="digest", slot="x", claimed_at=utcnow(), claimed_by="t")
+            ReminderClaim(
+                team_id="T0001", job="digest", subject="digest", slot="x", claimed_at=utcnow(), claimed_by="t"
+            )
         )
         session.execute(slack_bots.insert().values(**STORED_TOKEN, client_id="1.2", app_id="A1"))
         session.execute(slack_installations.insert().values(**STORED_TOKEN, client_id="1.2", app_id="A1", user_id="U1"))
     live_app.settle()
     tables = [table for table in Base.metadata.sorted_tables if "team_id" in table.columns]
     with live_app.db.transaction(readonly=True) as session:
-        before = {t.name: session.scalar(select(func.count()).select_from(t).where(t.c.team_id == "T0001")) for t in tables}
+        before = {
+            t.name: session.scalar(select(func.count()).select_from(t).where(t.c.team_id == "T0001")) for t in tables
+        }
     assert all(before.values()), f"every table should hold a row of the workspace first: {before}"
 
     result = run_app("purge-workspace", "T0001", env=app_env(tmp_path, DATABASE_URL=str(live_app.db.engine.url)))
