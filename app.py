@@ -8,6 +8,7 @@ Usage:
     python app.py job <name>   run one job once, now, deliver its messages, and exit
     python app.py deliver      send what the outbox holds (normally the serving processes do)
     python app.py purge-workspace <team_id>   delete every row of one workspace
+    python app.py manifest --mode http|socket|oauth [--url https://…]   the Slack app manifest
 """
 
 from __future__ import annotations
@@ -133,6 +134,14 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the Slack app manifest for one way of running, with your public URL in it."""
+    from bot import manifest
+
+    print(manifest.dump(manifest.variant(args.mode, args.url or settings.public_url or manifest.EXAMPLE_HOST)), end="")
+    return 0
+
+
 def cmd_purge_workspace(settings: Settings, args: argparse.Namespace) -> int:
     """Delete every row of one workspace (after it uninstalled the app, or on its request)."""
     from bot.services import workspaces
@@ -197,6 +206,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
     sub.add_parser("deliver", help="send the queued Slack messages once, and exit")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for a way of running")
+    manifest.add_argument("--mode", choices=["http", "socket", "oauth"], default="http")
+    manifest.add_argument("--url", help="your public https address (default: HIREDESK_PUBLIC_URL)")
     purge = sub.add_parser("purge-workspace", help="delete every row of one workspace")
     purge.add_argument("team_id", help="the workspace's team ID, e.g. T012AB3CD")
     job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
@@ -218,6 +230,7 @@ COMMANDS = {
     "deliver": cmd_deliver,
     "seed-demo": cmd_seed_demo,
     "purge-workspace": cmd_purge_workspace,
+    "manifest": cmd_manifest,
 }
 
 
