@@ -7,6 +7,8 @@ Usage:
     python app.py job --list   the scheduled jobs
     python app.py job <name>   run one job once, now, deliver its messages, and exit
     python app.py deliver      send what the outbox holds (normally the serving processes do)
+    python app.py purge-workspace <team_id>   delete every row of one workspace
+    python app.py manifest --mode http|socket|oauth [--url https://…]   the Slack app manifest
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def build_wsgi_app(settings: Settings):
     from bot.web import create_web_app
 
     ctx = build_context(settings)
-    server.on_worker_exit(start_delivery_worker(settings, ctx.db).stop)
+    server.on_worker_exit(start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for).stop)
     return create_web_app(ctx, build_bolt_app(ctx))
 
 
@@ -67,7 +69,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.web import create_web_app
 
         bolt_app = build_bolt_app(ctx)
-        server.serve_socket_mode(ctx, bolt_app, create_web_app(ctx, bolt_app), start_delivery_worker(settings, ctx.db))
+        server.serve_socket_mode(
+            ctx,
+            bolt_app,
+            create_web_app(ctx, bolt_app),
+            start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for),
+        )
     else:
         ctx.db.dispose()  # each gunicorn worker opens its own connections
         server.serve_http(ctx, lambda: build_wsgi_app(settings), workers=args.workers)
@@ -100,7 +107,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     if job is None:
         print(f"hiredesk: no job {args.name!r}; jobs: {', '.join(JOBS)}", file=sys.stderr)
         return 2
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.distributed):
         print("hiredesk: SLACK_BOT_TOKEN is not set: a job needs it to post", file=sys.stderr)
         return 2
     from bot.scheduler.runner import run_job
@@ -115,7 +122,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     """Send what the outbox holds now, once, and exit (1 if some could not be sent yet)."""
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.distributed):
         print("hiredesk: SLACK_BOT_TOKEN is not set: delivering needs it", file=sys.stderr)
         return 2
     ctx = build_context(settings)
@@ -127,6 +134,27 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the Slack app manifest for one way of running, with your public URL in it."""
+    from bot import manifest
+
+    print(manifest.dump(manifest.variant(args.mode, args.url or settings.public_url or manifest.EXAMPLE_HOST)), end="")
+    return 0
+
+
+def cmd_purge_workspace(settings: Settings, args: argparse.Namespace) -> int:
+    """Delete every row of one workspace (after it uninstalled the app, or on its request)."""
+    from bot.services import workspaces
+
+    ctx = build_context(settings)
+    check_up_to_date(ctx.db.engine)
+    with ctx.db.transaction() as session:
+        deleted = workspaces.purge(session, args.team_id)
+    counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items())) or "nothing was stored"
+    print(f"hiredesk: workspace {args.team_id} purged: {counts}")
+    return 0
+
+
 def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = None) -> list[str]:
     """Drain the outbox in this process; describe what is not posted: of ``keys`` (waiting a little
     for those another process is sending), or else of the last hour."""
@@ -134,12 +162,10 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
 
     from bot.delivery.worker import DeliveryWorker
     from bot.services import outbox
-    from bot.slack_client import make_web_client
 
-    client = make_web_client(settings)
     worker = DeliveryWorker(
         ctx.db,
-        lambda team_id: client,
+        ctx.tenancy.client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
@@ -180,6 +206,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
     sub.add_parser("deliver", help="send the queued Slack messages once, and exit")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for a way of running")
+    manifest.add_argument("--mode", choices=["http", "socket", "oauth"], default="http")
+    manifest.add_argument("--url", help="your public https address (default: HIREDESK_PUBLIC_URL)")
+    purge = sub.add_parser("purge-workspace", help="delete every row of one workspace")
+    purge.add_argument("team_id", help="the workspace's team ID, e.g. T012AB3CD")
     job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
     job.add_argument("name", nargs="?", help="the job to run")
     job.add_argument("--list", action="store_true", help="list the jobs")
@@ -198,6 +229,8 @@ COMMANDS = {
     "job": cmd_job,
     "deliver": cmd_deliver,
     "seed-demo": cmd_seed_demo,
+    "purge-workspace": cmd_purge_workspace,
+    "manifest": cmd_manifest,
 }
 
 

@@ -9,12 +9,27 @@ from slack_bolt import App
 import handlers
 from bot.context import AppContext
 from bot.slack_client import LISTENER_TIMEOUT, make_web_client
+from handlers.support import NOT_INSTALLED
 
 log = logging.getLogger("hiredesk")
 
 
 def build_bolt_app(ctx: AppContext) -> App:
     settings = ctx.settings
+    oauth = None
+    if settings.distributed:
+        # Many workspaces: Bolt finds each request's token in the installation store.
+        from bot.installs import first_admin, oauth_settings
+        from bot.tenancy import InstalledWorkspaces
+
+        tenancy = ctx.tenancy
+        assert isinstance(tenancy, InstalledWorkspaces)
+
+        def on_installed(team_id: str, installer: str) -> None:
+            first_admin(ctx.db, team_id, installer)
+            tenancy.installed(team_id)
+
+        oauth = oauth_settings(settings, ctx.db, tenancy.store, on_installed)
     app = App(
         # Listeners call Slack only for views.open/push/update (a trigger lasts 3 s): no retries, short time-out.
         client=make_web_client(settings, timeout=LISTENER_TIMEOUT),
@@ -28,6 +43,10 @@ def build_bolt_app(ctx: AppContext) -> App:
         # so the answer leaves as soon as the listener returns: no thread hand-off, no 10 ms ack polling.
         process_before_response=True,
         logger=logging.getLogger("hiredesk.bolt"),
+        oauth_settings=oauth,
+        # Over OAuth, Bolt itself refuses a workspace with no installation, telling the user so on
+        # the request's own response_url (its own Slack); nothing runs, nothing is stored.
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
     handlers.register(app, ctx)
 

@@ -19,17 +19,28 @@ log = logging.getLogger("hiredesk.web")
 def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
     web = Flask("hiredesk")
     slack_handler = SlackRequestHandler(bolt_app)
-    verifier = SignatureVerifier(ctx.settings.slack_signing_secret or "")
+    # Socket Mode has no signing secret: Slack's requests come over the socket, never to /slack/events.
+    verifier = SignatureVerifier(ctx.settings.slack_signing_secret) if ctx.settings.slack_signing_secret else None
 
     @web.post("/slack/events")
     def slack_events() -> Response:
         body = request.get_data(as_text=True)
         # Verifies the HMAC and refuses timestamps more than 5 minutes off.
-        if not ctx.settings.slack_signing_secret or not verifier.is_valid_request(body, dict(request.headers)):
+        if verifier is None or not verifier.is_valid_request(body, dict(request.headers)):
             return Response("invalid request signature", status=401)
         if not _well_formed(body, request.content_type or ""):
             return Response("malformed request", status=400)
         return slack_handler.handle(request)
+
+    if ctx.settings.distributed:
+        # "Add to Slack" and Slack's redirect back (Bolt's OAuth flow; no signature on these).
+        @web.get("/slack/install")
+        def slack_install() -> Response:
+            return slack_handler.handle(request)
+
+        @web.get("/slack/oauth_redirect")
+        def slack_oauth_redirect() -> Response:
+            return slack_handler.handle(request)
 
     @web.get("/healthz")
     def healthz() -> Response:

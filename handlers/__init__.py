@@ -10,14 +10,16 @@ from slack_bolt import App
 
 from bot.context import AppContext
 
-from . import admin, hire, home, settings, tickets
-from .support import ProvideAppContext
+from . import admin, hire, home, install, settings, tickets
+from .support import OnlyServedWorkspaces, ProvideAppContext
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.use(OnlyServedWorkspaces(ctx))  # first: a foreign workspace gets nothing
     app.use(ProvideAppContext(ctx))
     admin.register(app)
     tickets.register(app)  # IT help desk
     home.register(app)
     hire.register(app)  # car hire desk
     settings.register(app)  # /hiredesk settings (scheduler)
+    install.register(app)  # uninstalled, tokens revoked

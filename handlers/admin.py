@@ -44,7 +44,7 @@ def hiredesk_command(ack, body, command, client, ctx):
 
 def _roles(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
     with request_scope(ctx, body) as (session, actor):
-        listing = role_service.list_roles(session, actor, ctx.settings.admins)
+        listing = role_service.list_roles(session, actor, ctx.settings.config_admins)
     ack(response_type="ephemeral", **role_views.roles_message(listing))
 
 
@@ -67,7 +67,7 @@ def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bo
         if grant:
             change = role_service.grant(session, actor, target, role)
         else:
-            change = role_service.revoke(session, actor, target, role, ctx.settings.admins)
+            change = role_service.revoke(session, actor, target, role, ctx.settings.config_admins)
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 

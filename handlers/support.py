@@ -58,6 +58,33 @@ class ProvideAppContext(Middleware):
         return next()
 
 
+NOT_INSTALLED = "HireDesk is not installed in this workspace."
+
+
+class OnlyServedWorkspaces(Middleware):
+    """Refuses, before any listener runs, a request from a workspace (or enterprise) this app does
+    not serve: with one bot token, any but the token's own; over OAuth, any not installed.
+
+    Nothing is written and nothing is posted: a slash command gets an ephemeral "not installed
+    here" as its answer, anything else an empty 200 (so Slack does not retry it)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        team_id, enterprise_id = req.context.team_id, req.context.enterprise_id
+        if self.ctx.tenancy.serves(team_id, enterprise_id):
+            return next()
+        log.warning("refused a request from workspace %s (enterprise %s): not served here", team_id, enterprise_id)
+        if req.body.get("command"):
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", "text": NOT_INSTALLED}),
+                headers={"content-type": "application/json"},
+            )
+        return BoltResponse(status=200, body="")
+
+
 def request_key(body: dict, headers: dict[str, Any]) -> str | None:
     """What makes a repeat of this request recognisable (PRODUCT.md §8, no double effects):
     a modal's view id and hash, an event's id, or else the request's own signature."""

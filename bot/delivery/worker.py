@@ -27,7 +27,6 @@ from slack_sdk import WebClient
 from bot.services import outbox
 from bot.services.clock import utcnow
 from bot.settings import Settings
-from bot.slack_client import make_web_client
 from bot.views.deliveries import failure_notice
 from db.session import Database
 
@@ -194,12 +193,14 @@ class DeliveryWorker:
             outbox.prune(session, before=now - KEEP_FINISHED)
 
 
-def start_delivery_worker(settings: Settings, db: Database) -> DeliveryWorker:
-    """The serving process's worker, posting with the bot token (one workspace)."""
-    client = make_web_client(settings)
+def start_delivery_worker(
+    settings: Settings, db: Database, client_for: Callable[[str], WebClient | None]
+) -> DeliveryWorker:
+    """The serving process's worker, posting with each workspace's own client
+    (``AppContext.tenancy.client_for``: None once it is uninstalled)."""
     worker = DeliveryWorker(
         db,
-        lambda team_id: client,
+        client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )

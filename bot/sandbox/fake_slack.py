@@ -29,13 +29,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
+
+if TYPE_CHECKING:
+    from .fake_socket_mode import FakeSocketMode
 
 
 @dataclass
@@ -114,9 +117,17 @@ class FakeSlack:
     BOT_USER = "UHIREDESKBOT"
     BOT_ID = "BHIREDESK"
 
+    APP_TOKEN = "xapp-1-test-app-token"  # the app-level token Socket Mode connects with
+
     def __init__(self, team_id: str = "T0001", token: str = "xoxb-test-token") -> None:
         self.team_id = team_id
         self.tokens = {token}
+        self.socket_mode: FakeSocketMode | None = None  # started by the first apps.connections.open
+        # Distributed over OAuth: each workspace's bot token, and codes "Allow" handed out.
+        self._first_token = token
+        self.token_teams: dict[str, str] = {token: team_id}
+        self.install_codes: dict[str, dict[str, str]] = {}
+        self._caller: str | None = None  # the token of the call being answered (hold the lock)
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict] = {}
@@ -159,6 +170,8 @@ class FakeSlack:
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "users.list": self._users_list,
+            "apps.connections.open": self._apps_connections_open,
+            "oauth.v2.access": self._oauth_v2_access,
         }
 
     # ---- lifecycle -------------------------------------------------------
@@ -173,6 +186,8 @@ class FakeSlack:
 
     def stop(self) -> None:
         self._release_holds()
+        if self.socket_mode:
+            self.socket_mode.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -192,6 +207,8 @@ class FakeSlack:
 
     def reset(self) -> None:
         with self._lock:
+            self.tokens, self.token_teams = {self._first_token}, {self._first_token: self.team_id}
+            self.install_codes.clear()
             self.calls.clear()
             self.messages.clear()
             self.views.clear()
@@ -286,6 +303,21 @@ class FakeSlack:
         with self._lock:
             self.slow_answers[method] = SlowAnswer(seconds=seconds, times=times)
 
+    def authorize(self, team_id: str, user: str, team_name: str | None = None) -> str:
+        """A workspace's admin clicks "Allow" on the install page: the code Slack sends the app's
+        redirect URL (``oauth.v2.access`` trades it for a new bot token of ``team_id``)."""
+        code = f"code-{team_id}-{next(self._ids)}"
+        with self._lock:
+            self.install_codes[code] = {"team_id": team_id, "user": user, "team_name": team_name or team_id}
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace's tokens stop working (the app was uninstalled there)."""
+        with self._lock:
+            for token in [t for t, team in self.token_teams.items() if team == team_id]:
+                self.tokens.discard(token)
+                del self.token_teams[token]
+
     def issue_trigger(self, user: str | None = None) -> str:
         """A fresh trigger_id (valid 3 s); ``user`` is who clicked, so modals open for them."""
         trigger = f"{next(self._ids)}.{int(time.time())}.trigger"
@@ -377,12 +409,16 @@ class FakeSlack:
         try:
             self._maybe_stall(method)
             self._maybe_fail(method)
-            if token not in self.tokens:
+            if method == "apps.connections.open":  # the one method an app-level token calls
+                if token != self.APP_TOKEN:
+                    raise SlackError("not_allowed_token_type" if token in self.tokens else "invalid_auth")
+            elif method != "oauth.v2.access" and token not in self.tokens:  # that one takes the client's
                 raise SlackError("not_authed" if not token else "invalid_auth")
             handler = self.handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
             with self._lock:
+                self._caller = token
                 body = {"ok": True, **handler(args)}
             status, headers = 200, {}
         except SlackError as error:
@@ -534,10 +570,36 @@ class FakeSlack:
             "url": "https://fake.slack.test/",
             "team": "Fake Team",
             "user": "hiredesk",
-            "team_id": self.team_id,
+            "team_id": self.token_teams.get(self._caller or "", self.team_id),
             "user_id": self.BOT_USER,
             "bot_id": self.BOT_ID,
         }
+
+    def _oauth_v2_access(self, args: dict) -> dict:
+        install = self.install_codes.pop(args.get("code") or "", None)
+        if install is None:
+            raise SlackError("invalid_code")
+        token = f"xoxb-{install['team_id'].lower()}-{next(self._ids)}"
+        self.tokens.add(token)
+        self.token_teams[token] = install["team_id"]
+        return {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": self.BOT_USER,
+            "app_id": "AHIREDESK",
+            "team": {"id": install["team_id"], "name": install["team_name"]},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": install["user"]},
+        }
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        if self.socket_mode is None:
+            from .fake_socket_mode import FakeSocketMode
+
+            self.socket_mode = FakeSocketMode()
+        return {"url": self.socket_mode.url()}
 
     def _check_text(self, args: dict) -> None:
         if not args.get("text") and not args.get("blocks"):

@@ -42,7 +42,7 @@ def overview(session: Session, actor: Actor, settings: Settings) -> HomeOverview
         my_open=queries.my_open(session, actor),
         unassigned=queries.unassigned(session, actor) if technician else None,
         assigned_to_me=queries.assigned_to_me(session, actor) if technician else None,
-        admin=AdminSummary(role_service.list_roles(session, actor, settings.admins), config)
+        admin=AdminSummary(role_service.list_roles(session, actor, settings.config_admins), config)
         if actor.is_admin
         else None,
         hire_day=booking_queries.hire_day(session, actor, utcnow(), config.tz),

@@ -12,6 +12,7 @@ from .hire import (
     VehicleCategory,
     VehicleStatus,
 )
+from .installs import slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
 from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
@@ -39,4 +40,7 @@ __all__ = [
     "VehicleCategory",
     "VehicleStatus",
     "Workspace",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

@@ -34,6 +34,9 @@ class Workspace(Base):
     # Per-workspace counters behind the T-<n> and B-<n> keys.
     last_ticket_number: Mapped[int] = mapped_column(Integer, default=0)
     last_booking_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the workspace uninstalled the app or revoked its token: nothing is posted there
+    # until it installs again (OAuth) or auth.test accepts a bot token for it (single workspace).
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     triage_channel: Mapped[str | None] = mapped_column(SlackId)
     fleet_channel: Mapped[str | None] = mapped_column(SlackId)

@@ -30,7 +30,7 @@ def _by_id(service: Callable[[Session, Actor, int], lifecycle.TicketChange]) -> 
 
 
 def _assign(session: Session, actor: Actor, ticket_id: int, action: dict, ctx: AppContext) -> lifecycle.TicketChange:
-    return lifecycle.assign(session, actor, ticket_id, selected_user(action), ctx.settings.admins)
+    return lifecycle.assign(session, actor, ticket_id, selected_user(action), ctx.settings.config_admins)
 
 
 def _severity(session: Session, actor: Actor, ticket_id: int, action: dict, ctx: AppContext) -> lifecycle.TicketChange:

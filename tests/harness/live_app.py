@@ -23,7 +23,8 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
 
-def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> Settings:
+def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str | None) -> Settings:
+    """The app's settings against ``fake``; an override of None leaves that variable unset."""
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -37,7 +38,7 @@ def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> 
         "HIREDESK_SCHEDULER": "off",
         **overrides,
     }
-    return load_settings(env)
+    return load_settings({name: value for name, value in env.items() if value is not None})
 
 
 @dataclass
@@ -65,7 +66,7 @@ class LiveApp:
 class LiveServer:
     def __init__(self, settings: Settings, fake: FakeSlack) -> None:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
-        self.delivery = start_delivery_worker(settings, self.ctx.db)
+        self.delivery = start_delivery_worker(settings, self.ctx.db, self.ctx.tenancy.client_for)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.thread = threading.Thread(
