@@ -120,9 +120,10 @@ def test_reporter_dm_only_for_news_and_with_reopen_after_resolve():
     assert views.reporter_dm(internal) is None
 
 
-def test_long_lists_say_how_many_more():
-    listing = TicketList(tickets=[make_ticket()] * 3, total=45)
-    assert "… and 42 more." in str(views.ticket_list("The queue", listing, empty="-", tz=TZ))
+def test_long_lists_say_which_part_they_show():
+    listing = TicketList(tickets=[make_ticket()] * 3, total=45, offset=20)
+    message = str(views.ticket_list("The queue", listing, empty="-", tz=TZ, pages={"list": "queue"}))
+    assert "21–23 of 45" in message and "ticket_page_previous" in message and "ticket_page_next" in message
 
 
 # Slack markup, entities and the characters around them, sometimes long enough to need cutting.
