@@ -94,7 +94,8 @@ class TicketEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))  # created, assigned, severity, state, note, reply, ...
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    body: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)  # long text: a note, a reply, the new description
+    old_body: Mapped[str | None] = mapped_column(Text)  # the long text it replaced (the old description)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

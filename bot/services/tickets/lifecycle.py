@@ -36,8 +36,15 @@ class TicketChange:
         return self.actor_id != self.ticket.reporter_id and bool(self.kinds & REPORTER_NEWS)
 
     def record(
-        self, kind: str, old: str | None = None, new: str | None = None, body: str | None = None, internal: bool = False
+        self,
+        kind: str,
+        old: str | None = None,
+        new: str | None = None,
+        body: str | None = None,
+        internal: bool = False,
+        old_body: str | None = None,
     ) -> None:
+        """Append an event: short values as ``old`` → ``new``, long text as ``old_body`` → ``body``."""
         now = utcnow()
         event = TicketEvent(
             team_id=self.ticket.team_id,
@@ -47,6 +54,7 @@ class TicketChange:
             old_value=old,
             new_value=new,
             body=body,
+            old_body=old_body,
             internal=internal,
         )
         self.ticket.events.append(event)
@@ -90,7 +98,7 @@ def edit(session: Session, actor: Actor, ticket_id: int, form: TicketForm) -> Ti
         change.record("title", old=ticket.title, new=form.title)
         ticket.title = form.title
     if form.description != ticket.description:
-        change.record("description", body=form.description)
+        change.record("description", old_body=ticket.description, body=form.description)
         ticket.description = form.description
     if form.category is not ticket.category:
         change.record("category", old=ticket.category.value, new=form.category.value)
@@ -185,7 +193,7 @@ def delete(session: Session, actor: Actor, ticket_id: int) -> TicketChange:
     """Soft delete: the row and its history stay for audit; the card says deleted."""
     change = _begin(session, actor, ticket_id, Action.DELETE)
     ticket = change.ticket
-    change.record("deleted")
+    change.record("deleted", old=ticket.state.value)
     ticket.deleted_at = ticket.updated_at
     ticket.deleted_by = actor.user_id
     return change
