@@ -64,6 +64,7 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first assignment or reply (SLA)
     resolution_note: Mapped[str | None] = mapped_column(Text)
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     card_channel: Mapped[str | None] = mapped_column(SlackId)

@@ -188,7 +188,7 @@ def test_severity_cannot_change_after_resolution(live_app):
     grant(live_app, "UTECH", Role.TECHNICIAN)
     raised = raise_ticket(live_app)
     click(live_app, raised, "ticket_resolve", "UTECH")
-    live_app.fake.wait_for("views.open", lambda c: "Edit T-1" in str(c.args["view"]), count=2)
+    live_app.fake.wait_for("views.open", count=2)
     submit_note(live_app, "UTECH", "Fixed")
     live_app.fake.wait_for("chat.update")
     click(live_app, raised, "ticket_severity", "UTECH", selected_option={"value": "CRITICAL"})

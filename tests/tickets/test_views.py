@@ -15,6 +15,7 @@ from bot.services.home import HomeOverview
 from bot.services.tickets.access import Action
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import TicketDetail, TicketList
+from bot.services.tickets.sla import DEFAULT_TARGETS
 from bot.services.workspace_settings import WorkspaceConfig
 from bot.views.home import home_view
 from bot.views.tickets import messages as views
@@ -208,7 +209,9 @@ def test_user_text_is_escaped_and_cut_everywhere_it_is_posted(title, description
         ("comment", None, None, note),
     )
     listing = TicketList(tickets=[ticket], total=1)
-    config = WorkspaceConfig("T1", "CTRIAGE", None, None, "Europe/London", NOW.time(), *[timedelta(minutes=30)] * 4)
+    config = WorkspaceConfig(
+        "T1", "CTRIAGE", None, None, "Europe/London", NOW.time(), *[timedelta(minutes=30)] * 4, DEFAULT_TARGETS
+    )
     for message in (
         views.card(ticket, tz=TZ, now=NOW),
         views.detail(TicketDetail(ticket, history=change.events, actions=set(Action)), tz=TZ, now=NOW),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError
 from bot.services.actors import Actor, load_actor
 from bot.services.clock import utcnow
+from bot.services.tickets import sla
 from bot.services.tickets.access import Action, check, load
 from bot.services.tickets.forms import TicketForm, parse_permalink
 from bot.services.workspaces import next_number
@@ -185,7 +186,10 @@ def reply_kind(actor: Actor) -> str:
 def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
     """A technician's reply (DM'd to the reporter) or the reporter's own comment."""
     change = _begin(session, actor, ticket_id, Action.REPLY)
-    change.record(reply_kind(actor), body=text)
+    kind = reply_kind(actor)
+    change.record(kind, body=text)
+    if kind == "reply":
+        sla.record_first_response(change.ticket, change.ticket.updated_at)
     return change
 
 
@@ -216,6 +220,7 @@ def _begin(session: Session, actor: Actor, ticket_id: int, action: Action) -> Ti
 def _set_assignee(change: TicketChange, assignee_id: str) -> None:
     change.record("assigned", old=change.ticket.assignee_id, new=assignee_id)
     change.ticket.assignee_id = assignee_id
+    sla.record_first_response(change.ticket, change.ticket.updated_at)
 
 
 def _set_state(change: TicketChange, state: TicketState, body: str | None = None) -> None:

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.services.tickets.access import Action, possible
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import HISTORY_PAGE, LIST_LIMIT, TicketDetail, TicketList
+from bot.services.tickets.sla import SlaStatus
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.text import escape, safe, truncate, user
 from bot.views.tickets.parts import (
@@ -61,11 +62,35 @@ def usage_message(problem: str) -> dict:
     return text_message(f"{problem} {USAGE}")
 
 
-def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime) -> dict:
+def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime, sla: SlaStatus | None = None) -> dict:
     """The card in the triage channel: everyone in the channel sees the same
-    buttons (those the ticket's state allows); each click is checked on the server."""
+    buttons (those the ticket's state allows); each click is checked on the server.
+    ``sla``: where the ticket stands against its service levels (*Respond by*, *SLA breached*)."""
     actions = possible(ticket) - {Action.EDIT}  # editing is offered in /ticket T-n, to those who may
-    return _message(_notification(ticket), _ticket_blocks(ticket, tz=tz, now=now, actions=actions))
+    blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=actions)
+    if sla is not None and not ticket.deleted_at:
+        lines = sla_lines(sla, tz)
+        if lines:
+            blocks.insert(2, ContextBlock(elements=[MarkdownTextObject(text=" · ".join(lines))]))
+    return _message(_notification(ticket), blocks)
+
+
+def sla_lines(sla: SlaStatus, tz: ZoneInfo) -> list[str]:
+    """*Respond by* / *Resolve by* while a target runs (Slack shows each reader their own time),
+    and **SLA breached** once one is missed."""
+    lines = []
+    if sla.breached:
+        missed = [
+            name
+            for name, late in (("response", sla.response_breached), ("resolution", sla.resolution_breached))
+            if late
+        ]
+        lines.append(f":rotating_light: *SLA breached* ({' and '.join(missed)})")
+    if sla.response_open and sla.resolution_open:
+        lines.append(f"*Respond by* {local_time(sla.respond_by, tz)}")
+    if sla.resolution_open:
+        lines.append(f"*Resolve by* {local_time(sla.resolve_by, tz)}")
+    return lines
 
 
 def detail(view: TicketDetail, *, tz: ZoneInfo, now: datetime) -> dict:
