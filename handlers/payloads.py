@@ -73,6 +73,42 @@ def clicked_id(action: dict) -> int:
     return record_id
 
 
+@dataclasses.dataclass(frozen=True)
+class PageRequest:
+    """A paging button's value: which list, the offset of the page to show, and what defines the list."""
+
+    listing: str
+    offset: int
+    query: str = ""  # a search's words
+    ticket_id: int | None = None  # whose history
+
+
+PAGE_LISTINGS = ("mine", "queue", "search", "history")
+MAX_PAGE_OFFSET = 1_000_000
+
+
+def page_request(action: dict) -> PageRequest:
+    """What a **Next** / **Previous** button asks for (JSON the app wrote into its value)."""
+    try:
+        data = json.loads(action.get("value") or "")
+    except (TypeError, ValueError):
+        raise StaleButton() from None
+    if not isinstance(data, dict) or data.get("list") not in PAGE_LISTINGS:
+        raise StaleButton()
+    offset = data.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_PAGE_OFFSET:
+        raise StaleButton()
+    ticket_id = None
+    if data["list"] == "history":
+        ticket_id = parse_id(data.get("ticket"))
+        if ticket_id is None:
+            raise StaleButton()
+    query = _typed(data.get("q"), str, StaleButton) or ""
+    if data["list"] == "search" and not query:
+        raise StaleButton()
+    return PageRequest(listing=data["list"], offset=offset, query=query, ticket_id=ticket_id)
+
+
 def selected_user(action: dict) -> str:
     """The person picked in a users select ("" if none)."""
     return _typed(action.get("selected_user"), str, StaleButton) or ""

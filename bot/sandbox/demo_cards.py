@@ -22,8 +22,8 @@ from bot.services.tickets import lifecycle
 from bot.services.workspace_settings import workspace_config
 from bot.slack_client import make_web_client
 from bot.views.hire import bookings as booking_views
-from bot.views.tickets import messages as ticket_views
 from db.models import Booking, Ticket
+from handlers.tickets.publish import card_of
 
 from . import workspace
 from .demo_data import seed_demo
@@ -62,7 +62,7 @@ def post_missing_cards(ctx: AppContext, fake: FakeSlack, client: WebClient, team
 def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = ticket_views.card(session.get_one(Ticket, ticket_id), tz=config.tz, now=utcnow())
+        card = card_of(session.get_one(Ticket, ticket_id), config, utcnow())
     if not config.triage_channel:  # nowhere to post it, as for the desk itself
         return
     posted = client.chat_postMessage(channel=config.triage_channel, **card)

@@ -24,6 +24,12 @@ THRESHOLDS = {
     "critical_reminder_minutes": (5, 24 * 60),
     "critical_escalation_minutes": (15, 7 * 24 * 60),
 }
+# Service-level targets, field → (lowest, highest) minutes; an empty field means the default.
+SLA_TARGETS = {
+    f"sla_{severity}_{target}_minutes": (1, 30 * 24 * 60)
+    for severity in ("critical", "major", "minor")
+    for target in ("response", "resolution")
+}
 CHANNELS = ("triage_channel", "fleet_channel", "managers_channel")
 
 
@@ -40,6 +46,12 @@ class SettingsForm:
     return_grace_minutes: str | None
     critical_reminder_minutes: str | None
     critical_escalation_minutes: str | None
+    sla_critical_response_minutes: str | None = None
+    sla_critical_resolution_minutes: str | None = None
+    sla_major_response_minutes: str | None = None
+    sla_major_resolution_minutes: str | None = None
+    sla_minor_response_minutes: str | None = None
+    sla_minor_resolution_minutes: str | None = None
 
 
 def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
@@ -66,6 +78,13 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
             errors[field] = f"A whole number of minutes from {low} to {high}."
         else:
             minutes[field] = int(text)
+    targets: dict[str, int | None] = {}
+    for field, (low, high) in SLA_TARGETS.items():
+        text = (getattr(form, field) or "").strip()
+        if text and (not text.isdigit() or not low <= int(text) <= high):
+            errors[field] = f"A whole number of minutes from {low} to {high}, or empty for the default."
+        else:
+            targets[field] = int(text) if text else None
     if not errors and minutes["critical_escalation_minutes"] < minutes["critical_reminder_minutes"]:
         errors["critical_escalation_minutes"] = "Escalate no sooner than the first reminder."
     if errors:
@@ -75,7 +94,7 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
         setattr(workspace, field, getattr(form, field) or None)
     workspace.timezone = timezone
     workspace.digest_time = digest_time
-    for field, value in minutes.items():
+    for field, value in {**minutes, **targets}.items():
         setattr(workspace, field, value)
     session.flush()
     return workspace_config(session, actor.team_id, defaults)

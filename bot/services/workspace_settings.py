@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.services.tickets.sla import DEFAULT_TARGETS, Targets
 from bot.services.workspaces import ensure_workspace
 from bot.settings import Settings
+from db.models import Severity
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class WorkspaceConfig:
     return_grace: timedelta
     critical_reminder: timedelta
     critical_escalation: timedelta
+    sla: dict[Severity, Targets]  # service-level targets per severity
 
     @property
     def tz(self) -> ZoneInfo:
@@ -49,4 +52,17 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         return_grace=minutes(ws.return_grace_minutes, defaults.return_grace_minutes),
         critical_reminder=minutes(ws.critical_reminder_minutes, 30),
         critical_escalation=minutes(ws.critical_escalation_minutes, 120),
+        sla={
+            severity: Targets(
+                response=_minutes_or(getattr(ws, f"sla_{severity.value.lower()}_response_minutes"), default.response),
+                resolution=_minutes_or(
+                    getattr(ws, f"sla_{severity.value.lower()}_resolution_minutes"), default.resolution
+                ),
+            )
+            for severity, default in DEFAULT_TARGETS.items()
+        },
     )
+
+
+def _minutes_or(value: int | None, default: timedelta) -> timedelta:
+    return timedelta(minutes=value) if value is not None else default

@@ -16,9 +16,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.settings import THRESHOLDS
+from bot.services.settings import SLA_TARGETS, THRESHOLDS
 from bot.services.workspace_settings import WorkspaceConfig
 from bot.views.when import duration
+from db.models import Severity
 
 CALLBACK_ID = "hiredesk_settings"
 ACTION = "value"  # every input's action_id; the block_id names the setting
@@ -83,6 +84,23 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         )
         for field, label in THRESHOLD_LABELS.items()
     ]
+    blocks += [
+        InputBlock(
+            block_id=field,
+            label=f"SLA: {severity.value} {target} target (minutes)",
+            optional=True,
+            element=NumberInputElement(
+                action_id=ACTION,
+                is_decimal_allowed=False,
+                initial_value=int(getattr(config.sla[severity], target).total_seconds() // 60),
+                min_value=SLA_TARGETS[field][0],
+                max_value=SLA_TARGETS[field][1],
+            ),
+        )
+        for severity in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+        for target in ("response", "resolution")
+        for field in (f"sla_{severity.value.lower()}_{target}_minutes",)
+    ]
     blocks.append(
         ContextBlock(
             elements=[
@@ -108,6 +126,11 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         f"• Returns: reminder {duration(config.due_soon)} before due, overdue after {duration(config.return_grace)} of grace",
         f"• CRITICAL tickets: reminder every {duration(config.critical_reminder)}, "
         f"escalation after {duration(config.critical_escalation)}",
+        "• SLA (respond / resolve): "
+        + ", ".join(
+            f"{s.value} {duration(config.sla[s].response)} / {duration(config.sla[s].resolution)}"
+            for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+        ),
     ]
     return View(
         type="modal",

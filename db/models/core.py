@@ -47,6 +47,13 @@ class Workspace(Base):
     return_grace_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_reminder_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_escalation_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Service-level targets (None: the defaults of bot.services.tickets.sla)
+    sla_critical_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_critical_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_major_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_major_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_minor_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_minor_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class UserRole(Base):

@@ -64,6 +64,7 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first assignment or reply (SLA)
     resolution_note: Mapped[str | None] = mapped_column(Text)
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     card_channel: Mapped[str | None] = mapped_column(SlackId)
@@ -94,7 +95,8 @@ class TicketEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))  # created, assigned, severity, state, note, reply, ...
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    body: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)  # long text: a note, a reply, the new description
+    old_body: Mapped[str | None] = mapped_column(Text)  # the long text it replaced (the old description)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

@@ -10,6 +10,7 @@ worker after the answer to Slack, in order, exactly once (bot.services.outbox).
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -17,8 +18,8 @@ from bot.context import AppContext
 from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
-from bot.services.tickets import lifecycle, queries
-from bot.services.workspace_settings import workspace_config
+from bot.services.tickets import lifecycle, queries, sla
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.views.tickets import messages as ticket_views
 from bot.views.tickets.parts import headline
 from db.models import Ticket
@@ -35,6 +36,11 @@ def card_key(ticket: Ticket) -> str:
     return f"{lane_of(ticket)}:card"
 
 
+def card_of(ticket: Ticket, config: WorkspaceConfig, now: datetime) -> dict:
+    """The card as it is now, with where it stands against the workspace's service levels."""
+    return ticket_views.card(ticket, tz=config.tz, now=now, sla=sla.status(ticket, config.sla, now))
+
+
 def queue_new_ticket(ctx: AppContext, session: Session, actor: Actor, change: lifecycle.TicketChange) -> None:
     """The new ticket's card in the triage channel (its place recorded once posted), and the notice."""
     ticket = change.ticket
@@ -42,7 +48,7 @@ def queue_new_ticket(ctx: AppContext, session: Session, actor: Actor, change: li
     if config.triage_channel:
         outbox.post(
             session, ticket.team_id, card_key(ticket), config.triage_channel,
-            ticket_views.card(ticket, tz=config.tz, now=utcnow()), label=f"the card of {ticket.key}",
+            card_of(ticket, config, utcnow()), label=f"the card of {ticket.key}",
             lane=lane_of(ticket), purpose="ticket_card", subject_id=ticket.id, notify_user=actor.user_id,
         )  # fmt: skip
     outbox.post(
@@ -67,7 +73,7 @@ def queue_change(
     now, lane, card = utcnow(), lane_of(ticket), card_key(ticket)
     if ticket.card_ts or outbox.exists_key(session, card):
         outbox.edit(
-            session, ticket.team_id, f"{card}:edit:{_unique()}", ticket_views.card(ticket, tz=config.tz, now=now),
+            session, ticket.team_id, f"{card}:edit:{_unique()}", card_of(ticket, config, now),
             label=f"the card of {ticket.key}", supersede=card, of=card, channel=ticket.card_channel,
             ts=ticket.card_ts, lane=lane, notify_user=actor.user_id,
         )  # fmt: skip

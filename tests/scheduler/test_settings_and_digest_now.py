@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.services.tickets.sla import DEFAULT_TARGETS
 from bot.services.workspace_settings import workspace_config
-from db.models import Role
+from db.models import Role, Severity
 
 from . import factories as f
 
@@ -30,7 +31,7 @@ def submit(live_app, view: dict, user: str = "UADMIN", **changes: str):
         "critical_escalation_minutes": {"type": "number_input", "value": "60"},
     }
     for block_id, value in changes.items():
-        values[block_id] = {**values[block_id], "value": value}
+        values[block_id] = {**values.get(block_id, {"type": "number_input"}), "value": value}
     return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user=user)
 
 
@@ -97,3 +98,16 @@ def test_digest_now_for_managers_only(live_app):
     assert "VPN &lt;!here&gt; down" in str(body["blocks"])
     assert "digest now" in live_app.slack.command("/hiredesk", "digest", user="UMANAGER").json["text"]
     assert live_app.fake.calls_to("chat.postMessage") == []
+
+
+def test_admin_changes_service_level_targets(live_app):
+    view = open_settings(live_app)
+    shown = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if "element" in b}
+    assert (shown["sla_critical_response_minutes"], shown["sla_minor_resolution_minutes"]) == ("15", "4320")
+    refused = submit(live_app, view, sla_major_response_minutes="0")
+    assert set(refused.json["errors"]) == {"sla_major_response_minutes"}
+    response = submit(live_app, view, sla_major_response_minutes="30", sla_minor_resolution_minutes="")
+    assert response.json["response_action"] == "update" and "MAJOR 30 min" in str(response.json["view"])
+    saved = config(live_app).sla
+    assert saved[Severity.MAJOR].response == timedelta(minutes=30)
+    assert saved[Severity.MINOR] == DEFAULT_TARGETS[Severity.MINOR]  # empty: the default

@@ -101,6 +101,20 @@ def test_reporter_edits_and_comments(live_app):
     assert edited.title == "Printer on floor 3 is jammed" and edited.category.value == "other"
     assert [e.kind for e in edited.events] == ["created", "title", "category"]
 
+    # A description edit keeps the old text in the history, shown old → new.
+    click(live_app, edited, "ticket_edit", "UEMPLOYEE")
+    live_app.fake.wait_for("views.open", lambda c: "Edit T-1" in str(c.args["view"]), count=2)
+    values = form_values(title=edited.title, description="Paper stuck in tray 4", category="other")
+    del values["severity"]
+    assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
+    logged = live_app.fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "description" in c.args["text"]
+    )[0]
+    assert "> Paper stuck in tray 3\nto\n> Paper stuck in tray 4" in logged.args["text"]
+    event = ticket(live_app, raised.id).events[-1]
+    assert (event.kind, event.old_body, event.body) == ("description", "Paper stuck in tray 3", "Paper stuck in tray 4")
+    assert "tray 3" in str(ticket_command(live_app, raised.key)["blocks"])
+
 
 def test_admin_deletes_softly(live_app):
     raised = raise_ticket(live_app)

@@ -15,6 +15,7 @@ from bot.services.home import HomeOverview
 from bot.services.tickets.access import Action
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import TicketDetail, TicketList
+from bot.services.tickets.sla import DEFAULT_TARGETS
 from bot.services.workspace_settings import WorkspaceConfig
 from bot.views.home import home_view
 from bot.views.tickets import messages as views
@@ -120,9 +121,10 @@ def test_reporter_dm_only_for_news_and_with_reopen_after_resolve():
     assert views.reporter_dm(internal) is None
 
 
-def test_long_lists_say_how_many_more():
-    listing = TicketList(tickets=[make_ticket()] * 3, total=45)
-    assert "… and 42 more." in str(views.ticket_list("The queue", listing, empty="-", tz=TZ))
+def test_long_lists_say_which_part_they_show():
+    listing = TicketList(tickets=[make_ticket()] * 3, total=45, offset=20)
+    message = str(views.ticket_list("The queue", listing, empty="-", tz=TZ, pages={"list": "queue"}))
+    assert "21–23 of 45" in message and "ticket_page_previous" in message and "ticket_page_next" in message
 
 
 # Slack markup, entities and the characters around them, sometimes long enough to need cutting.
@@ -207,7 +209,9 @@ def test_user_text_is_escaped_and_cut_everywhere_it_is_posted(title, description
         ("comment", None, None, note),
     )
     listing = TicketList(tickets=[ticket], total=1)
-    config = WorkspaceConfig("T1", "CTRIAGE", None, None, "Europe/London", NOW.time(), *[timedelta(minutes=30)] * 4)
+    config = WorkspaceConfig(
+        "T1", "CTRIAGE", None, None, "Europe/London", NOW.time(), *[timedelta(minutes=30)] * 4, DEFAULT_TARGETS
+    )
     for message in (
         views.card(ticket, tz=TZ, now=NOW),
         views.detail(TicketDetail(ticket, history=change.events, actions=set(Action)), tz=TZ, now=NOW),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError
 from bot.services.actors import Actor, load_actor
 from bot.services.clock import utcnow
+from bot.services.tickets import sla
 from bot.services.tickets.access import Action, check, load
 from bot.services.tickets.forms import TicketForm, parse_permalink
 from bot.services.workspaces import next_number
@@ -36,8 +37,15 @@ class TicketChange:
         return self.actor_id != self.ticket.reporter_id and bool(self.kinds & REPORTER_NEWS)
 
     def record(
-        self, kind: str, old: str | None = None, new: str | None = None, body: str | None = None, internal: bool = False
+        self,
+        kind: str,
+        old: str | None = None,
+        new: str | None = None,
+        body: str | None = None,
+        internal: bool = False,
+        old_body: str | None = None,
     ) -> None:
+        """Append an event: short values as ``old`` → ``new``, long text as ``old_body`` → ``body``."""
         now = utcnow()
         event = TicketEvent(
             team_id=self.ticket.team_id,
@@ -47,6 +55,7 @@ class TicketChange:
             old_value=old,
             new_value=new,
             body=body,
+            old_body=old_body,
             internal=internal,
         )
         self.ticket.events.append(event)
@@ -90,7 +99,7 @@ def edit(session: Session, actor: Actor, ticket_id: int, form: TicketForm) -> Ti
         change.record("title", old=ticket.title, new=form.title)
         ticket.title = form.title
     if form.description != ticket.description:
-        change.record("description", body=form.description)
+        change.record("description", old_body=ticket.description, body=form.description)
         ticket.description = form.description
     if form.category is not ticket.category:
         change.record("category", old=ticket.category.value, new=form.category.value)
@@ -177,7 +186,10 @@ def reply_kind(actor: Actor) -> str:
 def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
     """A technician's reply (DM'd to the reporter) or the reporter's own comment."""
     change = _begin(session, actor, ticket_id, Action.REPLY)
-    change.record(reply_kind(actor), body=text)
+    kind = reply_kind(actor)
+    change.record(kind, body=text)
+    if kind == "reply":
+        sla.record_first_response(change.ticket, change.ticket.updated_at)
     return change
 
 
@@ -185,7 +197,7 @@ def delete(session: Session, actor: Actor, ticket_id: int) -> TicketChange:
     """Soft delete: the row and its history stay for audit; the card says deleted."""
     change = _begin(session, actor, ticket_id, Action.DELETE)
     ticket = change.ticket
-    change.record("deleted")
+    change.record("deleted", old=ticket.state.value)
     ticket.deleted_at = ticket.updated_at
     ticket.deleted_by = actor.user_id
     return change
@@ -208,6 +220,7 @@ def _begin(session: Session, actor: Actor, ticket_id: int, action: Action) -> Ti
 def _set_assignee(change: TicketChange, assignee_id: str) -> None:
     change.record("assigned", old=change.ticket.assignee_id, new=assignee_id)
     change.ticket.assignee_id = assignee_id
+    sla.record_first_response(change.ticket, change.ticket.updated_at)
 
 
 def _set_state(change: TicketChange, state: TicketState, body: str | None = None) -> None:

@@ -28,6 +28,7 @@ SEVERITY_EMOJI = {
 }
 STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}
 QUOTE_LIMIT = 1500  # one quoted note inside a 3000-character section
+EDIT_QUOTE_LIMIT = 600  # the old and the new description, both in one history line
 
 
 def status(ticket: Ticket) -> str:
@@ -59,9 +60,9 @@ def age(since: datetime, now: datetime) -> str:
     return f"{elapsed.days} days"
 
 
-def quote(text: str | None) -> str:
-    """User text as a block quote, escaped, at most QUOTE_LIMIT characters in all."""
-    return truncate("\n".join("> " + line for line in escape(text).splitlines() or [""]), QUOTE_LIMIT)
+def quote(text: str | None, limit: int = QUOTE_LIMIT) -> str:
+    """User text as a block quote, escaped, at most ``limit`` characters in all."""
+    return truncate("\n".join("> " + line for line in escape(text).splitlines() or [""]), limit)
 
 
 def fit_lines(lines: list[str], limit: int) -> str:
@@ -86,7 +87,9 @@ def describe(event: TicketEvent) -> str:
         case "title":
             return f"{who} renamed it from “{old}” to “{new}”"
         case "description":
-            return f"{who} edited the description"
+            was = quote(event.old_body, EDIT_QUOTE_LIMIT) if event.old_body else "> _(empty)_"
+            now = quote(event.body, EDIT_QUOTE_LIMIT) if event.body else "> _(empty)_"
+            return f"{who} edited the description from\n{was}\nto\n{now}"
         case "category":
             return f"{who} changed the category from {old} to {new}"
         case "assigned":
