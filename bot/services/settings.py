@@ -23,6 +23,7 @@ THRESHOLDS = {
     "return_grace_minutes": (0, 24 * 60),
     "critical_reminder_minutes": (5, 24 * 60),
     "critical_escalation_minutes": (15, 7 * 24 * 60),
+    "no_show_grace_minutes": (15, 7 * 24 * 60),
 }
 CHANNELS = ("triage_channel", "fleet_channel", "managers_channel")
 
@@ -40,6 +41,7 @@ class SettingsForm:
     return_grace_minutes: str | None
     critical_reminder_minutes: str | None
     critical_escalation_minutes: str | None
+    no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
 
 
 def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
@@ -61,7 +63,10 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
         errors["digest_time"] = "Pick the time of the daily digest."
     minutes = {}
     for field, (low, high) in THRESHOLDS.items():
-        text = (getattr(form, field) or "").strip()
+        submitted = getattr(form, field)
+        if submitted is None and field == "no_show_grace_minutes":
+            continue
+        text = (submitted or "").strip()
         if not text.isdigit() or not low <= int(text) <= high:
             errors[field] = f"A whole number of minutes from {low} to {high}."
         else:

@@ -26,6 +26,7 @@ class WorkspaceConfig:
     return_grace: timedelta
     critical_reminder: timedelta
     critical_escalation: timedelta
+    no_show_grace: timedelta  # a RESERVED booking not picked up this long after its pickup time is a no-show
 
     @property
     def tz(self) -> ZoneInfo:
@@ -49,4 +50,5 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         return_grace=minutes(ws.return_grace_minutes, defaults.return_grace_minutes),
         critical_reminder=minutes(ws.critical_reminder_minutes, 30),
         critical_escalation=minutes(ws.critical_escalation_minutes, 120),
+        no_show_grace=minutes(ws.no_show_grace_minutes, 120),
     )

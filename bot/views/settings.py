@@ -33,6 +33,7 @@ THRESHOLD_LABELS = {
     "return_grace_minutes": "Grace before a return is overdue (minutes)",
     "critical_reminder_minutes": "Remind about a quiet CRITICAL ticket every (minutes)",
     "critical_escalation_minutes": "Escalate a quiet CRITICAL ticket after (minutes)",
+    "no_show_grace_minutes": "A booking not picked up this long after pickup is a no-show (minutes)",
 }
 
 
@@ -42,6 +43,7 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         "return_grace_minutes": config.return_grace,
         "critical_reminder_minutes": config.critical_reminder,
         "critical_escalation_minutes": config.critical_escalation,
+        "no_show_grace_minutes": config.no_show_grace,
     }
     blocks: list[Block] = [
         InputBlock(
@@ -108,6 +110,7 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         f"• Returns: reminder {duration(config.due_soon)} before due, overdue after {duration(config.return_grace)} of grace",
         f"• CRITICAL tickets: reminder every {duration(config.critical_reminder)}, "
         f"escalation after {duration(config.critical_escalation)}",
+        f"• No-shows: after {duration(config.no_show_grace)} past the pickup time",
     ]
     return View(
         type="modal",

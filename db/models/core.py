@@ -44,6 +44,7 @@ class Workspace(Base):
     return_grace_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_reminder_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_escalation_minutes: Mapped[int | None] = mapped_column(Integer)
+    no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class UserRole(Base):

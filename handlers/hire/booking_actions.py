@@ -22,7 +22,11 @@ from ..support import guarded, request_scope
 from .cards import queue_card
 
 # Buttons that change the booking at once.
-IMMEDIATE = {"booking_picked_up": booking_service.pick_up, "booking_cancel": booking_service.cancel}
+IMMEDIATE = {
+    "booking_picked_up": booking_service.pick_up,
+    "booking_cancel": booking_service.cancel,
+    "booking_no_show": booking_service.mark_no_show,
+}
 # Buttons that open a modal first: (the action checked before opening, the modal).
 WITH_MODAL = {
     "booking_returned": ("return", lambda booking, tz: booking_modals.return_modal(booking, tz, utcnow())),

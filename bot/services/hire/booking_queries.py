@@ -35,6 +35,7 @@ class BookingList:
     bookings: list[Booking] = field(default_factory=list)  # active, overdue, upcoming
     pickups: list[Booking] = field(default_factory=list)  # today
     returns: list[Booking] = field(default_factory=list)  # today
+    now: datetime | None = None  # when listed: upcoming pickups already past it are late
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,10 @@ def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings)
         query = query.where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at < now - config.return_grace)
         query = query.order_by(Booking.return_due_at)
     else:
-        query = query.where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= now - timedelta(hours=1))
-        query = query.order_by(Booking.pickup_at)
-    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()))
+        # Every RESERVED booking, also one whose pickup time has passed: it holds its car until
+        # picked up, cancelled or marked a no-show.
+        query = query.where(Booking.status == BookingStatus.RESERVED).order_by(Booking.pickup_at)
+    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()), now=now)
 
 
 def todays_movements(

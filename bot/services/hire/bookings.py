@@ -49,8 +49,17 @@ ALLOWED_FROM = {
     "return": {BookingStatus.ACTIVE},
     "extend": {BookingStatus.RESERVED, BookingStatus.ACTIVE},
     "cancel": {BookingStatus.RESERVED},
+    "mark no-show": {BookingStatus.RESERVED},
 }
-PAST_TENSE = {"pick up": "picked up", "return": "returned", "extend": "extended", "cancel": "cancelled"}
+PAST_TENSE = {
+    "pick up": "picked up",
+    "return": "returned",
+    "extend": "extended",
+    "cancel": "cancelled",
+    "mark no-show": "marked a no-show",
+}
+# The actor_id of changes made by a job rather than a person (shown as "HireDesk").
+SCHEDULER = "scheduler"
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ def create_booking(session: Session, actor: Actor, form: NewBooking, settings: S
         session.add(booking)
 
     _write_holding(session, insert, vehicle, pickup, due, tz, field="vehicle")
-    _record(session, actor, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
+    _record(session, actor.user_id, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
     return booking
 
 
@@ -130,7 +139,7 @@ def pick_up(session: Session, actor: Actor, booking_id: int | str) -> Booking:
         raise DomainError(f"{booking.key} was due back already; cancel it instead.")
     booking.status, booking.picked_up_at = BookingStatus.ACTIVE, now
     booking.odometer_out = booking.vehicle.odometer
-    _record(session, actor, booking, "picked_up", old="RESERVED", new="ACTIVE")
+    _record(session, actor.user_id, booking, "picked_up", old="RESERVED", new="ACTIVE")
     return booking
 
 
@@ -167,7 +176,7 @@ def return_booking(
     )
     booking.vehicle.odometer = max(booking.vehicle.odometer, odometer)
     summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}"
-    _record(session, actor, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
+    _record(session, actor.user_id, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
     return booking
 
 
@@ -192,15 +201,30 @@ def extend(
         booking.quoted_price = pricing.quote(booking.vehicle.daily_rate, booking.pickup_at, new_due, tz)
 
     _write_holding(session, move, booking.vehicle, old_due, new_due, tz, field="return_due", own=booking)
-    _record(session, actor, booking, "extended", old=old_due.isoformat(), new=new_due.isoformat())
+    _record(session, actor.user_id, booking, "extended", old=old_due.isoformat(), new=new_due.isoformat())
     return booking
 
 
 def cancel(session: Session, actor: Actor, booking_id: int | str) -> Booking:
     booking = _for_action(session, actor, booking_id, "cancel")
     booking.status = BookingStatus.CANCELLED
-    _record(session, actor, booking, "cancelled", old="RESERVED", new="CANCELLED")
+    _record(session, actor.user_id, booking, "cancelled", old="RESERVED", new="CANCELLED")
     return booking
+
+
+def mark_no_show(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+    """An agent marks a RESERVED booking whose pickup time has passed a no-show; the car is free again."""
+    booking = _for_action(session, actor, booking_id, "mark no-show")
+    if utcnow() < booking.pickup_at:
+        raise DomainError(f"{booking.key} can be marked a no-show once its pickup time has passed.")
+    record_no_show(session, booking, actor.user_id)
+    return booking
+
+
+def record_no_show(session: Session, booking: Booking, actor_id: str) -> None:
+    """RESERVED → NO_SHOW: the booking no longer holds its vehicle (the overlap rule skips it)."""
+    booking.status = BookingStatus.NO_SHOW
+    _record(session, actor_id, booking, "no_show", old="RESERVED", new="NO_SHOW")
 
 
 def check_action(session: Session, actor: Actor, booking_id: int | str, action: str) -> Booking:
@@ -371,7 +395,7 @@ def _clash(
 
 def _record(
     session: Session,
-    actor: Actor,
+    actor_id: str,
     booking: Booking,
     kind: str,
     *,
@@ -383,7 +407,7 @@ def _record(
     booking.updated_at = now
     booking.events.append(
         BookingEvent(
-            team_id=actor.team_id, actor_id=actor.user_id, at=now, kind=kind, old_value=old, new_value=new, body=body
+            team_id=booking.team_id, actor_id=actor_id, at=now, kind=kind, old_value=old, new_value=new, body=body
         )
     )
     session.flush()

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.hire.booking_queries import Availability, BookingList
+from bot.services.hire.bookings import SCHEDULER
 from bot.services.local_time import local, local_short
 from bot.views.hire.common import actions, button, confirm, message, money, sections
 from bot.views.messages import blocks_to_dicts, text_message
@@ -39,11 +40,13 @@ EVENT_WORDS = {
     "extended": "Extended",
     "returned": "Returned",
     "cancelled": "Cancelled",
+    "no_show": "Marked a no-show",
 }
 
 
-def booking_action_buttons(booking: Booking) -> list[dict]:
-    """The buttons a booking's messages carry for its status, as zero or one actions block (dicts).
+def booking_action_buttons(booking: Booking, now: datetime) -> list[dict]:
+    """The buttons a booking's messages carry for its status (and, for **No-show**, whether its
+    pickup time has passed at ``now``), as zero or one actions block (dicts).
 
     Public: the scheduler's due/overdue reminders append these to their messages.
     Every button's value is the booking id; the handlers work from any message."""
@@ -60,11 +63,22 @@ def booking_action_buttons(booking: Booking) -> list[dict]:
             "Cancel booking",
         ),
     )
+    no_show = button(
+        "No-show",
+        "booking_no_show",
+        value,
+        confirm=confirm(
+            f"Mark {booking.key} a no-show?",
+            f"The customer didn't come: *{booking.vehicle.registration}* is free again.",
+            "Mark no-show",
+        ),
+    )
     blocks = actions(
         button("Picked up", "booking_picked_up", value, style="primary") if status is BookingStatus.RESERVED else None,
         button("Returned", "booking_returned", value, style="primary") if status is BookingStatus.ACTIVE else None,
         button("Extend", "booking_extend", value) if status in (BookingStatus.RESERVED, BookingStatus.ACTIVE) else None,
         cancel if status is BookingStatus.RESERVED else None,
+        no_show if status is BookingStatus.RESERVED and now >= booking.pickup_at else None,
         block_id=f"booking_actions_{booking.id}",
     )
     return blocks_to_dicts(blocks)
@@ -79,7 +93,7 @@ def booking_summary(booking: Booking, tz: ZoneInfo) -> str:
     )
 
 
-def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
+def booking_card(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
     """The booking's message: everything about it, its buttons and its history."""
     vehicle, customer = booking.vehicle, booking.customer
     status = booking.status.value.replace("_", " ")
@@ -112,14 +126,15 @@ def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
     if history:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate("\n".join(history), 3000))]))
     fallback = f"{booking.key} · {status} · {safe(customer.name, 100)} · {vehicle.registration}"
-    return {"text": fallback, "blocks": blocks_to_dicts(blocks) + booking_action_buttons(booking)}
+    return {"text": fallback, "blocks": blocks_to_dicts(blocks) + booking_action_buttons(booking, now)}
 
 
 def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
     what = EVENT_WORDS.get(event.kind, event.kind)
     if event.kind == "extended" and event.new_value:
         what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
-    return f"{what} by {user(event.actor_id)} · {local_short(event.at, tz)}"
+    who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
+    return f"{what} by {who} · {local_short(event.at, tz)}"
 
 
 def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
@@ -137,12 +152,18 @@ def booking_list_message(listing: BookingList) -> dict:
         return message(sections(lines), "Today's pickups and returns")
     titles = {"active": "Active bookings (out now)", "overdue": "Overdue returns", "upcoming": "Upcoming pickups"}
     empty = {"active": "No car is out.", "overdue": "Nothing is overdue.", "upcoming": "No upcoming bookings."}
-    lines = [f"*{titles[listing.kind]}*", *_lines(listing.bookings, tz, empty[listing.kind])]
+    lines = [f"*{titles[listing.kind]}*", *_lines(listing.bookings, tz, empty[listing.kind], listing.now)]
     return message(sections(lines), titles[listing.kind])
 
 
-def _lines(bookings: list[Booking], tz: ZoneInfo, empty: str) -> list[str]:
-    return [f"• {booking_summary(b, tz)}" for b in bookings] or [f"_{empty}_"]
+def _lines(bookings: list[Booking], tz: ZoneInfo, empty: str, now: datetime | None = None) -> list[str]:
+    """A line per booking; a RESERVED one whose pickup time has passed (at ``now``) says so."""
+
+    def late(booking: Booking) -> str:
+        waiting = now is not None and booking.status is BookingStatus.RESERVED and booking.pickup_at <= now
+        return " · :hourglass: _not picked up yet_" if waiting else ""
+
+    return [f"• {booking_summary(b, tz)}{late(b)}" for b in bookings] or [f"_{empty}_"]
 
 
 def availability_message(found: Availability) -> dict:
@@ -161,7 +182,7 @@ def availability_message(found: Availability) -> dict:
     return message(sections(lines), f"{len(found.quotes)} vehicles free")
 
 
-def home_hire_section(pickups: list[Booking], returns: list[Booking], tz: ZoneInfo) -> list[dict]:
+def home_hire_section(pickups: list[Booking], returns: list[Booking], tz: ZoneInfo, now: datetime) -> list[dict]:
     """The App Home's car hire part for agents: today's pickups and returns, with their buttons."""
     blocks: list = [DividerBlock(), HeaderBlock(text="Car hire today")]
     result = blocks_to_dicts(blocks)
@@ -173,5 +194,5 @@ def home_hire_section(pickups: list[Booking], returns: list[Booking], tz: ZoneIn
         if not bookings:
             result += blocks_to_dicts([ContextBlock(elements=[MarkdownTextObject(text=empty)])])
         for booking in bookings[:10]:
-            result += blocks_to_dicts(sections([booking_summary(booking, tz)])) + booking_action_buttons(booking)
+            result += blocks_to_dicts(sections([booking_summary(booking, tz)])) + booking_action_buttons(booking, now)
     return result
