@@ -13,6 +13,16 @@ from bot.views.hire import bookings as booking_views
 from db.models import Booking
 
 
+def queue_new_damage(session: Session, config: WorkspaceConfig, booking: Booking, *, notify_user: str) -> None:
+    """Tell the car hire channel (else ``notify_user``) of new damage found at the booking's return, once."""
+    lane = f"{booking.team_id}:booking:{booking.id}"
+    outbox.post(
+        session, booking.team_id, f"{lane}:new-damage", config.fleet_channel or notify_user,
+        booking_views.new_damage_message(booking), label=f"the new damage notice of {booking.key}", lane=lane,
+        notify_user=notify_user,
+    )  # fmt: skip
+
+
 def queue_booking_message(
     session: Session, config: WorkspaceConfig, booking: Booking, *, notify_user: str | None
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ class SettingsForm:
     critical_reminder_minutes: str | None
     critical_escalation_minutes: str | None
     no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
+    refuel_charge: str | None = None  # likewise
 
 
 def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
@@ -71,6 +73,14 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
             errors[field] = f"A whole number of minutes from {low} to {high}."
         else:
             minutes[field] = int(text)
+    refuel_charge = None
+    if form.refuel_charge is not None:
+        try:
+            refuel_charge = Decimal(form.refuel_charge.strip())
+        except InvalidOperation:
+            refuel_charge = None
+        if refuel_charge is None or not refuel_charge.is_finite() or not 0 <= refuel_charge <= 1000:
+            errors["refuel_charge"] = "An amount from 0 to 1000, like 12.50."
     if not errors and minutes["critical_escalation_minutes"] < minutes["critical_reminder_minutes"]:
         errors["critical_escalation_minutes"] = "Escalate no sooner than the first reminder."
     if errors:
@@ -82,5 +92,7 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
     workspace.digest_time = digest_time
     for field, value in minutes.items():
         setattr(workspace, field, value)
+    if refuel_charge is not None:
+        workspace.refuel_charge = refuel_charge.quantize(Decimal("0.01"))
     session.flush()
     return workspace_config(session, actor.team_id, defaults)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.services.workspaces import ensure_workspace
 from bot.settings import Settings
+
+DEFAULT_REFUEL_CHARGE = Decimal("10.00")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class WorkspaceConfig:
     critical_reminder: timedelta
     critical_escalation: timedelta
     no_show_grace: timedelta  # a RESERVED booking not picked up this long after its pickup time is a no-show
+    refuel_charge: Decimal  # per eighth of a tank returned below the pick-up level
 
     @property
     def tz(self) -> ZoneInfo:
@@ -51,4 +55,5 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         critical_reminder=minutes(ws.critical_reminder_minutes, 30),
         critical_escalation=minutes(ws.critical_escalation_minutes, 120),
         no_show_grace=minutes(ws.no_show_grace_minutes, 120),
+        refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
     )

@@ -86,6 +86,15 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         for field, label in THRESHOLD_LABELS.items()
     ]
     blocks.append(
+        InputBlock(
+            block_id="refuel_charge",
+            label="Refuel charge per eighth of a tank returned below the pick-up level",
+            element=NumberInputElement(
+                action_id=ACTION, is_decimal_allowed=True, initial_value=str(config.refuel_charge), min_value=0
+            ),
+        )
+    )
+    blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -110,7 +119,8 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         f"• Returns: reminder {duration(config.due_soon)} before due, overdue after {duration(config.return_grace)} of grace",
         f"• CRITICAL tickets: reminder every {duration(config.critical_reminder)}, "
         f"escalation after {duration(config.critical_escalation)}",
-        f"• No-shows: after {duration(config.no_show_grace)} past the pickup time",
+        f"• No-shows: after {duration(config.no_show_grace)} past the pickup time; "
+        f"refuel charge {config.refuel_charge:,.2f} per eighth",
     ]
     return View(
         type="modal",

@@ -269,7 +269,7 @@ def test_a_deleted_booking_message_is_posted_again(live_app):
     book(live_app, ada, car, ten, ten + timedelta(days=1))
     (booking,) = wait_for_card(live_app.db)
     live_app.fake.message("CFLEET", booking.card_ts).deleted = True  # someone deleted it in Slack
-    press(live_app, "booking_picked_up", booking.id, booking.card_ts)
-    live_app.fake.wait_for("chat.postMessage", lambda c: "ACTIVE" in c.args["text"])
+    press(live_app, "booking_cancel", booking.id, booking.card_ts)
+    live_app.fake.wait_for("chat.postMessage", lambda c: "CANCELLED" in c.args["text"])
     (moved,) = live_app.fake.channel_messages("CFLEET")
     wait_for_bookings(live_app.db, lambda bookings: bookings[0].card_ts == moved.ts)

@@ -40,7 +40,8 @@ PICKUP_SLACK = timedelta(minutes=15)
 # A return is recorded when it happens or after; allow for clocks a little apart.
 CLOCK_SLACK = timedelta(minutes=5)
 MAX_RENTAL = timedelta(days=365)
-FUEL_LEVELS = ("empty", "1/4", "1/2", "3/4", "full")
+FUEL_LEVELS = pricing.FUEL_LEVELS
+MAX_ODOMETER = 9_999_999
 KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE)
 
 # Which statuses each action starts from, and how a refusal words it.
@@ -71,6 +72,16 @@ class NewBooking:
     pickup: datetime | None = None
     return_due: datetime | None = None
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class PickUpValues:
+    """The Pick-up modal as submitted (field names are its block ids). Left out (a service caller):
+    the vehicle's odometer, a full tank, no damage."""
+
+    odometer: str = ""
+    fuel: str | None = "full"
+    damage: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,15 +143,36 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
     return pickup, due
 
 
-def pick_up(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+def pick_up(session: Session, actor: Actor, booking_id: int | str, form: PickUpValues = PickUpValues()) -> Booking:
+    """RESERVED → ACTIVE with the check-out sheet: odometer out (at least the vehicle's last
+    reading), fuel out, damage already on the car."""
     booking = _for_action(session, actor, booking_id, "pick up")
     now = utcnow()
     if now >= booking.return_due_at:
         raise DomainError(f"{booking.key} was due back already; cancel it instead.")
+    errors: dict[str, str] = {}
+    last = booking.vehicle.odometer
+    odometer = _whole_number(form.odometer) if form.odometer.strip() else last
+    if odometer is None or odometer < last or odometer > MAX_ODOMETER:
+        errors["odometer"] = f"Enter the odometer reading: a whole number, at least {last} (the car's last reading)."
+    if form.fuel not in FUEL_LEVELS:
+        errors["fuel"] = "Choose the fuel level."
+    if errors or odometer is None:  # a missing value is among the errors
+        raise FormErrors(errors)
     booking.status, booking.picked_up_at = BookingStatus.ACTIVE, now
-    booking.odometer_out = booking.vehicle.odometer
-    _record(session, actor.user_id, booking, "picked_up", old="RESERVED", new="ACTIVE")
+    booking.odometer_out, booking.fuel_out = odometer, form.fuel
+    booking.damage_out = form.damage.strip() or None
+    booking.vehicle.odometer = odometer
+    summary = f"odometer {odometer}, fuel {form.fuel}" + (", damage noted" if booking.damage_out else "")
+    _record(session, actor.user_id, booking, "picked_up", old="RESERVED", new="ACTIVE", body=summary)
     return booking
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 def return_booking(
@@ -158,24 +190,25 @@ def return_booking(
         )
     elif returned_at > utcnow() + CLOCK_SLACK:
         errors["returned_at"] = "The return can't be in the future."
-    try:
-        odometer = int(form.odometer.strip())
-    except ValueError:
-        odometer = None
+    odometer = _whole_number(form.odometer)
     out = booking.odometer_out or 0
-    if odometer is None or odometer < out or odometer > 9_999_999:
+    if odometer is None or odometer < out or odometer > MAX_ODOMETER:
         errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
     if form.fuel not in FUEL_LEVELS:
         errors["fuel"] = "Choose the fuel level."
-    if errors or returned_at is None or odometer is None:  # a missing value is among the errors
+    fuel = form.fuel
+    if errors or returned_at is None or odometer is None or fuel is None:  # a missing value is among the errors
         raise FormErrors(errors)
     booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
     booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
     booking.late_fee = pricing.late_fee(
         booking.vehicle.daily_rate, booking.return_due_at, returned_at, config.return_grace
     )
+    booking.refuel_charge = pricing.refuel_charge(booking.fuel_out, fuel, config.refuel_charge)
     booking.vehicle.odometer = max(booking.vehicle.odometer, odometer)
-    summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}"
+    summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}, refuel {booking.refuel_charge}"
+    if booking.damage_notes:
+        summary += ", new damage"
     _record(session, actor.user_id, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
     return booking
 

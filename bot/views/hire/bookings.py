@@ -106,20 +106,26 @@ def booking_card(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         f"*Quoted price*\n{money(booking.quoted_price)}",
     ]
     if booking.picked_up_at:
-        fields.append(f"*Picked up*\n{local(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}")
+        fuel_out = f" · fuel {booking.fuel_out}" if booking.fuel_out else ""
+        fields.append(
+            f"*Picked up*\n{local(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}{fuel_out}"
+        )
     if booking.returned_at:
         fields.append(
             f"*Returned*\n{local(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
             f"fuel {booking.fuel_level}"
         )
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
+        if booking.refuel_charge:
+            fields.append(f"*Refuel charge*\n{money(booking.refuel_charge)}")
     blocks = [
         HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
         SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields]),
     ]
     notes = [
         f"*Notes:* {safe(booking.notes, 2800)}" if booking.notes else None,
-        f"*Damage:* {safe(booking.damage_notes, 2800)}" if booking.damage_notes else None,
+        f"*Damage at pick-up:* {safe(booking.damage_out, 2800)}" if booking.damage_out else None,
+        f":warning: *New damage:* {safe(booking.damage_notes, 2800)}" if booking.damage_notes else None,
     ]
     blocks += sections([n for n in notes if n])
     history = [_event_line(e, tz) for e in booking.events[-HISTORY_SHOWN:]]
@@ -135,6 +141,16 @@ def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
         what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
     who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
     return f"{what} by {who} · {local_short(event.at, tz)}"
+
+
+def new_damage_message(booking: Booking) -> dict:
+    """The car hire channel's notice of damage found at a return that was not there at pick-up."""
+    vehicle = booking.vehicle
+    line = (
+        f":warning: *New damage* on `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}, "
+        f"returned with *{booking.key}* ({safe(booking.customer.name, 100)}): {safe(booking.damage_notes or '', 2000)}"
+    )
+    return message(sections([line]), f"New damage on {vehicle.registration} ({booking.key})")
 
 
 def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
