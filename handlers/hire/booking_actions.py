@@ -12,8 +12,9 @@ from slack_bolt import App
 from bot.publishing.bookings import queue_new_damage
 from bot.services import outbox
 from bot.services.clock import utcnow
+from bot.services.hire import booking_queries
 from bot.services.hire import bookings as booking_service
-from bot.services.hire.bookings import PickUpValues, ReturnValues
+from bot.services.hire.bookings import BookingEdit, PickUpValues, ReturnValues
 from bot.services.workspace_settings import workspace_config
 from bot.views.hire import booking_modals
 from bot.views.hire import bookings as booking_views
@@ -40,6 +41,8 @@ def register(app: App) -> None:
         app.action(action_id)(change_now)
     for action_id in WITH_MODAL:
         app.action(action_id)(open_modal)
+    app.action("booking_edit")(open_edit)
+    app.view(booking_modals.BOOKING_EDIT)(booking_edit)
     app.view(booking_modals.BOOKING_PICK_UP)(booking_pick_up)
     app.view(booking_modals.BOOKING_RETURN)(booking_return)
     app.view(booking_modals.BOOKING_EXTEND)(booking_extend)
@@ -71,6 +74,23 @@ def open_modal(ack, body, action, client, ctx):
         booking = booking_service.check_action(session, actor, booking_id, check)
         modal = build(booking, workspace_config(session, actor.team_id, ctx.settings).tz)
     client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+@guarded
+def open_edit(ack, body, action, client, ctx):
+    ack()
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        modal = booking_modals.edit_modal(booking_queries.editing(session, actor, clicked_id(action), ctx.settings))
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+@guarded
+def booking_edit(ack, body, view, ctx):
+    booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(BookingEdit)
+    with request_scope(ctx, body) as (session, actor):
+        booking = booking_service.edit_booking(session, actor, booking_id, form, ctx.settings)
+        queue_card(ctx, session, actor, booking)
+    ack()
 
 
 @guarded

@@ -167,9 +167,9 @@ def test_refusals_are_ephemeral_name_the_role_and_change_nothing(live_app):
     assert "Only agents or admins can add customers." in ephemeral(live_app, "/customer", "", user="UMANAGER")
     assert "Only agents, managers or admins can see bookings." in ephemeral(live_app, "/booking", "B-1", user="UTECH")
     assert "booking_picked_up" in ephemeral(live_app, "/booking", "B-1", user="UMANAGER")  # managers read
-    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend"):
+    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend", "booking_edit"):
         press(live_app, action_id, booking.id, card_ts, user="UEMPLOYEE", channel="CFLEET")
-    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=4)
+    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=5)
     assert all(c.args["response_type"] == "ephemeral" for c in refusals)
     press(live_app, "customer_remove", ada, user="UAGENT", channel="C0GENERAL")
     live_app.fake.wait_for(

@@ -56,8 +56,8 @@ def action_ids(blocks: list[dict]) -> list[str]:
 @pytest.mark.parametrize(
     "status, expected",
     [
-        (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_cancel"]),
-        (BookingStatus.ACTIVE, ["booking_returned", "booking_extend"]),
+        (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_edit", "booking_cancel"]),
+        (BookingStatus.ACTIVE, ["booking_returned", "booking_extend", "booking_edit"]),
         (BookingStatus.RETURNED, []),
         (BookingStatus.CANCELLED, []),
     ],
@@ -102,9 +102,11 @@ def test_home_section_lists_movements_with_their_buttons():
     assert action_ids(blocks) == [
         "booking_picked_up",
         "booking_extend",
+        "booking_edit",
         "booking_cancel",
         "booking_returned",
         "booking_extend",
+        "booking_edit",
     ]
     assert "No more" in json.dumps(home_hire_section([], [], LONDON, BEFORE_PICKUP))
 

@@ -20,17 +20,18 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.services.hire.booking_queries import BookingEditing, Quote, VehicleChoices
 from bot.services.hire.bookings import FUEL_LEVELS
 from bot.services.local_time import local
 from bot.views.hire.common import done_modal, input_block, money, option, sections
 from bot.views.text import safe, truncate
-from db.models import Booking
+from db.models import Booking, BookingStatus
 
 BOOKING_NEW = "booking_new"
 BOOKING_PICK_UP = "booking_pick_up"
 BOOKING_RETURN = "booking_return"
 BOOKING_EXTEND = "booking_extend"
+BOOKING_EDIT = "booking_edit"
 # Elements of the New booking modal that refresh it when changed (dispatch_action).
 NEW_BOOKING_TRIGGERS = ("booking_pickup", "booking_return_due", "booking_vehicle")
 MAX_OPTIONS = 100
@@ -224,6 +225,72 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         callback_id=BOOKING_RETURN,
         title=truncate(f"Return {booking.key}", 24),
         submit="Record return",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
+
+
+def edit_modal(editing: BookingEditing) -> dict:
+    """Edit a RESERVED booking (vehicle from those free over its period, customer, times, notes) or
+    an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which."""
+    booking = editing.booking
+    notes = input_block(
+        "notes",
+        "Notes",
+        PlainTextInputElement(
+            action_id="booking_notes", multiline=True, max_length=2000, initial_value=booking.notes or None
+        ),
+        optional=True,
+    )
+    intro = f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}"
+    if booking.status is not BookingStatus.RESERVED:
+        blocks: list[Block] = [
+            *sections([f"{intro}\nOn hire: only the notes can change (**Extend** moves the return)."]),
+            notes,
+        ]
+    else:
+        options = [option(_quote_text(q), str(q.vehicle.id)) for q in editing.quotes[:MAX_OPTIONS]]
+        current = next((o for o in options if o.value == str(booking.vehicle_id)), None)
+        blocks = [
+            *sections([intro]),
+            input_block(
+                "customer",
+                "Customer",
+                ExternalDataSelectElement(
+                    action_id="booking_customer",
+                    placeholder="Name, email or licence number",
+                    min_query_length=1,
+                    initial_option=option(booking.customer.name, str(booking.customer_id)),
+                ),
+            ),
+            input_block(
+                "pickup",
+                "Pickup",
+                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(booking.pickup_at)),
+            ),
+            input_block(
+                "return_due",
+                "Return",
+                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(booking.return_due_at)),
+            ),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
+            ),
+            input_block(
+                "vehicle",
+                "Vehicle (free over the booked period)",
+                StaticSelectElement(
+                    action_id="booking_vehicle", options=options, initial_option=current, placeholder="Choose a vehicle"
+                ),
+            ),
+            notes,
+        ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_EDIT,
+        title=truncate(f"Edit {booking.key}", 24),
+        submit="Save",
         close="Cancel",
         blocks=blocks,
         private_metadata=json.dumps({"booking_id": booking.id}),

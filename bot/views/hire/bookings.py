@@ -77,6 +77,7 @@ def booking_action_buttons(booking: Booking, now: datetime) -> list[dict]:
         button("Picked up", "booking_picked_up", value, style="primary") if status is BookingStatus.RESERVED else None,
         button("Returned", "booking_returned", value, style="primary") if status is BookingStatus.ACTIVE else None,
         button("Extend", "booking_extend", value) if status in (BookingStatus.RESERVED, BookingStatus.ACTIVE) else None,
+        button("Edit", "booking_edit", value) if status in (BookingStatus.RESERVED, BookingStatus.ACTIVE) else None,
         cancel if status is BookingStatus.RESERVED else None,
         no_show if status is BookingStatus.RESERVED and now >= booking.pickup_at else None,
         block_id=f"booking_actions_{booking.id}",
@@ -135,10 +136,28 @@ def booking_card(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
     return {"text": fallback, "blocks": blocks_to_dicts(blocks) + booking_action_buttons(booking, now)}
 
 
+EDITED = {
+    "edited_vehicle": "Vehicle",
+    "edited_customer": "Customer",
+    "edited_pickup": "Pickup",
+    "edited_return_due": "Return",
+    "edited_notes": "Notes",
+}
+
+
 def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
     what = EVENT_WORDS.get(event.kind, event.kind)
     if event.kind == "extended" and event.new_value:
         what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
+    if event.kind in EDITED:
+        timed = event.kind in ("edited_pickup", "edited_return_due")
+
+        def shown(value: str | None) -> str:
+            if not value:
+                return "_none_"
+            return local_short(datetime.fromisoformat(value), tz) if timed else safe(value, 60)
+
+        what = f"{EDITED[event.kind]} {shown(event.old_value)} → {shown(event.new_value)}"
     who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
     return f"{what} by {who} · {local_short(event.at, tz)}"
 
