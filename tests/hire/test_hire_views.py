@@ -86,6 +86,7 @@ def test_card_shows_local_times_escapes_and_fits_slack_limits():
     shown = json.dumps(card)
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
     assert "Wed 1 Jul 2026, 10:00 BST" in shown  # 09:00 UTC in London summer time
+    assert f"<!date^{int(PICKUP.timestamp())}^{{date_short_pretty}} {{time}}|Wed 1 Jul 2026, 10:00 BST>" in shown
     header = card["blocks"][0]["text"]["text"]
     assert header.startswith(":spiral_calendar_pad: B-123456789") and len(header) <= 150
     for block in card["blocks"]:

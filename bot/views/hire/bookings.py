@@ -19,6 +19,7 @@ from bot.services.local_time import local, local_short
 from bot.views.hire.common import actions, button, confirm, message, money, sections
 from bot.views.messages import blocks_to_dicts, text_message
 from bot.views.text import safe, truncate, user
+from bot.views.when import reader_time
 from db.models import Booking, BookingEvent, BookingStatus
 
 USAGE = (
@@ -102,18 +103,18 @@ def booking_card(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         f"*Customer*\n{safe(customer.name, 200)}\n`{customer.licence_number}`",
         f"*Vehicle*\n`{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}\n"
         f"{vehicle.category.value} · {money(vehicle.daily_rate)}/day",
-        f"*Pickup*\n{local(booking.pickup_at, tz)}",
-        f"*Return due*\n{local(booking.return_due_at, tz)}",
+        f"*Pickup*\n{_when(booking.pickup_at, tz)}",
+        f"*Return due*\n{_when(booking.return_due_at, tz)}",
         f"*Quoted price*\n{money(booking.quoted_price)}",
     ]
     if booking.picked_up_at:
         fuel_out = f" · fuel {booking.fuel_out}" if booking.fuel_out else ""
         fields.append(
-            f"*Picked up*\n{local(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}{fuel_out}"
+            f"*Picked up*\n{_when(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}{fuel_out}"
         )
     if booking.returned_at:
         fields.append(
-            f"*Returned*\n{local(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
+            f"*Returned*\n{_when(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
             f"fuel {booking.fuel_level}"
         )
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
@@ -143,6 +144,11 @@ EDITED = {
     "edited_return_due": "Return",
     "edited_notes": "Notes",
 }
+
+
+def _when(instant: datetime, tz: ZoneInfo) -> str:
+    """In each reader's zone; the workspace's local time as the fallback."""
+    return reader_time(instant, local(instant, tz))
 
 
 def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
