@@ -15,6 +15,7 @@ from bot.services.workspaces import ensure_workspace
 from bot.settings import Settings
 
 DEFAULT_REFUEL_CHARGE = Decimal("10.00")
+DEFAULT_NO_SHOW_GRACE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class WorkspaceConfig:
     return_grace: timedelta
     critical_reminder: timedelta
     critical_escalation: timedelta
-    no_show_grace: timedelta  # a RESERVED booking not picked up this long after its pickup time is a no-show
-    refuel_charge: Decimal  # per eighth of a tank returned below the pick-up level
+    # Defaults here too, so that a config built by hand (views' tests) needs no change.
+    no_show_grace: timedelta = DEFAULT_NO_SHOW_GRACE  # not picked up this long after pickup: a no-show
+    refuel_charge: Decimal = DEFAULT_REFUEL_CHARGE  # per eighth of a tank returned below the pick-up level
 
     @property
     def tz(self) -> ZoneInfo:
@@ -54,6 +56,6 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         return_grace=minutes(ws.return_grace_minutes, defaults.return_grace_minutes),
         critical_reminder=minutes(ws.critical_reminder_minutes, 30),
         critical_escalation=minutes(ws.critical_escalation_minutes, 120),
-        no_show_grace=minutes(ws.no_show_grace_minutes, 120),
+        no_show_grace=minutes(ws.no_show_grace_minutes, DEFAULT_NO_SHOW_GRACE // timedelta(minutes=1)),
         refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
     )
