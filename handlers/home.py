@@ -36,7 +36,7 @@ def queue_home(ctx: AppContext, session: Session, actor: Actor) -> None:
     """Queue the actor's App Home tab, rendered now (a pending older render of it is dropped)."""
     overview = home_service.overview(session, actor, ctx.settings)
     hire = overview.hire_day
-    sections = [home_hire_section(hire.pickups, hire.returns, hire.tz)] if hire else []
+    sections = [home_hire_section(hire.pickups, hire.returns, hire.tz, utcnow())] if hire else []
     if actor.is_admin:
         failures = outbox.recent_failures(session, actor.team_id, since=utcnow() - timedelta(days=7))
         sections.append(failures_section(failures))

@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.publishing.bookings import queue_booking_message
 from bot.services import digest
-from bot.services.hire import due_returns, overdue_returns
+from bot.services.hire import due_returns, no_shows, overdue_returns
 from bot.services.reminders.claims import Reminder
 from bot.services.tickets import critical as critical_tickets
-from bot.services.workspace_settings import WorkspaceConfig
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.settings import Settings
 from bot.views.digest import scheduled_digest_message
 from bot.views.reminders.messages import reminder_message
 
@@ -24,6 +26,19 @@ class Job:
     find_due: Callable[[Session, WorkspaceConfig, datetime], list[Reminder]]
     render: Callable[[list[Reminder]], dict]  # the reminders of one channel or thread → a message
     every: timedelta  # how often the app looks; only bounds how late a reminder can be
+    # Jobs that change their subjects: (session, settings, the claims this run won) → what to post.
+    act: Callable[[Session, Settings, list[Reminder]], list[Reminder]] | None = None
+
+
+def _mark_no_shows(session: Session, settings: Settings, won: list[Reminder]) -> list[Reminder]:
+    """Mark the no-shows, redraw each changed booking's message; post the no-shows."""
+    changed = no_shows.act(session, won)
+    configs: dict[str, WorkspaceConfig] = {}
+    for _, booking in changed:
+        config = configs.get(booking.team_id) or workspace_config(session, booking.team_id, settings)
+        configs[booking.team_id] = config
+        queue_booking_message(session, config, booking, notify_user=None)
+    return [reminder for reminder, _ in changed if reminder.kind == no_shows.NO_SHOW]
 
 
 JOBS: dict[str, Job] = {
@@ -42,6 +57,14 @@ JOBS: dict[str, Job] = {
             overdue_returns.find_due,
             reminder_message,
             timedelta(minutes=5),
+        ),
+        Job(
+            no_shows.JOB,
+            "RESERVED bookings not picked up within the grace: marked NO_SHOW, listed once (car hire channel)",
+            no_shows.find_due,
+            reminder_message,
+            timedelta(minutes=1),
+            act=_mark_no_shows,
         ),
         Job(
             critical_tickets.JOB,

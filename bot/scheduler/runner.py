@@ -63,7 +63,11 @@ def run_job(
     with ctx.db.transaction() as session:
         due = claims.find_due_everywhere(session, job.find_due, ctx.settings, now)
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
-        for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
+        mine = [r for r in due if r.key in won]
+        # A job that changes its subjects (no-shows) does so here, in the claims' transaction,
+        # and says which of them to post.
+        to_post = job.act(session, ctx.settings, mine) if job.act else mine
+        for (team_id, channel, thread_ts), group in _by_destination([r for r in to_post if r.channel]).items():
             ids = [won[r.key] for r in group]
             key = f"{team_id}:reminder:{job.name}:{min(ids)}:{secrets.token_hex(4)}"
             outbox.post(
@@ -79,6 +83,9 @@ def run_job(
             claims.mark_queued(session, ids, delivery_key=key, now=now)
             report.queued += 1
             report.delivery_keys.append(key)
+        # Claims with nothing to post (no channel, or nothing changed) are done all the same.
+        posted = {r.key for r in to_post if r.channel}
+        claims.mark_queued(session, [won[r.key] for r in mine if r.key not in posted], delivery_key=None, now=now)
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
     return report

@@ -167,7 +167,16 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
             Vehicle.archived_at.is_(None),
         ),
         revenue_week=session.scalar(
-            select(func.coalesce(func.sum(Booking.quoted_price + func.coalesce(Booking.late_fee, 0)), 0)).where(
+            select(
+                func.coalesce(
+                    func.sum(
+                        Booking.quoted_price
+                        + func.coalesce(Booking.late_fee, 0)
+                        + func.coalesce(Booking.refuel_charge, 0)  # the charges are revenue too
+                    ),
+                    0,
+                )
+            ).where(
                 Booking.team_id == team,
                 Booking.returned_at >= now - WEEK,
                 Booking.returned_at < now,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ THRESHOLDS = {
     "return_grace_minutes": (0, 24 * 60),
     "critical_reminder_minutes": (5, 24 * 60),
     "critical_escalation_minutes": (15, 7 * 24 * 60),
+    "no_show_grace_minutes": (15, 7 * 24 * 60),
 }
 # Service-level targets, field → (lowest, highest) minutes; an empty field means the default.
 SLA_TARGETS = {
@@ -52,6 +54,8 @@ class SettingsForm:
     sla_major_resolution_minutes: str | None = None
     sla_minor_response_minutes: str | None = None
     sla_minor_resolution_minutes: str | None = None
+    no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
+    refuel_charge: str | None = None  # likewise
 
 
 def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
@@ -73,7 +77,10 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
         errors["digest_time"] = "Pick the time of the daily digest."
     minutes = {}
     for field, (low, high) in THRESHOLDS.items():
-        text = (getattr(form, field) or "").strip()
+        submitted = getattr(form, field)
+        if submitted is None and field == "no_show_grace_minutes":
+            continue
+        text = (submitted or "").strip()
         if not text.isdigit() or not low <= int(text) <= high:
             errors[field] = f"A whole number of minutes from {low} to {high}."
         else:
@@ -85,6 +92,14 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
             errors[field] = f"A whole number of minutes from {low} to {high}, or empty for the default."
         else:
             targets[field] = int(text) if text else None
+    refuel_charge = None
+    if form.refuel_charge is not None:
+        try:
+            refuel_charge = Decimal(form.refuel_charge.strip())
+        except InvalidOperation:
+            refuel_charge = None
+        if refuel_charge is None or not refuel_charge.is_finite() or not 0 <= refuel_charge <= 1000:
+            errors["refuel_charge"] = "An amount from 0 to 1000, like 12.50."
     if not errors and minutes["critical_escalation_minutes"] < minutes["critical_reminder_minutes"]:
         errors["critical_escalation_minutes"] = "Escalate no sooner than the first reminder."
     if errors:
@@ -96,5 +111,7 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
     workspace.digest_time = digest_time
     for field, value in {**minutes, **targets}.items():
         setattr(workspace, field, value)
+    if refuel_charge is not None:
+        workspace.refuel_charge = refuel_charge.quantize(Decimal("0.01"))
     session.flush()
     return workspace_config(session, actor.team_id, defaults)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,9 @@ from bot.services.tickets.sla import DEFAULT_TARGETS, Targets
 from bot.services.workspaces import ensure_workspace
 from bot.settings import Settings
 from db.models import Severity
+
+DEFAULT_REFUEL_CHARGE = Decimal("10.00")
+DEFAULT_NO_SHOW_GRACE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class WorkspaceConfig:
     critical_reminder: timedelta
     critical_escalation: timedelta
     sla: dict[Severity, Targets]  # service-level targets per severity
+    # Defaults here too, so that a config built by hand (views' tests) needs no change.
+    no_show_grace: timedelta = DEFAULT_NO_SHOW_GRACE  # not picked up this long after pickup: a no-show
+    refuel_charge: Decimal = DEFAULT_REFUEL_CHARGE  # per eighth of a tank returned below the pick-up level
 
     @property
     def tz(self) -> ZoneInfo:
@@ -61,6 +68,8 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
             )
             for severity, default in DEFAULT_TARGETS.items()
         },
+        no_show_grace=minutes(ws.no_show_grace_minutes, DEFAULT_NO_SHOW_GRACE // timedelta(minutes=1)),
+        refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
     )
 
 

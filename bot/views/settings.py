@@ -34,6 +34,7 @@ THRESHOLD_LABELS = {
     "return_grace_minutes": "Grace before a return is overdue (minutes)",
     "critical_reminder_minutes": "Remind about a quiet CRITICAL ticket every (minutes)",
     "critical_escalation_minutes": "Escalate a quiet CRITICAL ticket after (minutes)",
+    "no_show_grace_minutes": "A booking not picked up this long after pickup is a no-show (minutes)",
 }
 
 
@@ -43,6 +44,7 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         "return_grace_minutes": config.return_grace,
         "critical_reminder_minutes": config.critical_reminder,
         "critical_escalation_minutes": config.critical_escalation,
+        "no_show_grace_minutes": config.no_show_grace,
     }
     blocks: list[Block] = [
         InputBlock(
@@ -102,6 +104,15 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         for field in (f"sla_{severity.value.lower()}_{target}_minutes",)
     ]
     blocks.append(
+        InputBlock(
+            block_id="refuel_charge",
+            label="Refuel charge per eighth of a tank returned below the pick-up level",
+            element=NumberInputElement(
+                action_id=ACTION, is_decimal_allowed=True, initial_value=str(config.refuel_charge), min_value=0
+            ),
+        )
+    )
+    blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -131,6 +142,8 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
             f"{s.value} {duration(config.sla[s].response)} / {duration(config.sla[s].resolution)}"
             for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
         ),
+        f"• No-shows: after {duration(config.no_show_grace)} past the pickup time; "
+        f"refuel charge {config.refuel_charge:,.2f} per eighth",
     ]
     return View(
         type="modal",

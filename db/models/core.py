@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -54,6 +55,8 @@ class Workspace(Base):
     sla_major_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
     sla_minor_response_minutes: Mapped[int | None] = mapped_column(Integer)
     sla_minor_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
+    refuel_charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # per eighth of a tank
 
 
 class UserRole(Base):

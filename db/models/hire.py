@@ -142,9 +142,12 @@ class Booking(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     odometer_out: Mapped[int | None] = mapped_column(Integer)
     odometer_in: Mapped[int | None] = mapped_column(Integer)
-    fuel_level: Mapped[str | None] = mapped_column(String(8))
-    damage_notes: Mapped[str | None] = mapped_column(Text)
+    fuel_out: Mapped[str | None] = mapped_column(String(8))  # at pick-up, like fuel_level
+    damage_out: Mapped[str | None] = mapped_column(Text)  # already on the car at pick-up
+    fuel_level: Mapped[str | None] = mapped_column(String(8))  # at return
+    damage_notes: Mapped[str | None] = mapped_column(Text)  # new damage found at return
     late_fee: Mapped[Decimal | None] = mapped_column(Money)
+    refuel_charge: Mapped[Decimal | None] = mapped_column(Money)
     created_by: Mapped[str] = mapped_column(SlackId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""The buttons of booking messages (card, reminders, /booking B-12) and the Return / Extend modals.
+"""The buttons of booking messages (card, reminders, /booking B-12) and the Pick-up / Return / Extend modals.
 
 A button's value is the booking id, so these work from any message; the
 booking's own message is edited in place afterwards."""
@@ -9,10 +9,12 @@ import secrets
 
 from slack_bolt import App
 
+from bot.publishing.bookings import queue_new_damage
 from bot.services import outbox
 from bot.services.clock import utcnow
+from bot.services.hire import booking_queries
 from bot.services.hire import bookings as booking_service
-from bot.services.hire.bookings import ReturnValues
+from bot.services.hire.bookings import BookingEdit, PickUpValues, ReturnValues
 from bot.services.workspace_settings import workspace_config
 from bot.views.hire import booking_modals
 from bot.views.hire import bookings as booking_views
@@ -22,9 +24,13 @@ from ..support import guarded, request_scope
 from .cards import queue_card
 
 # Buttons that change the booking at once.
-IMMEDIATE = {"booking_picked_up": booking_service.pick_up, "booking_cancel": booking_service.cancel}
+IMMEDIATE = {
+    "booking_cancel": booking_service.cancel,
+    "booking_no_show": booking_service.mark_no_show,
+}
 # Buttons that open a modal first: (the action checked before opening, the modal).
 WITH_MODAL = {
+    "booking_picked_up": ("pick up", booking_modals.pick_up_modal),
     "booking_returned": ("return", lambda booking, tz: booking_modals.return_modal(booking, tz, utcnow())),
     "booking_extend": ("extend", booking_modals.extend_modal),
 }
@@ -35,6 +41,9 @@ def register(app: App) -> None:
         app.action(action_id)(change_now)
     for action_id in WITH_MODAL:
         app.action(action_id)(open_modal)
+    app.action("booking_edit")(open_edit)
+    app.view(booking_modals.BOOKING_EDIT)(booking_edit)
+    app.view(booking_modals.BOOKING_PICK_UP)(booking_pick_up)
     app.view(booking_modals.BOOKING_RETURN)(booking_return)
     app.view(booking_modals.BOOKING_EXTEND)(booking_extend)
 
@@ -68,11 +77,40 @@ def open_modal(ack, body, action, client, ctx):
 
 
 @guarded
+def open_edit(ack, body, action, client, ctx):
+    ack()
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        modal = booking_modals.edit_modal(booking_queries.editing(session, actor, clicked_id(action), ctx.settings))
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+@guarded
+def booking_edit(ack, body, view, ctx):
+    booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(BookingEdit)
+    with request_scope(ctx, body) as (session, actor):
+        booking = booking_service.edit_booking(session, actor, booking_id, form, ctx.settings)
+        queue_card(ctx, session, actor, booking)
+    ack()
+
+
+@guarded
+def booking_pick_up(ack, body, view, ctx):
+    booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(PickUpValues)
+    with request_scope(ctx, body) as (session, actor):
+        booking = booking_service.pick_up(session, actor, booking_id, form)
+        queue_card(ctx, session, actor, booking)
+    ack()
+
+
+@guarded
 def booking_return(ack, body, view, ctx):
     booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(ReturnValues)
     with request_scope(ctx, body) as (session, actor):
         booking = booking_service.return_booking(session, actor, booking_id, form, ctx.settings)
         queue_card(ctx, session, actor, booking)
+        if booking.damage_notes:
+            config = workspace_config(session, actor.team_id, ctx.settings)
+            queue_new_damage(session, config, booking, notify_user=actor.user_id)
     ack()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
 from bot.services.hire import bookings as booking_service
 from bot.services.workspace_settings import workspace_config
@@ -49,7 +50,9 @@ def booking_command(ack, body, command, client, ctx):
             reply = booking_views.availability_message(found)
         elif len(words) == 1 and booking_service.KEY.match(sub):
             booking = booking_service.get_booking(session, actor, sub, by_key=True)
-            reply = booking_views.booking_card(booking, workspace_config(session, actor.team_id, ctx.settings).tz)
+            reply = booking_views.booking_card(
+                booking, workspace_config(session, actor.team_id, ctx.settings).tz, utcnow()
+            )
         else:
             reply = text_message(f"I don't know `{sub[:30]}`. {booking_views.USAGE}")
     ack(response_type="ephemeral", **reply)

@@ -167,9 +167,9 @@ def test_refusals_are_ephemeral_name_the_role_and_change_nothing(live_app):
     assert "Only agents or admins can add customers." in ephemeral(live_app, "/customer", "", user="UMANAGER")
     assert "Only agents, managers or admins can see bookings." in ephemeral(live_app, "/booking", "B-1", user="UTECH")
     assert "booking_picked_up" in ephemeral(live_app, "/booking", "B-1", user="UMANAGER")  # managers read
-    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend"):
+    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend", "booking_edit"):
         press(live_app, action_id, booking.id, card_ts, user="UEMPLOYEE", channel="CFLEET")
-    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=4)
+    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=5)
     assert all(c.args["response_type"] == "ephemeral" for c in refusals)
     press(live_app, "customer_remove", ada, user="UAGENT", channel="C0GENERAL")
     live_app.fake.wait_for(
@@ -269,7 +269,7 @@ def test_a_deleted_booking_message_is_posted_again(live_app):
     book(live_app, ada, car, ten, ten + timedelta(days=1))
     (booking,) = wait_for_card(live_app.db)
     live_app.fake.message("CFLEET", booking.card_ts).deleted = True  # someone deleted it in Slack
-    press(live_app, "booking_picked_up", booking.id, booking.card_ts)
-    live_app.fake.wait_for("chat.postMessage", lambda c: "ACTIVE" in c.args["text"])
+    press(live_app, "booking_cancel", booking.id, booking.card_ts)
+    live_app.fake.wait_for("chat.postMessage", lambda c: "CANCELLED" in c.args["text"])
     (moved,) = live_app.fake.channel_messages("CFLEET")
     wait_for_bookings(live_app.db, lambda bookings: bookings[0].card_ts == moved.ts)

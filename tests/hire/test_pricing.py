@@ -60,3 +60,11 @@ def test_no_late_fee_within_grace_and_one_rate_per_started_day_after(late, grace
     fee = pricing.late_fee(Decimal("10"), T0, T0 + timedelta(minutes=late), timedelta(minutes=grace))
     expected = 0 if late <= grace else -(-late // (24 * 60))
     assert fee == Decimal(10 * expected).quantize(Decimal("0.01"))
+
+
+def test_refuel_charge_per_eighth_below_the_pick_up_level():
+    per = Decimal("7.50")
+    assert pricing.refuel_charge("full", "3/4", per) == Decimal("15.00")
+    assert pricing.refuel_charge("1/2", "full", per) == Decimal("0.00")  # more fuel is not credited
+    assert pricing.refuel_charge("7/8", "empty", per) == Decimal("52.50")
+    assert pricing.refuel_charge(None, "empty", per) == Decimal("0.00")  # picked up before it was recorded

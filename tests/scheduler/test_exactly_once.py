@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 
 from bot.services import outbox
 from bot.services.reminders import claims
+from db.models import BookingStatus
+from tests.hire.helpers import stored_bookings
 
 from . import factories as f
 from .conftest import ROOT, JobRunner, button_values, job_environment, start_job
@@ -100,6 +103,29 @@ def test_a_reminder_slack_refuses_is_recorded_once_not_reposted(live_app, run_jo
         (failure,) = outbox.recent_failures(s, f.TEAM, since=NOW - timedelta(days=3650))
     assert failure.error == "channel_not_found" and failure.channel == "CFLEET"
     assert run_job_at("due-returns", NOW + timedelta(minutes=1)).claimed == 0
+
+
+def test_three_processes_mark_and_post_each_no_show_once(pg_app):
+    now = f.utc(2026, 11, 25, 12)
+    with pg_app.db.transaction() as s:
+        ids = [
+            f.booking(s, pickup=now - timedelta(hours=3, minutes=i), due=now + timedelta(days=1),
+                      status=BookingStatus.RESERVED).id
+            for i in range(6)
+        ]  # fmt: skip
+    processes = [start_job(pg_app.ctx.settings, "no-shows", "--now", now.isoformat()) for _ in range(3)]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0], outputs
+    pg_app.settle()
+    posts = [c for c in JobRunner(pg_app).posts("CFLEET") if "no-show" in c.args["text"]]
+    listed = [b for c in posts for b in json.dumps(c.args["blocks"]).split("*B-")[1:]]
+    assert len(listed) == 6  # each no-show in exactly one post
+    with pg_app.db.transaction() as s:
+        assert len(claims.posted_claims(s, f.TEAM, "no-shows")) == 6
+    statuses = {b.id: b.status for b in stored_bookings(pg_app.db)}
+    assert all(statuses[i] is BookingStatus.NO_SHOW for i in ids)
+    events = [e for b in stored_bookings(pg_app.db) for e in b.events if e.kind == "no_show"]
+    assert len(events) == 6  # marked once each
 
 
 def _waiting_on_locks(app) -> int:

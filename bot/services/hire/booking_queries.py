@@ -16,7 +16,7 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire import pricing
 from bot.services.hire.access import Action, possible, require_agent, require_reader
-from bot.services.hire.bookings import check_period
+from bot.services.hire.bookings import check_action, check_period
 from bot.services.hire.vehicles import free_vehicles, parse_category
 from bot.services.local_time import at_local, local_day_bounds
 from bot.services.workspace_settings import workspace_config
@@ -35,6 +35,7 @@ class BookingList:
     bookings: list[Booking] = field(default_factory=list)  # active, overdue, upcoming
     pickups: list[Booking] = field(default_factory=list)  # today
     returns: list[Booking] = field(default_factory=list)  # today
+    now: datetime | None = None  # when listed: upcoming pickups already past it are late
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,10 @@ def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings)
         query = query.where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at < now - config.return_grace)
         query = query.order_by(Booking.return_due_at)
     else:
-        query = query.where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= now - timedelta(hours=1))
-        query = query.order_by(Booking.pickup_at)
-    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()))
+        # Every RESERVED booking, also one whose pickup time has passed: it holds its car until
+        # picked up, cancelled or marked a no-show.
+        query = query.where(Booking.status == BookingStatus.RESERVED).order_by(Booking.pickup_at)
+    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()), now=now)
 
 
 def todays_movements(
@@ -141,6 +143,27 @@ def vehicle_choices(
         for v in free_vehicles(session, actor.team_id, pickup, due)
     ]
     return VehicleChoices(quotes, problem=None if quotes else "No vehicle is free for the whole period.")
+
+
+@dataclass(frozen=True)
+class BookingEditing:
+    """What the Edit booking modal offers: the booking, the vehicles free over its period (its own
+    vehicle among them unless someone else holds it), the workspace's zone."""
+
+    booking: Booking
+    quotes: list[Quote]
+    timezone: str
+
+
+def editing(session: Session, actor: Actor, booking_id: int | str, settings: Settings) -> BookingEditing:
+    booking = check_action(session, actor, booking_id, "edit")
+    config = workspace_config(session, actor.team_id, settings)
+    days = pricing.rental_days(booking.pickup_at, booking.return_due_at, config.tz)
+    quotes = [
+        Quote(v, days, pricing.quote(v.daily_rate, booking.pickup_at, booking.return_due_at, config.tz))
+        for v in free_vehicles(session, actor.team_id, booking.pickup_at, booking.return_due_at, ignoring=booking.id)
+    ]
+    return BookingEditing(booking, quotes, config.timezone)
 
 
 def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:

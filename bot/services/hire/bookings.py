@@ -40,7 +40,8 @@ PICKUP_SLACK = timedelta(minutes=15)
 # A return is recorded when it happens or after; allow for clocks a little apart.
 CLOCK_SLACK = timedelta(minutes=5)
 MAX_RENTAL = timedelta(days=365)
-FUEL_LEVELS = ("empty", "1/4", "1/2", "3/4", "full")
+FUEL_LEVELS = pricing.FUEL_LEVELS
+MAX_ODOMETER = 9_999_999
 KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE)
 
 # Which statuses each action starts from, and how a refusal words it.
@@ -49,8 +50,19 @@ ALLOWED_FROM = {
     "return": {BookingStatus.ACTIVE},
     "extend": {BookingStatus.RESERVED, BookingStatus.ACTIVE},
     "cancel": {BookingStatus.RESERVED},
+    "mark no-show": {BookingStatus.RESERVED},
+    "edit": {BookingStatus.RESERVED, BookingStatus.ACTIVE},
 }
-PAST_TENSE = {"pick up": "picked up", "return": "returned", "extend": "extended", "cancel": "cancelled"}
+PAST_TENSE = {
+    "pick up": "picked up",
+    "return": "returned",
+    "extend": "extended",
+    "cancel": "cancelled",
+    "mark no-show": "marked a no-show",
+    "edit": "edited",
+}
+# The actor_id of changes made by a job rather than a person (shown as "HireDesk").
+SCHEDULER = "scheduler"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,16 @@ class NewBooking:
     pickup: datetime | None = None
     return_due: datetime | None = None
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class PickUpValues:
+    """The Pick-up modal as submitted (field names are its block ids). Left out (a service caller):
+    the vehicle's odometer, a full tank, no damage."""
+
+    odometer: str = ""
+    fuel: str | None = "full"
+    damage: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +123,7 @@ def create_booking(session: Session, actor: Actor, form: NewBooking, settings: S
         session.add(booking)
 
     _write_holding(session, insert, vehicle, pickup, due, tz, field="vehicle")
-    _record(session, actor, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
+    _record(session, actor.user_id, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
     return booking
 
 
@@ -123,15 +145,36 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
     return pickup, due
 
 
-def pick_up(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+def pick_up(session: Session, actor: Actor, booking_id: int | str, form: PickUpValues = PickUpValues()) -> Booking:
+    """RESERVED → ACTIVE with the check-out sheet: odometer out (at least the vehicle's last
+    reading), fuel out, damage already on the car."""
     booking = _for_action(session, actor, booking_id, "pick up")
     now = utcnow()
     if now >= booking.return_due_at:
         raise DomainError(f"{booking.key} was due back already; cancel it instead.")
+    errors: dict[str, str] = {}
+    last = booking.vehicle.odometer
+    odometer = _whole_number(form.odometer) if form.odometer.strip() else last
+    if odometer is None or odometer < last or odometer > MAX_ODOMETER:
+        errors["odometer"] = f"Enter the odometer reading: a whole number, at least {last} (the car's last reading)."
+    if form.fuel not in FUEL_LEVELS:
+        errors["fuel"] = "Choose the fuel level."
+    if errors or odometer is None:  # a missing value is among the errors
+        raise FormErrors(errors)
     booking.status, booking.picked_up_at = BookingStatus.ACTIVE, now
-    booking.odometer_out = booking.vehicle.odometer
-    _record(session, actor, booking, "picked_up", old="RESERVED", new="ACTIVE")
+    booking.odometer_out, booking.fuel_out = odometer, form.fuel
+    booking.damage_out = form.damage.strip() or None
+    booking.vehicle.odometer = odometer
+    summary = f"odometer {odometer}, fuel {form.fuel}" + (", damage noted" if booking.damage_out else "")
+    _record(session, actor.user_id, booking, "picked_up", old="RESERVED", new="ACTIVE", body=summary)
     return booking
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 def return_booking(
@@ -149,25 +192,26 @@ def return_booking(
         )
     elif returned_at > utcnow() + CLOCK_SLACK:
         errors["returned_at"] = "The return can't be in the future."
-    try:
-        odometer = int(form.odometer.strip())
-    except ValueError:
-        odometer = None
+    odometer = _whole_number(form.odometer)
     out = booking.odometer_out or 0
-    if odometer is None or odometer < out or odometer > 9_999_999:
+    if odometer is None or odometer < out or odometer > MAX_ODOMETER:
         errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
     if form.fuel not in FUEL_LEVELS:
         errors["fuel"] = "Choose the fuel level."
-    if errors or returned_at is None or odometer is None:  # a missing value is among the errors
+    fuel = form.fuel
+    if errors or returned_at is None or odometer is None or fuel is None:  # a missing value is among the errors
         raise FormErrors(errors)
     booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
     booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
     booking.late_fee = pricing.late_fee(
         booking.vehicle.daily_rate, booking.return_due_at, returned_at, config.return_grace
     )
+    booking.refuel_charge = pricing.refuel_charge(booking.fuel_out, fuel, config.refuel_charge)
     booking.vehicle.odometer = max(booking.vehicle.odometer, odometer)
-    summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}"
-    _record(session, actor, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
+    summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}, refuel {booking.refuel_charge}"
+    if booking.damage_notes:
+        summary += ", new damage"
+    _record(session, actor.user_id, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
     return booking
 
 
@@ -192,15 +236,85 @@ def extend(
         booking.quoted_price = pricing.quote(booking.vehicle.daily_rate, booking.pickup_at, new_due, tz)
 
     _write_holding(session, move, booking.vehicle, old_due, new_due, tz, field="return_due", own=booking)
-    _record(session, actor, booking, "extended", old=old_due.isoformat(), new=new_due.isoformat())
+    _record(session, actor.user_id, booking, "extended", old=old_due.isoformat(), new=new_due.isoformat())
     return booking
+
+
+@dataclass(frozen=True)
+class BookingEdit:
+    """The Edit booking modal as submitted (block ids); an ACTIVE booking's modal has notes only."""
+
+    customer: int | str | None = None
+    vehicle: int | str | None = None
+    pickup: datetime | None = None
+    return_due: datetime | None = None
+    notes: str = ""
+
+
+def edit_booking(
+    session: Session, actor: Actor, booking_id: int | str, form: BookingEdit, settings: Settings
+) -> Booking:
+    """Change a RESERVED booking's vehicle, customer, times and notes (an ACTIVE one's notes only)
+    under every rule of a new booking; the overlap rule ignores the booking itself. Each change
+    goes to the history as old → new."""
+    booking = _for_action(session, actor, booking_id, "edit")
+    notes = form.notes.strip() or None
+    if booking.status is BookingStatus.ACTIVE:
+        if notes != booking.notes:
+            _record(session, actor.user_id, booking, "edited_notes", old=_short(booking.notes), new=_short(notes))
+            booking.notes = notes
+        return booking
+    tz = workspace_config(session, actor.team_id, settings).tz
+    # An unchanged pickup may already be past (a late customer): only a moved one must be in the future.
+    now = utcnow() if form.pickup != booking.pickup_at else min(utcnow(), booking.pickup_at)
+    pickup, due = check_period(form.pickup, form.return_due, now)
+    customer = _bookable_customer(session, actor, form.customer, due, tz)
+    vehicle = _bookable_vehicle(session, actor, form.vehicle)
+    _refuse_overlap(session, vehicle, pickup, due, tz, field="vehicle", own=booking)
+    changes = [
+        ("vehicle", booking.vehicle.registration, vehicle.registration),
+        ("customer", booking.customer.name, customer.name),
+        ("pickup", booking.pickup_at.isoformat(), pickup.isoformat()),
+        ("return_due", booking.return_due_at.isoformat(), due.isoformat()),
+        ("notes", booking.notes, notes),
+    ]
+
+    def write() -> None:
+        booking.vehicle, booking.customer = vehicle, customer
+        booking.pickup_at, booking.return_due_at, booking.notes = pickup, due, notes
+        booking.quoted_price = pricing.quote(vehicle.daily_rate, pickup, due, tz)
+
+    _write_holding(session, write, vehicle, pickup, due, tz, field="vehicle", own=booking)
+    for field, old, new in changes:
+        if old != new:
+            _record(session, actor.user_id, booking, f"edited_{field}", old=_short(old), new=_short(new))
+    return booking
+
+
+def _short(text: str | None) -> str | None:
+    return text[:200] if text else text
 
 
 def cancel(session: Session, actor: Actor, booking_id: int | str) -> Booking:
     booking = _for_action(session, actor, booking_id, "cancel")
     booking.status = BookingStatus.CANCELLED
-    _record(session, actor, booking, "cancelled", old="RESERVED", new="CANCELLED")
+    _record(session, actor.user_id, booking, "cancelled", old="RESERVED", new="CANCELLED")
     return booking
+
+
+def mark_no_show(session: Session, actor: Actor, booking_id: int | str) -> Booking:
+    """An agent marks a RESERVED booking whose pickup time has passed a no-show; the car is free again."""
+    booking = _for_action(session, actor, booking_id, "mark no-show")
+    if utcnow() < booking.pickup_at:
+        raise DomainError(f"{booking.key} can be marked a no-show once its pickup time has passed.")
+    record_no_show(session, booking, actor.user_id)
+    return booking
+
+
+def record_no_show(session: Session, booking: Booking, actor_id: str) -> None:
+    """RESERVED → NO_SHOW: the booking no longer holds its vehicle (the overlap rule skips it)."""
+    booking.status = BookingStatus.NO_SHOW
+    _record(session, actor_id, booking, "no_show", old="RESERVED", new="NO_SHOW")
 
 
 def check_action(session: Session, actor: Actor, booking_id: int | str, action: str) -> Booking:
@@ -371,7 +485,7 @@ def _clash(
 
 def _record(
     session: Session,
-    actor: Actor,
+    actor_id: str,
     booking: Booking,
     kind: str,
     *,
@@ -383,7 +497,7 @@ def _record(
     booking.updated_at = now
     booking.events.append(
         BookingEvent(
-            team_id=actor.team_id, actor_id=actor.user_id, at=now, kind=kind, old_value=old, new_value=new, body=body
+            team_id=booking.team_id, actor_id=actor_id, at=now, kind=kind, old_value=old, new_value=new, body=body
         )
     )
     session.flush()

@@ -120,13 +120,17 @@ def free_vehicles(
     end: datetime,
     category: VehicleCategory | None = None,
     limit: int = 100,
+    ignoring: int | None = None,
 ) -> list[Vehicle]:
-    """Bookable vehicles with no holding booking overlapping the half-open period [start, end)."""
+    """Bookable vehicles with no holding booking overlapping the half-open period [start, end)
+    (but booking ``ignoring``: the one being edited)."""
     busy = select(Booking.id).where(
         Booking.vehicle_id == Vehicle.id,
         Booking.status.in_(HOLDING_STATUSES),
         and_(Booking.pickup_at < end, Booking.return_due_at > start),
     )
+    if ignoring is not None:
+        busy = busy.where(Booking.id != ignoring)
     query = select(Vehicle).where(
         Vehicle.team_id == team_id,
         Vehicle.status == VehicleStatus.AVAILABLE,

@@ -165,9 +165,11 @@ def renew(session: Session, claim_ids: list[int], *, worker: str, at: datetime) 
     return {row.id for row in rows}
 
 
-def mark_queued(session: Session, claim_ids: list[int], *, delivery_key: str, now: datetime) -> None:
+def mark_queued(session: Session, claim_ids: list[int], *, delivery_key: str | None, now: datetime) -> None:
     """The claims' message is in the outbox (same transaction): they count as posted from now on;
-    the delivery fills in ``channel``/``message_ts`` once Slack has it."""
+    the delivery fills in ``channel``/``message_ts`` once Slack has it. Without a delivery: done, nothing to post."""
+    if not claim_ids:
+        return
     session.execute(
         update(ReminderClaim)
         .where(ReminderClaim.id.in_(claim_ids))

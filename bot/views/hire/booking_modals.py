@@ -1,4 +1,4 @@
-"""The booking modals: New booking (live vehicle list and quote), Return, Extend."""
+"""The booking modals: New booking (live vehicle list and quote), Pick-up, Return, Extend."""
 
 from __future__ import annotations
 
@@ -20,16 +20,18 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.services.hire.booking_queries import BookingEditing, Quote, VehicleChoices
 from bot.services.hire.bookings import FUEL_LEVELS
 from bot.services.local_time import local
 from bot.views.hire.common import done_modal, input_block, money, option, sections
 from bot.views.text import safe, truncate
-from db.models import Booking
+from db.models import Booking, BookingStatus
 
 BOOKING_NEW = "booking_new"
+BOOKING_PICK_UP = "booking_pick_up"
 BOOKING_RETURN = "booking_return"
 BOOKING_EXTEND = "booking_extend"
+BOOKING_EDIT = "booking_edit"
 # Elements of the New booking modal that refresh it when changed (dispatch_action).
 NEW_BOOKING_TRIGGERS = ("booking_pickup", "booking_return_due", "booking_vehicle")
 MAX_OPTIONS = 100
@@ -154,13 +156,54 @@ def booking_created_modal(booking: Booking, tz: ZoneInfo, channel: str | None) -
     return done_modal(f"{booking.key} booked", text)
 
 
+def _fuel_select(initial: str | None = None) -> StaticSelectElement:
+    options = [option(level, level) for level in FUEL_LEVELS]
+    chosen = next((o for o in options if o.value == initial), None)
+    return StaticSelectElement(action_id="fuel", options=options, placeholder="Choose", initial_option=chosen)
+
+
+def pick_up_modal(booking: Booking, tz: ZoneInfo) -> dict:
+    """The check-out sheet: odometer out (the car's last reading), fuel out, damage already on it."""
+    vehicle = booking.vehicle
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)} · "
+                f"{safe(booking.customer.name, 200)}\nDue back {local(booking.return_due_at, tz)}."
+            ]
+        ),
+        input_block(
+            "odometer",
+            "Odometer out",
+            NumberInputElement(action_id="odometer", initial_value=vehicle.odometer, min_value=vehicle.odometer),
+        ),
+        input_block("fuel", "Fuel out", _fuel_select("full")),
+        input_block(
+            "damage",
+            "Damage already on the car",
+            PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
+            optional=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_PICK_UP,
+        title=truncate(f"Pick up {booking.key}", 24),
+        submit="Hand over",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
+
+
 def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
-    fuel = [option(level, level) for level in FUEL_LEVELS]
+    at_pick_up = f"odometer {booking.odometer_out or 0:,}, fuel {booking.fuel_out or 'not recorded'}"
+    damage_out = f"\nDamage at pick-up: {safe(booking.damage_out, 1500)}" if booking.damage_out else ""
     blocks: list[Block] = [
         *sections(
             [
                 f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
-                f"Due back {local(booking.return_due_at, tz)}; odometer at pickup {booking.odometer_out or 0:,}."
+                f"Due back {local(booking.return_due_at, tz)}. At pick-up: {at_pick_up}.{damage_out}"
             ]
         ),
         input_block(
@@ -169,10 +212,10 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         input_block(
             "odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)
         ),
-        input_block("fuel", "Fuel level", StaticSelectElement(action_id="fuel", options=fuel, placeholder="Choose")),
+        input_block("fuel", "Fuel level", _fuel_select()),
         input_block(
             "damage",
-            "Damage notes",
+            "New damage (not there at pick-up)",
             PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
             optional=True,
         ),
@@ -182,6 +225,72 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         callback_id=BOOKING_RETURN,
         title=truncate(f"Return {booking.key}", 24),
         submit="Record return",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
+
+
+def edit_modal(editing: BookingEditing) -> dict:
+    """Edit a RESERVED booking (vehicle from those free over its period, customer, times, notes) or
+    an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which."""
+    booking = editing.booking
+    notes = input_block(
+        "notes",
+        "Notes",
+        PlainTextInputElement(
+            action_id="booking_notes", multiline=True, max_length=2000, initial_value=booking.notes or None
+        ),
+        optional=True,
+    )
+    intro = f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}"
+    if booking.status is not BookingStatus.RESERVED:
+        blocks: list[Block] = [
+            *sections([f"{intro}\nOn hire: only the notes can change (**Extend** moves the return)."]),
+            notes,
+        ]
+    else:
+        options = [option(_quote_text(q), str(q.vehicle.id)) for q in editing.quotes[:MAX_OPTIONS]]
+        current = next((o for o in options if o.value == str(booking.vehicle_id)), None)
+        blocks = [
+            *sections([intro]),
+            input_block(
+                "customer",
+                "Customer",
+                ExternalDataSelectElement(
+                    action_id="booking_customer",
+                    placeholder="Name, email or licence number",
+                    min_query_length=1,
+                    initial_option=option(booking.customer.name, str(booking.customer_id)),
+                ),
+            ),
+            input_block(
+                "pickup",
+                "Pickup",
+                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(booking.pickup_at)),
+            ),
+            input_block(
+                "return_due",
+                "Return",
+                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(booking.return_due_at)),
+            ),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
+            ),
+            input_block(
+                "vehicle",
+                "Vehicle (free over the booked period)",
+                StaticSelectElement(
+                    action_id="booking_vehicle", options=options, initial_option=current, placeholder="Choose a vehicle"
+                ),
+            ),
+            notes,
+        ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_EDIT,
+        title=truncate(f"Edit {booking.key}", 24),
+        submit="Save",
         close="Cancel",
         blocks=blocks,
         private_metadata=json.dumps({"booking_id": booking.id}),

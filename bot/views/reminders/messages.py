@@ -81,6 +81,12 @@ KINDS: dict[str, Kind] = {
     "today": _booking_kind(":calendar: *Returns due today*", "due", local_time, "today"),
     "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", local_time, "active"),
     "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
+    "no-show": Kind(
+        title=lambda n: f":ghost: *{_plural(n, 'no-show')}: not picked up, the car is free again*",
+        line=lambda r: f"{_booking(r.item)} — pickup was {local_day_time(r.item.pickup_at, r.timezone)}",
+        buttons=lambda r: [],
+        more_hint="`/booking B-12` shows one.",
+    ),
     "critical": Kind(
         title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
         line=_critical_line,

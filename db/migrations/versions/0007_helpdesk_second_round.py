@@ -10,7 +10,7 @@ from alembic import op
 from db.models.types import UTCDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
