@@ -15,8 +15,9 @@ import sys
 from datetime import datetime
 
 from bot.context import AppContext
+from bot.logs import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, load_settings
-from db.migrate import DatabaseBehind, check_up_to_date, upgrade
+from db.migrate import SchemaIncompatible, check_compatible, migrate, upgrade
 from db.session import Database
 
 log = logging.getLogger("hiredesk")
@@ -42,7 +43,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
         return serve_sandbox(settings)
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     from bot import server
 
     if settings.scheduler:
@@ -64,8 +65,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    upgrade(settings.database_url)
-    print(f"hiredesk: database is up to date ({_display_url(settings.database_url)})")
+    outcome = migrate(settings.database_url)
+    print(f"hiredesk: {outcome} ({_display_url(settings.database_url)})")
     return 0
 
 
@@ -96,7 +97,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     from bot.slack_client import make_web_client
 
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     report = run_job(ctx, make_web_client(settings), job, now=args.now)
     print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
@@ -146,10 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"hiredesk: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format, secrets_of(settings))
     try:
         return COMMANDS[args.command](settings, args)
-    except DatabaseBehind as error:
+    except SchemaIncompatible as error:
         print(f"hiredesk: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # one clear line for the operator; the traceback goes to the log

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     return_grace_minutes: int = Field(default=60, alias="HIREDESK_RETURN_GRACE_MINUTES", ge=0)
     scheduler: bool = Field(default=True, alias="HIREDESK_SCHEDULER")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="HIREDESK_LOG_FORMAT")
 
     @field_validator("admins", mode="before")
     @classmethod
