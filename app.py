@@ -1,11 +1,13 @@
 """HireDesk — the composition root and command line.
 
+Usage:
     python app.py              serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
     python app.py migrate      bring the database schema up to date
     python app.py seed-demo    load demo data for the local sandbox
     python app.py job --list   the scheduled jobs
     python app.py job <name>   run one job once, now, and exit
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,8 +85,8 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduler.jobs import JOBS
 
     if args.list or not args.name:
-        for job in JOBS.values():
-            print(f"{job.name:<17} every {int(job.every.total_seconds() // 60)} min  {job.description}")
+        for listed in JOBS.values():
+            print(f"{listed.name:<17} every {int(listed.every.total_seconds() // 60)} min  {listed.description}")
         return 0
     job = JOBS.get(args.name)
     if job is None:
@@ -118,7 +120,9 @@ def _display_url(url: str) -> str:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python app.py", description="HireDesk: IT help desk and car hire desk for Slack.")
+    parser = argparse.ArgumentParser(
+        prog="python app.py", description="HireDesk: IT help desk and car hire desk for Slack."
+    )
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve Slack (the default)")
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
@@ -127,8 +131,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     job = sub.add_parser("job", help="run a scheduled job once, now (--list: the jobs)")
     job.add_argument("name", nargs="?", help="the job to run")
     job.add_argument("--list", action="store_true", help="list the jobs")
-    job.add_argument("--now", type=_instant, default=None,
-                     help="run as if at this instant (ISO 8601 with offset): replays and tests")
+    job.add_argument(
+        "--now", type=_instant, default=None, help="run as if at this instant (ISO 8601 with offset): replays and tests"
+    )
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["serve", *argv])
@@ -158,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if isinstance(error, OperationalError):
             log.debug("database error", exc_info=True)
-            print(f"hiredesk: cannot reach the database ({_display_url(settings.database_url)}): {error.orig}", file=sys.stderr)
+            print(
+                f"hiredesk: cannot reach the database ({_display_url(settings.database_url)}): {error.orig}",
+                file=sys.stderr,
+            )
             return 1
         raise
 

@@ -9,6 +9,7 @@ workspace: with the indexes (as the app runs them), and as a baseline in the
 same run with index scans switched off. Prints the EXPLAIN plan of every query
 so you can see which index it uses.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,17 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, text
 
-from bot.services import digest  # noqa: E402
+from bot.services import digest
+from bot.services.clock import utcnow
+from bot.services.hire import due_returns, overdue_returns
 from bot.services.tickets import critical as critical_tickets
-from bot.services.hire import due_returns
-from bot.services.hire import overdue_returns
-from bot.services.clock import utcnow  # noqa: E402
-from bot.services.workspace_settings import workspace_config  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.session import Database  # noqa: E402
+from bot.services.workspace_settings import workspace_config
+from bot.settings import load_settings
+from db.migrate import upgrade
+from db.session import Database
 
 TEAMS = 5
 TEAM = "TB0"  # the workspace the queries are timed for
@@ -120,8 +120,14 @@ def planner(session, indexes: bool):
 
 
 def bench_settings(db: Database):
-    return load_settings({"DATABASE_URL": db.url, "HIREDESK_FLEET_CHANNEL": "CF", "HIREDESK_TRIAGE_CHANNEL": "CT",
-                          "HIREDESK_MANAGERS_CHANNEL": "CM"})
+    return load_settings(
+        {
+            "DATABASE_URL": db.url,
+            "HIREDESK_FLEET_CHANNEL": "CF",
+            "HIREDESK_TRIAGE_CHANNEL": "CT",
+            "HIREDESK_MANAGERS_CHANNEL": "CM",
+        }
+    )
 
 
 def time_job(db: Database, job, now, repeats: int, indexes: bool) -> float:
@@ -167,10 +173,15 @@ def run(url: str, rows: int, repeats: int, out=sys.stdout) -> list[Timing]:
     now = utcnow()
     started = time.perf_counter()
     fill(db, rows, now)
-    print(f"filled {rows:,} bookings and {rows:,} tickets over {TEAMS} workspaces in {time.perf_counter() - started:.1f} s",
-          file=out)
+    print(
+        f"filled {rows:,} bookings and {rows:,} tickets over {TEAMS} workspaces in {time.perf_counter() - started:.1f} s",
+        file=out,
+    )
     timings = []
-    print(f"\n{'job':<18}{'with indexes':>14}{'baseline':>14}   (median of {repeats}, ms; baseline = index scans off)", file=out)
+    print(
+        f"\n{'job':<18}{'with indexes':>14}{'baseline':>14}   (median of {repeats}, ms; baseline = index scans off)",
+        file=out,
+    )
     for name, job in JOBS.items():
         timing = Timing(name, time_job(db, job, now, repeats, True), time_job(db, job, now, repeats, False))
         timings.append(timing)

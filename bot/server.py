@@ -1,4 +1,5 @@
 """Running the web app: gunicorn for HTTP mode, Bolt's Socket Mode handler otherwise."""
+
 from __future__ import annotations
 
 import logging

@@ -4,15 +4,20 @@ Workspace-level settings that admins change from Slack (channels, time zone,
 digest time, thresholds) live in the database (``WorkspaceSettings``); the
 values here are only their defaults.
 """
+
 from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
+<<<<<<< HEAD
 from typing import Annotated, Literal
 
+=======
+>>>>>>> main
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'hiredesk.db'}"
@@ -51,7 +56,7 @@ class Settings(BaseSettings):
         # "U1, U2" in the environment; Slack user IDs are upper-case alphanumerics.
         if isinstance(value, str):
             ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-            bad = [i for i in ids if not i.isalnum() or not i[0] in "UW"]
+            bad = [i for i in ids if not i.isalnum() or i[0] not in "UW"]
             if bad:
                 raise ValueError(f"not Slack user IDs (like U012AB3CD): {', '.join(bad)}")
             return ids
@@ -74,7 +79,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _credentials_come_together(self) -> "Settings":
+    def _credentials_come_together(self) -> Settings:
         # Half a set of credentials is a mistake, not a request for the sandbox.
         if self.slack_signing_secret and not self.slack_bot_token:
             raise _setting_error("SLACK_BOT_TOKEN", "missing: it is needed with SLACK_SIGNING_SECRET")

@@ -1,4 +1,5 @@
 """Builds the Bolt app (never at import time: app.py calls this)."""
+
 from __future__ import annotations
 
 import logging
@@ -38,6 +39,8 @@ def build_bolt_app(ctx: AppContext) -> App:
     @app.error
     def log_unhandled(error, body, logger):
         # Listeners are @guarded; this only sees failures outside them.
-        logger.error("unhandled error for %s request: %s", body.get("type") or body.get("command"), error, exc_info=error)
+        logger.error(
+            "unhandled error for %s request: %s", body.get("type") or body.get("command"), error, exc_info=error
+        )
 
     return app

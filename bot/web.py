@@ -1,4 +1,5 @@
 """The HTTP face of HireDesk: Slack's request URL and health checks (a WSGI app)."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             ctx.db.ping()
         except Exception as error:  # any failure means "not ready"; say which
             log.warning("readiness check failed: %s", error)
-            return Response(json.dumps({"status": "unavailable", "database": "down"}), status=503, mimetype="application/json")
+            return Response(
+                json.dumps({"status": "unavailable", "database": "down"}), status=503, mimetype="application/json"
+            )
         return jsonify(status="ok", database="ok")
 
     return web

@@ -52,7 +52,10 @@ def scripts() -> ScriptDirectory:
 
 
 def head_revision() -> str:
-    return scripts().get_current_head()
+    head = scripts().get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
 
 
 def minimum_revision() -> str:

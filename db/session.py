@@ -1,4 +1,5 @@
 """Engine creation and the one-transaction-per-request helper."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """The Dockerfile can't be built here (no Docker engine); check what would silently rot."""
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,5 @@
 """manifest.yml is a valid Slack app manifest and agrees with the listeners."""
+
 from __future__ import annotations
 
 import ast
@@ -19,9 +20,15 @@ def registered(kind: str) -> set[str]:
     names = set()
     for path in (ROOT / "handlers").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == kind
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "app"
-                    and node.args and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == kind
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "app"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 names.add(node.args[0].value)
     return names
 

@@ -1,4 +1,5 @@
 """Migrations and models agree, on both backends; PostgreSQL gets its exclusion constraint."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -21,9 +22,9 @@ def test_postgres_has_the_booking_overlap_exclusion_constraint(postgres_url):
 
     db = Database(postgres_url)
     with db.engine.connect() as conn:
-        definition = conn.execute(text(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_bookings_no_overlap'"
-        )).scalar_one()
+        definition = conn.execute(
+            text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_bookings_no_overlap'")
+        ).scalar_one()
     db.dispose()
     assert "gist" in definition and "tstzrange(pickup_at, return_due_at, '[)'::text)" in definition
     assert "RESERVED" in definition and "ACTIVE" in definition

@@ -1,4 +1,5 @@
 """The Web API client waits out rate limits and reports errors, against the fake over real HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,11 @@ from bot.slack_client import make_web_client
 
 @pytest.fixture
 def client(fake_slack):
-    return make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s"}))
+    return make_web_client(
+        load_settings(
+            {"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s"}
+        )
+    )
 
 
 def test_rate_limited_post_is_retried_after_retry_after(client, fake_slack):
@@ -37,15 +42,25 @@ def test_calls_are_recorded_with_their_token(client, fake_slack):
 
 
 def test_wrong_token_is_invalid_auth(fake_slack):
-    client = make_web_client(load_settings({"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s"}))
+    client = make_web_client(
+        load_settings(
+            {"SLACK_API_URL": fake_slack.api_url, "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s"}
+        )
+    )
     with pytest.raises(SlackApiError, match="invalid_auth"):
         client.auth_test()
 
 
 def test_views_update_replaces_the_view_whole_as_slack_does(client, fake_slack):
-    modal = {"type": "modal", "title": {"type": "plain_text", "text": "A"}, "submit": {"type": "plain_text", "text": "Go"},
-             "callback_id": "x", "blocks": []}
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A"},
+        "submit": {"type": "plain_text", "text": "Go"},
+        "callback_id": "x",
+        "blocks": [],
+    }
     opened = client.views_open(trigger_id=fake_slack.issue_trigger(), view=modal)["view"]
-    updated = client.views_update(view_id=opened["id"], view={"type": "modal", "title": {"type": "plain_text", "text": "B"},
-                                                            "blocks": []})["view"]
+    updated = client.views_update(
+        view_id=opened["id"], view={"type": "modal", "title": {"type": "plain_text", "text": "B"}, "blocks": []}
+    )["view"]
     assert updated["id"] == opened["id"] and "submit" not in updated and updated["callback_id"] == ""

@@ -8,19 +8,21 @@ on them. Failures can be injected per method: an error code, or a 429 with
 
 Run it with ``FakeSlack().start()``; point the app at ``fake.api_url``.
 """
+
 from __future__ import annotations
 
 import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
 
@@ -102,7 +104,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server = None
+        self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
         self.app = self._build_app()
@@ -125,10 +127,12 @@ class FakeSlack:
         }
 
     # ---- lifecycle -------------------------------------------------------
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeSlack":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeSlack:
         self._server = make_server(host, port, self.app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -137,7 +141,7 @@ class FakeSlack:
             self._server.shutdown()
             self._server.server_close()
 
-    def mount(self, port: int) -> "FakeSlack":
+    def mount(self, port: int) -> FakeSlack:
         """Serve ``self.app`` inside another WSGI server on ``port`` (the sandbox) instead of ``start``."""
         self.port = port
         return self
@@ -166,14 +170,25 @@ class FakeSlack:
             self.stalls.clear()
 
     # ---- test controls ---------------------------------------------------
-    def add_user(self, user_id: str, name: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
-                 real_name: str | None = None) -> None:
+    def add_user(
+        self,
+        user_id: str,
+        name: str | None = None,
+        tz: str = "Europe/London",
+        is_bot: bool = False,
+        real_name: str | None = None,
+    ) -> None:
         name = name or user_id.lower()
         real_name = real_name or name.title()
         with self._lock:
             self.users[user_id] = {
-                "id": user_id, "team_id": self.team_id, "name": name, "real_name": real_name,
-                "tz": tz, "is_bot": is_bot, "deleted": False,
+                "id": user_id,
+                "team_id": self.team_id,
+                "name": name,
+                "real_name": real_name,
+                "tz": tz,
+                "is_bot": is_bot,
+                "deleted": False,
                 "profile": {"display_name": name, "real_name": real_name},
             }
 
@@ -189,7 +204,9 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` answer HTTP 429 with Retry-After."""
         with self._lock:
-            self.failures.setdefault(method, []).append(Failure(error="ratelimited", status=429, retry_after=retry_after, times=times))
+            self.failures.setdefault(method, []).append(
+                Failure(error="ratelimited", status=429, retry_after=retry_after, times=times)
+            )
 
     def stall(self, method: str) -> Stall:
         """The next call of ``method`` hangs unanswered until ``release()`` and is then
@@ -213,8 +230,9 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, predicate: Callable[[Call], bool] | None = None,
-                 count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(
+        self, method: str, predicate: Callable[[Call], bool] | None = None, count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
         """Block until ``count`` calls of ``method`` (matching ``predicate``) were made.
 
         The app answers Slack first and calls the Web API after ``ack()``, so tests
@@ -233,7 +251,11 @@ class FakeSlack:
 
     def channel_messages(self, channel: str, thread_ts: str | None = None) -> list[Message]:
         with self._lock:
-            return [m for m in self.messages if m.channel == channel and m.thread_ts == thread_ts and not m.deleted and not m.ephemeral_for]
+            return [
+                m
+                for m in self.messages
+                if m.channel == channel and m.thread_ts == thread_ts and not m.deleted and not m.ephemeral_for
+            ]
 
     def message(self, channel: str, ts: str) -> Message | None:
         with self._lock:
@@ -282,8 +304,12 @@ class FakeSlack:
         except SlackError as error:
             call.args = {**args, "_error": error.error}
             self._record(call)
-            return Response(json.dumps({"ok": False, "error": error.error}), status=error.status,
-                            headers=error.headers, mimetype="application/json")
+            return Response(
+                json.dumps({"ok": False, "error": error.error}),
+                status=error.status,
+                headers=error.headers,
+                mimetype="application/json",
+            )
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -327,8 +353,14 @@ class FakeSlack:
         return channel
 
     def _auth_test(self, args: dict) -> dict:
-        return {"url": "https://fake.slack.test/", "team": "Fake Team", "user": "hiredesk",
-                "team_id": self.team_id, "user_id": self.BOT_USER, "bot_id": self.BOT_ID}
+        return {
+            "url": "https://fake.slack.test/",
+            "team": "Fake Team",
+            "user": "hiredesk",
+            "team_id": self.team_id,
+            "user_id": self.BOT_USER,
+            "bot_id": self.BOT_ID,
+        }
 
     def _check_text(self, args: dict) -> None:
         if not args.get("text") and not args.get("blocks"):
@@ -343,9 +375,15 @@ class FakeSlack:
         thread_ts = args.get("thread_ts")
         if thread_ts and not self.message(channel, thread_ts):
             raise SlackError("thread_not_found")
-        message = Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                          blocks=_json_arg(args.get("blocks")) or [], user=self.BOT_USER,
-                          thread_ts=thread_ts, metadata=_json_arg(args.get("metadata")))
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=args.get("text", ""),
+            blocks=_json_arg(args.get("blocks")) or [],
+            user=self.BOT_USER,
+            thread_ts=thread_ts,
+            metadata=_json_arg(args.get("metadata")),
+        )
         self.messages.append(message)
         return {"channel": channel, "ts": message.ts, "message": _message_json(message)}
 
@@ -365,9 +403,15 @@ class FakeSlack:
         channel = self._channel(args.get("channel"))
         if not args.get("user"):
             raise SlackError("user_not_found")
-        message = Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                          blocks=_json_arg(args.get("blocks")) or [], user=self.BOT_USER,
-                          thread_ts=args.get("thread_ts"), ephemeral_for=args["user"])
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=args.get("text", ""),
+            blocks=_json_arg(args.get("blocks")) or [],
+            user=self.BOT_USER,
+            thread_ts=args.get("thread_ts"),
+            ephemeral_for=args["user"],
+        )
         self.messages.append(message)
         return {"message_ts": message.ts}
 
@@ -393,10 +437,19 @@ class FakeSlack:
         if len(view.get("blocks", [])) > 100:
             raise SlackError("invalid_arguments")
         view_id = f"V{next(self._ids):08d}"
-        stored = {**view, "id": view_id, "team_id": self.team_id, "hash": f"h{next(self._ids)}",
-                  "root_view_id": root_id or view_id, "previous_view_id": None,
-                  "private_metadata": view.get("private_metadata", ""), "callback_id": view.get("callback_id", ""),
-                  "state": {"values": {}}, "app_id": "AHIREDESK", "bot_id": self.BOT_ID}
+        stored = {
+            **view,
+            "id": view_id,
+            "team_id": self.team_id,
+            "hash": f"h{next(self._ids)}",
+            "root_view_id": root_id or view_id,
+            "previous_view_id": None,
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "app_id": "AHIREDESK",
+            "bot_id": self.BOT_ID,
+        }
         self.views[view_id] = stored
         return stored
 
@@ -481,9 +534,12 @@ class FakeSlack:
         return {"channel": {"id": channel, "name": self.channels.get(channel, channel), "is_member": True}}
 
     def _conversations_list(self, args: dict) -> dict:
-        return {"channels": [{"id": cid, "name": name, "is_channel": True, "is_member": True}
-                             for cid, name in self.channels.items()],
-                "response_metadata": {"next_cursor": ""}}
+        return {
+            "channels": [
+                {"id": cid, "name": name, "is_channel": True, "is_member": True} for cid, name in self.channels.items()
+            ],
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _users_list(self, args: dict) -> dict:
         return {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
@@ -512,9 +568,11 @@ class FakeSlack:
     def restore(self, snapshot: dict) -> None:
         """Load a ``snapshot``; new timestamps and IDs continue after the restored ones."""
         with self._changed:
-            self.messages = [Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
-                             for m in snapshot.get("messages", [])]
-            seconds, ids = zip(*(m.ts.split(".") for m in self.messages)) if self.messages else ((), ())
+            self.messages = [
+                Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
+                for m in snapshot.get("messages", [])
+            ]
+            seconds, ids = zip(*(m.ts.split(".") for m in self.messages), strict=True) if self.messages else ((), ())
             self._ts = itertools.count(max((int(n) - 1_700_000_000 for n in seconds), default=0) + 1)
             self._ids = itertools.count(max((int(n) for n in ids), default=0) + 1)
             self._touch()
@@ -524,12 +582,27 @@ class FakeSlack:
         with self._changed:
             self._touch()
 
-    def add_message(self, channel: str, user: str, text: str, *, thread_ts: str | None = None,
-                    ephemeral_for: str | None = None, blocks: list[dict] | None = None) -> Message:
+    def add_message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        ephemeral_for: str | None = None,
+        blocks: list[dict] | None = None,
+    ) -> Message:
         """A message written by a person (or Slackbot), not through the Web API."""
         with self._changed:
-            message = Message(channel=self._channel(channel), ts=self._next_ts(), text=text, blocks=blocks or [],
-                              user=user, thread_ts=thread_ts, ephemeral_for=ephemeral_for)
+            message = Message(
+                channel=self._channel(channel),
+                ts=self._next_ts(),
+                text=text,
+                blocks=blocks or [],
+                user=user,
+                thread_ts=thread_ts,
+                ephemeral_for=ephemeral_for,
+            )
             self.messages.append(message)
             self._touch()
             return message
@@ -551,14 +624,22 @@ class FakeSlack:
     def visible_messages(self, channel: str, user: str, thread_ts: str | None = None) -> list[Message]:
         """What ``user`` sees in ``channel`` (or in one thread): their ephemerals included."""
         with self._lock:
-            return [m for m in self.messages
-                    if m.channel == channel and not m.deleted and m.ephemeral_for in (None, user)
-                    and (m.thread_ts == thread_ts or (thread_ts and m.ts == thread_ts))]
+            return [
+                m
+                for m in self.messages
+                if m.channel == channel
+                and not m.deleted
+                and m.ephemeral_for in (None, user)
+                and (m.thread_ts == thread_ts or (thread_ts and m.ts == thread_ts))
+            ]
 
     def reply_count(self, channel: str, ts: str) -> int:
         with self._lock:
-            return sum(1 for m in self.messages
-                       if m.channel == channel and m.thread_ts == ts and m.ts != ts and not m.deleted and not m.ephemeral_for)
+            return sum(
+                1
+                for m in self.messages
+                if m.channel == channel and m.thread_ts == ts and m.ts != ts and not m.deleted and not m.ephemeral_for
+            )
 
     def _open_stack(self, user: str) -> list[str] | None:
         """The user's most recently opened modal stack that is still open."""
@@ -583,7 +664,7 @@ class FakeSlack:
         with self._changed:
             for stack in self.view_stacks.values():
                 if view_id in stack:
-                    del stack[0 if clear else stack.index(view_id):]
+                    del stack[0 if clear else stack.index(view_id) :]
             self._touch()
 
     def apply_submission_response(self, view_id: str, body: dict | None) -> dict[str, str]:
@@ -595,11 +676,18 @@ class FakeSlack:
         with self._changed:
             if action == "update":  # the new view replaces the old one whole, keeping its place
                 old = self.views[view_id]
-                kept = {key: old[key] for key in ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id")}
+                kept = {
+                    key: old[key] for key in ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id")
+                }
                 new = _json_arg(body["view"])
-                self.views[view_id] = {**new, **kept, "hash": f"h{next(self._ids)}", "state": {"values": {}},
-                                       "private_metadata": new.get("private_metadata", ""),
-                                       "callback_id": new.get("callback_id", "")}
+                self.views[view_id] = {
+                    **new,
+                    **kept,
+                    "hash": f"h{next(self._ids)}",
+                    "state": {"values": {}},
+                    "private_metadata": new.get("private_metadata", ""),
+                    "callback_id": new.get("callback_id", ""),
+                }
             elif action == "push":
                 stack = next(s for s in self.view_stacks.values() if view_id in s)
                 pushed = self._new_view(body["view"], root_id=stack[0])
@@ -612,7 +700,7 @@ class FakeSlack:
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:
-        channel, user, message_ts = (key.split(".", 2) + ["", ""])[:3]
+        channel, user, message_ts = [*key.split(".", 2), "", ""][:3]
         with self._lock:
             if args.get("delete_original"):
                 original = self.message(channel, message_ts)
@@ -626,10 +714,17 @@ class FakeSlack:
                     original.blocks = args.get("blocks", original.blocks)
                     return
             in_channel = args.get("response_type") == "in_channel"
-            self.messages.append(Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                                         blocks=args.get("blocks") or [], user=self.BOT_USER,
-                                         thread_ts=args.get("thread_ts"),
-                                         ephemeral_for=None if in_channel else user))
+            self.messages.append(
+                Message(
+                    channel=channel,
+                    ts=self._next_ts(),
+                    text=args.get("text", ""),
+                    blocks=args.get("blocks") or [],
+                    user=self.BOT_USER,
+                    thread_ts=args.get("thread_ts"),
+                    ephemeral_for=None if in_channel else user,
+                )
+            )
 
 
 def _request_args() -> dict:
@@ -654,5 +749,12 @@ def _json_arg(value: Any) -> Any:
 
 
 def _message_json(message: Message) -> dict:
-    return {"type": "message", "user": message.user, "bot_id": FakeSlack.BOT_ID, "text": message.text,
-            "blocks": message.blocks, "ts": message.ts, **({"thread_ts": message.thread_ts} if message.thread_ts else {})}
+    return {
+        "type": "message",
+        "user": message.user,
+        "bot_id": FakeSlack.BOT_ID,
+        "text": message.text,
+        "blocks": message.blocks,
+        "ts": message.ts,
+        **({"thread_ts": message.thread_ts} if message.thread_ts else {}),
+    }

@@ -4,6 +4,7 @@ and run every job, as the scheduler would once that time had come.
 Jobs come from the app's job registry (the same one ``python app.py job``
 uses); the panel knows nothing about any particular job.
 """
+
 from __future__ import annotations
 
 import logging

@@ -9,20 +9,22 @@ One threaded HTTP server on 127.0.0.1:PORT routes
 The page sends signed requests to /slack/events like Slack does, with a signing
 secret and bot token made up at start, so every click takes the real code path.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
 import signal
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from zoneinfo import ZoneInfo
 
 import yaml
 from slack_bolt import App
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.context import AppContext
 from bot.settings import Settings
@@ -51,17 +53,19 @@ FAKE_SLACK_PATHS = ("/api/", "/response/")
 
 def sandbox_settings(settings: Settings, port: int, token: str, secret: str) -> Settings:
     """The operator's settings, pointed at the sandbox's fake Slack, people and channels."""
-    return settings.model_copy(update={
-        "slack_bot_token": token,
-        "slack_signing_secret": secret,
-        "slack_app_token": None,
-        "slack_api_url": f"http://127.0.0.1:{port}/api/",
-        "admins": [workspace.ADMIN.user_id],
-        "triage_channel": workspace.TRIAGE.channel_id,
-        "fleet_channel": workspace.CAR_HIRE.channel_id,
-        "managers_channel": workspace.MANAGERS.channel_id,
-        "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
-    })
+    return settings.model_copy(
+        update={
+            "slack_bot_token": token,
+            "slack_signing_secret": secret,
+            "slack_app_token": None,
+            "slack_api_url": f"http://127.0.0.1:{port}/api/",
+            "admins": [workspace.ADMIN.user_id],
+            "triage_channel": workspace.TRIAGE.channel_id,
+            "fleet_channel": workspace.CAR_HIRE.channel_id,
+            "managers_channel": workspace.MANAGERS.channel_id,
+            "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
+        }
+    )
 
 
 def manifest_entries() -> tuple[list[str], list[dict]]:
@@ -72,15 +76,20 @@ def manifest_entries() -> tuple[list[str], list[dict]]:
     return commands, shortcuts
 
 
+def _not_built(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    raise RuntimeError("the sandbox serves only once its apps are built")
+
+
 class Router:
     """Sends each request to HireDesk, the fake Web API or the page, by path."""
 
     def __init__(self) -> None:
-        self.hiredesk: Callable | None = None
-        self.fake_slack: Callable | None = None
-        self.page: Callable | None = None
+        # The server is bound first (its port goes into the apps' settings); the apps are set after.
+        self.hiredesk: WSGIApplication = _not_built
+        self.fake_slack: WSGIApplication = _not_built
+        self.page: WSGIApplication = _not_built
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith(APP_PATHS):
             return self.hiredesk(environ, start_response)
@@ -96,7 +105,7 @@ class Sandbox:
     ui: SlackUI
     bolt_app: App
     url: str
-    _server: object
+    _server: BaseWSGIServer
     _saved: SavedMessages | None
 
     def serve_forever(self) -> None:
@@ -112,7 +121,7 @@ class Sandbox:
         except Exception:  # the sandbox still works without them; say why in the terminal
             log.exception("sandbox: could not post the cards of existing tickets and bookings")
 
-    def start_in_thread(self) -> "Sandbox":
+    def start_in_thread(self) -> Sandbox:
         threading.Thread(target=self.serve_forever, name="sandbox", daemon=True).start()
         return self
 
@@ -171,8 +180,11 @@ def serve_sandbox(settings: Settings) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
-          "Ctrl-C stops it.", flush=True)
+    print(
+        f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
+        "Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         sandbox.serve_forever()  # werkzeug's server returns on Ctrl-C
     except KeyboardInterrupt:

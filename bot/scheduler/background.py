@@ -4,11 +4,12 @@ Every process that runs this may run it: the claims in the database keep
 reminders exactly-once, so replicas need no leader election. Set
 HIREDESK_SCHEDULER=off to run it in fewer processes anyway.
 """
+
 from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -33,12 +34,19 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     client = make_web_client(settings)
     # APScheduler logs every run at INFO; our own line reports the runs that posted or failed.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    scheduler = BackgroundScheduler(timezone=timezone.utc)
+    scheduler = BackgroundScheduler(timezone=UTC)
     for job in JOBS.values():
         scheduler.add_job(
-            _run_logged, "interval", args=(ctx, client, job), id=job.name, name=job.name,
-            seconds=job.every.total_seconds(), next_run_time=utcnow() + timedelta(seconds=1),
-            coalesce=True, max_instances=1, misfire_grace_time=None,
+            _run_logged,
+            "interval",
+            args=(ctx, client, job),
+            id=job.name,
+            name=job.name,
+            seconds=job.every.total_seconds(),
+            next_run_time=utcnow() + timedelta(seconds=1),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
         )
     scheduler.start()
     log.info("scheduler started: %s", ", ".join(JOBS))

@@ -7,6 +7,7 @@ A post that fails leaves its claims unposted with the error, so the next run
 retries them; the Web API client itself already waits out 429s (Retry-After)
 and retries connection and server errors, so nothing is dropped on a busy day.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.context import AppContext
-from bot.services.reminders import claims
 from bot.services.clock import utcnow
+from bot.services.reminders import claims
 from bot.services.reminders.claims import CLAIM_RETENTION, CLAIM_TIMEOUT, Reminder
 
 from .jobs import Job
@@ -46,8 +47,14 @@ class JobReport:
         return line
 
 
-def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | None = None,
-            claim_timeout: timedelta = CLAIM_TIMEOUT) -> JobReport:
+def run_job(
+    ctx: AppContext,
+    client: WebClient,
+    job: Job,
+    *,
+    now: datetime | None = None,
+    claim_timeout: timedelta = CLAIM_TIMEOUT,
+) -> JobReport:
     now = now or utcnow()
     report = JobReport(job.name)
     worker = claims.worker_name()
@@ -57,18 +64,31 @@ def run_job(ctx: AppContext, client: WebClient, job: Job, *, now: datetime | Non
         claims.prune(session, job.name, before=now - CLAIM_RETENTION)
     report.due, report.claimed = len(due), len(won)
     started = time.monotonic()
-    for (team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
+    for (_team_id, channel, thread_ts), group in _by_destination([r for r in due if r.key in won]).items():
         with ctx.db.transaction() as session:
-            mine = claims.renew(session, [won[r.key] for r in group], worker=worker,
-                                at=now + timedelta(seconds=time.monotonic() - started))
+            mine = claims.renew(
+                session,
+                [won[r.key] for r in group],
+                worker=worker,
+                at=now + timedelta(seconds=time.monotonic() - started),
+            )
         group = [r for r in group if won[r.key] in mine]
         if group:
             _post(ctx, client, job, channel, thread_ts, group, [won[r.key] for r in group], now, report)
     return report
 
 
-def _post(ctx: AppContext, client: WebClient, job: Job, channel: str, thread_ts: str | None,
-          group: list[Reminder], ids: list[int], now: datetime, report: JobReport) -> None:
+def _post(
+    ctx: AppContext,
+    client: WebClient,
+    job: Job,
+    channel: str,
+    thread_ts: str | None,
+    group: list[Reminder],
+    ids: list[int],
+    now: datetime,
+    report: JobReport,
+) -> None:
     """Post one message; record its ts on the claims, or the error (retried by the next run)."""
     try:
         response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **job.render(group))

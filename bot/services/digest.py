@@ -4,19 +4,16 @@
 
 The daily digest covers the last 24 hours, the Monday one the last 7 days.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, distinct, func, select
 from sqlalchemy.orm import Session
-
-from bot.settings import Settings
-from db.models import (
-    HOLDING_STATUSES, Booking, BookingStatus, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
-)
 
 from bot.services.actors import Actor
 from bot.services.hire.overdue_returns import overdue_bookings
@@ -24,6 +21,19 @@ from bot.services.reminders.claims import Reminder, is_posted
 from bot.services.reminders.slots import local_date, local_day, local_instant
 from bot.services.reminders.snapshots import BookingLine, TicketLine
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.settings import Settings
+from db.models import (
+    HOLDING_STATUSES,
+    Base,
+    Booking,
+    BookingStatus,
+    Role,
+    Severity,
+    Ticket,
+    TicketState,
+    Vehicle,
+    VehicleStatus,
+)
 
 JOB = "digest"
 NAMED = 5  # oldest open tickets and overdue bookings named in full
@@ -72,8 +82,18 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
     if is_posted(session, (config.team_id, JOB, "digest", slot)):  # skip the queries on every later run of the day
         return []
     digest = build_digest(session, config, now, weekly=today.weekday() == 0)
-    return [Reminder(team_id=config.team_id, job=JOB, subject="digest", slot=slot, kind="digest",
-                     channel=config.managers_channel, item=digest, timezone=config.timezone)]
+    return [
+        Reminder(
+            team_id=config.team_id,
+            job=JOB,
+            subject="digest",
+            slot=slot,
+            kind="digest",
+            channel=config.managers_channel,
+            item=digest,
+            timezone=config.timezone,
+        )
+    ]
 
 
 def digest_now(session: Session, actor: Actor, defaults: Settings, now: datetime) -> Digest:
@@ -88,59 +108,105 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     today = local_date(now, config.tz)
     day_start, day_end = local_day(today, config.tz)
     open_tickets = (Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
-    by_severity = dict(session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity)).all())
+    by_severity = dict(
+        session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity))
+        .tuples()
+        .all()
+    )
     overdue = overdue_bookings(session, config, now, limit=NAMED)
     return Digest(
-        weekly=weekly, day=today, timezone=config.timezone, since=since, until=now,
-        tickets_opened=_count(session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now),
-        tickets_resolved=_count(session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now),
+        weekly=weekly,
+        day=today,
+        timezone=config.timezone,
+        since=since,
+        until=now,
+        tickets_opened=_count(
+            session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now
+        ),
+        tickets_resolved=_count(
+            session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now
+        ),
         open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
         oldest_open=_oldest_open(session, open_tickets),
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
-        pickups_today=_count(session, Booking, Booking.team_id == team,
-                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
-                             Booking.pickup_at >= day_start, Booking.pickup_at < day_end),
-        returns_today=_count(session, Booking, Booking.team_id == team,
-                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
-                             Booking.return_due_at >= day_start, Booking.return_due_at < day_end),
-        overdue_count=_count(session, Booking, Booking.team_id == team, Booking.status == BookingStatus.ACTIVE,
-                             Booking.return_due_at <= now - config.return_grace),
+        pickups_today=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+            Booking.pickup_at >= day_start,
+            Booking.pickup_at < day_end,
+        ),
+        returns_today=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+            Booking.return_due_at >= day_start,
+            Booking.return_due_at < day_end,
+        ),
+        overdue_count=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.return_due_at <= now - config.return_grace,
+        ),
         overdue=[BookingLine.of(b) for b in overdue],
-        vehicles_on_hire=session.scalar(select(func.count(distinct(Booking.vehicle_id))).where(
-            Booking.team_id == team, Booking.status == BookingStatus.ACTIVE)) or 0,
-        fleet_size=_count(session, Vehicle, Vehicle.team_id == team, Vehicle.status != VehicleStatus.RETIRED,
-                          Vehicle.archived_at.is_(None)),
+        vehicles_on_hire=session.scalar(
+            select(func.count(distinct(Booking.vehicle_id))).where(
+                Booking.team_id == team, Booking.status == BookingStatus.ACTIVE
+            )
+        )
+        or 0,
+        fleet_size=_count(
+            session,
+            Vehicle,
+            Vehicle.team_id == team,
+            Vehicle.status != VehicleStatus.RETIRED,
+            Vehicle.archived_at.is_(None),
+        ),
         revenue_week=session.scalar(
             select(func.coalesce(func.sum(Booking.quoted_price + func.coalesce(Booking.late_fee, 0)), 0)).where(
-                Booking.team_id == team, Booking.returned_at >= now - WEEK, Booking.returned_at < now,
-                Booking.status == BookingStatus.RETURNED)
-        ) or Decimal(0),
+                Booking.team_id == team,
+                Booking.returned_at >= now - WEEK,
+                Booking.returned_at < now,
+                Booking.status == BookingStatus.RETURNED,
+            )
+        )
+        or Decimal(0),
     )
 
 
-def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
+def _oldest_open(session: Session, open_tickets: tuple[ColumnElement[bool], ...]) -> list[TicketLine]:
     """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
 
     One ORDER BY created_at over all open tickets would walk the workspace's
     whole ticket history, mostly resolved, to find them."""
     candidates = [
-        ticket for severity in Severity for ticket in session.scalars(
-            select(Ticket).where(*open_tickets, Ticket.severity == severity)
-            .order_by(Ticket.created_at, Ticket.id).limit(NAMED))
+        ticket
+        for severity in Severity
+        for ticket in session.scalars(
+            select(Ticket)
+            .where(*open_tickets, Ticket.severity == severity)
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(NAMED)
+        )
     ]
     candidates.sort(key=lambda t: (t.created_at, t.id))
     return [TicketLine.of(t) for t in candidates[:NAMED]]
 
 
-def _count(session: Session, model, *conditions) -> int:
+def _count(session: Session, model: type[Base], *conditions: ColumnExpressionArgument[bool]) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
 def _mean_time_to_resolve(session: Session, team: str, since: datetime, until: datetime) -> timedelta | None:
     if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
+        seconds: ColumnElement[Any] = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
     else:  # SQLite stores naive UTC text; julianday() gives days as a float
         seconds = (func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)) * 86400
-    mean = session.scalar(select(func.avg(seconds)).where(
-        Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < until))
+    mean = session.scalar(
+        select(func.avg(seconds)).where(Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < until)
+    )
     return None if mean is None else timedelta(seconds=round(float(mean)))

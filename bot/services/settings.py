@@ -1,6 +1,7 @@
 """/hiredesk settings (PRODUCT.md §6): the workspace's channels, time zone,
 digest time and reminder thresholds. Admins only. Saved values override the
 environment defaults and take effect on the scheduler's next run."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,12 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.errors import FormErrors
-from bot.settings import Settings
-from db.models import Role
-
 from bot.services.actors import Actor
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.services.workspaces import ensure_workspace
+from bot.settings import Settings
+from db.models import Role
 
 # field → (lowest, highest) minutes
 THRESHOLDS = {

@@ -1,6 +1,7 @@
 """A workspace's effective settings: what admins set in /hiredesk settings,
 falling back to the environment defaults. Read fresh on every use, so a
 change takes effect without a restart."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
-
 from bot.services.workspaces import ensure_workspace
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """Workspaces: created on first sight, with per-workspace counters and settings."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Workspace
-
 from bot.services.clock import utcnow
+from db.models import Workspace
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:

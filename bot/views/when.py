@@ -1,4 +1,5 @@
 """Local times and durations as people read them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,4 +1,5 @@
 """All HireDesk tables. Import models from here."""
+
 from .base import Base
 from .core import Role, UserRole, Workspace
 from .hire import (
@@ -15,9 +16,22 @@ from .reminders import ReminderClaim
 from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
 
 __all__ = [
-    "Base", "Role", "UserRole", "Workspace",
-    "HOLDING_STATUSES", "Booking", "BookingEvent", "BookingStatus", "Customer",
-    "Vehicle", "VehicleCategory", "VehicleStatus",
+    "HOLDING_STATUSES",
+    "Base",
+    "Booking",
+    "BookingEvent",
+    "BookingStatus",
+    "Category",
+    "Customer",
     "ReminderClaim",
-    "Category", "Severity", "Ticket", "TicketEvent", "TicketState",
+    "Role",
+    "Severity",
+    "Ticket",
+    "TicketEvent",
+    "TicketState",
+    "UserRole",
+    "Vehicle",
+    "VehicleCategory",
+    "VehicleStatus",
+    "Workspace",
 ]

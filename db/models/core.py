@@ -1,4 +1,5 @@
 """Workspaces, their settings, users and roles."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """The car hire desk: customers, vehicles, bookings and booking history."""
+
 from __future__ import annotations
 
 import enum

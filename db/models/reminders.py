@@ -1,4 +1,5 @@
 """Exactly-once bookkeeping for scheduled posts."""
+
 from __future__ import annotations
 
 from datetime import datetime

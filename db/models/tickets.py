@@ -1,4 +1,5 @@
 """The IT help desk: tickets and their append-only history."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """The app under test, served over real HTTP on a free port, talking to the fake Slack."""
+
 from __future__ import annotations
 
 import threading
@@ -52,10 +53,14 @@ class LiveServer:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="hiredesk-under-test", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="hiredesk-under-test", daemon=True
+        )
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.app = LiveApp(ctx=self.ctx, fake=fake, slack=SignedSlackClient(self.url, SIGNING_SECRET, fake), url=self.url)
+        self.app = LiveApp(
+            ctx=self.ctx, fake=fake, slack=SignedSlackClient(self.url, SIGNING_SECRET, fake), url=self.url
+        )
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -4,6 +4,7 @@ Uses the machine's PostgreSQL server binaries (Debian's ``postgresql``
 package; ``.ci/run`` installs it). ``initdb`` refuses to run as root, so under
 root the cluster is created and run as the unprivileged ``nobody`` user.
 """
+
 from __future__ import annotations
 
 import glob
@@ -67,8 +68,9 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
 
     def resume(self) -> None:
-        result = self._run("pg_ctl", "-D", str(self.datadir), "-o", self.options,
-                           "-l", str(self.datadir.parent / "log"), "-w", "start")
+        result = self._run(
+            "pg_ctl", "-D", str(self.datadir), "-o", self.options, "-l", str(self.datadir.parent / "log"), "-w", "start"
+        )
         if result.returncode != 0:
             raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()[-500:]}")
 

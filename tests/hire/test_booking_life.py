@@ -1,17 +1,28 @@
 """A booking's whole life over signed HTTP: /booking → Picked up → Extend → Returned with a late fee."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from freezegun import freeze_time
 
 from db.models import Booking, BookingStatus
 
-from .helpers import add_customer, add_vehicle, book, epoch, make_agent, opened_modal, press, stored_bookings, wait_for_card
+from .helpers import (
+    add_customer,
+    add_vehicle,
+    book,
+    epoch,
+    make_agent,
+    opened_modal,
+    press,
+    stored_bookings,
+    wait_for_card,
+)
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def card(live_app):
@@ -44,8 +55,11 @@ def test_book_pick_up_extend_and_return_late(live_app):
         press(live_app, "booking_extend", booking.id, ts)
         view = opened_modal(live_app, "booking_extend")
         new_due = due + timedelta(days=1)
-        response = live_app.slack.view_submission(view, {"return_due": {"return_due": {
-            "type": "datetimepicker", "selected_date_time": epoch(new_due)}}}, user="UAGENT")
+        response = live_app.slack.view_submission(
+            view,
+            {"return_due": {"return_due": {"type": "datetimepicker", "selected_date_time": epoch(new_due)}}},
+            user="UAGENT",
+        )
         assert response.status == 200 and not response.body, response.body
         live_app.fake.wait_for("chat.update", count=2)
         assert stored(live_app).return_due_at == new_due
@@ -55,12 +69,26 @@ def test_book_pick_up_extend_and_return_late(live_app):
         clock.move_to(new_due + timedelta(days=1, hours=2))
         press(live_app, "booking_returned", booking.id, ts)
         view = opened_modal(live_app, "booking_return")
-        response = live_app.slack.view_submission(view, {
-            "returned_at": {"returned_at": {"type": "datetimepicker", "selected_date_time": epoch(new_due + timedelta(days=1, hours=2))}},
-            "odometer": {"odometer": {"type": "number_input", "value": "1450"}},
-            "fuel": {"fuel": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "full"}, "value": "full"}}},
-            "damage": {"damage": {"type": "plain_text_input", "value": "Scratch on the <!channel> bumper"}},
-        }, user="UAGENT")
+        response = live_app.slack.view_submission(
+            view,
+            {
+                "returned_at": {
+                    "returned_at": {
+                        "type": "datetimepicker",
+                        "selected_date_time": epoch(new_due + timedelta(days=1, hours=2)),
+                    }
+                },
+                "odometer": {"odometer": {"type": "number_input", "value": "1450"}},
+                "fuel": {
+                    "fuel": {
+                        "type": "static_select",
+                        "selected_option": {"text": {"type": "plain_text", "text": "full"}, "value": "full"},
+                    }
+                },
+                "damage": {"damage": {"type": "plain_text_input", "value": "Scratch on the <!channel> bumper"}},
+            },
+            user="UAGENT",
+        )
         assert response.status == 200 and not response.body, response.body
         update = live_app.fake.wait_for("chat.update", lambda c: "RETURNED" in c.args.get("text", ""))[0]
         booking = stored(live_app)

@@ -2,6 +2,7 @@
 
 PostgreSQL only: there the exclusion constraint, not luck, decides (on SQLite
 BEGIN IMMEDIATE serializes writers, which the other tests cover)."""
+
 from __future__ import annotations
 
 import threading
@@ -10,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.models import Booking, BookingEvent, Workspace
+from tests.harness.live_app import LiveServer, settings_for_tests
 
 from .helpers import add_customer, add_vehicle, book, booking_modal_for, hours_from_now, make_agent, wait_for_card
-from tests.harness.live_app import LiveServer, settings_for_tests
 
 REQUESTS = 50
 

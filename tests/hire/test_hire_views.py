@@ -1,8 +1,9 @@
 """Car hire views, pure: structure, escaping and Slack's size limits (no database)."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,16 +16,34 @@ from bot.views.hire.customers import customer_options
 from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleCategory, VehicleStatus
 
 LONDON = ZoneInfo("Europe/London")
-PICKUP = datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc)
+PICKUP = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 LONG = "<!channel> " + "x" * 3000
 
 
 def make_booking(status=BookingStatus.RESERVED, name="Ada Lovelace", number=7) -> Booking:
     customer = Customer(id=1, name=name, licence_number="LOVEL815", licence_expiry=date(2030, 1, 1), email="a@b.co")
-    vehicle = Vehicle(id=2, registration="AB12CDE", make="Toyota", model="Yaris", category=VehicleCategory.ECONOMY,
-                      seats=5, daily_rate=Decimal("40.00"), odometer=100, status=VehicleStatus.AVAILABLE)
-    booking = Booking(id=3, number=number, customer=customer, vehicle=vehicle, status=status, pickup_at=PICKUP,
-                      return_due_at=PICKUP + timedelta(days=2), quoted_price=Decimal("80.00"), notes=name)
+    vehicle = Vehicle(
+        id=2,
+        registration="AB12CDE",
+        make="Toyota",
+        model="Yaris",
+        category=VehicleCategory.ECONOMY,
+        seats=5,
+        daily_rate=Decimal("40.00"),
+        odometer=100,
+        status=VehicleStatus.AVAILABLE,
+    )
+    booking = Booking(
+        id=3,
+        number=number,
+        customer=customer,
+        vehicle=vehicle,
+        status=status,
+        pickup_at=PICKUP,
+        return_due_at=PICKUP + timedelta(days=2),
+        quoted_price=Decimal("80.00"),
+        notes=name,
+    )
     booking.events = [BookingEvent(kind="created", actor_id="UAGENT", at=PICKUP - timedelta(days=1))]
     return booking
 
@@ -33,12 +52,15 @@ def action_ids(blocks: list[dict]) -> list[str]:
     return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-@pytest.mark.parametrize("status, expected", [
-    (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_cancel"]),
-    (BookingStatus.ACTIVE, ["booking_returned", "booking_extend"]),
-    (BookingStatus.RETURNED, []),
-    (BookingStatus.CANCELLED, []),
-])
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_cancel"]),
+        (BookingStatus.ACTIVE, ["booking_returned", "booking_extend"]),
+        (BookingStatus.RETURNED, []),
+        (BookingStatus.CANCELLED, []),
+    ],
+)
 def test_buttons_follow_the_status_and_carry_the_booking_id(status, expected):
     blocks = booking_action_buttons(make_booking(status))
     assert action_ids(blocks) == expected
@@ -69,7 +91,13 @@ def test_card_shows_local_times_escapes_and_fits_slack_limits():
 def test_home_section_lists_movements_with_their_buttons():
     blocks = home_hire_section([make_booking()], [make_booking(BookingStatus.ACTIVE, number=8)], LONDON)
     assert blocks[1]["text"]["text"] == "Car hire today"
-    assert action_ids(blocks) == ["booking_picked_up", "booking_extend", "booking_cancel", "booking_returned", "booking_extend"]
+    assert action_ids(blocks) == [
+        "booking_picked_up",
+        "booking_extend",
+        "booking_cancel",
+        "booking_returned",
+        "booking_extend",
+    ]
     assert "No more" in json.dumps(home_hire_section([], [], LONDON))
 
 
@@ -101,6 +129,10 @@ def test_customer_options_are_plain_and_short():
 
 
 def test_errors_for_blocks_the_modal_lacks_show_under_the_return_time():
-    without_vehicles = booking_modals.new_booking_modal(choices=VehicleChoices([], "No vehicle is free for the whole period."))
-    placed = booking_modals.place_errors({"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles)
+    without_vehicles = booking_modals.new_booking_modal(
+        choices=VehicleChoices([], "No vehicle is free for the whole period.")
+    )
+    placed = booking_modals.place_errors(
+        {"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles
+    )
     assert placed == {"return_due": "Choose a vehicle.", "customer": "Choose a customer."}

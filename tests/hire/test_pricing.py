@@ -1,7 +1,8 @@
 """Money rules, pure (no database): started days, DST, late fees."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,8 @@ from bot.services.hire import pricing
 from bot.services.local_time import at_local, local, local_day_bounds
 
 LONDON = ZoneInfo("Europe/London")
-UTC = ZoneInfo("UTC")
-T0 = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)
+UTC_ZONE = ZoneInfo("UTC")
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_started_day_counts_as_a_day():
@@ -35,7 +36,7 @@ def test_daylight_saving_changes_do_not_shift_the_price():
 
 
 def test_local_days_are_23_or_25_hours_on_dst_days():
-    start, end = local_day_bounds(datetime(2026, 10, 25, 12, tzinfo=timezone.utc), LONDON)
+    start, end = local_day_bounds(datetime(2026, 10, 25, 12, tzinfo=UTC), LONDON)
     assert end - start == timedelta(hours=25)
 
 
@@ -49,7 +50,7 @@ def test_late_fee_after_grace_counts_started_days_from_due():
 
 @given(hours=st.integers(min_value=1, max_value=24 * 365), rate=st.decimals("0.01", "999.99", places=2))
 def test_quote_is_rate_times_started_days(hours, rate):
-    quote = pricing.quote(rate, T0, T0 + timedelta(hours=hours), UTC)
+    quote = pricing.quote(rate, T0, T0 + timedelta(hours=hours), UTC_ZONE)
     assert quote == rate * -(-hours // 24)
     assert quote >= rate
 

@@ -1,4 +1,5 @@
 """Exactly once across processes, crashes and rate limits (PRODUCT.md §5)."""
+
 from __future__ import annotations
 
 import signal
@@ -17,7 +18,9 @@ NOW = f.utc(2026, 11, 25, 12)  # 12:00 in London: the morning list is out, retur
 
 def due_soon_bookings(live_app, count: int) -> list[int]:
     with live_app.db.transaction() as s:
-        return [f.booking(s, pickup=NOW - timedelta(days=1), due=NOW + timedelta(minutes=60 + i)).id for i in range(count)]
+        return [
+            f.booking(s, pickup=NOW - timedelta(days=1), due=NOW + timedelta(minutes=60 + i)).id for i in range(count)
+        ]
 
 
 def listed_once(posts, booking_ids: list[int]) -> None:
@@ -89,9 +92,12 @@ def test_a_failed_post_is_retried_by_the_next_run(live_app, run_job_at):
 
 def _waiting_on_locks(app) -> int:
     with app.db.engine.connect() as conn:
-        return conn.execute(sa.text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO reminder_claims%'")).scalar()
+        return conn.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO reminder_claims%'"
+            )
+        ).scalar()
 
 
 def _wait_until(condition, processes, timeout: float = 30) -> None:

@@ -1,4 +1,5 @@
 """`python app.py job …` as an operator runs it: a real process, the fake Slack, exit codes."""
+
 from __future__ import annotations
 
 import subprocess
@@ -73,10 +74,12 @@ def test_the_served_app_runs_the_scheduler(sqlite_app):
     with sqlite_app.db.transaction() as s:
         f.booking(s, pickup=utcnow() - timedelta(days=1), due=utcnow() + timedelta(minutes=30), created=utcnow())
     settings = sqlite_app.ctx.settings
-    env = job_environment(settings, SLACK_SIGNING_SECRET="secret", PORT=str(free_port()), HIREDESK_SCHEDULER="on",
-                          WEB_CONCURRENCY="1")
-    server = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = job_environment(
+        settings, SLACK_SIGNING_SECRET="secret", PORT=str(free_port()), HIREDESK_SCHEDULER="on", WEB_CONCURRENCY="1"
+    )
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         # (the digest may be due too, depending on the time of day: look at the car hire channel)
         (post,) = sqlite_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "CFLEET", timeout=30)

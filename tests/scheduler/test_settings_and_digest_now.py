@@ -1,4 +1,5 @@
 """/hiredesk settings and /hiredesk digest now, over signed HTTP on both databases."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ from . import factories as f
 def open_settings(live_app) -> dict:
     response = live_app.slack.command("/hiredesk", "settings", user="UADMIN")
     assert response.status == 200, response.body
-    (call,) = live_app.fake.wait_for("views.open")
+    (_call,) = live_app.fake.wait_for("views.open")
     return live_app.fake.views[next(iter(live_app.fake.views))]
 
 
@@ -46,8 +47,16 @@ def test_admin_changes_settings_and_the_next_run_uses_them(live_app, run_job_at)
     assert response.json["response_action"] == "update"
     assert "Settings saved" in str(response.json["view"])
     saved = config(live_app)
-    assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == ("CNEWFLEET", "CMANAGERS", "America/New_York")
-    assert (saved.digest_time.strftime("%H:%M"), saved.due_soon, saved.critical_escalation) == ("07:45", timedelta(minutes=90), timedelta(minutes=60))
+    assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == (
+        "CNEWFLEET",
+        "CMANAGERS",
+        "America/New_York",
+    )
+    assert (saved.digest_time.strftime("%H:%M"), saved.due_soon, saved.critical_escalation) == (
+        "07:45",
+        timedelta(minutes=90),
+        timedelta(minutes=60),
+    )
 
     # No restart: the scheduler's next run posts to the new channel with the new threshold.
     now = f.utc(2026, 11, 25, 17)  # 12:00 in New York

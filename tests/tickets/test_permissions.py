@@ -1,6 +1,7 @@
 """Every refusal of PRODUCT.md §1, over signed HTTP: each role × each ticket
 action is either allowed or refused with an ephemeral message naming the role,
 and a refused action changes nothing. Also: another workspace's ticket id."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,12 @@ from bot.services.tickets import forms, lifecycle
 from db.models import Role, Ticket, TicketEvent
 
 USERS = {
-    "reporter": "UEMPLOYEE", "other employee": "UOTHER", "technician": "UTECH",
-    "agent": "UAGENT", "manager": "UMANAGER", "admin": "UADMIN",
+    "reporter": "UEMPLOYEE",
+    "other employee": "UOTHER",
+    "technician": "UTECH",
+    "agent": "UAGENT",
+    "manager": "UMANAGER",
+    "admin": "UADMIN",
 }
 GRANTS = {"UTECH": Role.TECHNICIAN, "UTECH2": Role.TECHNICIAN, "UAGENT": Role.AGENT, "UMANAGER": Role.MANAGER}
 TECHNICIAN = {"technician", "admin"}
@@ -21,7 +26,10 @@ REPORTER_OR_TECHNICIAN = {"reporter", "technician", "admin"}
 
 # action → (who may, what everybody else is told); {key} is the ticket's key
 MATRIX = {
-    "view": ({"reporter", "technician", "manager", "admin"}, "Only the reporter of {key}, technicians, managers or admins can see it."),
+    "view": (
+        {"reporter", "technician", "manager", "admin"},
+        "Only the reporter of {key}, technicians, managers or admins can see it.",
+    ),
     "queue": ({"technician", "manager", "admin"}, "Only technicians, managers or admins can see the ticket queue."),
     "ticket_assign_me": (TECHNICIAN, "Only technicians or admins can take tickets."),
     "ticket_assign": (TECHNICIAN, "Only technicians or admins can assign tickets."),
@@ -35,7 +43,10 @@ MATRIX = {
     "ticket_delete": ({"admin"}, "Only admins can delete tickets."),
 }
 OPENS_MODAL = {"ticket_resolve", "ticket_add_note", "ticket_reply", "ticket_edit"}
-CLICKED_STATE = {"ticket_assign": {"selected_user": "UTECH2"}, "ticket_severity": {"selected_option": {"value": "CRITICAL"}}}
+CLICKED_STATE = {
+    "ticket_assign": {"selected_user": "UTECH2"},
+    "ticket_severity": {"selected_option": {"value": "CRITICAL"}},
+}
 
 
 def grant_roles(live_app) -> None:
@@ -62,18 +73,26 @@ def history_length(db, ticket_id: int) -> int:
 
 
 def click(slack: SignedSlackClient, action_id: str, ticket_id: int, user: str):
-    element = {"action_id": action_id, "block_id": f"ticket_actions:{ticket_id}",
-               **CLICKED_STATE.get(action_id, {"value": str(ticket_id)})}
+    element = {
+        "action_id": action_id,
+        "block_id": f"ticket_actions:{ticket_id}",
+        **CLICKED_STATE.get(action_id, {"value": str(ticket_id)}),
+    }
     response = slack.block_action(element, user=user, channel="CTRIAGE")
     assert response.status == 200, response.body
 
 
 def refusal_for(live_app, user: str, count: int) -> str:
     """The ``count``-th refusal ``user`` was shown (an ephemeral answer through the response_url)."""
+
     def refused(call) -> bool:
         return f".{user}." in call.args["key"] and call.args.get("text", "").startswith(":no_entry_sign:")
 
-    return live_app.fake.wait_for("response_url", refused, count=count)[count - 1].args["text"].removeprefix(":no_entry_sign: ")
+    return (
+        live_app.fake.wait_for("response_url", refused, count=count)[count - 1]
+        .args["text"]
+        .removeprefix(":no_entry_sign: ")
+    )
 
 
 @pytest.mark.parametrize("role", list(USERS))
@@ -85,7 +104,9 @@ def test_each_role_and_ticket_action(live_app, role):
         ticket = new_ticket(db, team, resolved=action == "ticket_reopen")
         allowed, expected = role in allowed_roles, refusal.format(key=ticket.key)
         if action in ("view", "queue"):
-            text = live_app.slack.command("/ticket", ticket.key if action == "view" else "queue", user=user).json["text"]
+            text = live_app.slack.command("/ticket", ticket.key if action == "view" else "queue", user=user).json[
+                "text"
+            ]
             assert (expected not in text) if allowed else (expected in text), (role, action, text)
             continue
         modals, events = len(fake.calls_to("views.open")), history_length(db, ticket.id)
@@ -104,7 +125,9 @@ def test_another_workspaces_ticket_id_is_not_found(live_app):
     grant_roles(live_app)
     ours = new_ticket(live_app.db, live_app.slack.team_id)
     # A technician of another workspace, pressing buttons that carry our ticket's id.
-    other = SignedSlackClient(live_app.slack.app_url.removesuffix("/slack/events"), live_app.slack.secret, live_app.fake, team_id="T0OTHER")
+    other = SignedSlackClient(
+        live_app.slack.app_url.removesuffix("/slack/events"), live_app.slack.secret, live_app.fake, team_id="T0OTHER"
+    )
     with live_app.db.transaction() as session:
         admin = load_actor(session, "T0OTHER", "UADMIN", ["UADMIN"])
         role_service.grant(session, admin, "UTECH", Role.TECHNICIAN)

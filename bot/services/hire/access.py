@@ -1,9 +1,9 @@
 """Who may do what on the car hire desk (PRODUCT.md §1)."""
+
 from __future__ import annotations
 
-from db.models import Role
-
 from bot.services.actors import Actor
+from db.models import Role
 
 
 def require_agent(actor: Actor, to: str) -> None:

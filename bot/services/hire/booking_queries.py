@@ -1,4 +1,5 @@
 """Reading bookings: lists, availability, today's movements, the New booking modal's choices."""
+
 from __future__ import annotations
 
 import re
@@ -7,21 +8,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.errors import DomainError, FormErrors
+from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire import pricing
+from bot.services.hire.access import require_agent, require_reader
+from bot.services.hire.bookings import check_period
+from bot.services.hire.vehicles import free_vehicles, parse_category
+from bot.services.local_time import at_local, local_day_bounds
+from bot.services.workspace_settings import workspace_config
 from bot.settings import Settings
 from db.models import Booking, BookingStatus, Vehicle, VehicleCategory
-
-from bot.services.hire import pricing
-from bot.services.actors import Actor
-from bot.services.hire.bookings import check_period
-from bot.services.clock import utcnow
-from bot.services.hire.access import require_agent, require_reader
-from bot.services.local_time import at_local, local_day_bounds
-from bot.services.hire.vehicles import free_vehicles, parse_category
-from bot.services.workspace_settings import workspace_config
 
 LIST_KINDS = ("today", "active", "overdue", "upcoming")
 LIST_LIMIT = 40
@@ -74,14 +74,17 @@ def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings)
     return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()))
 
 
-def todays_movements(session: Session, actor: Actor, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
+def todays_movements(
+    session: Session, actor: Actor, now: datetime, tz: ZoneInfo
+) -> tuple[list[Booking], list[Booking]]:
     """Today's (local day) pickups still to happen and returns still expected, for the App Home."""
     require_reader(actor, to="see today's pickups and returns")
     return _movements(session, actor.team_id, now, tz)
 
 
-def availability(session: Session, actor: Actor, start_text: str, end_text: str, category_text: str | None,
-                 settings: Settings) -> Availability:
+def availability(
+    session: Session, actor: Actor, start_text: str, end_text: str, category_text: str | None, settings: Settings
+) -> Availability:
     """Free vehicles over a typed period: ``2026-11-24`` (from midnight / through the whole day) or ``2026-11-24T10:00``."""
     require_reader(actor, to="check availability")
     tz = workspace_config(session, actor.team_id, settings).tz
@@ -90,8 +93,10 @@ def availability(session: Session, actor: Actor, start_text: str, end_text: str,
     if end <= start:
         raise DomainError("The end of the period must be after its start.")
     category = parse_category(category_text) if category_text else None
-    quotes = [Quote(v, pricing.rental_days(start, end, tz), pricing.quote(v.daily_rate, start, end, tz))
-              for v in free_vehicles(session, actor.team_id, start, end, category)]
+    quotes = [
+        Quote(v, pricing.rental_days(start, end, tz), pricing.quote(v.daily_rate, start, end, tz))
+        for v in free_vehicles(session, actor.team_id, start, end, category)
+    ]
     return Availability(start, end, tz, category, quotes)
 
 
@@ -104,8 +109,9 @@ class VehicleChoices:
     problem: str | None = None
 
 
-def vehicle_choices(session: Session, actor: Actor, pickup: datetime | None, due: datetime | None,
-                    settings: Settings) -> VehicleChoices:
+def vehicle_choices(
+    session: Session, actor: Actor, pickup: datetime | None, due: datetime | None, settings: Settings
+) -> VehicleChoices:
     require_agent(actor, to="create bookings")
     tz = workspace_config(session, actor.team_id, settings).tz
     try:
@@ -113,8 +119,10 @@ def vehicle_choices(session: Session, actor: Actor, pickup: datetime | None, due
     except FormErrors as errors:
         return VehicleChoices([], problem=" ".join(errors.errors.values()))
     days = pricing.rental_days(pickup, due, tz)
-    quotes = [Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
-              for v in free_vehicles(session, actor.team_id, pickup, due)]
+    quotes = [
+        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
+        for v in free_vehicles(session, actor.team_id, pickup, due)
+    ]
     return VehicleChoices(quotes, problem=None if quotes else "No vehicle is free for the whole period.")
 
 
@@ -124,6 +132,8 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     words = text.strip().lower()
     today = utcnow().astimezone(tz).date()
     named = {"today": today, "tomorrow": today + timedelta(days=1)}
+    day: date | None
+    clock: time | None
     if words in named:
         day, clock = named[words], None
     else:
@@ -134,25 +144,34 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
         except ValueError:
             day = None
         if day is None:
-            raise DomainError(f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00.")
+            raise DomainError(
+                f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00."
+            )
     if clock is None:
         return at_local(day + timedelta(days=1) if end_of_day else day, time(0), tz)
     return at_local(day, clock, tz)
 
 
-def _bookings(team_id: str):
-    return select(Booking).where(Booking.team_id == team_id).options(
-        joinedload(Booking.customer), joinedload(Booking.vehicle)
+def _bookings(team_id: str) -> Select[tuple[Booking]]:
+    return (
+        select(Booking)
+        .where(Booking.team_id == team_id)
+        .options(joinedload(Booking.customer), joinedload(Booking.vehicle))
     )
 
 
 def _movements(session: Session, team_id: str, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
     start, end = local_day_bounds(now, tz)
-    pickups = _bookings(team_id).where(
-        Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end
-    ).order_by(Booking.pickup_at)
-    returns = _bookings(team_id).where(
-        Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end
-    ).order_by(Booking.return_due_at)
-    return list(session.scalars(pickups.limit(LIST_LIMIT)).unique()), list(session.scalars(returns.limit(LIST_LIMIT)).unique())
-
+    pickups = (
+        _bookings(team_id)
+        .where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end)
+        .order_by(Booking.pickup_at)
+    )
+    returns = (
+        _bookings(team_id)
+        .where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end)
+        .order_by(Booking.return_due_at)
+    )
+    return list(session.scalars(pickups.limit(LIST_LIMIT)).unique()), list(
+        session.scalars(returns.limit(LIST_LIMIT)).unique()
+    )

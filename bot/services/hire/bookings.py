@@ -6,9 +6,11 @@ serialized (BEGIN IMMEDIATE), on PostgreSQL the exclusion constraint
 ``ex_bookings_no_overlap`` settles races: its violation (SQLSTATE 23P01) is
 turned into the same error as the check's.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,18 +20,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, FormErrors, NotFound
-from bot.settings import Settings
-from db.models import HOLDING_STATUSES, Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
-
-from bot.services.hire import records as hire_records
-from bot.services.hire import pricing
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import pricing
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_agent, require_reader
-from bot.services.local_time import local_short
+from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles
+from bot.services.local_time import local_short
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
+from bot.settings import Settings
+from db.models import HOLDING_STATUSES, Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
 
 EXCLUSION_VIOLATION = "23P01"
 # A walk-in booking is entered a few minutes after the time picked for it.
@@ -80,9 +82,17 @@ def create_booking(session: Session, actor: Actor, form: NewBooking, settings: S
     vehicle = _bookable_vehicle(session, actor, form.vehicle)
     _refuse_overlap(session, vehicle, pickup, due, tz, field="vehicle")
     booking = Booking(
-        team_id=actor.team_id, customer_id=customer.id, vehicle_id=vehicle.id, pickup_at=pickup, return_due_at=due,
-        status=BookingStatus.RESERVED, quoted_price=pricing.quote(vehicle.daily_rate, pickup, due, tz),
-        notes=form.notes.strip() or None, created_by=actor.user_id, created_at=now, updated_at=now,
+        team_id=actor.team_id,
+        customer_id=customer.id,
+        vehicle_id=vehicle.id,
+        pickup_at=pickup,
+        return_due_at=due,
+        status=BookingStatus.RESERVED,
+        quoted_price=pricing.quote(vehicle.daily_rate, pickup, due, tz),
+        notes=form.notes.strip() or None,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
     )
 
     def insert() -> None:
@@ -107,7 +117,7 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
         errors["return_due"] = "Return must be after pickup."
     elif pickup is not None and due - pickup > MAX_RENTAL:
         errors["return_due"] = "A booking can last at most 365 days."
-    if errors:
+    if errors or pickup is None or due is None:  # a missing value is among the errors
         raise FormErrors(errors)
     return pickup, due
 
@@ -123,15 +133,19 @@ def pick_up(session: Session, actor: Actor, booking_id: int | str) -> Booking:
     return booking
 
 
-def return_booking(session: Session, actor: Actor, booking_id: int | str, form: ReturnValues, settings: Settings) -> Booking:
+def return_booking(
+    session: Session, actor: Actor, booking_id: int | str, form: ReturnValues, settings: Settings
+) -> Booking:
     booking = _for_action(session, actor, booking_id, "return")
     config = workspace_config(session, actor.team_id, settings)
     errors: dict[str, str] = {}
     returned_at = form.returned_at
     if returned_at is None:
         errors["returned_at"] = "Choose when the car came back."
-    elif returned_at < booking.picked_up_at:
-        errors["returned_at"] = f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
+    elif booking.picked_up_at is not None and returned_at < booking.picked_up_at:  # set on every ACTIVE booking
+        errors["returned_at"] = (
+            f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
+        )
     elif returned_at > utcnow() + CLOCK_SLACK:
         errors["returned_at"] = "The return can't be in the future."
     try:
@@ -143,18 +157,22 @@ def return_booking(session: Session, actor: Actor, booking_id: int | str, form: 
         errors["odometer"] = f"Enter the odometer reading: a whole number, at least {out} (the reading at pickup)."
     if form.fuel not in FUEL_LEVELS:
         errors["fuel"] = "Choose the fuel level."
-    if errors:
+    if errors or returned_at is None or odometer is None:  # a missing value is among the errors
         raise FormErrors(errors)
     booking.status, booking.returned_at, booking.odometer_in = BookingStatus.RETURNED, returned_at, odometer
     booking.fuel_level, booking.damage_notes = form.fuel, form.damage.strip() or None
-    booking.late_fee = pricing.late_fee(booking.vehicle.daily_rate, booking.return_due_at, returned_at, config.return_grace)
+    booking.late_fee = pricing.late_fee(
+        booking.vehicle.daily_rate, booking.return_due_at, returned_at, config.return_grace
+    )
     booking.vehicle.odometer = max(booking.vehicle.odometer, odometer)
     summary = f"odometer {odometer}, fuel {form.fuel}, late fee {booking.late_fee}"
     _record(session, actor, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
     return booking
 
 
-def extend(session: Session, actor: Actor, booking_id: int | str, new_due: datetime | None, settings: Settings) -> Booking:
+def extend(
+    session: Session, actor: Actor, booking_id: int | str, new_due: datetime | None, settings: Settings
+) -> Booking:
     booking = _for_action(session, actor, booking_id, "extend")
     tz = workspace_config(session, actor.team_id, settings).tz
     old_due = booking.return_due_at
@@ -203,6 +221,7 @@ def attach_card(session: Session, actor: Actor, booking_id: int, channel: str, t
 
 # ---- internals ----------------------------------------------------------------
 
+
 def _load(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool = False, lock: bool = False) -> Booking:
     match = KEY.match(str(key_or_id).strip())
     if match is None:
@@ -226,9 +245,9 @@ def _for_action(session: Session, actor: Actor, booking_id: int | str, action: s
 
 # Customers and vehicles are read without a row lock, so concurrent bookings don't queue on
 # them: the overlap check and, on PostgreSQL, the exclusion constraint decide.
-def _chosen(session: Session, actor: Actor, model, record_id, field: str):
+def _chosen(session: Session, actor: Actor, model: type[Record], record_id: int | str | None, field: str) -> Record:
     """The customer or vehicle picked in the form's ``field``; problems become that field's error."""
-    if record_id in (None, ""):
+    if record_id is None or record_id == "":
         raise FormErrors({field: f"Choose a {field}."})
     try:
         return hire_records.load(session, actor, model, record_id, for_change=True, lock=False)
@@ -236,23 +255,33 @@ def _chosen(session: Session, actor: Actor, model, record_id, field: str):
         raise FormErrors({field: error.message}) from None
 
 
-def _bookable_customer(session: Session, actor: Actor, customer_id, due: datetime, tz: ZoneInfo) -> Customer:
+def _bookable_customer(
+    session: Session, actor: Actor, customer_id: int | str | None, due: datetime, tz: ZoneInfo
+) -> Customer:
     customer = _chosen(session, actor, Customer, customer_id, "customer")
     if customer.do_not_rent:
         raise FormErrors({"customer": f"{customer.name[:80]} is flagged do-not-rent."})
     if customer.licence_expiry < due.astimezone(tz).date():
-        raise FormErrors({"customer": f"{customer.name[:80]}'s licence expires on {customer.licence_expiry:%-d %b %Y}, before the return."})
+        raise FormErrors(
+            {
+                "customer": f"{customer.name[:80]}'s licence expires on {customer.licence_expiry:%-d %b %Y}, before the return."
+            }
+        )
     return customer
 
 
-def _bookable_vehicle(session: Session, actor: Actor, vehicle_id) -> Vehicle:
+def _bookable_vehicle(session: Session, actor: Actor, vehicle_id: int | str | None) -> Vehicle:
     vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
     if vehicle.status is not VehicleStatus.AVAILABLE:
-        raise FormErrors({"vehicle": f"{vehicle.registration} is {vehicle.status.value.lower()}, so it can't be booked."})
+        raise FormErrors(
+            {"vehicle": f"{vehicle.registration} is {vehicle.status.value.lower()}, so it can't be booked."}
+        )
     return vehicle
 
 
-def _blocking(session: Session, vehicle: Vehicle, start: datetime, end: datetime, own: Booking | None) -> Booking | None:
+def _blocking(
+    session: Session, vehicle: Vehicle, start: datetime, end: datetime, own: Booking | None
+) -> Booking | None:
     query = select(Booking).where(
         Booking.vehicle_id == vehicle.id,
         Booking.status.in_(HOLDING_STATUSES),
@@ -264,15 +293,32 @@ def _blocking(session: Session, vehicle: Vehicle, start: datetime, end: datetime
     return session.scalars(query.order_by(Booking.pickup_at).limit(1)).first()
 
 
-def _refuse_overlap(session: Session, vehicle: Vehicle, start: datetime, end: datetime, tz: ZoneInfo,
-                    *, field: str, own: Booking | None = None) -> None:
+def _refuse_overlap(
+    session: Session,
+    vehicle: Vehicle,
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    *,
+    field: str,
+    own: Booking | None = None,
+) -> None:
     blocker = _blocking(session, vehicle, start, end, own)
     if blocker is not None:
         raise _clash(session, vehicle, blocker, start, end, tz, field)
 
 
-def _write_holding(session: Session, write, vehicle: Vehicle, start: datetime, end: datetime, tz: ZoneInfo,
-                   *, field: str, own: Booking | None = None) -> None:
+def _write_holding(
+    session: Session,
+    write: Callable[[], None],
+    vehicle: Vehicle,
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    *,
+    field: str,
+    own: Booking | None = None,
+) -> None:
     """Run ``write`` and flush it in a savepoint; PostgreSQL's exclusion constraint may still say no
     (another request booked the vehicle since our check): report that as the check would have."""
     try:
@@ -288,22 +334,47 @@ def _write_holding(session: Session, write, vehicle: Vehicle, start: datetime, e
         raise _clash(session, vehicle, blocker, start, end, tz, field) from None
 
 
-def _clash(session: Session, vehicle: Vehicle, blocker: Booking | None, start: datetime, end: datetime,
-           tz: ZoneInfo, field: str) -> FormErrors:
+def _clash(
+    session: Session,
+    vehicle: Vehicle,
+    blocker: Booking | None,
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    field: str,
+) -> FormErrors:
     """Name the blocking booking and offer free vehicles of the same category."""
     taken = f"{vehicle.registration} is booked then"
     if blocker is not None:
         taken += f" ({blocker.key}, {local_short(blocker.pickup_at, tz)} – {local_short(blocker.return_due_at, tz)})"
-    others = [v.registration for v in free_vehicles(session, vehicle.team_id, start, end, vehicle.category, limit=4)
-              if v.id != vehicle.id][:3]
-    offer = f"Free {vehicle.category.value}: {', '.join(others)}." if others else f"No other {vehicle.category.value} is free then."
+    others = [
+        v.registration
+        for v in free_vehicles(session, vehicle.team_id, start, end, vehicle.category, limit=4)
+        if v.id != vehicle.id
+    ][:3]
+    offer = (
+        f"Free {vehicle.category.value}: {', '.join(others)}."
+        if others
+        else f"No other {vehicle.category.value} is free then."
+    )
     return FormErrors({field: f"{taken}. {offer}"})
 
 
-def _record(session: Session, actor: Actor, booking: Booking, kind: str, *, old: str | None = None,
-            new: str | None = None, body: str | None = None) -> None:
+def _record(
+    session: Session,
+    actor: Actor,
+    booking: Booking,
+    kind: str,
+    *,
+    old: str | None = None,
+    new: str | None = None,
+    body: str | None = None,
+) -> None:
     now = utcnow()
     booking.updated_at = now
-    booking.events.append(BookingEvent(team_id=actor.team_id, actor_id=actor.user_id, at=now, kind=kind,
-                                       old_value=old, new_value=new, body=body))
+    booking.events.append(
+        BookingEvent(
+            team_id=actor.team_id, actor_id=actor.user_id, at=now, kind=kind, old_value=old, new_value=new, body=body
+        )
+    )
     session.flush()

@@ -1,20 +1,20 @@
 """Customers of the car hire desk (PRODUCT.md §4)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import FormErrors
-from db.models import Customer
-
-from bot.services.hire import records as hire_records
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from db.models import Customer
 
 LICENCE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,18 +61,20 @@ def search_customers(session: Session, actor: Actor, text: str, limit: int = 20)
     query = _active(actor)
     if words:
         licence = normalise_licence(words)
-        query = query.where(or_(
-            func.lower(Customer.name).contains(words, autoescape=True),
-            func.lower(Customer.email).contains(words, autoescape=True),
-            Customer.licence_number.contains(licence or words, autoescape=True),
-        ))
+        query = query.where(
+            or_(
+                func.lower(Customer.name).contains(words, autoescape=True),
+                func.lower(Customer.email).contains(words, autoescape=True),
+                Customer.licence_number.contains(licence or words, autoescape=True),
+            )
+        )
     return list(session.scalars(query.order_by(Customer.name, Customer.id).limit(limit)))
 
 
 def list_customers(session: Session, actor: Actor, limit: int = 50) -> tuple[list[Customer], int]:
     """The first ``limit`` active customers by name, and how many there are in all."""
     require_reader(actor, to="see customers")
-    total = session.scalar(select(func.count()).select_from(_active(actor).subquery()))
+    total = session.scalars(select(func.count()).select_from(_active(actor).subquery())).one()
     return list(session.scalars(_active(actor).order_by(Customer.name, Customer.id).limit(limit))), total
 
 
@@ -82,7 +84,7 @@ def remove_customer(session: Session, actor: Actor, customer_id: int | str) -> h
     return hire_records.remove(session, customer, customer.name)
 
 
-def _active(actor: Actor):
+def _active(actor: Actor) -> Select[tuple[Customer]]:
     return select(Customer).where(Customer.team_id == actor.team_id, Customer.archived_at.is_(None))
 
 
@@ -105,19 +107,22 @@ def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerV
         errors["licence_number"] = "A licence number is 5–20 letters and digits (spaces and dashes are ignored)."
     elif hire_records.taken(session, actor, Customer.licence_number, licence, customer.id):
         errors["licence_number"] = f"Another customer already has licence {licence}."
-    if values.licence_expiry is None:
+    expiry = values.licence_expiry
+    if expiry is None:
         errors["licence_expiry"] = "Enter the licence expiry date."
-    elif values.licence_expiry < today:
+    elif expiry < today:
         errors["licence_expiry"] = "This licence has expired."
     if values.date_of_birth is not None and _age(values.date_of_birth, today) < MINIMUM_AGE:
         errors["date_of_birth"] = f"Drivers must be at least {MINIMUM_AGE}."
-    if errors:
+    if errors or expiry is None:  # a missing expiry is among the errors
         raise FormErrors(errors)
     customer.name, customer.email, customer.phone = name, email or None, phone or None
-    customer.licence_number, customer.licence_expiry = licence, values.licence_expiry
+    customer.licence_number, customer.licence_expiry = licence, expiry
     customer.date_of_birth, customer.notes = values.date_of_birth, values.notes.strip() or None
     customer.do_not_rent = values.do_not_rent
-    return hire_records.save_unique(session, customer, "licence_number", f"Another customer already has licence {licence}.")
+    return hire_records.save_unique(
+        session, customer, "licence_number", f"Another customer already has licence {licence}."
+    )
 
 
 def _age(born: date, today: date) -> int:

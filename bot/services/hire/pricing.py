@@ -4,6 +4,7 @@ Rental days are counted on the workspace's wall clock, so a booking from
 10:00 to 10:00 two days later is two days even when a daylight-saving change
 falls in between (the period is 47 or 49 real hours then).
 """
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,6 @@
 """What customers and vehicles share: loading within a workspace, unique
 fields that race, and removal (archive when bookings refer to the row)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,14 +8,13 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.errors import DomainError, FormErrors, NotFound
-from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
-
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire.access import require_agent
+from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
 
 Record = TypeVar("Record", Customer, Vehicle)
 
@@ -25,8 +25,15 @@ class Removal:
     archived: bool  # False: deleted outright (it had no bookings)
 
 
-def load(session: Session, actor: Actor, model: type[Record], record_id: int | str, *, for_change: bool = False,
-         lock: bool = True) -> Record:
+def load(
+    session: Session,
+    actor: Actor,
+    model: type[Record],
+    record_id: int | str,
+    *,
+    for_change: bool = False,
+    lock: bool = True,
+) -> Record:
     """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound).
     ``for_change`` refuses archived rows and (with ``lock``) locks the row until commit."""
     noun = model.__name__.lower()
@@ -49,7 +56,7 @@ def to_edit(session: Session, actor: Actor, model: type[Record], record_id: int 
     return load(session, actor, model, record_id, for_change=True)
 
 
-def taken(session: Session, actor: Actor, column, value: str, own_id: int | None) -> bool:
+def taken(session: Session, actor: Actor, column: InstrumentedAttribute[str], value: str, own_id: int | None) -> bool:
     """Whether another row of the workspace already has ``value`` in the unique ``column``."""
     model = column.class_
     query = select(model.id).where(model.team_id == actor.team_id, column == value)
@@ -73,7 +80,10 @@ def remove(session: Session, record: Record, label: str) -> Removal:
     """Delete ``record``, or archive it if bookings refer to it (their history stays)."""
     column = Booking.customer_id if isinstance(record, Customer) else Booking.vehicle_id
     open_keys = session.scalars(
-        select(Booking.number).where(column == record.id, Booking.status.in_(HOLDING_STATUSES)).order_by(Booking.number).limit(5)
+        select(Booking.number)
+        .where(column == record.id, Booking.status.in_(HOLDING_STATUSES))
+        .order_by(Booking.number)
+        .limit(5)
     ).all()
     if open_keys:
         keys = ", ".join(f"B-{n}" for n in open_keys)

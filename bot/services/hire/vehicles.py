@@ -1,4 +1,5 @@
 """The fleet (PRODUCT.md §4): vehicles, their status, and which are free when."""
+
 from __future__ import annotations
 
 import re
@@ -10,12 +11,11 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, FormErrors, NotFound
-from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
-
-from bot.services.hire import records as hire_records
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
@@ -67,18 +67,23 @@ def vehicle_detail(session: Session, actor: Actor, registration: str) -> tuple[V
     """A vehicle with its holding (reserved or active) bookings, soonest first."""
     vehicle = find_vehicle(session, actor, registration)
     bookings = session.scalars(
-        select(Booking).where(Booking.vehicle_id == vehicle.id, Booking.status.in_(HOLDING_STATUSES))
-        .order_by(Booking.pickup_at).limit(20)
+        select(Booking)
+        .where(Booking.vehicle_id == vehicle.id, Booking.status.in_(HOLDING_STATUSES))
+        .order_by(Booking.pickup_at)
+        .limit(20)
     ).all()
     return vehicle, list(bookings)
 
 
 def list_vehicles(session: Session, actor: Actor) -> list[Vehicle]:
     require_reader(actor, to="see vehicles")
-    return list(session.scalars(
-        select(Vehicle).where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
-        .order_by(Vehicle.category, Vehicle.registration)
-    ))
+    return list(
+        session.scalars(
+            select(Vehicle)
+            .where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
+            .order_by(Vehicle.category, Vehicle.registration)
+        )
+    )
 
 
 def set_status(session: Session, actor: Actor, registration: str, status: VehicleStatus) -> Vehicle:
@@ -97,8 +102,14 @@ def remove_vehicle(session: Session, actor: Actor, vehicle_id: int | str) -> hir
     return hire_records.remove(session, vehicle, vehicle.registration)
 
 
-def free_vehicles(session: Session, team_id: str, start: datetime, end: datetime,
-                  category: VehicleCategory | None = None, limit: int = 100) -> list[Vehicle]:
+def free_vehicles(
+    session: Session,
+    team_id: str,
+    start: datetime,
+    end: datetime,
+    category: VehicleCategory | None = None,
+    limit: int = 100,
+) -> list[Vehicle]:
     """Bookable vehicles with no holding booking overlapping the half-open period [start, end)."""
     busy = select(Booking.id).where(
         Booking.vehicle_id == Vehicle.id,
@@ -113,7 +124,9 @@ def free_vehicles(session: Session, team_id: str, start: datetime, end: datetime
     )
     if category is not None:
         query = query.where(Vehicle.category == category)
-    return list(session.scalars(query.order_by(Vehicle.category, Vehicle.daily_rate, Vehicle.registration).limit(limit)))
+    return list(
+        session.scalars(query.order_by(Vehicle.category, Vehicle.daily_rate, Vehicle.registration).limit(limit))
+    )
 
 
 def parse_category(text: str) -> VehicleCategory:
@@ -152,11 +165,13 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
     rate = _money(values.daily_rate)
     if rate is None:
         errors["daily_rate"] = "The daily rate is an amount greater than 0, like 45 or 45.50."
-    if errors:
+    if errors or seats is None or odometer is None or rate is None:  # a missing value is among the errors
         raise FormErrors(errors)
     vehicle.registration, vehicle.make, vehicle.model = reg, values.make.strip(), values.model.strip()
     vehicle.category, vehicle.seats, vehicle.daily_rate, vehicle.odometer = category, seats, rate, odometer
-    return hire_records.save_unique(session, vehicle, "registration", f"Another vehicle already has registration {reg}.")
+    return hire_records.save_unique(
+        session, vehicle, "registration", f"Another vehicle already has registration {reg}."
+    )
 
 
 def _whole_number(text: str, low: int, high: int) -> int | None:

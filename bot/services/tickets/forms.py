@@ -1,8 +1,11 @@
 """What users type into the ticket modal and the /ticket command, checked."""
+
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.errors import DomainError, FormErrors
 from db.models import Category, Severity
@@ -18,6 +21,8 @@ NOTE = "note"
 
 KEY = re.compile(r"^(?:T-?)?(\d{1,9})$", re.IGNORECASE)
 
+E = TypeVar("E", bound=enum.Enum)
+
 
 @dataclass(frozen=True)
 class TicketForm:
@@ -27,8 +32,9 @@ class TicketForm:
     severity: Severity
 
 
-def parse_ticket_form(title: str | None, description: str | None, category: str | None,
-                      severity: str | None) -> TicketForm:
+def parse_ticket_form(
+    title: str | None, description: str | None, category: str | None, severity: str | None
+) -> TicketForm:
     """A validated ticket form, or FormErrors naming every bad field at once."""
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())  # one line, no runs of spaces
@@ -45,7 +51,7 @@ def parse_ticket_form(title: str | None, description: str | None, category: str 
     parsed_severity = _enum_value(Severity, severity or Severity.MINOR.value)
     if parsed_severity is None:
         errors[SEVERITY] = "Pick a severity: " + ", ".join(s.value for s in Severity) + "."
-    if errors:
+    if errors or parsed_category is None or parsed_severity is None:  # a missing value is among the errors
         raise FormErrors(errors)
     return TicketForm(title=title, description=description, category=parsed_category, severity=parsed_severity)
 
@@ -88,7 +94,7 @@ def parse_id(value: str | None) -> int:
         raise DomainError("That button no longer points at a ticket.") from None
 
 
-def _enum_value(enum_cls, value: str | None):
+def _enum_value(enum_cls: type[E], value: str | None) -> E | None:
     if value is None:
         return None
     for member in enum_cls:

@@ -1,19 +1,20 @@
 """Every change to a ticket. Each appends events to its history (never
 rewritten) and returns a TicketChange saying what to tell whom."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState
-
 from bot.services.actors import Actor, load_actor
 from bot.services.clock import utcnow
-from bot.services.workspaces import next_number
 from bot.services.tickets.access import Action, check, load
 from bot.services.tickets.forms import TicketForm, parse_permalink
+from bot.services.workspaces import next_number
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
 # Changes the reporter hears about by DM (PRODUCT.md §3), unless they made them.
 REPORTER_NEWS = {"assigned", "state", "reply"}
@@ -34,11 +35,20 @@ class TicketChange:
         """One DM per change, and none about what the reporter did themselves."""
         return self.actor_id != self.ticket.reporter_id and bool(self.kinds & REPORTER_NEWS)
 
-    def record(self, kind: str, old: str | None = None, new: str | None = None,
-               body: str | None = None, internal: bool = False) -> None:
+    def record(
+        self, kind: str, old: str | None = None, new: str | None = None, body: str | None = None, internal: bool = False
+    ) -> None:
         now = utcnow()
-        event = TicketEvent(team_id=self.ticket.team_id, actor_id=self.actor_id, at=now, kind=kind,
-                            old_value=old, new_value=new, body=body, internal=internal)
+        event = TicketEvent(
+            team_id=self.ticket.team_id,
+            actor_id=self.actor_id,
+            at=now,
+            kind=kind,
+            old_value=old,
+            new_value=new,
+            body=body,
+            internal=internal,
+        )
         self.ticket.events.append(event)
         self.ticket.updated_at = now
         self.events.append(event)
@@ -54,9 +64,16 @@ def prepare(session: Session, actor: Actor, ticket_id: int, action: Action) -> T
 def create(session: Session, actor: Actor, form: TicketForm, source_permalink: str | None = None) -> TicketChange:
     now = utcnow()
     ticket = Ticket(
-        team_id=actor.team_id, number=next_number(session, actor.team_id, "ticket"),
-        title=form.title, description=form.description, category=form.category, severity=form.severity,
-        state=TicketState.OPEN, reporter_id=actor.user_id, created_at=now, updated_at=now,
+        team_id=actor.team_id,
+        number=next_number(session, actor.team_id, "ticket"),
+        title=form.title,
+        description=form.description,
+        category=form.category,
+        severity=form.severity,
+        state=TicketState.OPEN,
+        reporter_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
         source_permalink=parse_permalink(source_permalink),
     )
     session.add(ticket)
@@ -91,7 +108,9 @@ def assign_to_me(session: Session, actor: Actor, ticket_id: int) -> TicketChange
     return change
 
 
-def assign(session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins=()) -> TicketChange:
+def assign(
+    session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins: Iterable[str] = ()
+) -> TicketChange:
     change = _begin(session, actor, ticket_id, Action.ASSIGN)
     ticket = change.ticket
     if not assignee_id:

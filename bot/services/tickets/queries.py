@@ -1,23 +1,22 @@
 """Reading tickets: one with its history, mine, the queue, search."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnExpressionArgument, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState
-
 from bot.services.actors import Actor
 from bot.services.tickets.access import Action, allowed, check_view, load_by_number
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
 LIST_LIMIT = 20
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_WORDS = 8
-SEVERITY_RANK = case(
-    (Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2
-)
+SEVERITY_RANK = case((Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2)
 
 
 @dataclass(frozen=True)
@@ -83,20 +82,24 @@ def search(session: Session, actor: Actor, words: str) -> TicketList:
         query = query.where(Ticket.reporter_id == actor.user_id)
     for term in terms:
         pattern = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(Ticket.title).like(pattern, escape="\\"),
-                                func.lower(Ticket.description).like(pattern, escape="\\")))
+        query = query.where(
+            or_(
+                func.lower(Ticket.title).like(pattern, escape="\\"),
+                func.lower(Ticket.description).like(pattern, escape="\\"),
+            )
+        )
     return _page(session, query, Ticket.updated_at.desc())
 
 
-def _live(actor: Actor) -> Select:
+def _live(actor: Actor) -> Select[tuple[Ticket]]:
     return select(Ticket).where(Ticket.team_id == actor.team_id, Ticket.deleted_at.is_(None))
 
 
-def _unresolved(actor: Actor) -> Select:
+def _unresolved(actor: Actor) -> Select[tuple[Ticket]]:
     return _live(actor).where(Ticket.state != TicketState.RESOLVED)
 
 
-def _page(session: Session, query: Select, *order) -> TicketList:
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+def _page(session: Session, query: Select[tuple[Ticket]], *order: ColumnExpressionArgument[Any]) -> TicketList:
+    total = session.scalars(select(func.count()).select_from(query.subquery())).one()
     tickets = list(session.scalars(query.order_by(*order, Ticket.id).limit(LIST_LIMIT)))
     return TicketList(tickets=tickets, total=total)

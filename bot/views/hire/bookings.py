@@ -1,4 +1,5 @@
 """Booking messages (the card in the car hire channel), lists, availability, the App Home section."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,22 +15,31 @@ from slack_sdk.models.blocks import (
 
 from bot.services.hire.booking_queries import Availability, BookingList
 from bot.services.local_time import local, local_short
-from db.models import Booking, BookingEvent, BookingStatus
-
 from bot.views.hire.common import actions, button, confirm, message, money, sections
 from bot.views.messages import blocks_to_dicts, text_message
 from bot.views.text import safe, truncate, user
+from db.models import Booking, BookingEvent, BookingStatus
 
-USAGE = ("Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
-         "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24 or 2026-11-24T10:00.")
+USAGE = (
+    "Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
+    "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24 or 2026-11-24T10:00."
+)
 HEADER_LIMIT = 150
 HISTORY_SHOWN = 6
 STATUS_EMOJI = {
-    BookingStatus.RESERVED: ":spiral_calendar_pad:", BookingStatus.ACTIVE: ":red_car:",
-    BookingStatus.RETURNED: ":white_check_mark:", BookingStatus.CANCELLED: ":x:", BookingStatus.NO_SHOW: ":ghost:",
+    BookingStatus.RESERVED: ":spiral_calendar_pad:",
+    BookingStatus.ACTIVE: ":red_car:",
+    BookingStatus.RETURNED: ":white_check_mark:",
+    BookingStatus.CANCELLED: ":x:",
+    BookingStatus.NO_SHOW: ":ghost:",
 }
-EVENT_WORDS = {"created": "Booked", "picked_up": "Picked up", "extended": "Extended", "returned": "Returned",
-               "cancelled": "Cancelled"}
+EVENT_WORDS = {
+    "created": "Booked",
+    "picked_up": "Picked up",
+    "extended": "Extended",
+    "returned": "Returned",
+    "cancelled": "Cancelled",
+}
 
 
 def booking_action_buttons(booking: Booking) -> list[dict]:
@@ -39,9 +49,17 @@ def booking_action_buttons(booking: Booking) -> list[dict]:
     Every button's value is the booking id; the handlers work from any message."""
     value = str(booking.id)
     status = booking.status
-    cancel = button("Cancel", "booking_cancel", value, style="danger", confirm=confirm(
-        f"Cancel {booking.key}?", f"The booking is cancelled and *{booking.vehicle.registration}* is free again.",
-        "Cancel booking"))
+    cancel = button(
+        "Cancel",
+        "booking_cancel",
+        value,
+        style="danger",
+        confirm=confirm(
+            f"Cancel {booking.key}?",
+            f"The booking is cancelled and *{booking.vehicle.registration}* is free again.",
+            "Cancel booking",
+        ),
+    )
     blocks = actions(
         button("Picked up", "booking_picked_up", value, style="primary") if status is BookingStatus.RESERVED else None,
         button("Returned", "booking_returned", value, style="primary") if status is BookingStatus.ACTIVE else None,
@@ -54,9 +72,11 @@ def booking_action_buttons(booking: Booking) -> list[dict]:
 
 def booking_summary(booking: Booking, tz: ZoneInfo) -> str:
     """One line: key, customer, vehicle, period."""
-    return (f"*{booking.key}* · {safe(booking.customer.name, 100)} · `{booking.vehicle.registration}` "
-            f"{safe(booking.vehicle.make, 40)} {safe(booking.vehicle.model, 40)} · "
-            f"{local_short(booking.pickup_at, tz)} – {local_short(booking.return_due_at, tz)}")
+    return (
+        f"*{booking.key}* · {safe(booking.customer.name, 100)} · `{booking.vehicle.registration}` "
+        f"{safe(booking.vehicle.make, 40)} {safe(booking.vehicle.model, 40)} · "
+        f"{local_short(booking.pickup_at, tz)} – {local_short(booking.return_due_at, tz)}"
+    )
 
 
 def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
@@ -74,15 +94,19 @@ def booking_card(booking: Booking, tz: ZoneInfo) -> dict:
     if booking.picked_up_at:
         fields.append(f"*Picked up*\n{local(booking.picked_up_at, tz)} · odometer {booking.odometer_out or 0:,}")
     if booking.returned_at:
-        fields.append(f"*Returned*\n{local(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
-                      f"fuel {booking.fuel_level}")
+        fields.append(
+            f"*Returned*\n{local(booking.returned_at, tz)} · odometer {booking.odometer_in or 0:,} · "
+            f"fuel {booking.fuel_level}"
+        )
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
     blocks = [
         HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
         SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields]),
     ]
-    notes = [f"*Notes:* {safe(booking.notes, 2800)}" if booking.notes else None,
-             f"*Damage:* {safe(booking.damage_notes, 2800)}" if booking.damage_notes else None]
+    notes = [
+        f"*Notes:* {safe(booking.notes, 2800)}" if booking.notes else None,
+        f"*Damage:* {safe(booking.damage_notes, 2800)}" if booking.damage_notes else None,
+    ]
     blocks += sections([n for n in notes if n])
     history = [_event_line(e, tz) for e in booking.events[-HISTORY_SHOWN:]]
     if history:
@@ -108,12 +132,12 @@ def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
 def booking_list_message(listing: BookingList) -> dict:
     tz = listing.tz
     if listing.kind == "today":
-        lines = ["*Today's pickups*"] + _lines(listing.pickups, tz, "No more pickups today.")
-        lines += ["", "*Today's returns*"] + _lines(listing.returns, tz, "No more returns due today.")
+        lines = ["*Today's pickups*", *_lines(listing.pickups, tz, "No more pickups today.")]
+        lines += ["", "*Today's returns*", *_lines(listing.returns, tz, "No more returns due today.")]
         return message(sections(lines), "Today's pickups and returns")
     titles = {"active": "Active bookings (out now)", "overdue": "Overdue returns", "upcoming": "Upcoming pickups"}
     empty = {"active": "No car is out.", "overdue": "Nothing is overdue.", "upcoming": "No upcoming bookings."}
-    lines = [f"*{titles[listing.kind]}*"] + _lines(listing.bookings, tz, empty[listing.kind])
+    lines = [f"*{titles[listing.kind]}*", *_lines(listing.bookings, tz, empty[listing.kind])]
     return message(sections(lines), titles[listing.kind])
 
 
@@ -141,8 +165,10 @@ def home_hire_section(pickups: list[Booking], returns: list[Booking], tz: ZoneIn
     """The App Home's car hire part for agents: today's pickups and returns, with their buttons."""
     blocks: list = [DividerBlock(), HeaderBlock(text="Car hire today")]
     result = blocks_to_dicts(blocks)
-    for title, bookings, empty in (("Pickups", pickups, "No more pickups today."),
-                                   ("Returns", returns, "No more returns due today.")):
+    for title, bookings, empty in (
+        ("Pickups", pickups, "No more pickups today."),
+        ("Returns", returns, "No more returns due today."),
+    ):
         result += blocks_to_dicts(sections([f"*{title}*"]))
         if not bookings:
             result += blocks_to_dicts([ContextBlock(elements=[MarkdownTextObject(text=empty)])])

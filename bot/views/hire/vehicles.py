@@ -1,23 +1,37 @@
 """Vehicle modal, the fleet list and one vehicle's page."""
+
 from __future__ import annotations
 
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import NumberInputElement, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks import Block, NumberInputElement, PlainTextInputElement, StaticSelectElement
 
 from bot.services.actors import Actor
 from bot.services.local_time import local_short
-from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus
-
-from bot.views.hire.common import input_block, message, money, option, record_buttons, record_modal, saved_modal, sections
+from bot.views.hire.common import (
+    input_block,
+    message,
+    money,
+    option,
+    record_buttons,
+    record_modal,
+    saved_modal,
+    sections,
+)
 from bot.views.messages import text_message
 from bot.views.text import safe
+from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus
 
-USAGE = ("Usage: `/vehicle add`, `/vehicle list`, `/vehicle &lt;registration&gt;`, "
-         "`/vehicle maintenance|available|retire &lt;registration&gt;`.")
-STATUS_EMOJI = {VehicleStatus.AVAILABLE: ":large_green_circle:", VehicleStatus.MAINTENANCE: ":wrench:",
-                VehicleStatus.RETIRED: ":black_circle:"}
+USAGE = (
+    "Usage: `/vehicle add`, `/vehicle list`, `/vehicle &lt;registration&gt;`, "
+    "`/vehicle maintenance|available|retire &lt;registration&gt;`."
+)
+STATUS_EMOJI = {
+    VehicleStatus.AVAILABLE: ":large_green_circle:",
+    VehicleStatus.MAINTENANCE: ":wrench:",
+    VehicleStatus.RETIRED: ":black_circle:",
+}
 
 
 def vehicle_modal(vehicle: Vehicle | None = None) -> dict:
@@ -26,27 +40,56 @@ def vehicle_modal(vehicle: Vehicle | None = None) -> dict:
     categories = [option(c.value.title(), c.value) for c in VehicleCategory]
     chosen = next((o for o in categories if v and o.value == v.category.value), None)
     blocks = [
-        input_block("registration", "Registration", PlainTextInputElement(
-            action_id="registration", max_length=20, initial_value=v.registration if v else None),
-            hint="Stored in capitals without spaces."),
-        input_block("make", "Make", PlainTextInputElement(action_id="make", max_length=60, initial_value=v.make if v else None)),
-        input_block("model", "Model", PlainTextInputElement(action_id="model", max_length=60, initial_value=v.model if v else None)),
-        input_block("category", "Category", StaticSelectElement(action_id="category", options=categories,
-                                                                initial_option=chosen, placeholder="Choose a category")),
-        input_block("seats", "Seats", NumberInputElement(action_id="seats", min_value=1, max_value=99,
-                                                         initial_value=v.seats if v else 5)),
-        input_block("daily_rate", "Daily rate", NumberInputElement(
-            action_id="daily_rate", is_decimal_allowed=True, min_value="0.01",
-            initial_value=str(v.daily_rate) if v else None)),
-        input_block("odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=0,
-                                                               initial_value=v.odometer if v else 0)),
+        input_block(
+            "registration",
+            "Registration",
+            PlainTextInputElement(action_id="registration", max_length=20, initial_value=v.registration if v else None),
+            hint="Stored in capitals without spaces.",
+        ),
+        input_block(
+            "make", "Make", PlainTextInputElement(action_id="make", max_length=60, initial_value=v.make if v else None)
+        ),
+        input_block(
+            "model",
+            "Model",
+            PlainTextInputElement(action_id="model", max_length=60, initial_value=v.model if v else None),
+        ),
+        input_block(
+            "category",
+            "Category",
+            StaticSelectElement(
+                action_id="category", options=categories, initial_option=chosen, placeholder="Choose a category"
+            ),
+        ),
+        input_block(
+            "seats",
+            "Seats",
+            NumberInputElement(action_id="seats", min_value=1, max_value=99, initial_value=v.seats if v else 5),
+        ),
+        input_block(
+            "daily_rate",
+            "Daily rate",
+            NumberInputElement(
+                action_id="daily_rate",
+                is_decimal_allowed=True,
+                min_value="0.01",
+                initial_value=str(v.daily_rate) if v else None,
+            ),
+        ),
+        input_block(
+            "odometer",
+            "Odometer",
+            NumberInputElement(action_id="odometer", min_value=0, initial_value=v.odometer if v else 0),
+        ),
     ]
     return record_modal("vehicle", v, blocks)
 
 
 def vehicle_line(vehicle: Vehicle) -> str:
-    return (f"{STATUS_EMOJI[vehicle.status]} `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}"
-            f" · {vehicle.seats} seats · {money(vehicle.daily_rate)}/day · {vehicle.status.value.lower()}")
+    return (
+        f"{STATUS_EMOJI[vehicle.status]} `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}"
+        f" · {vehicle.seats} seats · {money(vehicle.daily_rate)}/day · {vehicle.status.value.lower()}"
+    )
 
 
 def vehicle_saved_modal(vehicle: Vehicle, created: bool) -> dict:
@@ -74,11 +117,14 @@ def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneIn
         lines.append("_Archived._")
     if bookings:
         lines.append("*Booked*")
-        lines += [f"• {b.key} · {local_short(b.pickup_at, tz)} – {local_short(b.return_due_at, tz)} · "
-                  f"{safe(b.customer.name, 100)} · {b.status.value.lower()}" for b in bookings]
+        lines += [
+            f"• {b.key} · {local_short(b.pickup_at, tz)} – {local_short(b.return_due_at, tz)} · "
+            f"{safe(b.customer.name, 100)} · {b.status.value.lower()}"
+            for b in bookings
+        ]
     else:
         lines.append("_No current or coming bookings._")
-    blocks = sections(lines)
+    blocks: list[Block] = [*sections(lines)]
     if not vehicle.archived_at:
         blocks += record_buttons("vehicle", vehicle.id, f"`{vehicle.registration}`", actor)
     return message(blocks, f"Vehicle {vehicle.registration}")

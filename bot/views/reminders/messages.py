@@ -4,17 +4,17 @@ One message per channel (or ticket thread) per run. It lists the reminders of
 each kind in a section of its own, each item with its buttons, and says "and
 N more" beyond what fits, so a busy day stays within Block Kit's 50 blocks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.services.tickets.critical import StaleTicket
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine
-
+from bot.services.tickets.critical import StaleTicket
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
 from bot.views.when import duration, local_day_time, local_time
@@ -57,7 +57,10 @@ def _stale_ticket(stale: StaleTicket) -> str:
 
 def _critical_line(reminder: Reminder) -> str:
     stale: StaleTicket = reminder.item
-    who = " ".join(user(u) for u in stale.notify) or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
+    who = (
+        " ".join(user(u) for u in stale.notify)
+        or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
+    )
     return f":rotating_light: {who} {_stale_ticket(stale)}. Please take it or post an update."
 
 
@@ -69,7 +72,8 @@ def _booking_kind(title: str, due: str, when: Callable, listing: str) -> Kind:
     return Kind(
         title=lambda n: f"{title} ({n})",
         line=lambda r: f"{_booking(r.item)} — {due} {when(r.item.return_due_at, r.timezone)}",
-        buttons=_booking_buttons, more_hint=f"`/booking list {listing}` lists them all.",
+        buttons=_booking_buttons,
+        more_hint=f"`/booking list {listing}` lists them all.",
     )
 
 
@@ -79,11 +83,15 @@ KINDS: dict[str, Kind] = {
     "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
     "critical": Kind(
         title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
-        line=_critical_line, buttons=_ticket_buttons, more_hint="`/ticket queue` lists them all.",
+        line=_critical_line,
+        buttons=_ticket_buttons,
+        more_hint="`/ticket queue` lists them all.",
     ),
     "escalation": Kind(
         title=lambda n: f":sos: *Escalated: {_plural(n, 'critical ticket')} without progress*",
-        line=lambda r: _stale_ticket(r.item), buttons=lambda r: [], more_hint="`/ticket queue` lists them all.",
+        line=lambda r: _stale_ticket(r.item),
+        buttons=lambda r: [],
+        more_hint="`/ticket queue` lists them all.",
     ),
 }
 ORDER = list(KINDS)
@@ -98,7 +106,7 @@ def reminder_message(reminders: list[Reminder]) -> dict:
     # Each kind takes a title and a "more" line; every listed item a section and its buttons.
     per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
     limit = min(MAX_ITEMS_PER_KIND, per_kind)
-    blocks = []
+    blocks: list[Block] = []
     for kind, items in by_kind.items():
         spec = KINDS[kind]
         if not lone_reminder:

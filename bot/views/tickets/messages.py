@@ -1,5 +1,6 @@
 """Ticket messages: the card, one ticket with its history, lists, thread
 updates and the reporter's DMs. Pure: domain objects in, Block Kit dicts out."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +11,6 @@ from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, Ma
 from bot.services.tickets.access import Action, possible
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import TicketDetail, TicketList
-from db.models import Ticket, TicketState
-
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.text import escape, safe, truncate, user
 from bot.views.tickets.parts import (
@@ -25,6 +24,7 @@ from bot.views.tickets.parts import (
     quote,
     status,
 )
+from db.models import Ticket, TicketState
 
 CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of it
 HISTORY_LIMIT = 30  # with the card's blocks, well inside a message's 50 blocks
@@ -79,7 +79,11 @@ def reporter_dm(change: TicketChange) -> dict | None:
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
     if ticket.state is TicketState.RESOLVED:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]))
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]
+            )
+        )
     # What the reporter may do from here: answer the technicians, and reopen once resolved.
     actions = possible(ticket) & {Action.REOPEN, Action.REPLY}
     blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, actions)))
@@ -92,7 +96,9 @@ def created_notice(ticket_headline: str, triage_channel: str | None, *, posted: 
     if posted:
         context = f"Its card is in <#{triage_channel}>. You'll get a message here when it is assigned, started, resolved or reopened."
     elif triage_channel:
-        context = f":warning: I couldn't post its card in <#{triage_channel}>: please ask an admin to invite HireDesk there."
+        context = (
+            f":warning: I couldn't post its card in <#{triage_channel}>: please ask an admin to invite HireDesk there."
+        )
     else:
         context = ":warning: No triage channel is set, so technicians won't see a card for it yet. Please ask an admin to set one in `/hiredesk settings`."
     return text_message(text, context=context)
@@ -117,12 +123,20 @@ def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
 
 def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[Action], full: bool = False) -> list:
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"{status(ticket)}\n{headline(ticket, 1000)}"))]
-    blocks.append(SectionBlock(fields=[
-        MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
-        MarkdownTextObject(text=f"*Assignee*\n{user(ticket.assignee_id) if ticket.assignee_id else '_unassigned_'}"),
-        MarkdownTextObject(text=f"*Category*\n{ticket.category.value}"),
-        MarkdownTextObject(text=f"*Opened*\n{local_time(ticket.created_at, tz)} ({age(ticket.created_at, now)} ago)"),
-    ]))
+    blocks.append(
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
+                MarkdownTextObject(
+                    text=f"*Assignee*\n{user(ticket.assignee_id) if ticket.assignee_id else '_unassigned_'}"
+                ),
+                MarkdownTextObject(text=f"*Category*\n{ticket.category.value}"),
+                MarkdownTextObject(
+                    text=f"*Opened*\n{local_time(ticket.created_at, tz)} ({age(ticket.created_at, now)} ago)"
+                ),
+            ]
+        )
+    )
     if ticket.description:
         limit = SECTION_TEXT_LIMIT if full else CARD_DESCRIPTION_LIMIT
         blocks.append(SectionBlock(text=MarkdownTextObject(text=safe(ticket.description, limit))))
@@ -151,7 +165,11 @@ def _context_lines(ticket: Ticket, tz: ZoneInfo) -> list[str]:
 def _history_blocks(view: TicketDetail, tz: ZoneInfo) -> list:
     events = view.history[-HISTORY_LIMIT:]
     lines = [f"{local_time(event.at, tz)} · {describe(event)}" for event in events]
-    header = "*History*" if len(events) == len(view.history) else f"*History* (the latest {len(events)} of {len(view.history)})"
+    header = (
+        "*History*"
+        if len(events) == len(view.history)
+        else f"*History* (the latest {len(events)} of {len(view.history)})"
+    )
     return [SectionBlock(text=MarkdownTextObject(text=header)), *_sections(lines)]
 
 

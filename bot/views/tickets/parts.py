@@ -1,4 +1,5 @@
 """Small pieces every ticket view shares: status, times, history lines, buttons."""
+
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
+    InteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextObject,
@@ -16,11 +18,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.tickets.access import Action
+from bot.views.text import ELLIPSIS, escape, safe, truncate, user
 from db.models import Severity, Ticket, TicketEvent, TicketState
 
-from bot.views.text import ELLIPSIS, escape, safe, truncate, user
-
-SEVERITY_EMOJI = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":large_blue_circle:"}
+SEVERITY_EMOJI = {
+    Severity.CRITICAL: ":red_circle:",
+    Severity.MAJOR: ":large_orange_circle:",
+    Severity.MINOR: ":large_blue_circle:",
+}
 STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}
 QUOTE_LIMIT = 1500  # one quoted note inside a 3000-character section
 
@@ -106,21 +111,27 @@ def describe(event: TicketEvent) -> str:
     return f"{who} changed {safe(event.kind, 40)}"
 
 
-def action_elements(ticket: Ticket, actions: set[Action]) -> list:
+def action_elements(ticket: Ticket, actions: set[Action]) -> list[InteractiveElement]:
     """The ticket's buttons and selects, in a fixed order, for the given actions.
 
     Buttons carry the ticket id as their value; selects have no value of their
     own, so the actions block id names the ticket (see ``actions_block_id``)."""
     value = str(ticket.id)
-    elements = []
+    elements: list[InteractiveElement] = []
     if Action.ASSIGN_ME in actions:
         elements.append(ButtonElement(text="Assign to me", action_id="ticket_assign_me", value=value, style="primary"))
     if Action.ASSIGN in actions:
-        elements.append(UserSelectElement(placeholder="Assign…", action_id="ticket_assign", initial_user=ticket.assignee_id))
+        elements.append(
+            UserSelectElement(placeholder="Assign…", action_id="ticket_assign", initial_user=ticket.assignee_id)
+        )
     if Action.SEVERITY in actions:
         options = [Option(value=s.value, text=s.value) for s in Severity]
         current = options[list(Severity).index(ticket.severity)]
-        elements.append(StaticSelectElement(placeholder="Severity", action_id="ticket_severity", options=options, initial_option=current))
+        elements.append(
+            StaticSelectElement(
+                placeholder="Severity", action_id="ticket_severity", options=options, initial_option=current
+            )
+        )
     if Action.START in actions:
         elements.append(ButtonElement(text="Start", action_id="ticket_start", value=value))
     if Action.RESOLVE in actions:
@@ -134,13 +145,23 @@ def action_elements(ticket: Ticket, actions: set[Action]) -> list:
     if Action.EDIT in actions:
         elements.append(ButtonElement(text="Edit", action_id="ticket_edit", value=value))
     if Action.DELETE in actions:
-        elements.append(ButtonElement(
-            text="Delete", action_id="ticket_delete", value=value, style="danger",
-            confirm=ConfirmObject(
-                title="Delete this ticket?", confirm="Delete", deny="Keep it", style="danger",
-                text=MarkdownTextObject(text=f"{headline(ticket, 200)} will be marked deleted. Its history is kept for audit."),
-            ),
-        ))
+        elements.append(
+            ButtonElement(
+                text="Delete",
+                action_id="ticket_delete",
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Delete this ticket?",
+                    confirm="Delete",
+                    deny="Keep it",
+                    style="danger",
+                    text=MarkdownTextObject(
+                        text=f"{headline(ticket, 200)} will be marked deleted. Its history is kept for audit."
+                    ),
+                ),
+            )
+        )
     return elements
 
 
