@@ -6,6 +6,7 @@ a listener's log lines say whose request they serve without passing it around.
 Nothing that looks like a Slack token, nor the configured secrets themselves,
 ever reaches a log line: every handler's formatter redacts its output.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from gunicorn import glogging
@@ -29,26 +30,36 @@ REDACTED = "[redacted]"
 # Slack tokens: bot (xoxb), user (xoxp), app-level (xapp), legacy and refresh kinds.
 SLACK_TOKEN = re.compile(r"\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]+")
 
-_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("hiredesk_log_context", default={})
+# Never mutated in place: each binding sets a new dict, so a copied context can't see later changes.
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("hiredesk_log_context", default=None)
 
 
 @contextmanager
 def log_context(**fields: Any) -> Iterator[None]:
     """Add ``fields`` to every log line written inside the block (this thread or task)."""
-    token = _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    token = push_context(**fields)
     try:
         yield
     finally:
-        _context.reset(token)
+        pop_context(token)
+
+
+def push_context(**fields: Any) -> contextvars.Token[dict[str, Any] | None]:
+    """``log_context`` in two halves, for a request's before and after hooks."""
+    return _context.set({**current_context(), **{k: v for k, v in fields.items() if v is not None}})
+
+
+def pop_context(token: contextvars.Token[dict[str, Any] | None]) -> None:
+    _context.reset(token)
 
 
 def bind(**fields: Any) -> None:
     """Add fields to the current context for the rest of it (e.g. once a request is parsed)."""
-    _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    _context.set({**current_context(), **{k: v for k, v in fields.items() if v is not None}})
 
 
 def current_context() -> dict[str, Any]:
-    return dict(_context.get())
+    return dict(_context.get() or {})
 
 
 class ContextCopyingExecutor(ThreadPoolExecutor):
@@ -96,7 +107,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -118,7 +129,7 @@ _STANDARD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", None, None)
 def _fields_of(record: logging.LogRecord) -> dict[str, Any]:
     """The context's fields, then those passed as ``extra=`` to this one call (which win)."""
     extra = {k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRIBUTES}
-    fields = {**_context.get(), **extra}
+    fields = {**current_context(), **extra}
     ordered = {k: fields[k] for k in CONTEXT_FIELDS if fields.get(k) is not None}
     ordered.update({k: v for k, v in fields.items() if k not in ordered and v is not None})
     return ordered
@@ -146,16 +157,21 @@ def configure_logging(level: str = "INFO", log_format: str = "text", secrets: It
     root.setLevel(level.upper())
 
 
-def secrets_of(settings) -> list[str | None]:
-    """The values no log line may show: the Slack credentials and the database password."""
+def secrets_of(settings: Any) -> list[str | None]:
+    """The values no log line may show: the Slack credentials and the database password
+    (as written in DATABASE_URL and decoded)."""
+    from urllib.parse import quote
+
     from sqlalchemy.engine import make_url
 
     try:
         password = make_url(settings.database_url).password
     except Exception:  # an unparsable URL has no password to hide; start-up reports the URL itself
         password = None
-    return [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
-            None if password is None else str(password)]
+    hidden = [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token]
+    if password:
+        hidden += [str(password), quote(str(password), safe="")]
+    return hidden
 
 
 class GunicornLogger(glogging.Logger):
@@ -170,8 +186,9 @@ class GunicornLogger(glogging.Logger):
                 handler.setFormatter(formatter)
             elif handler.formatter is not None and not isinstance(handler.formatter, TextFormatter):
                 # plain text keeps gunicorn's own layouts, redacted
-                handler.setFormatter(TextFormatter(formatter.redact, fmt=handler.formatter._fmt,
-                                                   datefmt=handler.formatter.datefmt))
+                handler.setFormatter(
+                    TextFormatter(formatter.redact, fmt=handler.formatter._fmt, datefmt=handler.formatter.datefmt)
+                )
 
     def access(self, resp, req, environ, request_time) -> None:
         if environ.get("PATH_INFO") in QUIET_PATHS:
@@ -182,9 +199,16 @@ class GunicornLogger(glogging.Logger):
             return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
         self.access_log.info(
-            '%s %s %s', req.method, req.path, status,
-            extra={"method": req.method, "path": req.path, "status": int(status),
-                   "duration_ms": round(request_time.total_seconds() * 1000, 1),
-                   "request_id": environ.get("hiredesk.request_id") or environ.get("HTTP_X_REQUEST_ID"),
-                   "remote": environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))},
+            "%s %s %s",
+            req.method,
+            req.path,
+            status,
+            extra={
+                "method": req.method,
+                "path": req.path,
+                "status": int(status),
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                "request_id": environ.get("hiredesk.request_id") or environ.get("HTTP_X_REQUEST_ID"),
+                "remote": environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR")),
+            },
         )

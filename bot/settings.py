@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-<<<<<<< HEAD
-from typing import Annotated, Literal
-
-=======
->>>>>>> main
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'hiredesk.db'}"

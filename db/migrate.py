@@ -13,6 +13,7 @@ The start-up check follows from that:
   (revision IDs are consecutive numbers, 0001, 0002, … — ``tests/test_migrations.py``
   keeps them so). That is version N meeting N+1's schema mid-upgrade.
 """
+
 from __future__ import annotations
 
 import logging
@@ -96,8 +97,10 @@ class SchemaState:
 
     def describe(self) -> str:
         if self.newer_than_code:
-            return (f"database schema is at {self.current}, newer than this code's {self.head} "
-                    "(a rolling upgrade in progress: served, since migrations only expand)")
+            return (
+                f"database schema is at {self.current}, newer than this code's {self.head} "
+                "(a rolling upgrade in progress: served, since migrations only expand)"
+            )
         return f"database schema is at {self.current}"
 
 

@@ -1,5 +1,6 @@
 """The dependency lock stays honest: what the code imports is a direct requirement,
 and every package the lock installs is pinned to one version with hashes."""
+
 from __future__ import annotations
 
 import ast
@@ -65,8 +66,11 @@ def imported_top_level_modules(paths: list[Path]) -> dict[str, Path]:
 
 
 def third_party(modules: dict[str, Path]) -> dict[str, Path]:
-    return {name: file for name, file in modules.items()
-            if name not in sys.stdlib_module_names and name not in OWN_PACKAGES and name != "__future__"}
+    return {
+        name: file
+        for name, file in modules.items()
+        if name not in sys.stdlib_module_names and name not in OWN_PACKAGES and name != "__future__"
+    }
 
 
 def missing_direct_requirements(code: list[Path], in_file: str | Path) -> list[str]:
@@ -79,8 +83,10 @@ def missing_direct_requirements(code: list[Path], in_file: str | Path) -> list[s
         if not providers:
             problems.append(f"{module} (imported by {where}) is not installed: add its distribution to {in_file}")
         elif not providers & direct.keys():
-            problems.append(f"{module} (imported by {where}) comes from {', '.join(sorted(providers))}, "
-                            f"which is not a direct requirement in {in_file}")
+            problems.append(
+                f"{module} (imported by {where}) comes from {', '.join(sorted(providers))}, "
+                f"which is not a direct requirement in {in_file}"
+            )
     return problems
 
 
@@ -101,8 +107,9 @@ def test_the_check_catches_a_package_imported_but_not_required(tmp_path):
     assert len(problems) == 1 and "yaml" in problems[0] and "pyyaml" in problems[0]
 
 
-@pytest.mark.parametrize("in_file, txt_file", [("requirements.in", "requirements.txt"),
-                                                ("requirements-dev.in", "requirements-dev.txt")])
+@pytest.mark.parametrize(
+    "in_file, txt_file", [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+)
 def test_lock_pins_every_requirement_with_hashes_and_satisfies_the_in_file(in_file, txt_file):
     pins = locked_pins(txt_file)
     assert pins, f"{txt_file} pins nothing"
@@ -110,12 +117,13 @@ def test_lock_pins_every_requirement_with_hashes_and_satisfies_the_in_file(in_fi
     for name, requirement in direct_requirements(in_file).items():
         assert name in pins, f"{name} is in {in_file} but not locked in {txt_file}: run pip-compile"
         assert requirement.specifier.contains(pins[name][0], prereleases=True), (
-            f"{txt_file} locks {name}=={pins[name][0]}, outside {in_file}'s {requirement.specifier}: run pip-compile")
+            f"{txt_file} locks {name}=={pins[name][0]}, outside {in_file}'s {requirement.specifier}: run pip-compile"
+        )
 
 
 def test_dev_lock_installs_the_runtime_packages_at_the_same_versions():
     runtime, dev = locked_pins("requirements.txt"), locked_pins("requirements-dev.txt")
     assert {name: version for name, (version, _) in runtime.items()} == {
-        name: dev[name][0] for name in runtime if name in dev}
+        name: dev[name][0] for name in runtime if name in dev
+    }
     assert runtime.keys() <= dev.keys()
-

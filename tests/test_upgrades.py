@@ -4,6 +4,7 @@ The new release migrates first (expand only), then its replicas replace the old
 ones; meanwhile the old code must keep serving the newer schema, and the new code
 must refuse the older one.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -17,8 +18,16 @@ import db.migrate as migrations
 from bot.services.actors import load_actor
 from bot.services.tickets import lifecycle
 from bot.services.tickets.forms import parse_ticket_form
-from db.migrate import (DatabaseBehind, SchemaIncompatible, alembic_config, check_compatible, head_revision,
-                        history, migrate, upgrade)
+from db.migrate import (
+    DatabaseBehind,
+    SchemaIncompatible,
+    alembic_config,
+    check_compatible,
+    head_revision,
+    history,
+    migrate,
+    upgrade,
+)
 from db.models import Ticket
 from db.session import Database
 
@@ -47,7 +56,9 @@ def sqlite_file_url(tmp_path):
 def test_the_previous_migration_head_is_refused(sqlite_file_url):
     upgrade(sqlite_file_url, PREVIOUS)
     database = Database(sqlite_file_url)
-    with pytest.raises(DatabaseBehind, match=rf"schema is at {PREVIOUS}, the code needs {HEAD}: run `python app.py migrate`"):
+    with pytest.raises(
+        DatabaseBehind, match=rf"schema is at {PREVIOUS}, the code needs {HEAD}: run `python app.py migrate`"
+    ):
         check_compatible(database.engine)
     database.dispose()
 
@@ -89,7 +100,9 @@ def write_next_release_migrations(tmp_path: Path) -> Path:
     """This code's migrations plus the next release's: an expand-only revision."""
     directory = tmp_path / "migrations"
     shutil.copytree(migrations.MIGRATIONS_DIR, directory, ignore=shutil.ignore_patterns("__pycache__"))
-    (directory / "versions" / f"{NEXT}_next_release.py").write_text(f'''"""the next release: a new column and a new table
+    (
+        directory / "versions" / f"{NEXT}_next_release.py"
+    ).write_text(f'''"""the next release: a new column and a new table
 
 Revision ID: {NEXT}
 Revises: {HEAD}
@@ -127,7 +140,10 @@ def test_old_code_keeps_serving_after_the_next_release_migrates(database_url, tm
     assert state.current == NEXT and state.newer_than_code
     assert raise_ticket(database, "During the upgrade") == first + 1
     with database.transaction() as session:
-        assert [t.title for t in session.query(Ticket).order_by(Ticket.number)] == ["Before the upgrade", "During the upgrade"]
+        assert [t.title for t in session.query(Ticket).order_by(Ticket.number)] == [
+            "Before the upgrade",
+            "During the upgrade",
+        ]
     # The old release's `migrate` step (a rollback, a restarted old replica) leaves the newer schema alone.
     assert "newer than this code's" in migrate(database_url)
     assert check_compatible(database.engine).current == NEXT
