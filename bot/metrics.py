@@ -43,6 +43,7 @@ log = logging.getLogger("hiredesk.metrics")
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
+# Scheduled jobs are labelled job_name: Prometheus gives every target a "job" label of its own.
 # Slack waits 3 s for an ack; the buckets resolve the range around it.
 ACK_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 JOB_BUCKETS = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0)
@@ -91,23 +92,23 @@ def _m() -> _Metrics:
                 job_runs=Counter(
                     "hiredesk_job_runs",
                     "Scheduled job runs by job and outcome (ok, post_failed: retried next run, error: the run failed).",
-                    ["job", "outcome"],
+                    ["job_name", "outcome"],
                     registry=registry,
                 ),
                 job_seconds=Histogram(
                     "hiredesk_job_duration_seconds",
                     "How long one run of a job took.",
-                    ["job"],
+                    ["job_name"],
                     buckets=JOB_BUCKETS,
                     registry=registry,
                 ),
                 job_posts=Counter(
-                    "hiredesk_job_posts", "Messages the scheduled jobs posted.", ["job"], registry=registry
+                    "hiredesk_job_posts", "Messages the scheduled jobs posted.", ["job_name"], registry=registry
                 ),
                 job_last_success=Gauge(
                     "hiredesk_job_last_success_timestamp_seconds",
                     "When each job last ran without a failure (Unix time), over all processes.",
-                    ["job"],
+                    ["job_name"],
                     multiprocess_mode="max",
                     registry=registry,
                 ),

@@ -77,16 +77,16 @@ def test_job_runs_outcomes_posts_and_last_success():
     metrics.observe_job_run("due-returns", "post_failed", 0.4, finished_at=1_800_000_060.0)
     after = scrape()
     for outcome in ("ok", "post_failed"):
-        delta = value(after, "hiredesk_job_runs_total", job="due-returns", outcome=outcome) - value(
-            before, "hiredesk_job_runs_total", job="due-returns", outcome=outcome
+        delta = value(after, "hiredesk_job_runs_total", job_name="due-returns", outcome=outcome) - value(
+            before, "hiredesk_job_runs_total", job_name="due-returns", outcome=outcome
         )
         assert delta == 1
     assert (
-        value(after, "hiredesk_job_posts_total", job="due-returns")
-        - value(before, "hiredesk_job_posts_total", job="due-returns")
+        value(after, "hiredesk_job_posts_total", job_name="due-returns")
+        - value(before, "hiredesk_job_posts_total", job_name="due-returns")
         == 2
     )
-    assert value(after, "hiredesk_job_last_success_timestamp_seconds", job="due-returns") == 1_800_000_000.0
+    assert value(after, "hiredesk_job_last_success_timestamp_seconds", job_name="due-returns") == 1_800_000_000.0
 
 
 @pytest.fixture
