@@ -48,6 +48,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     check_compatible(ctx.db.engine)
     from bot import server
 
+    if not settings.socket_mode:
+        from bot import metrics
+
+        metrics.use_multiprocess_dir()  # gunicorn's processes add up their metrics (before any is recorded)
     if settings.scheduler:
         # Safe in every replica: reminders are claimed in the database. In HTTP
         # mode this is gunicorn's master: one scheduler per replica, not per worker.

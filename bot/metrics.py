@@ -16,8 +16,10 @@ scrape-time read would only see the pools of the process that serves the scrape.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -140,13 +142,23 @@ def multiprocess_dir() -> str | None:
 def use_multiprocess_dir(path: str | None = None) -> str:
     """Make this process (and those it forks) write samples to files: in gunicorn's master,
     before forking and before recording anything. Uses PROMETHEUS_MULTIPROC_DIR if set
-    (emptied: a restarted container reuses process ids), else a new temporary directory."""
+    (emptied: a restarted container reuses process ids), else a new temporary directory,
+    removed when this process exits."""
     if _metrics is not None and multiprocess_dir() is None:
         raise RuntimeError("metrics were recorded in this process already; choose the directory first")
-    chosen = Path(path or multiprocess_dir() or tempfile.mkdtemp(prefix="hiredesk-metrics-"))
+    given = path or multiprocess_dir()
+    chosen = Path(given or tempfile.mkdtemp(prefix="hiredesk-metrics-"))
     chosen.mkdir(parents=True, exist_ok=True)
     for stale in chosen.glob("*.db"):
         stale.unlink()
+    if not given:
+        owner = os.getpid()
+
+        def remove() -> None:
+            if os.getpid() == owner:  # forked workers exit too: only the process that made it removes it
+                shutil.rmtree(chosen, ignore_errors=True)
+
+        atexit.register(remove)
     os.environ[MULTIPROCESS_DIR_VARIABLE] = str(chosen)
     # prometheus-client picks file-backed values when imported with the variable set;
     # it may have been imported before, so pick again (metrics are made after this).
