@@ -1,4 +1,5 @@
 """What listeners and jobs need, built once by the composition root (app.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

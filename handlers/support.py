@@ -1,4 +1,11 @@
-"""What every listener shares: identifying the caller and turning errors into replies.
+"""What every listener shares: its AppContext, its request scope, and errors turned into replies.
+
+Listeners are plain module-level functions. ``ProvideAppContext`` (a global Bolt middleware)
+puts the AppContext into every request's context, and Bolt passes a listener the context's
+entries it names, so a listener gets it by declaring a ``ctx`` argument.
+
+``request_scope`` is one Slack request's unit of work: one transaction and the actor who sent
+the request.
 
 ``guarded`` wraps a listener so that a domain error becomes the answer Slack
 expects for that kind of request (an ephemeral message, inline modal errors, an
@@ -6,36 +13,59 @@ empty option list), a database outage becomes "temporarily unavailable", and
 anything unexpected is logged with its traceback and reported to the user
 without one.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
+from slack_bolt.middleware import Middleware
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 
+from bot.context import AppContext
 from bot.errors import DomainError, FormErrors, Unavailable
+from bot.services.actors import Actor
 from bot.views.messages import error_message
+
+from .payloads import team_id_of, user_id_of
 
 log = logging.getLogger("hiredesk.handlers")
 
 UNEXPECTED = "Something went wrong on our side. It has been logged; please try again."
 
 
-def team_id_of(body: dict) -> str:
-    """The workspace a request comes from (Slack puts it in different places per payload type)."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    if not team:
-        raise DomainError("This request carries no workspace.")
-    return team
+class ProvideAppContext(Middleware):
+    """Hands every listener the AppContext as its ``ctx`` argument."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        req.context["ctx"] = self.ctx
+        return next()
 
 
-def user_id_of(body: dict) -> str:
-    user = body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
-    if not user:
-        raise DomainError("This request carries no user.")
-    return user
+@contextmanager
+def request_scope(ctx: AppContext, body: dict, *, readonly: bool = False) -> Iterator[tuple[Session, Actor]]:
+    """One transaction for a Slack request, and the actor who sent it."""
+    with actor_scope(ctx, team_id_of(body), user_id_of(body), readonly=readonly) as scope:
+        yield scope
+
+
+@contextmanager
+def actor_scope(
+    ctx: AppContext, team_id: str, user_id: str, *, readonly: bool = False
+) -> Iterator[tuple[Session, Actor]]:
+    """One transaction acting for ``user_id`` (work after the ack, like refreshing a message)."""
+    with ctx.db.transaction(readonly=readonly) as session:
+        yield session, ctx.actor(session, team_id, user_id)
 
 
 def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,7 +73,7 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
 
     # Bolt injects arguments by the names in the signature; ask for all of them
     # and pass the listener the ones it declares.
-    def run(ack, body, respond, client, context, logger, payload, command, action, view, options, shortcut, event):
+    def run(ack, body, respond, client, context, logger, payload, command, action, view, options, shortcut, event, ctx):
         available = locals()
         try:
             return listener(**{name: available[name] for name in wanted})
@@ -68,6 +98,9 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
             log.exception("unexpected error in %s", listener.__qualname__)
             _reply(ack, body, respond, client, UNEXPECTED)
 
+    unknown = set(wanted) - set(inspect.signature(run).parameters)
+    if unknown:
+        raise TypeError(f"{listener.__qualname__} asks for {', '.join(sorted(unknown))}, which no listener is given")
     run.__name__ = listener.__name__
     run.__qualname__ = listener.__qualname__
     return run

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from bot.services import roles as role_service
 from bot.services.actors import Actor
+from bot.services.clock import utcnow
+from bot.services.hire import booking_queries
 from bot.services.tickets import queries
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
@@ -28,6 +30,7 @@ class HomeOverview:
     unassigned: queries.TicketList | None = None  # technicians
     assigned_to_me: queries.TicketList | None = None  # technicians
     admin: AdminSummary | None = None  # admins
+    hire_day: booking_queries.HireDay | None = None  # those who work the car hire desk
 
 
 def overview(session: Session, actor: Actor, settings: Settings) -> HomeOverview:
@@ -42,4 +45,5 @@ def overview(session: Session, actor: Actor, settings: Settings) -> HomeOverview
         admin=AdminSummary(role_service.list_roles(session, actor, settings.admins), config)
         if actor.is_admin
         else None,
+        hire_day=booking_queries.hire_day(session, actor, utcnow(), config.tz),
     )

@@ -6,6 +6,7 @@ place, posts the change in the card's thread, DMs the reporter (one message
 per change) and refreshes the surface the click came from. A failed Slack
 call is logged and does not undo the change, which is already committed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,13 @@ def render_change(ctx: AppContext, session: Session, actor: Actor, change: lifec
     config = workspace_config(session, actor.team_id, ctx.settings)
     now = utcnow()
     return Outgoing(
-        team_id=ticket.team_id, actor_id=actor.user_id, ticket_id=ticket.id, ticket_key=ticket.key, reporter_id=ticket.reporter_id,
-        card_channel=ticket.card_channel, card_ts=ticket.card_ts,
+        team_id=ticket.team_id,
+        actor_id=actor.user_id,
+        ticket_id=ticket.id,
+        ticket_key=ticket.key,
+        reporter_id=ticket.reporter_id,
+        card_channel=ticket.card_channel,
+        card_ts=ticket.card_ts,
         card=ticket_views.card(ticket, tz=config.tz, now=now),
         thread=ticket_views.thread_update(change),
         dm=ticket_views.reporter_dm(change),

@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from bot.errors import DomainError, FormErrors, PermissionDenied
+from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
 from bot.services.hire import bookings as booking_service
 from bot.services.hire import customers as customer_service
 from bot.services.hire import vehicles as vehicle_service
@@ -167,3 +167,29 @@ def test_only_admins_remove_and_records_with_bookings_are_archived(desk):
         assert vehicle_service.free_vehicles(session, agent.team_id, start, start + timedelta(days=1)) == []
         with pytest.raises(DomainError, match="archived"):
             customer_service.customer_to_edit(session, agent, booked_c)
+
+
+def test_ids_from_buttons_and_selects_are_ascii_digits_only(desk):
+    ada, car = add_customer(desk), add_vehicle(desk)
+    start = NOW + timedelta(days=1)
+    with desk.transaction() as session:
+        agent = actor(session, "UAGENT")
+        booking = booking_service.create_booking(
+            session, agent, NewBooking(ada, car, start, start + timedelta(days=1)), SETTINGS
+        )
+        assert ada == car == booking.id == 1
+        assert customer_service.customer_to_edit(session, agent, "1").id == 1
+        assert booking_service.get_booking(session, agent, "1").id == 1
+        for arabic_indic_one in ("\u0661", "\u0661\u0661"):  # ARABIC-INDIC DIGIT ONE: str.isdigit() and int() take it
+            with pytest.raises(NotFound, match="No such customer"):
+                customer_service.customer_to_edit(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such vehicle"):
+                vehicle_service.vehicle_to_edit(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such booking"):
+                booking_service.get_booking(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such booking"):
+                booking_service.cancel(session, agent, arabic_indic_one)
+            with pytest.raises(FormErrors, match="No such customer"):
+                booking_service.create_booking(
+                    session, agent, NewBooking(arabic_indic_one, car, start, start + timedelta(days=1)), SETTINGS
+                )

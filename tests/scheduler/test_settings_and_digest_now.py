@@ -17,7 +17,7 @@ def open_settings(live_app) -> dict:
     return live_app.fake.views[next(iter(live_app.fake.views))]
 
 
-def submit(live_app, view: dict, **changes: str):
+def submit(live_app, view: dict, user: str = "UADMIN", **changes: str):
     values = {
         "triage_channel": {"type": "conversations_select", "selected_conversation": "CTRIAGE"},
         "fleet_channel": {"type": "conversations_select", "selected_conversation": "CNEWFLEET"},
@@ -31,7 +31,7 @@ def submit(live_app, view: dict, **changes: str):
     }
     for block_id, value in changes.items():
         values[block_id] = {**values[block_id], "value": value}
-    return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user="UADMIN")
+    return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user=user)
 
 
 def config(live_app):
@@ -79,8 +79,9 @@ def test_only_admins_change_settings(live_app):
     assert "Only admins can change settings." in response.json["text"]
     assert live_app.fake.calls_to("views.open") == []
     view = open_settings(live_app)
-    refused = live_app.slack.view_submission(view, {"timezone": {"value": {"value": "UTC"}}}, user="UEMPLOYEE")
+    refused = submit(live_app, view, user="UEMPLOYEE")
     assert refused.json["response_action"] == "errors"
+    assert "Only admins can change settings." in refused.json["errors"].values()
     assert config(live_app).timezone == "Europe/London"
 
 

@@ -150,3 +150,10 @@ def test_form_checks_every_field_at_once():
     assert set(error.value.errors) == {"title", "description", "category", "severity"}
     form = forms.parse_ticket_form("  Printer \n  jammed ", " x ", "Hardware", None)
     assert (form.title, form.description, form.severity) == ("Printer jammed", "x", Severity.MINOR)
+
+
+@pytest.mark.parametrize("value", ["\u0661", "\u00b2", " 1", "1.0", "", None, True, "T-1"])
+def test_ticket_ids_from_payloads_are_ascii_digits_only(value):
+    assert forms.parse_id("1") == forms.parse_id(1) == 1
+    with pytest.raises(DomainError, match="no longer points at a ticket"):
+        forms.parse_id(value)

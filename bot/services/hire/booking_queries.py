@@ -15,7 +15,7 @@ from bot.errors import DomainError, FormErrors
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire import pricing
-from bot.services.hire.access import require_agent, require_reader
+from bot.services.hire.access import Action, possible, require_agent, require_reader
 from bot.services.hire.bookings import check_period
 from bot.services.hire.vehicles import free_vehicles, parse_category
 from bot.services.local_time import at_local, local_day_bounds
@@ -35,6 +35,15 @@ class BookingList:
     bookings: list[Booking] = field(default_factory=list)  # active, overdue, upcoming
     pickups: list[Booking] = field(default_factory=list)  # today
     returns: list[Booking] = field(default_factory=list)  # today
+
+
+@dataclass(frozen=True)
+class HireDay:
+    """The car hire section of an App Home: today's (local day) pickups and returns still to come."""
+
+    pickups: list[Booking]
+    returns: list[Booking]
+    tz: ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,14 @@ def todays_movements(
     """Today's (local day) pickups still to happen and returns still expected, for the App Home."""
     require_reader(actor, to="see today's pickups and returns")
     return _movements(session, actor.team_id, now, tz)
+
+
+def hire_day(session: Session, actor: Actor, now: datetime, tz: ZoneInfo) -> HireDay | None:
+    """The car hire section of the actor's App Home; None for those who don't work the desk."""
+    if not possible(actor, Action.WORK):
+        return None
+    pickups, returns = todays_movements(session, actor, now, tz)
+    return HireDay(pickups, returns, tz)
 
 
 def availability(

@@ -27,6 +27,7 @@ from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_agent, require_reader
 from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles
+from bot.services.ids import parse_id
 from bot.services.local_time import local_short
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
@@ -223,14 +224,22 @@ def attach_card(session: Session, actor: Actor, booking_id: int, channel: str, t
 
 
 def _load(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool = False, lock: bool = False) -> Booking:
-    match = KEY.match(str(key_or_id).strip())
-    if match is None:
-        raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
-    column = Booking.number if by_key else Booking.id
-    query = select(Booking).where(Booking.team_id == actor.team_id, column == int(match.group(1)))
+    if by_key:
+        match = KEY.match(str(key_or_id).strip())
+        if match is None:
+            raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
+        number = int(match.group(1))
+        query = select(Booking).where(Booking.team_id == actor.team_id, Booking.number == number)
+        missing = f"No booking B-{number}."
+    else:
+        booking_id = parse_id(key_or_id)
+        if booking_id is None:
+            raise NotFound("No such booking.")
+        query = select(Booking).where(Booking.team_id == actor.team_id, Booking.id == booking_id)
+        missing = "No such booking."
     booking = session.scalars(query.with_for_update() if lock else query).one_or_none()
     if booking is None:
-        raise NotFound(f"No booking B-{match.group(1)}." if by_key else "No such booking.")
+        raise NotFound(missing)
     return booking
 
 

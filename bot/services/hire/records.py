@@ -14,6 +14,7 @@ from bot.errors import DomainError, FormErrors, NotFound
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire.access import require_agent
+from bot.services.ids import parse_id
 from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
 
 Record = TypeVar("Record", Customer, Vehicle)
@@ -37,11 +38,10 @@ def load(
     """The row ``record_id`` of the actor's workspace (another workspace's id is NotFound).
     ``for_change`` refuses archived rows and (with ``lock``) locks the row until commit."""
     noun = model.__name__.lower()
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"No such {noun}.") from None
-    query = select(model).where(model.id == record_id, model.team_id == actor.team_id)
+    parsed_id = parse_id(record_id)
+    if parsed_id is None:
+        raise NotFound(f"No such {noun}.")
+    query = select(model).where(model.id == parsed_id, model.team_id == actor.team_id)
     record = session.scalars(query.with_for_update() if for_change and lock else query).one_or_none()
     if record is None:
         raise NotFound(f"No such {noun}.")

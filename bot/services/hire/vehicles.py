@@ -19,6 +19,12 @@ from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, Vehic
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
+# The words of ``/vehicle maintenance|available|retire <registration>``.
+STATUS_WORDS = {
+    "maintenance": VehicleStatus.MAINTENANCE,
+    "available": VehicleStatus.AVAILABLE,
+    "retire": VehicleStatus.RETIRED,
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,11 @@ def list_vehicles(session: Session, actor: Actor) -> list[Vehicle]:
             .order_by(Vehicle.category, Vehicle.registration)
         )
     )
+
+
+def parse_status(word: str) -> VehicleStatus | None:
+    """The status a ``/vehicle`` subcommand sets (``maintenance``, ``available``, ``retire``); None for other words."""
+    return STATUS_WORDS.get(word.strip().lower())
 
 
 def set_status(session: Session, actor: Actor, registration: str, status: VehicleStatus) -> Vehicle:

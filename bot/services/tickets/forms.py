@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.errors import DomainError, FormErrors
+from bot.services import ids
 from db.models import Category, Severity
 
 TITLE_MAX = 150
@@ -86,12 +87,12 @@ def parse_key(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def parse_id(value: str | None) -> int:
+def parse_id(value: object) -> int:
     """A ticket id from a button value or private_metadata (user input: may be anything)."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise DomainError("That button no longer points at a ticket.") from None
+    ticket_id = ids.parse_id(value)
+    if ticket_id is None:
+        raise DomainError("That button no longer points at a ticket.")
+    return ticket_id
 
 
 def _enum_value(enum_cls: type[E], value: str | None) -> E | None:

@@ -1,4 +1,5 @@
 """Block Kit pieces the car hire views share."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,8 @@ from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
 from bot.services.actors import Actor
+from bot.services.hire.access import Action, possible
 from bot.services.hire.records import Removal
-from db.models import Role
-
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.text import safe, truncate
 
@@ -38,15 +38,22 @@ def option(text: str, value: str) -> Option:
     return Option(text=truncate(text, OPTION_TEXT_LIMIT), value=value)
 
 
-def button(text: str, action_id: str, value: str, *, style: str | None = None,
-           confirm: ConfirmObject | None = None) -> ButtonElement:
-    return ButtonElement(text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value,
-                         style=style, confirm=confirm)
+def button(
+    text: str, action_id: str, value: str, *, style: str | None = None, confirm: ConfirmObject | None = None
+) -> ButtonElement:
+    return ButtonElement(
+        text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style, confirm=confirm
+    )
 
 
 def confirm(title: str, text: str, yes: str) -> ConfirmObject:
-    return ConfirmObject(title=truncate(title, 100), text=MarkdownTextObject(text=truncate(text, 300)),
-                         confirm=truncate(yes, 30), deny="Keep it", style="danger")
+    return ConfirmObject(
+        title=truncate(title, 100),
+        text=MarkdownTextObject(text=truncate(text, 300)),
+        confirm=truncate(yes, 30),
+        deny="Keep it",
+        style="danger",
+    )
 
 
 def actions(*buttons: ButtonElement | None, block_id: str | None = None) -> list[ActionsBlock]:
@@ -56,13 +63,23 @@ def actions(*buttons: ButtonElement | None, block_id: str | None = None) -> list
 
 
 def record_buttons(noun: str, record_id: int, label: str, actor: Actor) -> list[ActionsBlock]:
-    """**Edit** for agents and **Archive / delete** (confirmed) for admins, on a customer or vehicle.
+    """**Edit** and **Archive / delete** (confirmed) on a customer or vehicle, for whoever may do them.
     ``label`` is trusted mrkdwn naming the record."""
     return actions(
-        button("Edit", f"{noun}_edit", str(record_id)) if actor.has(Role.AGENT) else None,
-        button("Archive / delete", f"{noun}_remove", str(record_id), style="danger", confirm=confirm(
-            f"Remove {noun}?", f"{label} is archived if there are bookings of it, deleted otherwise.", "Remove",
-        )) if actor.is_admin else None,
+        button("Edit", f"{noun}_edit", str(record_id)) if possible(actor, Action.WORK) else None,
+        button(
+            "Archive / delete",
+            f"{noun}_remove",
+            str(record_id),
+            style="danger",
+            confirm=confirm(
+                f"Remove {noun}?",
+                f"{label} is archived if there are bookings of it, deleted otherwise.",
+                "Remove",
+            ),
+        )
+        if possible(actor, Action.REMOVE)
+        else None,
     )
 
 
@@ -81,11 +98,17 @@ def sections(lines: list[str], *, limit_blocks: int = MAX_MESSAGE_BLOCKS - 2) ->
     return blocks[:limit_blocks]
 
 
-def input_block(block_id: str, label: str, element, *, optional: bool = False,
-               hint: str | None = None, dispatch: bool = False) -> InputBlock:
-    return InputBlock(block_id=block_id, label=PlainTextObject(text=label), element=element,
-                      optional=optional, hint=PlainTextObject(text=hint) if hint else None,
-                      dispatch_action=dispatch or None)
+def input_block(
+    block_id: str, label: str, element, *, optional: bool = False, hint: str | None = None, dispatch: bool = False
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=label),
+        element=element,
+        optional=optional,
+        hint=PlainTextObject(text=hint) if hint else None,
+        dispatch_action=dispatch or None,
+    )
 
 
 def message(blocks: list, fallback: str) -> dict:
@@ -96,8 +119,12 @@ def message(blocks: list, fallback: str) -> dict:
 def record_modal(noun: str, record, blocks: list) -> dict:
     """The add/edit form of a customer or vehicle: callback ``<noun>_form``, the id in private_metadata."""
     return View(
-        type="modal", callback_id=f"{noun}_form", title=f"Edit {noun}" if record else f"New {noun}",
-        submit="Save", close="Cancel", blocks=blocks,
+        type="modal",
+        callback_id=f"{noun}_form",
+        title=f"Edit {noun}" if record else f"New {noun}",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
         private_metadata=json.dumps({f"{noun}_id": record.id if record else None}),
     ).to_dict()
 
@@ -109,8 +136,13 @@ def saved_modal(noun: str, line: str, created: bool) -> dict:
 
 def done_modal(title: str, text: str) -> dict:
     """A modal that replaces a submitted form to say what happened (``response_action: update``)."""
-    return View(type="modal", callback_id="hire_done", title=truncate(title, MODAL_TITLE_LIMIT), close="Done",
-                blocks=[SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))]).to_dict()
+    return View(
+        type="modal",
+        callback_id="hire_done",
+        title=truncate(title, MODAL_TITLE_LIMIT),
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))],
+    ).to_dict()
 
 
 def removal_message(removal: Removal) -> dict:
