@@ -144,15 +144,24 @@ def make_formatter(log_format: str, secrets: Iterable[str | None] = ()) -> TextF
     return JsonFormatter(redact) if log_format == "json" else TextFormatter(redact)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """The handler configure_logging installs, told apart from anyone else's."""
+
+
 def configure_logging(level: str = "INFO", log_format: str = "text", secrets: Iterable[str | None] = ()) -> None:
-    """The process's logging: one handler on stderr, the chosen format, secrets redacted."""
+    """The process's logging: one handler on stderr, the chosen format, secrets redacted. Like
+    ``logging.basicConfig`` it leaves alone a logging set up by someone else (a test runner, a
+    program embedding the app); calling it again replaces its own handler."""
     global _formatter
     _formatter = make_formatter(log_format, secrets)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_formatter)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    ours = [handler for handler in root.handlers if isinstance(handler, _StderrHandler)]
+    if len(ours) < len(root.handlers):
+        return
+    for old in ours:
         root.removeHandler(old)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(_formatter)
     root.addHandler(handler)
     root.setLevel(level.upper())
 

@@ -139,3 +139,21 @@ def test_the_command_line_logs_json_when_asked(tmp_path):
     assert lines and all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
     assert any(line["logger"].startswith("alembic") for line in lines)
     assert BOT_TOKEN not in result.stderr + result.stdout
+
+
+def test_configuring_leaves_someone_else_s_logging_alone_and_replaces_its_own(monkeypatch):
+    from bot import logs
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(logs, "_formatter", None)
+    logs.configure_logging("INFO", "json")
+    logs.configure_logging("DEBUG", "text")
+    (ours,) = root.handlers
+    assert isinstance(ours.formatter, logs.TextFormatter) and root.level == logging.DEBUG
+
+    foreign = logging.NullHandler()
+    monkeypatch.setattr(root, "handlers", [foreign])
+    logs.configure_logging("INFO", "json")  # a test runner's or an embedding program's set-up stays
+    assert root.handlers == [foreign]
