@@ -21,8 +21,9 @@ import time
 from datetime import datetime
 
 from bot.context import AppContext
+from bot.logs import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, load_settings
-from db.migrate import DatabaseBehind, check_up_to_date, upgrade
+from db.migrate import SchemaIncompatible, check_compatible, migrate, upgrade
 from db.session import Database
 
 log = logging.getLogger("hiredesk")
@@ -54,9 +55,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
         return serve_sandbox(settings)
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     from bot import server
 
+    if not settings.socket_mode:
+        from bot import metrics
+
+        metrics.use_multiprocess_dir()  # gunicorn's processes add up their metrics (before any is recorded)
     if settings.scheduler:
         # Safe in every replica: reminders are claimed in the database. In HTTP
         # mode this is gunicorn's master: one scheduler per replica, not per worker.
@@ -82,8 +87,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    upgrade(settings.database_url)
-    print(f"hiredesk: database is up to date ({_display_url(settings.database_url)})")
+    outcome = migrate(settings.database_url)
+    print(f"hiredesk: {outcome} ({_display_url(settings.database_url)})")
     return 0
 
 
@@ -113,7 +118,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduler.runner import run_job
 
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     report = run_job(ctx, job, now=args.now)
     report.errors = _deliver_now(settings, ctx, report.delivery_keys)
     print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
@@ -126,7 +131,7 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
         print("hiredesk: SLACK_BOT_TOKEN is not set: delivering needs it", file=sys.stderr)
         return 2
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     problems = _deliver_now(settings, ctx)
     for problem in problems:
         print(f"hiredesk: {problem}", file=sys.stderr)
@@ -147,7 +152,7 @@ def cmd_purge_workspace(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import workspaces
 
     ctx = build_context(settings)
-    check_up_to_date(ctx.db.engine)
+    check_compatible(ctx.db.engine)
     with ctx.db.transaction() as session:
         deleted = workspaces.purge(session, args.team_id)
     counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items())) or "nothing was stored"
@@ -243,10 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"hiredesk: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format, secrets_of(settings))
     try:
         return COMMANDS[args.command](settings, args)
-    except DatabaseBehind as error:
+    except SchemaIncompatible as error:
         print(f"hiredesk: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # one clear line for the operator; the traceback goes to the log

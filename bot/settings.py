@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     # lasts before another process may take it over (it looks the message up first).
     delivery_threads: int = Field(default=8, alias="HIREDESK_DELIVERY_THREADS", ge=1, le=64)
     delivery_lease_seconds: float = Field(default=60, alias="HIREDESK_DELIVERY_LEASE_SECONDS", gt=0)
+    log_format: Literal["text", "json"] = Field(default="text", alias="HIREDESK_LOG_FORMAT")
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from db.migrate import check_up_to_date
+from db.migrate import check_compatible, head_revision, scripts
 from db.models import Base
 
 
@@ -14,7 +14,7 @@ def test_migrated_schema_matches_the_models(database):
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
-    check_up_to_date(database.engine)
+    assert check_compatible(database.engine).current == head_revision()
 
 
 def test_postgres_has_the_booking_overlap_exclusion_constraint(postgres_url):
@@ -28,3 +28,11 @@ def test_postgres_has_the_booking_overlap_exclusion_constraint(postgres_url):
     db.dispose()
     assert "gist" in definition and "tstzrange(pickup_at, return_due_at, '[)'::text)" in definition
     assert "RESERVED" in definition and "ACTIVE" in definition
+
+
+def test_revision_ids_are_consecutive_numbers():
+    """The start-up check places a revision it doesn't know by its number (db/migrate.py)."""
+    for script in scripts().walk_revisions():
+        assert script.revision.isdigit() and len(script.revision) == 4, script.revision
+        expected_parent = None if script.revision == "0001" else f"{int(script.revision) - 1:04d}"
+        assert script.down_revision == expected_parent, f"{script.revision} revises {script.down_revision}"
