@@ -61,7 +61,9 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
         if not well_formed(body, request.content_type or ""):
             return _refuse(400, "malformed request")
         return to_flask_response(
-            bolt_app.dispatch(BoltRequest(body=body, query=request.query_string.decode(), headers=request.headers))
+            bolt_app.dispatch(
+                BoltRequest(body=body, query=request.query_string.decode(), headers=dict(request.headers))
+            )
         )
 
     @web.get("/healthz")
