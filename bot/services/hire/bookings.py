@@ -41,7 +41,7 @@ PICKUP_SLACK = timedelta(minutes=15)
 CLOCK_SLACK = timedelta(minutes=5)
 MAX_RENTAL = timedelta(days=365)
 FUEL_LEVELS = ("empty", "1/4", "1/2", "3/4", "full")
-KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE)
+KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE | re.ASCII)  # Arabic-Indic digits are no booking number
 
 # Which statuses each action starts from, and how a refusal words it.
 ALLOWED_FROM = {
