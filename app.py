@@ -27,7 +27,13 @@ log = logging.getLogger("hiredesk")
 
 
 def build_context(settings: Settings) -> AppContext:
-    return AppContext(settings=settings, db=Database(settings.database_url))
+    return AppContext(settings=settings, db=database_for(settings))
+
+
+def database_for(settings: Settings) -> Database:
+    return Database(
+        settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
+    )
 
 
 def build_wsgi_app(settings: Settings):
@@ -211,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hiredesk: configuration error: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.log_limits import limit_repeats
+
+    limit_repeats()
     try:
         return COMMANDS[args.command](settings, args)
     except DatabaseBehind as error:

@@ -28,6 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 from werkzeug.wsgi import get_input_stream
 
 from bot.context import AppContext
+from db.deadline import deadline
 
 log = logging.getLogger("hiredesk.web")
 
@@ -36,6 +37,8 @@ log = logging.getLogger("hiredesk.web")
 # modal, every field full of 4-byte characters and percent-encoded, stays under 400 KB; 1 MiB leaves
 # room and still refuses a flood before it costs memory.
 MAX_BODY_BYTES = 1024 * 1024
+
+ANSWER_DEADLINE_S = 2.2  # for the listener's database waits, leaving the rest of Slack's 3 s for the answer
 
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII seconds since the epoch; int() alone takes '١٢' and ' 12'
@@ -60,11 +63,12 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return _refuse(401, "invalid request signature")
         if not well_formed(body, request.content_type or ""):
             return _refuse(400, "malformed request")
-        return to_flask_response(
-            bolt_app.dispatch(
+        # Slack gives up after 3 s: the database work of the answer ends before that, whatever the database does.
+        with deadline(ANSWER_DEADLINE_S):
+            answer = bolt_app.dispatch(
                 BoltRequest(body=body, query=request.query_string.decode(), headers=dict(request.headers))
             )
-        )
+        return to_flask_response(answer)
 
     @web.get("/healthz")
     def healthz() -> Response:
