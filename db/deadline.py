@@ -10,7 +10,9 @@ waits as before.
 
 from __future__ import annotations
 
+import os
 import select
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,8 +42,8 @@ def _wait(connection) -> None:
             return
         remaining = None if ends is None else ends - time.monotonic()
         if remaining is not None and remaining <= 0:
-            connection.close()
-            # The words psycopg2's SQLAlchemy dialect recognises as a disconnect.
+            _hang_up(connection)
+            # The words psycopg2's SQLAlchemy dialect recognises as a disconnect: the pool drops it.
             raise psycopg2.OperationalError("server closed the connection unexpectedly (no answer in time)")
         if state == psycopg2.extensions.POLL_READ:
             select.select([connection.fileno()], [], [], remaining)
@@ -49,6 +51,15 @@ def _wait(connection) -> None:
             select.select([], [connection.fileno()], [], remaining)
         else:
             raise psycopg2.OperationalError(f"unexpected poll state {state}")
+
+
+def _hang_up(connection) -> None:
+    """End the connection's socket under psycopg2 (its own close() would wait for the frozen server)."""
+    try:
+        with socket.socket(fileno=os.dup(connection.fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already gone
 
 
 def install() -> None:
