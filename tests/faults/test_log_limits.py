@@ -9,11 +9,12 @@ from freezegun import freeze_time
 from bot.log_limits import RepeatLimit
 
 
+def record() -> logging.LogRecord:
+    return logging.LogRecord("hiredesk", logging.WARNING, __file__, 1, "database unavailable: %s", ("x",), None)
+
+
 def test_repeats_are_held_back_and_counted():
     limit = RepeatLimit(window=10)
-    record = lambda: logging.LogRecord(
-        "hiredesk", logging.WARNING, __file__, 1, "database unavailable: %s", ("x",), None
-    )
     with freeze_time("2026-01-01 00:00:00") as clock:
         assert limit.filter(record())
         assert not any(limit.filter(record()) for _ in range(233))
