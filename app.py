@@ -30,7 +30,13 @@ log = logging.getLogger("hiredesk")
 
 
 def build_context(settings: Settings) -> AppContext:
-    return AppContext(settings=settings, db=Database(settings.database_url))
+    return AppContext(settings=settings, db=database_for(settings))
+
+
+def database_for(settings: Settings) -> Database:
+    return Database(
+        settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
+    )
 
 
 def build_wsgi_app(settings: Settings):
@@ -38,12 +44,13 @@ def build_wsgi_app(settings: Settings):
 
     Runs in each gunicorn worker after the fork; the worker's exit hands the
     delivery worker's claims back (bot.server)."""
-    from bot import server
+    from bot import metrics, server
     from bot.delivery.worker import start_delivery_worker
     from bot.slack_app import build_bolt_app
     from bot.web import create_web_app
 
     ctx = build_context(settings)
+    metrics.instrument_pool(ctx.db.engine, "web")
     server.on_worker_exit(start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for).stop)
     return create_web_app(ctx, build_bolt_app(ctx))
 
@@ -249,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hiredesk: configuration error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format, secrets_of(settings))
+    from bot.log_limits import limit_repeats
+
+    limit_repeats()
     try:
         return COMMANDS[args.command](settings, args)
     except SchemaIncompatible as error:

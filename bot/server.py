@@ -10,6 +10,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from gunicorn.app.base import BaseApplication
 
+from bot import metrics
 from bot.context import AppContext
 
 log = logging.getLogger("hiredesk")
@@ -48,6 +49,8 @@ class GunicornServer(BaseApplication):
             "graceful_timeout": GRACEFUL_TIMEOUT,
             "worker_exit": _worker_exit,
             "accesslog": "-",
+            "logger_class": "bot.logs.GunicornLogger",  # JSON when asked; no health probes in the access log
+            "child_exit": metrics.gunicorn_child_exit,  # a dead worker's live gauges go with it
             "errorlog": "-",
             "forwarded_allow_ips": "*",
         }

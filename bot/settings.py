@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     slack_authorize_url: str = Field(default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL")
 
     database_url: str = Field(default=DEFAULT_SQLITE_URL, alias="DATABASE_URL")
+    # Connections per serving process: the pool, and how many more it may open under a burst.
+    database_pool_size: int = Field(default=10, alias="DATABASE_POOL_SIZE", ge=1, le=200)
+    database_max_overflow: int = Field(default=20, alias="DATABASE_MAX_OVERFLOW", ge=0, le=200)
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     host: str = Field(default="0.0.0.0", alias="HOST")
 

@@ -12,6 +12,7 @@ from bot.errors import DomainError
 from bot.services import roles as role_service
 from bot.views import roles as role_views
 
+from .payloads import command_text
 from .settings import digest_now, open_settings
 from .support import guarded, request_scope
 
@@ -32,7 +33,7 @@ def register(app: App) -> None:
 
 @guarded
 def hiredesk_command(ack, body, command, client, ctx):
-    words = (command.get("text") or "").split()
+    words = command_text(command).split()
     sub = words[0].lower() if words else "help"
     if sub == "help":
         return ack(response_type="ephemeral", **role_views.help_message())

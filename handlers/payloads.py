@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from bot.errors import DomainError
+from bot.errors import DomainError, FormErrors
+from bot.services import user_text
 from bot.services.ids import parse_id
 
 STALE_FORM = "This form is out of date — close it and open it again."
@@ -121,8 +122,17 @@ def selected_value(action: dict) -> str | None:
 
 
 def typed_query(payload: dict) -> str:
-    """What the user has typed so far into an external select (a block_suggestion)."""
-    return _typed(payload.get("value"), str, StaleForm) or ""
+    """What the user has typed so far into an external select (a block_suggestion): a search,
+    so control characters are dropped rather than refused."""
+    return user_text.strip_control_characters(_typed(payload.get("value"), str, StaleForm) or "")
+
+
+def command_text(command: dict) -> str:
+    """A slash command's text, stripped; control characters are refused (the user retypes it)."""
+    text = _typed(command.get("text"), str, StaleForm) or ""
+    if user_text.has_control_characters(text):
+        raise DomainError(user_text.REFUSED)
+    return text.strip()
 
 
 # ---- modals ----------------------------------------------------------------------------------
@@ -181,8 +191,11 @@ class FormState:
                 self._elements[block_id] = next(iter(elements.values()))
 
     def text(self, block_id: str) -> str:
-        """A text or number input's value ("" if empty)."""
-        return self._get(block_id, "value", str) or ""
+        """A text or number input's value ("" if empty). Control characters are refused inline."""
+        value = self._get(block_id, "value", str) or ""
+        if user_text.has_control_characters(value):
+            raise FormErrors({block_id: user_text.REFUSED})
+        return user_text.normalise_newlines(value)
 
     def selected_option(self, block_id: str) -> dict | None:
         """The option picked in a select, as Slack sent it (``text`` and ``value``)."""

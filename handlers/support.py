@@ -31,6 +31,7 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
@@ -152,12 +153,14 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
             _reply(ack, body, respond, client, error.message, form_errors=error.errors)
         except DomainError as error:
             _reply(ack, body, respond, client, error.message)
-        except (OperationalError, Unavailable) as error:
-            log.warning("database unavailable: %s", error, exc_info=True)
+        except (OperationalError, Unavailable, PoolTimeout) as error:
+            # An outage is one line per failed request (and repeats are rate-limited, bot/log_limits.py):
+            # its traceback says nothing the message doesn't.
+            log.warning("database unavailable: %s", _first_line(error))
             _reply(ack, body, respond, client, Unavailable.message)
         except DBAPIError as error:
             if error.connection_invalidated:
-                log.warning("database connection lost: %s", error, exc_info=True)
+                log.warning("database connection lost: %s", _first_line(error))
                 _reply(ack, body, respond, client, Unavailable.message)
             else:
                 log.exception("database error in %s", listener.__qualname__)
@@ -177,6 +180,13 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
     run.__name__ = listener.__name__
     run.__qualname__ = listener.__qualname__
     return run
+
+
+def _first_line(error: BaseException) -> str:
+    """The error's own first line, without SQLAlchemy's statement and background-link lines."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
 
 
 def _remember_answer(ctx: AppContext | None, body: dict, ack) -> None:

@@ -26,6 +26,12 @@ from tests.harness.unavailable import unavailable
 BACKENDS = ["sqlite", "postgres"]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--soak", action="store_true", help="the fault suite at full strength: 10,000 hostile examples, not 2,000"
+    )
+
+
 @pytest.fixture(scope="session")
 def sqlite_databases():
     databases = SqliteDatabases()

@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.services import outbox
 from bot.services.clock import utcnow
 from bot.settings import Settings
@@ -204,4 +205,10 @@ def start_delivery_worker(
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
+    metrics.register_delivery_counts(lambda: _counts(db))
     return worker.start()
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.transaction(readonly=True) as session:
+        return outbox.counts(session)

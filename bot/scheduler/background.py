@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import UTC, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot import metrics
 from bot.context import AppContext
 from bot.services.clock import utcnow
 from bot.settings import Settings
@@ -30,6 +32,7 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
     # gunicorn forks its workers from the process that runs the scheduler: a
     # child must never use (or close) the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: ctx.db.engine.dispose(close=False))
+    metrics.instrument_pool(ctx.db.engine, "scheduler")
     # APScheduler logs every run at INFO; our own line reports the runs that posted or failed.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -52,10 +55,13 @@ def start_scheduler(settings: Settings) -> BackgroundScheduler:
 
 
 def _run_logged(ctx: AppContext, job: Job) -> None:
+    started = time.monotonic()
     try:
         report = run_job(ctx, job)
     except Exception:  # the next run retries; say why this one failed
         log.exception("scheduled job %s failed", job.name)
+        metrics.observe_job_run(job.name, "error", time.monotonic() - started, finished_at=time.time())
         return
+    metrics.observe_job_run(job.name, "ok", time.monotonic() - started, posted=report.queued, finished_at=time.time())
     if report.claimed or report.errors:
         (log.warning if report.errors else log.info)("%s", report.summary())

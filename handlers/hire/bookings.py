@@ -12,6 +12,7 @@ from bot.views.hire import booking_modals
 from bot.views.hire import bookings as booking_views
 from bot.views.messages import text_message
 
+from ..payloads import command_text
 from ..support import guarded, request_scope
 from .records import open_blank_form
 
@@ -22,7 +23,7 @@ def register(app: App) -> None:
 
 @guarded
 def booking_command(ack, body, command, client, ctx):
-    words = (command.get("text") or "").split()
+    words = command_text(command).split()
     sub = words[0].lower() if words else "new"
     if sub in ("new", "add"):
         return open_blank_form(ctx, ack, body, client, booking_modals.new_booking_modal(), to="create bookings")

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.services.hire import customers as customer_service
 from bot.views.hire import customers as customer_views
 
+from ..payloads import command_text
 from ..support import guarded, request_scope
 from .records import open_blank_form
 
@@ -17,7 +18,7 @@ def register(app: App) -> None:
 
 @guarded
 def customer_command(ack, body, command, client, ctx):
-    text = (command.get("text") or "").strip()
+    text = command_text(command)
     if text.lower() in ("", "add", "new"):
         return open_blank_form(ctx, ack, body, client, customer_views.customer_modal(), to="add customers")
     if text.lower() == "help":

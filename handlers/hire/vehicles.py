@@ -8,6 +8,7 @@ from bot.services.hire import vehicles as vehicle_service
 from bot.services.workspace_settings import workspace_config
 from bot.views.hire import vehicles as vehicle_views
 
+from ..payloads import command_text
 from ..support import guarded, request_scope
 from .records import open_blank_form
 
@@ -18,7 +19,7 @@ def register(app: App) -> None:
 
 @guarded
 def vehicle_command(ack, body, command, client, ctx):
-    words = (command.get("text") or "").split()
+    words = command_text(command).split()
     sub = words[0].lower() if words else "help"
     status = vehicle_service.parse_status(sub)
     if sub == "help" or (status is not None and len(words) != 2):

@@ -18,7 +18,7 @@ from bot.services.workspace_settings import workspace_config
 from bot.views.tickets import messages as ticket_views
 from bot.views.tickets import modals as ticket_modals
 
-from ..payloads import PageRequest, page_request, slack_unescape
+from ..payloads import PageRequest, command_text, page_request, slack_unescape
 from ..support import guarded, request_scope
 
 # A renderer: (session, actor, workspace time zone) → the ephemeral answer.
@@ -33,7 +33,7 @@ def register(app: App) -> None:
 
 @guarded
 def ticket_command(ack, body, command, client, ctx):
-    text = (command.get("text") or "").strip()
+    text = command_text(command)
     word, _, rest = text.partition(" ")
     subcommand, number = SUBCOMMANDS.get(word.lower()), forms.parse_key(text)
     if subcommand is not None:

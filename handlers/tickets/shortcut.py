@@ -9,6 +9,7 @@ from functools import partial
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
+from bot.services.user_text import strip_control_characters
 from bot.views.tickets import modals as ticket_modals
 
 from ..payloads import slack_unescape
@@ -24,7 +25,7 @@ def register(app: App) -> None:
 @guarded
 def create_ticket_from_message(ack, shortcut, client):
     ack()
-    text = slack_unescape(shortcut.get("message", {}).get("text") or "")
+    text = strip_control_characters(slack_unescape(shortcut.get("message", {}).get("text") or ""))
     source = {"channel": shortcut["channel"]["id"], "message_ts": shortcut["message"]["ts"]}
     prefilled = partial(ticket_modals.new_ticket_modal, title=first_line(text), description=text, source=source)
     # The trigger expires in 3 seconds: open the modal first; the permalink follows after the answer.

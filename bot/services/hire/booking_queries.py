@@ -25,7 +25,7 @@ from db.models import Booking, BookingStatus, Vehicle, VehicleCategory
 
 LIST_KINDS = ("today", "active", "overdue", "upcoming")
 LIST_LIMIT = 40
-DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$")
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$", re.ASCII)  # ASCII digits only
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ CLOCK_SLACK = timedelta(minutes=5)
 MAX_RENTAL = timedelta(days=365)
 FUEL_LEVELS = pricing.FUEL_LEVELS
 MAX_ODOMETER = 9_999_999
-KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE)
+KEY = re.compile(r"^(?:B-?)?(\d{1,9})$", re.IGNORECASE | re.ASCII)  # Arabic-Indic digits are no booking number
 
 # Which statuses each action starts from, and how a refusal words it.
 ALLOWED_FROM = {

@@ -20,7 +20,7 @@ PERMALINK_MAX = 500
 TITLE, DESCRIPTION, CATEGORY, SEVERITY = "title", "description", "category", "severity"
 NOTE = "note"
 
-KEY = re.compile(r"^(?:T-?)?(\d{1,9})$", re.IGNORECASE)
+KEY = re.compile(r"^(?:T-?)?(\d{1,9})$", re.IGNORECASE | re.ASCII)  # Arabic-Indic digits are no ticket number
 
 E = TypeVar("E", bound=enum.Enum)
 
