@@ -28,7 +28,12 @@ log = logging.getLogger("hiredesk.scheduler")
 
 def start_scheduler(settings: Settings) -> BackgroundScheduler:
     """Start the jobs in a background thread, with a database engine of their own."""
-    ctx = AppContext(settings=settings, db=Database(settings.database_url))
+    ctx = AppContext(
+        settings=settings,
+        db=Database(
+            settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
+        ),
+    )
     # gunicorn forks its workers from the process that runs the scheduler: a
     # child must never use (or close) the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: ctx.db.engine.dispose(close=False))
