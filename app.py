@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from datetime import datetime
@@ -89,7 +88,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         )
     else:
         ctx.db.dispose()  # each gunicorn worker opens its own connections
-        server.serve_http(ctx, lambda: build_wsgi_app(settings), workers=args.workers)
+        options = server.ServingOptions(
+            workers=args.workers or settings.web_concurrency,
+            threads=settings.web_threads,
+            request_timeout=settings.web_request_timeout_seconds,
+            idle_timeout=settings.web_idle_timeout_seconds,
+            graceful_timeout=settings.web_graceful_timeout_seconds,
+        )
+        server.serve_http(ctx, lambda: build_wsgi_app(settings), options)
     return 0
 
 
@@ -214,7 +220,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="serve Slack (the default)")
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: WEB_CONCURRENCY, 2)")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed-demo", help="load demo data for the local sandbox")
     sub.add_parser("deliver", help="send the queued Slack messages once, and exit")

@@ -126,7 +126,8 @@ def _begin() -> None:
     fields: dict[str, Any] = {"request_id": request_id}
     if request.path == SLACK_PATH and request.method == "POST":
         described = SlackRequest("other")
-        if (request.content_length or 0) <= LOOK_INTO_AT_MOST:
+        # only a declared length: a chunked body is read once, by bot.web, bounded
+        if request.content_length is not None and request.content_length <= LOOK_INTO_AT_MOST:
             described = describe_slack_request(request.get_data(cache=True, as_text=True), request.content_type or "")
         g.slack_kind = described.kind
         fields.update(kind=described.kind, team=described.team, user=described.user, action=described.action)

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(default=5, alias="DATABASE_MAX_OVERFLOW", ge=0, le=200)
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     host: str = Field(default="0.0.0.0", alias="HOST")
+    # Serving over HTTP (bot/server.py): worker processes, and the threads each runs requests on.
+    web_concurrency: int = Field(default=2, alias="WEB_CONCURRENCY", ge=1, le=64)
+    web_threads: int = Field(default=8, alias="HIREDESK_WEB_THREADS", ge=1, le=256)
+    # A request still running after this long gets its worker process replaced.
+    web_request_timeout_seconds: int = Field(default=30, alias="HIREDESK_WEB_REQUEST_TIMEOUT_SECONDS", ge=5)
+    # A connection that sends nothing for this long is closed: an idle keep-alive one, or a
+    # client stalled mid-request.
+    web_idle_timeout_seconds: int = Field(default=30, alias="HIREDESK_WEB_IDLE_TIMEOUT_SECONDS", ge=1)
+    # SIGTERM: how long requests in flight may take to finish before the process stops.
+    web_graceful_timeout_seconds: int = Field(default=6, alias="HIREDESK_WEB_GRACEFUL_TIMEOUT_SECONDS", ge=0)
 
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HIREDESK_ADMINS")
     triage_channel: str | None = Field(default=None, alias="HIREDESK_TRIAGE_CHANNEL")

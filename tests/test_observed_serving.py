@@ -63,7 +63,7 @@ def wait_until(condition, what: str, process: subprocess.Popen, timeout: float =
 
 
 @pytest.fixture
-def observed_gunicorn(tmp_path, fake_slack):
+def served_app(tmp_path, fake_slack):
     database_url = f"sqlite:///{tmp_path / 'observed.db'}"
     upgrade(database_url)
     port = free_port()
@@ -81,9 +81,10 @@ def observed_gunicorn(tmp_path, fake_slack):
         HOST="127.0.0.1",
         PORT=str(port),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        WEB_CONCURRENCY=str(WORKERS),
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.harness.observed_gunicorn", str(WORKERS)],
+        [sys.executable, "app.py"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -107,8 +108,8 @@ def scrape(url: str) -> dict:
     return scrape_text(body)
 
 
-def test_workers_share_their_metrics_and_log_one_json_object_per_line(observed_gunicorn):
-    process, url, fake = observed_gunicorn
+def test_workers_share_their_metrics_and_log_one_json_object_per_line(served_app):
+    process, url, fake = served_app
     slack = SignedSlackClient(url, SIGNING_SECRET, fake)
     for _ in range(12):
         assert slack.command("/hiredesk", "help", user="UEMPLOYEE").status == 200

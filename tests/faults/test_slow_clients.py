@@ -1,0 +1,108 @@
+"""Slow and stalled clients (issue 11): the real server (`python app.py`, gunicorn with
+waitress-buffered workers) keeps answering while 50 sockets dribble their requests."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+
+from bot.sandbox.signed_requests import SignedSlackClient
+from db.migrate import upgrade
+from tests.harness.served import SIGNING_SECRET, ServedApp, get
+
+SLOW_SOCKETS = 50
+REQUESTS = 200
+
+
+@pytest.fixture
+def served(tmp_path, fake_slack):
+    database_url = f"sqlite:///{tmp_path / 'slow.db'}"
+    upgrade(database_url)
+    app = ServedApp(database_url, fake_slack).wait_until_serving()
+    yield app
+    app.stop()
+
+
+def open_slow_socket(port: int, body_bytes: int) -> socket.socket:
+    """A request whose headers promise ``body_bytes`` and whose body has begun: 10 bytes so far."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock.sendall(
+        (
+            "POST /slack/events HTTP/1.1\r\nHost: hiredesk\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"X-Slack-Request-Timestamp: {int(time.time())}\r\nX-Slack-Signature: v0={'0' * 64}\r\n"
+            f"Content-Length: {body_bytes}\r\n\r\npayload=%7"
+        ).encode()
+    )
+    return sock
+
+
+def test_fifty_slow_clients_do_not_delay_signed_requests(served, fake_slack):
+    slow = [open_slow_socket(served.port, 1_000_000) for _ in range(SLOW_SOCKETS)]
+    stop = threading.Event()
+
+    def dribble() -> None:  # one more byte per socket now and then: never idle, never done
+        while not stop.wait(0.2):
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.send(b"B")
+
+    dribbler = threading.Thread(target=dribble, daemon=True)
+    dribbler.start()
+    try:
+        slack = SignedSlackClient(served.url, SIGNING_SECRET, fake_slack)
+        latencies = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            assert slack.command("/hiredesk", "help", user="UEMPLOYEE").status == 200
+            latencies.append(time.perf_counter() - started)
+        assert get(f"{served.url}/healthz", timeout=1)[0] == 200
+    finally:
+        stop.set()
+        dribbler.join()
+        for sock in slow:
+            sock.close()
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms; median {latencies[len(latencies) // 2] * 1000:.0f} ms"
+
+
+def test_a_stalled_client_is_dropped_after_the_idle_time_out(tmp_path, fake_slack):
+    database_url = f"sqlite:///{tmp_path / 'idle.db'}"
+    upgrade(database_url)
+    app = ServedApp(database_url, fake_slack, HIREDESK_WEB_IDLE_TIMEOUT_SECONDS="1").wait_until_serving()
+    try:
+        sock = open_slow_socket(app.port, 1000)
+        sock.settimeout(10)
+        started = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, no answer to half a request
+        assert time.monotonic() - started < 5
+    finally:
+        app.stop()
+
+
+def test_sigterm_lets_the_request_in_flight_finish_then_exits(served, fake_slack):
+    """A request still waiting on Slack when SIGTERM arrives is answered; the process is gone
+    within 10 s (Docker's and Kubernetes' grace before SIGKILL)."""
+    fake_slack.slow("views.open", 2.0)
+    slack = SignedSlackClient(served.url, SIGNING_SECRET, fake_slack)
+    answers: list[tuple[int, float]] = []
+
+    def ask() -> None:
+        status = slack.command("/ticket", "", user="UEMPLOYEE").status
+        answers.append((status, time.monotonic()))
+
+    in_flight = threading.Thread(target=ask)
+    in_flight.start()
+    fake_slack.wait_for("views.open")  # the request is inside the app now
+    signalled = time.monotonic()
+    output = served.stop()
+    in_flight.join()
+    ((status, answered),) = answers
+    assert status == 200 and answered - signalled > 1  # answered after SIGTERM, when Slack was
+    assert served.process.returncode == 0, output
+    assert time.monotonic() - signalled < 10
