@@ -48,6 +48,8 @@ class ServedApp:
             PORT=str(self.port),
         )
         environment.update(env)
+        self.environment = environment
+        self.killed = False
         self.process = subprocess.Popen(
             [sys.executable, "app.py"],
             cwd=ROOT,
@@ -72,12 +74,14 @@ class ServedApp:
             time.sleep(0.1)  # polling a starting server, not testing time
 
     def stop(self, timeout: float = 30.0) -> str:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+        if self.process.returncode is not None:  # killed, and already waited for
+            return ""
+        self.process.send_signal(signal.SIGTERM)
         return self.process.communicate(timeout=timeout)[0] or ""
 
     def kill(self) -> None:
         """SIGKILL the whole tree (gunicorn's master and its workers), as a crashed machine would."""
+        self.killed = True
         for pid in [*children_of(self.process.pid), self.process.pid]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
