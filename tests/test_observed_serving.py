@@ -7,99 +7,33 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bot.sandbox.signed_requests import SignedSlackClient
 from db.migrate import upgrade
-from tests.harness.postgres import free_port
+from tests.harness.served import SIGNING_SECRET, ServedApp, children_of, get, wait_until
 from tests.test_metrics import scrape_text, value
 
-ROOT = Path(__file__).resolve().parent.parent
 BOT_TOKEN = "xoxb-4242-4242-ObservedServing"
-SIGNING_SECRET = "c9f0f895fb98ab9159f51fd0297e236d"
 WORKERS = 2
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def wait_until(condition, what: str, process: subprocess.Popen, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = condition()
-            if result:
-                return result
-        except OSError:
-            pass
-        assert process.poll() is None, f"gunicorn exited while waiting for {what}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)  # polling a starting server, not testing time
 
 
 @pytest.fixture
 def served_app(tmp_path, fake_slack):
     database_url = f"sqlite:///{tmp_path / 'observed.db'}"
     upgrade(database_url)
-    port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREDESK_", "DATABASE_URL", "PROMETHEUS_"))
-    }
-    env.update(
+    app = ServedApp(
+        database_url,
+        fake_slack,
         SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.api_url,
-        DATABASE_URL=database_url,
         HIREDESK_LOG_FORMAT="json",
-        HIREDESK_SCHEDULER="off",
-        HIREDESK_ADMINS="UADMIN",
-        HOST="127.0.0.1",
-        PORT=str(port),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
         WEB_CONCURRENCY=str(WORKERS),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: get(f"{url}/healthz")[0] == 200, "gunicorn to serve", process)
-        wait_until(lambda: len(children_of(process.pid)) == WORKERS, "the workers", process)
-        yield process, url, fake_slack
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=30)
+    ).wait_until_serving()
+    wait_until(lambda: len(children_of(app.process.pid)) == WORKERS, "the workers", app.process)
+    yield app.process, app.url, fake_slack
+    app.stop()
 
 
 def scrape(url: str) -> dict:

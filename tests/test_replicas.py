@@ -8,7 +8,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +19,7 @@ from db.migrate import upgrade
 from db.models import Booking, BookingStatus, Delivery, DeliveryStatus, ReminderClaim, Ticket
 from db.models.outbox import OPEN_STATUSES as OPEN
 from db.session import Database
-from tests.harness.served import ROOT, SIGNING_SECRET, ServedApp
+from tests.harness.served import ROOT, SIGNING_SECRET, ServedApp, wait_until
 from tests.hire.helpers import add_customer, add_vehicle, make_agent, new_booking_values
 from tests.scheduler import factories as f
 from tests.tickets.helpers import form_values
@@ -58,17 +57,11 @@ class Load:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def wait(condition, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)  # polling other processes' progress, not testing time
-    return result
-
-
 def owned_view(fake, user: str) -> dict:
     """The modal the app opened for ``user`` (each user here opens one of each kind at most)."""
-    view_id = wait(lambda: next((v for v, owner in fake.view_owners.items() if owner == user), None), f"{user}'s modal")
+    view_id = wait_until(
+        lambda: next((v for v, owner in fake.view_owners.items() if owner == user), None), f"{user}'s modal"
+    )
     return fake.views[view_id]
 
 
@@ -90,7 +83,7 @@ def book(slack: SignedSlackClient, fake, agent: str, customer: int, vehicle: int
     state = {"values": new_booking_values(customer, None, pickup, due)}
     if slack.block_action(redraw, user=agent, view={**view, "state": state}).status != 200:
         return False
-    wait(lambda: any(b.get("block_id") == "vehicle" for b in fake.views[view["id"]]["blocks"]), "the vehicles")
+    wait_until(lambda: any(b.get("block_id") == "vehicle" for b in fake.views[view["id"]]["blocks"]), "the vehicles")
     response = slack.view_submission(
         fake.views[view["id"]], new_booking_values(customer, vehicle, pickup, due), user=agent
     )
@@ -185,14 +178,14 @@ def test_three_replicas_one_killed_mid_load_everything_exactly_once(postgres_url
         jobs = threading.Thread(target=run_every_job_three_times_at_once, args=(job_env, now))
         jobs.start()
         # the last replica dies once the load is under way on it
-        wait(lambda: sum(a.acknowledged for a in load.attempts[:]) >= REPLICAS, "the load to start")
+        wait_until(lambda: sum(a.acknowledged for a in load.attempts[:]) >= REPLICAS, "the load to start")
         victim = replicas[-1]
         victim.kill()
         for driver in drivers:
             driver.join(timeout=120)
         jobs.join(timeout=180)
 
-        wait(lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed")
+        wait_until(lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed")
     finally:
         for replica in replicas:
             replica.stop()

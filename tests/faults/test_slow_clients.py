@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,7 +14,8 @@ import pytest
 
 from bot.sandbox.signed_requests import SignedSlackClient
 from db.migrate import upgrade
-from tests.harness.served import SIGNING_SECRET, ServedApp, get
+from tests.harness.postgres import free_port
+from tests.harness.served import ROOT, SIGNING_SECRET, ServedApp, children_of, get, wait_until
 
 SLOW_SOCKETS = 50
 REQUESTS = 200
@@ -106,3 +109,32 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits(served, fake_slack
     assert status == 200 and answered - signalled > 1  # answered after SIGTERM, when Slack was
     assert served.process.returncode == 0, output
     assert time.monotonic() - signalled < 10
+
+
+def test_a_request_past_the_request_time_out_gets_its_worker_replaced():
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.harness.stuck_app", str(port), "5"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: get(f"{url}/", timeout=1)[0] == 200, "the server", server)
+        (worker,) = wait_until(lambda: children_of(server.pid), "the worker", server)
+
+        def ask() -> None:
+            with contextlib.suppress(OSError):  # its worker is killed under it
+                get(f"{url}/stuck", timeout=30)
+
+        stuck = threading.Thread(target=ask)
+        stuck.start()
+        started = time.monotonic()
+        wait_until(lambda: children_of(server.pid) - {worker}, "a new worker", server, timeout=20)
+        assert 4 < time.monotonic() - started < 15
+        assert get(f"{url}/", timeout=2)[0] == 200
+    finally:
+        server.terminate()
+        server.wait(30)
+    stuck.join(timeout=5)

@@ -28,6 +28,21 @@ def get(url: str, timeout: float = 5) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def wait_until(condition, what: str, process: subprocess.Popen | None = None, timeout: float = 30.0):
+    """``condition()``'s first true value, polled (other processes' progress, not time under test)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = condition()
+            if result:
+                return result
+        except OSError:
+            pass
+        assert process is None or process.poll() is None, f"python app.py exited while waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
 class ServedApp:
     """One serving process tree; ``stop()`` sends SIGTERM and returns what it printed."""
 
