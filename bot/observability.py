@@ -73,7 +73,7 @@ def describe_slack_request(body: str, content_type: str) -> SlackRequest:
             payload = json.loads(form["payload"])
             if isinstance(payload, dict):
                 return _sane(_describe_payload(payload))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, LookupError, TypeError):  # malformed: bot.web answers it 400
         pass
     return SlackRequest("other")
 

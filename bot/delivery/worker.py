@@ -29,6 +29,7 @@ from bot.services import outbox
 from bot.services.clock import utcnow
 from bot.settings import Settings
 from bot.views.deliveries import failure_notice
+from db.deadline import deadline
 from db.session import Database
 
 from .sender import WORKSPACE_GONE, Outcome, send
@@ -194,6 +195,9 @@ class DeliveryWorker:
             outbox.prune(session, before=now - KEEP_FINISHED)
 
 
+SCRAPE_DEADLINE_S = 1.0  # deliveries counted for /metrics (Prometheus waits 10 s for a scrape)
+
+
 def start_delivery_worker(
     settings: Settings, db: Database, client_for: Callable[[str], WebClient | None]
 ) -> DeliveryWorker:
@@ -210,5 +214,7 @@ def start_delivery_worker(
 
 
 def _counts(db: Database) -> dict[str, int]:
-    with db.transaction(readonly=True) as session:
+    # A scrape must not hold a serving thread for ever on a frozen database (no server-side
+    # time-out fires then): it reports the source down instead.
+    with deadline(SCRAPE_DEADLINE_S), db.transaction(readonly=True) as session:
         return outbox.counts(session)

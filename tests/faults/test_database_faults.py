@@ -115,3 +115,21 @@ def test_outage_mid_load(app_on_own_cluster, own_cluster, outage):
     assert told_ok <= granted, f"acknowledged but lost: {told_ok - granted}"
     assert not (told_failed & granted), f"written after a failure answer: {told_failed & granted}"
     assert max(seconds for _, _, seconds in load.answers) < 3.0
+
+
+def test_metrics_answer_while_the_database_is_frozen(app_on_own_cluster, own_cluster):
+    """A scrape reads deliveries from the database: frozen, it says so within a second instead of
+    holding a serving thread for ever."""
+    url = f"{app_on_own_cluster.url}/metrics"
+    with urllib.request.urlopen(url, timeout=10) as response:  # the pool now holds a connection
+        assert 'hiredesk_scrape_source_up{source="deliveries"} 1.0' in response.read().decode()
+    own_cluster.freeze()
+    try:
+        started = time.monotonic()
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read().decode()
+        took = time.monotonic() - started
+    finally:
+        own_cluster.thaw()
+    assert took < 2
+    assert 'hiredesk_scrape_source_up{source="deliveries"} 0.0' in body
