@@ -124,7 +124,7 @@ def _begin() -> None:
     request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
     request.environ["hiredesk.request_id"] = request_id  # gunicorn's access log reads it from here
     if request.path == SLACK_PATH and request.method == "POST":
-        g.slack_kind = "other"  # until the front door has read and verified the body (note_slack_request)
+        g.slack_kind = "unverified"  # until the front door has read and verified the body (note_slack_request)
     g.log_context_token = push_context(request_id=request_id)
 
 

@@ -118,7 +118,7 @@ def test_workers_share_their_metrics_and_log_one_json_object_per_line(observed_g
         assert get(f"{url}/healthz")[0] == 200
 
     ok = {"kind": "slash_command", "outcome": "ok"}
-    refused = {"kind": "slash_command", "outcome": "unauthorized"}
+    refused = {"kind": "unverified", "outcome": "unauthorized"}  # an unsigned body is never read
     for _ in range(4):  # whichever worker answers the scrape, it counts every worker's requests
         samples = scrape(url)
         assert value(samples, "hiredesk_slack_requests_total", **ok) == 12
