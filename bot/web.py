@@ -65,6 +65,7 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return _refuse(401, "invalid request signature")
         if not well_formed(body, request.content_type or ""):
             return _refuse(400, "malformed request")
+        observability.note_slack_request(body, request.content_type or "")
         # Slack gives up after 3 s: the database work of the answer ends before that, whatever the database does.
         with deadline(ANSWER_DEADLINE_S):
             answer = bolt_app.dispatch(

@@ -13,7 +13,6 @@ import sys
 from app import build_context
 from bot import metrics
 from bot.logs import configure_logging, secrets_of
-from bot.observability import install
 from bot.server import GunicornServer
 from bot.settings import load_settings
 from bot.slack_app import build_bolt_app
@@ -35,9 +34,7 @@ def main(workers: int) -> None:
     def build_wsgi_app():
         ctx = build_context(settings)
         metrics.instrument_pool(ctx.db.engine, "web")
-        web = create_web_app(ctx, build_bolt_app(ctx))
-        install(web)
-        return web
+        return create_web_app(ctx, build_bolt_app(ctx))  # bot/web.py installs the observer
 
     ObservedGunicorn(build_wsgi_app, f"{settings.host}:{settings.port}", workers=workers).run()
 
