@@ -186,7 +186,10 @@ def test_customer_and_vehicle_lists_page(live_app):
 
 def test_booking_lists_page_and_bookings_are_found_by_registration_or_customer(live_app):
     make_agent(live_app.db)
-    ada, bo = add_customer(live_app.db, name="Ada Lovelace"), add_customer(live_app.db, name="Bo Diddley", licence_number="DIDDLEY1234")
+    ada, bo = (
+        add_customer(live_app.db, name="Ada Lovelace"),
+        add_customer(live_app.db, name="Bo Diddley", licence_number="DIDDLEY1234"),
+    )
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
     with live_app.db.transaction() as session:
         bookings_of(session, session.get(Customer, ada), 23, status=BookingStatus.RESERVED, start=soon)
@@ -195,7 +198,11 @@ def test_booking_lists_page_and_bookings_are_found_by_registration_or_customer(l
     assert "*Upcoming pickups* (24)" in json.dumps(upcoming) and "1\\u201320 of 24" in json.dumps(upcoming)
     rest = click(live_app, buttons(upcoming)["hire_page_next"])
     assert "21\\u201324 of 24" in json.dumps(rest)
-    assert json.loads(buttons(rest)["hire_page_previous"]["value"]) == {"list": "bookings", "q": "upcoming", "offset": 0}
+    assert json.loads(buttons(rest)["hire_page_previous"]["value"]) == {
+        "list": "bookings",
+        "q": "upcoming",
+        "offset": 0,
+    }
 
     by_name = answer(live_app, "/booking", "diddley")
     assert "Bo Diddley" in json.dumps(by_name) and "Ada Lovelace" not in json.dumps(by_name)

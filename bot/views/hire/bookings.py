@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.services.hire.booking_queries import Availability, BookingList
 from bot.services.hire.bookings import SCHEDULER
-from bot.services.local_time import local, local_short
+from bot.services.local_time import local
 from bot.views.hire.common import actions, button, confirm, message, money, pages, sections, when
 from bot.views.messages import blocks_to_dicts, text_message
 from bot.views.text import safe, truncate, user
@@ -154,18 +154,18 @@ def _when(instant: datetime, tz: ZoneInfo) -> str:
 def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
     what = EVENT_WORDS.get(event.kind, event.kind)
     if event.kind == "extended" and event.new_value:
-        what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
+        what += f" to {when(datetime.fromisoformat(event.new_value), tz)}"
     if event.kind in EDITED:
         timed = event.kind in ("edited_pickup", "edited_return_due")
 
         def shown(value: str | None) -> str:
             if not value:
                 return "_none_"
-            return local_short(datetime.fromisoformat(value), tz) if timed else safe(value, 60)
+            return when(datetime.fromisoformat(value), tz) if timed else safe(value, 60)
 
         what = f"{EDITED[event.kind]} {shown(event.old_value)} → {shown(event.new_value)}"
     who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
-    return f"{what} by {who} · {local_short(event.at, tz)}"
+    return f"{what} by {who} · {when(event.at, tz)}"
 
 
 def new_damage_message(booking: Booking) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
@@ -17,7 +18,7 @@ from bot.services.reminders.snapshots import BookingLine
 from bot.services.tickets.critical import StaleTicket
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
-from bot.views.when import duration, local_day_time, local_time
+from bot.views.when import duration, local_day_time, reader_time
 
 MAX_BLOCKS = 50
 MAX_ITEMS_PER_KIND = 10
@@ -68,22 +69,36 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _booking_kind(title: str, due: str, when: Callable, listing: str) -> Kind:
+def _when(instant: datetime, tz: str) -> str:
+    """In each reader's own zone; the workspace's local time where Slack can't render it."""
+    return reader_time(instant, local_day_time(instant, tz))
+
+
+def _booking_kind(title: str, due: str, listing: str) -> Kind:
     return Kind(
         title=lambda n: f"{title} ({n})",
-        line=lambda r: f"{_booking(r.item)} — {due} {when(r.item.return_due_at, r.timezone)}",
+        line=lambda r: f"{_booking(r.item)} — {due} {_when(r.item.return_due_at, r.timezone)}",
         buttons=_booking_buttons,
         more_hint=f"`/booking list {listing}` lists them all.",
     )
 
 
 KINDS: dict[str, Kind] = {
-    "today": _booking_kind(":calendar: *Returns due today*", "due", local_time, "today"),
-    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", local_time, "active"),
-    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
+    # The morning manifest: today's pickups, then today's returns (one message).
+    "today-pickup": Kind(
+        title=lambda n: f":key: *Pickups today* ({n})",
+        line=lambda r: f"{_booking(r.item)} — pickup {_when(r.item.pickup_at, r.timezone)}",
+        buttons=lambda r: [
+            ButtonElement(text="Picked up", action_id="booking_picked_up", value=str(r.item.id), style="primary")
+        ],
+        more_hint="`/booking list today` lists them all.",
+    ),
+    "today": _booking_kind(":calendar: *Returns due today*", "due", "today"),
+    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", "active"),
+    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", "overdue"),
     "no-show": Kind(
         title=lambda n: f":ghost: *{_plural(n, 'no-show')}: not picked up, the car is free again*",
-        line=lambda r: f"{_booking(r.item)} — pickup was {local_day_time(r.item.pickup_at, r.timezone)}",
+        line=lambda r: f"{_booking(r.item)} — pickup was {_when(r.item.pickup_at, r.timezone)}",
         buttons=lambda r: [],
         more_hint="`/booking B-12` shows one.",
     ),
