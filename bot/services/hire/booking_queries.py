@@ -191,23 +191,41 @@ def vehicle_choices(
 
 @dataclass(frozen=True)
 class BookingEditing:
-    """What the Edit booking modal offers: the booking, the vehicles free over its period (its own
-    vehicle among them unless someone else holds it), the workspace's zone."""
+    """What the Edit booking modal offers: the booking, the period shown (its own, or the one the
+    agent just picked), the vehicles free then (its own vehicle among them unless someone else
+    holds it) or why none is offered, the workspace's zone."""
 
     booking: Booking
     quotes: list[Quote]
     timezone: str
+    pickup: datetime
+    return_due: datetime
+    problem: str | None = None
 
 
-def editing(session: Session, actor: Actor, booking_id: int | str, settings: Settings) -> BookingEditing:
+def editing(
+    session: Session,
+    actor: Actor,
+    booking_id: int | str,
+    settings: Settings,
+    pickup: datetime | None = None,
+    due: datetime | None = None,
+) -> BookingEditing:
+    """The Edit modal's content, for the booking's period or (redrawn) for ``pickup`` – ``due``."""
     booking = check_action(session, actor, booking_id, "edit")
     config = workspace_config(session, actor.team_id, settings)
-    days = pricing.rental_days(booking.pickup_at, booking.return_due_at, config.tz)
+    pickup, due = pickup or booking.pickup_at, due or booking.return_due_at
+    try:  # an unchanged pickup may already be past (a late customer)
+        check_period(pickup, due, utcnow() if pickup != booking.pickup_at else min(utcnow(), pickup))
+    except FormErrors as errors:
+        return BookingEditing(booking, [], config.timezone, pickup, due, problem=" ".join(errors.errors.values()))
+    days = pricing.rental_days(pickup, due, config.tz)
     quotes = [
-        Quote(v, days, pricing.quote(v.daily_rate, booking.pickup_at, booking.return_due_at, config.tz))
-        for v in free_vehicles(session, actor.team_id, booking.pickup_at, booking.return_due_at, ignoring=booking.id)
+        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, config.tz))
+        for v in free_vehicles(session, actor.team_id, pickup, due, ignoring=booking.id)
     ]
-    return BookingEditing(booking, quotes, config.timezone)
+    problem = None if quotes else "No vehicle is free for the whole period: change the times."
+    return BookingEditing(booking, quotes, config.timezone, pickup, due, problem)
 
 
 def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
