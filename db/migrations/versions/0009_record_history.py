@@ -1,6 +1,6 @@
 """car hire: history of customer and vehicle edits
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 from db.models.types import UTCDateTime
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
