@@ -13,6 +13,7 @@ from bot.services import digest
 from bot.services.hire import due_returns, no_shows, overdue_returns
 from bot.services.reminders.claims import Reminder
 from bot.services.tickets import critical as critical_tickets
+from bot.services.tickets import sla_warnings
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from bot.views.digest import scheduled_digest_message
@@ -70,6 +71,13 @@ JOBS: dict[str, Job] = {
             critical_tickets.JOB,
             "CRITICAL tickets without progress: thread reminders, escalation to managers",
             critical_tickets.find_due,
+            reminder_message,
+            timedelta(minutes=1),
+        ),
+        Job(
+            sla_warnings.JOB,
+            "one warning per missed service-level target, in the ticket card's thread",
+            sla_warnings.find_due,
             reminder_message,
             timedelta(minutes=1),
         ),

@@ -158,6 +158,7 @@ def resolve(session: Session, actor: Actor, ticket_id: int, note: str) -> Ticket
     _set_state(change, TicketState.RESOLVED, body=note)
     ticket.resolution_note = note
     ticket.resolved_at = ticket.updated_at
+    sla.record_first_response(ticket, ticket.updated_at)  # a resolution answers the reporter too
     return change
 
 
