@@ -66,7 +66,7 @@ def test_waiting_on_the_reporter_pauses_the_clock_until_they_answer(live_app):
     assert not status.resolution_breached
 
 
-def test_the_sla_job_honours_the_pause(live_app):
+def test_the_sla_and_critical_ticket_jobs_leave_a_waiting_ticket_alone(live_app):
     grant(live_app, "UTECH", Role.TECHNICIAN)
     with freeze_time(OPENED, tick=True) as clock:
         raised = raise_ticket(live_app, severity="CRITICAL")  # resolve within 4 h
@@ -75,9 +75,10 @@ def test_the_sla_job_honours_the_pause(live_app):
         ask_reporter(live_app, raised, "Since when?")
     for at in (OPENED + timedelta(hours=5), OPENED + timedelta(days=2)):  # waiting: the clock is stopped
         run_job(live_app.ctx, JOBS["sla"], now=at)
+        run_job(live_app.ctx, JOBS["critical-tickets"], now=at)
     live_app.settle()
     texts = [m.text for m in live_app.fake.channel_messages(raised.card_channel, raised.card_ts)]
-    assert not any(":hourglass:" in t for t in texts)
+    assert not any(":hourglass:" in t or ":rotating_light:" in t for t in texts)
 
 
 def test_auto_resolve_after_the_setting_with_a_dm_that_keeps_reopen(live_app):
