@@ -147,12 +147,12 @@ def action_elements(ticket: Ticket, actions: set[Action]) -> list[InteractiveEle
         )
     if Action.START in actions:
         elements.append(ButtonElement(text="Start", action_id="ticket_start", value=value))
+    if Action.WAIT in actions:
+        elements.append(ButtonElement(text="Waiting on reporter", action_id="ticket_wait", value=value))
     if Action.RESOLVE in actions:
         elements.append(ButtonElement(text="Resolve", action_id="ticket_resolve", value=value, style="primary"))
     if Action.REOPEN in actions:
         elements.append(ButtonElement(text="Reopen", action_id="ticket_reopen", value=value))
-    if Action.WAIT in actions:
-        elements.append(ButtonElement(text="Waiting on reporter", action_id="ticket_wait", value=value))
     if Action.NOTE in actions:
         elements.append(ButtonElement(text="Add note", action_id="ticket_add_note", value=value))
     if Action.REPLY in actions:
