@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine
 from bot.services.tickets.critical import StaleTicket
+from bot.services.tickets.sla_warnings import RESPONSE, Breach
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
 from bot.views.when import duration, local_day_time, reader_time
@@ -58,11 +59,25 @@ def _stale_ticket(stale: StaleTicket) -> str:
 
 def _critical_line(reminder: Reminder) -> str:
     stale: StaleTicket = reminder.item
-    who = (
-        " ".join(user(u) for u in stale.notify)
-        or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
+    return f":rotating_light: {_who(stale.notify)} {_stale_ticket(stale)}. Please take it or post an update."
+
+
+def _who(notify: tuple[str, ...]) -> str:
+    return (
+        " ".join(user(u) for u in notify) or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
     )
-    return f":rotating_light: {who} {_stale_ticket(stale)}. Please take it or post an update."
+
+
+def _sla_line(reminder: Reminder) -> str:
+    breach: Breach = reminder.item
+    ticket = breach.ticket
+    target = "first-response" if breach.target == RESPONSE else "resolution"
+    due = reader_time(breach.deadline, local_day_time(breach.deadline, reminder.timezone))
+    ask = "Please respond to the reporter." if breach.target == RESPONSE else "Please resolve it or post an update."
+    return (
+        f":hourglass: {_who(breach.notify)} *{ticket.key}* {safe(ticket.title, 150)} missed its {target} target "
+        f"({duration(breach.allowed)}, due {due}). {ask}"
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -108,6 +123,12 @@ KINDS: dict[str, Kind] = {
         buttons=_ticket_buttons,
         more_hint="`/ticket queue` lists them all.",
     ),
+    "sla": Kind(
+        title=lambda n: f":hourglass: *{_plural(n, 'missed service-level target')}*",
+        line=_sla_line,
+        buttons=lambda r: [],
+        more_hint="`/ticket queue` lists the open tickets.",
+    ),
     "escalation": Kind(
         title=lambda n: f":sos: *Escalated: {_plural(n, 'critical ticket')} without progress*",
         line=lambda r: _stale_ticket(r.item),
@@ -116,14 +137,15 @@ KINDS: dict[str, Kind] = {
     ),
 }
 ORDER = list(KINDS)
+THREAD_KINDS = {"critical", "sla"}  # about one ticket, posted in its card's thread
 
 
 def reminder_message(reminders: list[Reminder]) -> dict:
     """One message for the reminders of one channel (or thread), grouped by kind."""
     by_kind = {kind: [r for r in reminders if r.kind == kind] for kind in ORDER}
     by_kind = {kind: items for kind, items in by_kind.items() if items}
-    # A lone critical-ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
-    lone_reminder = len(reminders) == 1 and reminders[0].kind == "critical"
+    # A lone ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
+    lone_reminder = len(reminders) == 1 and reminders[0].kind in THREAD_KINDS
     # Each kind takes a title and a "more" line; every listed item a section and its buttons.
     per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
     limit = min(MAX_ITEMS_PER_KIND, per_kind)

@@ -123,6 +123,8 @@ def reporter_dm(change: TicketChange) -> dict | None:
     news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if ticket.state is TicketState.WAITING:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Press *Reply* to answer, and work goes on.")]))
     if ticket.state is TicketState.RESOLVED:
         blocks.append(
             ContextBlock(
