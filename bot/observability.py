@@ -73,7 +73,7 @@ def describe_slack_request(body: str, content_type: str) -> SlackRequest:
             payload = json.loads(form["payload"])
             if isinstance(payload, dict):
                 return _sane(_describe_payload(payload))
-    except (ValueError, AttributeError, LookupError, TypeError):  # malformed: bot.web answers it 400
+    except (ValueError, AttributeError):
         pass
     return SlackRequest("other")
 
@@ -123,15 +123,23 @@ def _begin() -> None:
     offered = request.headers.get("X-Request-Id", "")
     request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
     request.environ["hiredesk.request_id"] = request_id  # gunicorn's access log reads it from here
-    fields: dict[str, Any] = {"request_id": request_id}
     if request.path == SLACK_PATH and request.method == "POST":
-        described = SlackRequest("other")
-        # only a declared length: a chunked body is read once, by bot.web, bounded
-        if request.content_length is not None and request.content_length <= LOOK_INTO_AT_MOST:
-            described = describe_slack_request(request.get_data(cache=True, as_text=True), request.content_type or "")
-        g.slack_kind = described.kind
-        fields.update(kind=described.kind, team=described.team, user=described.user, action=described.action)
-    g.log_context_token = push_context(**fields)
+        g.slack_kind = "unverified"  # until the front door has read and verified the body (note_slack_request)
+    g.log_context_token = push_context(request_id=request_id)
+
+
+def note_slack_request(body: str, content_type: str) -> None:
+    """Called by the front door once the body is read and its signature verified (never before:
+    an unsigned body is not read at all): the request's kind, team, user and action."""
+    described = describe_slack_request(body, content_type) if len(body) <= LOOK_INTO_AT_MOST else SlackRequest("other")
+    g.slack_kind = described.kind
+    token = g.pop("log_context_token", None)
+    if token is not None:
+        pop_context(token)
+    g.log_context_token = push_context(
+        request_id=request.environ.get("hiredesk.request_id"),
+        kind=described.kind, team=described.team, user=described.user, action=described.action,
+    )  # fmt: skip
 
 
 def _finish(response: Response) -> Response:

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=DEFAULT_SQLITE_URL, alias="DATABASE_URL")
     # Connections per serving process: the pool, and how many more it may open under a burst.
-    database_pool_size: int = Field(default=5, alias="DATABASE_POOL_SIZE", ge=1, le=200)
-    database_max_overflow: int = Field(default=5, alias="DATABASE_MAX_OVERFLOW", ge=0, le=200)
+    database_pool_size: int = Field(default=10, alias="DATABASE_POOL_SIZE", ge=1, le=200)
+    database_max_overflow: int = Field(default=8, alias="DATABASE_MAX_OVERFLOW", ge=0, le=200)
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     host: str = Field(default="0.0.0.0", alias="HOST")
     # Serving over HTTP (bot/server.py): worker processes, and the threads each runs requests on.

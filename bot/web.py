@@ -56,19 +56,16 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return _refuse(401, "invalid request signature")
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return _refuse(413, "request too large")
-        if request.content_length is not None:
-            # declared, and within the limit; the request observer may have read (and kept) it already
-            raw = request.get_data(cache=True)
-        else:
-            raw = _read_at_most(MAX_BODY_BYTES + 1)
-            if len(raw) > MAX_BODY_BYTES:  # a chunked body has no length to check up front
-                return _refuse(413, "request too large")
+        raw = _read_at_most(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:  # a chunked body has no length to check up front
+            return _refuse(413, "request too large")
         body = raw.decode("utf-8", errors="replace")
         # Verifies the HMAC and refuses timestamps more than 5 minutes off, either way.
         if not verifier.is_valid_request(body, dict(request.headers)):
             return _refuse(401, "invalid request signature")
         if not well_formed(body, request.content_type or ""):
             return _refuse(400, "malformed request")
+        observability.note_slack_request(body, request.content_type or "")
         # Slack gives up after 3 s: the database work of the answer ends before that, whatever the database does.
         with deadline(ANSWER_DEADLINE_S):
             answer = bolt_app.dispatch(

@@ -17,8 +17,7 @@ from bot.views.deliveries import failures_section
 from bot.views.hire.bookings import home_hire_section
 from bot.views.home import home_view
 
-from .payloads import team_id_of, user_id_of
-from .support import actor_scope, guarded
+from .support import guarded, request_scope
 
 
 def register(app: App) -> None:
@@ -28,7 +27,8 @@ def register(app: App) -> None:
 @guarded
 def app_home_opened(body, event, ctx):
     if event.get("tab", "home") == "home":
-        with actor_scope(ctx, team_id_of(body), user_id_of(body)) as (session, actor):
+        # request_scope: once per event_id, so Slack's retries of the event publish nothing more.
+        with request_scope(ctx, body) as (session, actor):
             queue_home(ctx, session, actor)
 
 

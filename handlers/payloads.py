@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from bot.errors import DomainError, FormErrors
 from bot.services import user_text
 from bot.services.ids import parse_id
+from bot.services.paging import MAX_OFFSET
 
 STALE_FORM = "This form is out of date — close it and open it again."
 STALE_BUTTON = "This button is out of date — look the item up again to get fresh buttons."
@@ -81,33 +82,49 @@ class PageRequest:
     listing: str
     offset: int
     query: str = ""  # a search's words
-    ticket_id: int | None = None  # whose history
+    subject_id: int | None = None  # whose history or bookings (a ticket, a customer)
 
 
-PAGE_LISTINGS = ("mine", "queue", "search", "history")
-MAX_PAGE_OFFSET = 1_000_000
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    """What a paged list's buttons must carry besides the offset."""
+
+    subject: str | None = None  # the JSON key of its subject's id (``"ticket"``)
+    searched: bool = False  # a search: the words ride in ``q``
 
 
-def page_request(action: dict) -> PageRequest:
-    """What a **Next** / **Previous** button asks for (JSON the app wrote into its value)."""
+# The help desk's lists (handlers/tickets/commands.py).
+TICKET_LISTINGS = {
+    "mine": Listing(),
+    "queue": Listing(),
+    "search": Listing(searched=True),
+    "history": Listing(subject="ticket"),
+}
+MAX_PAGE_OFFSET = MAX_OFFSET
+
+
+def page_request(action: dict, listings: dict[str, Listing] = TICKET_LISTINGS) -> PageRequest:
+    """What a **Next** / **Previous** button asks for (JSON the app wrote into its value), for one of
+    ``listings``."""
     try:
         data = json.loads(action.get("value") or "")
     except (TypeError, ValueError):
         raise StaleButton() from None
-    if not isinstance(data, dict) or data.get("list") not in PAGE_LISTINGS:
+    if not isinstance(data, dict) or not isinstance(data.get("list"), str) or data["list"] not in listings:
         raise StaleButton()
+    listing = listings[data["list"]]
     offset = data.get("offset")
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_PAGE_OFFSET:
         raise StaleButton()
-    ticket_id = None
-    if data["list"] == "history":
-        ticket_id = parse_id(data.get("ticket"))
-        if ticket_id is None:
+    subject_id = None
+    if listing.subject:
+        subject_id = parse_id(data.get(listing.subject))
+        if subject_id is None:
             raise StaleButton()
     query = _typed(data.get("q"), str, StaleButton) or ""
-    if data["list"] == "search" and not query:
+    if listing.searched and not query:
         raise StaleButton()
-    return PageRequest(listing=data["list"], offset=offset, query=query, ticket_id=ticket_id)
+    return PageRequest(listing=data["list"], offset=offset, query=query, subject_id=subject_id)
 
 
 def selected_user(action: dict) -> str:

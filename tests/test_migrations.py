@@ -36,3 +36,24 @@ def test_revision_ids_are_consecutive_numbers():
         assert script.revision.isdigit() and len(script.revision) == 4, script.revision
         expected_parent = None if script.revision == "0001" else f"{int(script.revision) - 1:04d}"
         assert script.down_revision == expected_parent, f"{script.revision} revises {script.down_revision}"
+
+
+def test_tickets_accept_the_waiting_state_and_nothing_unknown(database):
+    """0009 rewrote the state's CHECK constraint (both backends): WAITING is in, a typo still out."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.services.workspaces import ensure_workspace
+
+    with database.transaction() as session:
+        ensure_workspace(session, "TMIGRATE")
+    insert = (
+        "INSERT INTO tickets (team_id, number, title, description, category, severity, state, reporter_id, "
+        "created_at, updated_at) VALUES ('TMIGRATE', :n, 't', '', 'other', 'MINOR', :state, 'U1', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
+    with database.engine.begin() as conn:
+        conn.execute(text(insert), {"n": 1, "state": "WAITING"})
+        assert conn.execute(text("SELECT paused_seconds FROM tickets WHERE number = 1")).scalar_one() == 0
+    with pytest.raises(IntegrityError), database.engine.begin() as conn:
+        conn.execute(text(insert), {"n": 2, "state": "WAITNG"})

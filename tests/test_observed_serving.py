@@ -53,7 +53,7 @@ def test_workers_share_their_metrics_and_log_one_json_object_per_line(served_app
         assert get(f"{url}/healthz")[0] == 200
 
     ok = {"kind": "slash_command", "outcome": "ok"}
-    refused = {"kind": "slash_command", "outcome": "unauthorized"}
+    refused = {"kind": "unverified", "outcome": "unauthorized"}  # an unsigned body is never read
     for _ in range(4):  # whichever worker answers the scrape, it counts every worker's requests
         samples = scrape(url)
         assert value(samples, "hiredesk_slack_requests_total", **ok) == 12
@@ -87,8 +87,10 @@ def test_workers_share_their_metrics_and_log_one_json_object_per_line(served_app
     events = [line for line in access if line["path"] == "/slack/events"]
     assert sorted(line["status"] for line in events) == [200] * 12 + [401] * 3
     requests = [line for line in lines if line["message"] == "slack request"]
-    assert len(requests) == 15 and all(
-        line["team"] == fake.team_id and line["action"] == "/hiredesk" for line in requests
-    )
+    verified = [line for line in requests if line["outcome"] == "ok"]
+    assert len(requests) == 15 and len(verified) == 12
+    assert all(line["team"] == fake.team_id and line["action"] == "/hiredesk" for line in verified)
+    # An unsigned request's body is never read: its log line names no team, user or action.
+    assert all("team" not in line for line in requests if line["outcome"] == "unauthorized")
     assert {line["request_id"] for line in events} == {line["request_id"] for line in requests}
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output

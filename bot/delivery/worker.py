@@ -67,6 +67,7 @@ class DeliveryWorker:
         self._idle = threading.Condition(self._lock)
         self._loop: threading.Thread | None = None
         self._pruned_at = utcnow() - PRUNE_EVERY
+        self._renewed_at = utcnow()
 
     # --- running ---------------------------------------------------------------------------
 
@@ -103,10 +104,11 @@ class DeliveryWorker:
         deadline = utcnow() + timedelta(seconds=timeout)
         while utcnow() < deadline:
             started = self._claim_and_dispatch()
-            with self._idle:
-                self._idle.wait_for(
-                    lambda: not self._in_flight, timeout=max(0.0, (deadline - utcnow()).total_seconds())
-                )
+            while self._in_flight and utcnow() < deadline:
+                step = min(self.lease.total_seconds() / 3, (deadline - utcnow()).total_seconds())
+                with self._idle:
+                    self._idle.wait_for(lambda: not self._in_flight, timeout=max(0.0, step))
+                self._heartbeat()  # a slow Slack must not make our claims look abandoned
             if not started:
                 break
             handled += started
@@ -115,14 +117,28 @@ class DeliveryWorker:
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
+                self._heartbeat()
                 started = self._claim_and_dispatch()
                 self._maybe_prune()
             except Exception as error:  # database away: try again on the next tick
                 log.warning("delivery worker: could not claim deliveries: %s", error)
                 started = 0
             if not started:
-                self._wake.wait(self.poll)
+                self._wake.wait(min(self.poll, self.lease.total_seconds() / 3))
                 self._wake.clear()
+
+    def _heartbeat(self) -> None:
+        """Keep this process's claims of sends still in flight fresh, so that a lease shorter than a
+        slow Slack call is never taken over while the call may still land (a dead process stops
+        renewing, and its claims run out)."""
+        now = utcnow()
+        with self._lock:
+            in_flight = set(self._in_flight)
+        if not in_flight or now - self._renewed_at < self.lease / 3:
+            return
+        with self.db.transaction() as session:
+            outbox.renew(session, self.name, in_flight, now=now)
+        self._renewed_at = now
 
     def _claim_and_dispatch(self) -> int:
         with self._lock:

@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.publishing.bookings import queue_booking_message
+from bot.publishing.tickets import queue_ticket_change
 from bot.services import digest
 from bot.services.hire import due_returns, no_shows, overdue_returns
 from bot.services.reminders.claims import Reminder
+from bot.services.tickets import auto_resolve, sla_warnings
 from bot.services.tickets import critical as critical_tickets
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
@@ -28,6 +30,14 @@ class Job:
     every: timedelta  # how often the app looks; only bounds how late a reminder can be
     # Jobs that change their subjects: (session, settings, the claims this run won) → what to post.
     act: Callable[[Session, Settings, list[Reminder]], list[Reminder]] | None = None
+
+
+def _auto_resolve(session: Session, settings: Settings, won: list[Reminder]) -> list[Reminder]:
+    """Resolve the tickets that waited too long; each change posts its card edit, thread line and DM."""
+    for change in auto_resolve.act(session, won):
+        config = workspace_config(session, change.ticket.team_id, settings)
+        queue_ticket_change(session, config, change, notify_user=None)
+    return []
 
 
 def _mark_no_shows(session: Session, settings: Settings, won: list[Reminder]) -> list[Reminder]:
@@ -72,6 +82,21 @@ JOBS: dict[str, Job] = {
             critical_tickets.find_due,
             reminder_message,
             timedelta(minutes=1),
+        ),
+        Job(
+            sla_warnings.JOB,
+            "one warning per missed service-level target, in the ticket card's thread",
+            sla_warnings.find_due,
+            reminder_message,
+            timedelta(minutes=1),
+        ),
+        Job(
+            auto_resolve.JOB,
+            "tickets waiting on their reporter longer than the setting (default 3 days): resolved, reporter told",
+            auto_resolve.find_due,
+            reminder_message,
+            timedelta(minutes=5),
+            act=_auto_resolve,
         ),
         Job(
             digest.JOB,

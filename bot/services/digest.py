@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, ColumnExpressionArgument, distinct, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.actors import Actor
@@ -20,6 +20,7 @@ from bot.services.hire.overdue_returns import overdue_bookings
 from bot.services.reminders.claims import Reminder, is_posted
 from bot.services.reminders.slots import local_date, local_day, local_instant
 from bot.services.reminders.snapshots import BookingLine, TicketLine
+from bot.services.tickets import sla
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from db.models import (
@@ -41,6 +42,16 @@ WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
+class TargetShare:
+    met: int
+    decided: int  # met in time, or missed (done late or not done by the deadline) in the period
+
+    @property
+    def share(self) -> float | None:
+        return self.met / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
 class Digest:
     weekly: bool
     day: date  # the local date it is for
@@ -53,6 +64,8 @@ class Digest:
     open_by_severity: dict[Severity, int]
     oldest_open: list[TicketLine]
     mean_time_to_resolve: timedelta | None
+    sla_response: TargetShare  # of the first-response targets decided in the period, how many were met
+    sla_resolution: TargetShare
     # car hire
     pickups_today: int
     returns_today: int
@@ -129,6 +142,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
         open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
         oldest_open=_oldest_open(session, open_tickets),
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
+        **_sla_shares(session, config, since, now),
         pickups_today=_count(
             session,
             Booking,
@@ -204,6 +218,38 @@ def _oldest_open(session: Session, open_tickets: tuple[ColumnElement[bool], ...]
     ]
     candidates.sort(key=lambda t: (t.created_at, t.id))
     return [TicketLine.of(t) for t in candidates[:NAMED]]
+
+
+def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, until: datetime) -> dict[str, TargetShare]:
+    """The share of targets met, of those decided in [since, until).
+
+    A target is decided when it is met (the response or resolution came in time) or missed (its deadline
+    passed first). Candidates: tickets responded to or resolved in the period, and the unresolved ones
+    (whose deadlines may have passed in it); each is then placed with its own deadlines (pauses included).
+    """
+    candidates = session.scalars(
+        select(Ticket).where(
+            Ticket.team_id == config.team_id,
+            Ticket.deleted_at.is_(None),
+            or_(
+                Ticket.state != TicketState.RESOLVED,
+                and_(Ticket.first_response_at >= since, Ticket.first_response_at < until),
+                and_(Ticket.resolved_at >= since, Ticket.resolved_at < until),
+            ),
+        )
+    )
+    counts = {"sla_response": [0, 0], "sla_resolution": [0, 0]}
+    for ticket in candidates:
+        status = sla.status(ticket, config.sla, until)
+        for name, done_at, deadline, breached in (
+            ("sla_response", status.responded_at, status.respond_by, status.response_breached),
+            ("sla_resolution", status.resolved_at, status.resolve_by, status.resolution_breached),
+        ):
+            decided_at = min(done_at, deadline) if done_at is not None else deadline
+            if since <= decided_at < until:
+                counts[name][1] += 1
+                counts[name][0] += not breached
+    return {name: TargetShare(met, decided) for name, (met, decided) in counts.items()}
 
 
 def _count(session: Session, model: type[Base], *conditions: ColumnExpressionArgument[bool]) -> int:

@@ -397,6 +397,16 @@ def cancel_workspace(session: Session, team_id: str, now: datetime | None = None
     return cast("CursorResult[Any]", result).rowcount
 
 
+def renew(session: Session, worker: str, delivery_ids: set[int], *, now: datetime) -> None:
+    """The worker is alive and still sending these: push their lease forward."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: set[int]) -> int:
     """On shutdown: hand this worker's claims back. Those in flight may have reached Slack, so
     they are looked up first, and not before ``after`` (when our own call has surely ended)."""

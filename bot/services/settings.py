@@ -25,7 +25,9 @@ THRESHOLDS = {
     "critical_reminder_minutes": (5, 24 * 60),
     "critical_escalation_minutes": (15, 7 * 24 * 60),
     "no_show_grace_minutes": (15, 7 * 24 * 60),
+    "auto_resolve_minutes": (60, 30 * 24 * 60),
 }
+ADDED_LATER = {"no_show_grace_minutes", "auto_resolve_minutes"}  # absent from an older modal: left unchanged
 # Service-level targets, field → (lowest, highest) minutes; an empty field means the default.
 SLA_TARGETS = {
     f"sla_{severity}_{target}_minutes": (1, 30 * 24 * 60)
@@ -55,6 +57,7 @@ class SettingsForm:
     sla_minor_response_minutes: str | None = None
     sla_minor_resolution_minutes: str | None = None
     no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
+    auto_resolve_minutes: str | None = None  # likewise
     refuel_charge: str | None = None  # likewise
 
 
@@ -78,7 +81,7 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
     minutes = {}
     for field, (low, high) in THRESHOLDS.items():
         submitted = getattr(form, field)
-        if submitted is None and field == "no_show_grace_minutes":
+        if submitted is None and field in ADDED_LATER:
             continue
         text = (submitted or "").strip()
         if not text.isdigit() or not low <= int(text) <= high:

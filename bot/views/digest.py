@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.services.digest import Digest
+from bot.services.digest import Digest, TargetShare
 from bot.services.reminders.claims import Reminder
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
@@ -37,6 +37,8 @@ def digest_message(digest: Digest) -> dict:
                     "Mean time to resolve": duration(digest.mean_time_to_resolve)
                     if digest.mean_time_to_resolve
                     else "—",
+                    "First response on time": _share(digest.sla_response),
+                    "Resolved on time": _share(digest.sla_resolution),
                 }
             ),
         ),
@@ -106,6 +108,13 @@ def _fields(values: dict[str, str]) -> list[MarkdownTextObject]:
 
 def _by_severity(digest: Digest):
     return [(s, digest.open_by_severity.get(s, 0)) for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)]
+
+
+def _share(share: TargetShare) -> str:
+    """87% (13 of 15) · — (none due)"""
+    if share.share is None:
+        return "— (none due)"
+    return f"{share.share:.0%} ({share.met} of {share.decided})"
 
 
 def _utilisation(digest: Digest) -> str:

@@ -35,6 +35,7 @@ THRESHOLD_LABELS = {
     "critical_reminder_minutes": "Remind about a quiet CRITICAL ticket every (minutes)",
     "critical_escalation_minutes": "Escalate a quiet CRITICAL ticket after (minutes)",
     "no_show_grace_minutes": "A booking not picked up this long after pickup is a no-show (minutes)",
+    "auto_resolve_minutes": "Resolve a ticket waiting on its reporter after (minutes)",
 }
 
 
@@ -45,6 +46,7 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         "critical_reminder_minutes": config.critical_reminder,
         "critical_escalation_minutes": config.critical_escalation,
         "no_show_grace_minutes": config.no_show_grace,
+        "auto_resolve_minutes": config.auto_resolve,
     }
     blocks: list[Block] = [
         InputBlock(

@@ -56,6 +56,7 @@ class Workspace(Base):
     sla_minor_response_minutes: Mapped[int | None] = mapped_column(Integer)
     sla_minor_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
     no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
+    auto_resolve_minutes: Mapped[int | None] = mapped_column(Integer)  # a ticket WAITING this long is resolved
     refuel_charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # per eighth of a tank
 
 

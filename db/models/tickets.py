@@ -21,6 +21,7 @@ class Severity(str, enum.Enum):
 class TicketState(str, enum.Enum):
     OPEN = "OPEN"
     IN_PROGRESS = "IN_PROGRESS"
+    WAITING = "WAITING"  # on the reporter: the SLA clock is paused
     RESOLVED = "RESOLVED"
 
 
@@ -65,6 +66,9 @@ class Ticket(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first assignment or reply (SLA)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # WAITING on the reporter since
+    # Time spent WAITING before (not counting the current wait): the SLA deadlines move on by it.
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     card_channel: Mapped[str | None] = mapped_column(SlackId)

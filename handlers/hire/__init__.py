@@ -2,9 +2,9 @@
 
 from slack_bolt import App
 
-from . import booking_actions, booking_modal, bookings, customers, records, vehicles
+from . import booking_actions, booking_modal, bookings, customers, pages, records, vehicles
 
 
 def register(app: App) -> None:
-    for module in (customers, vehicles, records, bookings, booking_modal, booking_actions):
+    for module in (customers, vehicles, records, bookings, booking_modal, booking_actions, pages):
         module.register(app)

@@ -9,6 +9,7 @@ import secrets
 
 from slack_bolt import App
 
+from bot.errors import FormErrors
 from bot.publishing.bookings import queue_new_damage
 from bot.services import outbox
 from bot.services.clock import utcnow
@@ -21,6 +22,7 @@ from bot.views.hire import bookings as booking_views
 
 from ..payloads import FormState, Metadata, clicked_id
 from ..support import guarded, request_scope
+from .booking_modal import redraw
 from .cards import queue_card
 
 # Buttons that change the booking at once.
@@ -42,6 +44,8 @@ def register(app: App) -> None:
     for action_id in WITH_MODAL:
         app.action(action_id)(open_modal)
     app.action("booking_edit")(open_edit)
+    for action_id in booking_modals.EDIT_TRIGGERS:
+        app.action(action_id)(refresh_edit)
     app.view(booking_modals.BOOKING_EDIT)(booking_edit)
     app.view(booking_modals.BOOKING_PICK_UP)(booking_pick_up)
     app.view(booking_modals.BOOKING_RETURN)(booking_return)
@@ -85,10 +89,28 @@ def open_edit(ack, body, action, client, ctx):
 
 
 @guarded
+def refresh_edit(ack, body, client, ctx):
+    """Pickup or return changed in the Edit modal: redraw it with the vehicles free then."""
+    view = body["view"]
+    state = FormState(view)
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        editing = booking_queries.editing(
+            session, actor, Metadata(view).id("booking_id"), ctx.settings,
+            pickup=state.moment("pickup"), due=state.moment("return_due"),
+        )  # fmt: skip
+        modal = booking_modals.edit_modal(editing, state.selected_option("customer"), state.selected("vehicle"))
+    ack()
+    redraw(client, view, modal)
+
+
+@guarded
 def booking_edit(ack, body, view, ctx):
     booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(BookingEdit)
     with request_scope(ctx, body) as (session, actor):
-        booking = booking_service.edit_booking(session, actor, booking_id, form, ctx.settings)
+        try:
+            booking = booking_service.edit_booking(session, actor, booking_id, form, ctx.settings)
+        except FormErrors as error:  # no vehicle list shown (nothing free): the error goes under the return
+            raise FormErrors(booking_modals.place_errors(error.errors, view)) from None
         queue_card(ctx, session, actor, booking)
     ack()
 

@@ -67,10 +67,15 @@ def refresh_modal(ack, body, client, ctx):
         choices = booking_queries.vehicle_choices(session, actor, chosen.pickup, chosen.return_due, ctx.settings)
         modal = booking_modals.new_booking_modal(chosen, choices)
     ack()
+    redraw(client, view, modal)
+
+
+def redraw(client, view: dict, modal: dict) -> None:
+    """Replace an open modal with its redrawn self, unless the agent changed it again meanwhile."""
     try:
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
     except SlackApiError as error:
         if error.response.get("error") != "hash_conflict":
             raise
         # The agent changed another field meanwhile; that change's own redraw follows.
-        log.info("new booking modal changed while redrawing; skipped a stale redraw")
+        log.info("booking modal changed while redrawing; skipped a stale redraw")

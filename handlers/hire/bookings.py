@@ -54,6 +54,8 @@ def booking_command(ack, body, command, client, ctx):
             reply = booking_views.booking_card(
                 booking, workspace_config(session, actor.team_id, ctx.settings).tz, utcnow()
             )
-        else:
-            reply = text_message(f"I don't know `{sub[:30]}`. {booking_views.USAGE}")
+        else:  # a registration or a customer's name
+            reply = booking_views.booking_list_message(
+                booking_queries.search_bookings(session, actor, " ".join(words), ctx.settings)
+            )
     ack(response_type="ephemeral", **reply)

@@ -1,4 +1,4 @@
-"""/customer: add, list and search customers (the form and its buttons are in ``records``)."""
+"""/customer: add, list, search and show customers (the form and its buttons are in ``records``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.views.hire import customers as customer_views
 
 from ..payloads import command_text
 from ..support import guarded, request_scope
+from .pages import render_customer
 from .records import open_blank_form
 
 
@@ -25,9 +26,11 @@ def customer_command(ack, body, command, client, ctx):
         return ack(response_type="ephemeral", text=customer_views.USAGE)
     with request_scope(ctx, body, readonly=True) as (session, actor):
         if text.lower() == "list":
-            customers, total = customer_service.list_customers(session, actor)
-            reply = customer_views.customer_list_message(customers, total)
+            reply = customer_views.customer_list_message(customer_service.list_customers(session, actor))
         else:
             found = customer_service.search_customers(session, actor, text, limit=customer_views.SEARCH_LIMIT + 1)
-            reply = customer_views.customer_search_message(text, found, actor)
+            if len(found) == 1:  # one match: the customer with their bookings and history
+                reply = render_customer(ctx, session, actor, found[0].id)
+            else:
+                reply = customer_views.customer_search_message(text, found)
     ack(response_type="ephemeral", **reply)

@@ -59,6 +59,7 @@ MODALS: dict[str, tuple[Action, Callable]] = {
         Action.REPLY,
         lambda ticket, actor, home: ticket_modals.note_modal(ticket, lifecycle.reply_kind(actor), from_home=home),
     ),
+    "ticket_wait": (Action.WAIT, lambda ticket, actor, home: ticket_modals.note_modal(ticket, "wait", from_home=home)),
     "ticket_edit": (Action.EDIT, lambda ticket, actor, home: ticket_modals.edit_ticket_modal(ticket, from_home=home)),
 }
 

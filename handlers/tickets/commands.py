@@ -70,8 +70,8 @@ def _search(ctx: AppContext, ack, body: dict, words: str) -> None:
 
 def render_page(session: Session, actor: Actor, tz: ZoneInfo, request: PageRequest) -> dict:
     """One page of a list, or of a ticket's history, with the buttons to the pages beside it."""
-    if request.listing == "history" and request.ticket_id is not None:
-        view = queries.get_by_id(session, actor, request.ticket_id, history_offset=request.offset)
+    if request.listing == "history" and request.subject_id is not None:
+        view = queries.get_by_id(session, actor, request.subject_id, history_offset=request.offset)
         return ticket_views.detail(view, tz=tz, now=utcnow())
     if request.listing == "queue":
         listing, title, empty = queries.queue(session, actor, request.offset), "The queue", "The queue is empty. :tada:"

@@ -20,6 +20,14 @@ NOTE_REQUIRED = {
     "note": "Write the note.",
     "reply": "Write your reply to the reporter.",
     "comment": "Write your comment.",
+    "wait": "Write what you need from the reporter.",
+}
+# kind → the change a note modal makes
+NOTE_CHANGES = {
+    "note": lifecycle.add_note,
+    "reply": lifecycle.reply,
+    "comment": lifecycle.reply,
+    "wait": lifecycle.wait_on_reporter,
 }
 
 
@@ -65,7 +73,7 @@ def note_submitted(ack, body, view, ctx):
     meta = Metadata(view)
     ticket_id, kind = meta.id("ticket_id"), meta.choice("kind", NOTE_REQUIRED)
     text = forms.parse_note(FormState(view).text(NOTE), required=NOTE_REQUIRED[kind])
-    add = lifecycle.add_note if kind == "note" else lifecycle.reply
+    add = NOTE_CHANGES[kind]
     with request_scope(ctx, body) as (session, actor):
         queue_change(ctx, session, actor, add(session, actor, ticket_id, text), from_home=meta.flag("from_home"))
     ack()

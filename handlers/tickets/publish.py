@@ -9,36 +9,22 @@ worker after the answer to Slack, in order, exactly once (bot.services.outbox).
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
+from bot.publishing.tickets import card_key, card_of, lane_of, queue_ticket_change, unique
 from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
-from bot.services.tickets import lifecycle, queries, sla
-from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.services.tickets import lifecycle, queries
+from bot.services.workspace_settings import workspace_config
 from bot.views.tickets import messages as ticket_views
 from bot.views.tickets.parts import headline
 from db.models import Ticket
 
 from ..home import queue_home
 
-
-def lane_of(ticket: Ticket) -> str:
-    """A ticket's messages go out one at a time, in order: card first, then edits and replies."""
-    return f"{ticket.team_id}:ticket:{ticket.id}"
-
-
-def card_key(ticket: Ticket) -> str:
-    return f"{lane_of(ticket)}:card"
-
-
-def card_of(ticket: Ticket, config: WorkspaceConfig, now: datetime) -> dict:
-    """The card as it is now, with where it stands against the workspace's service levels."""
-    return ticket_views.card(ticket, tz=config.tz, now=now, sla=sla.status(ticket, config.sla, now))
+__all__ = ["card_key", "card_of", "lane_of", "queue_change", "queue_new_ticket"]
 
 
 def queue_new_ticket(ctx: AppContext, session: Session, actor: Actor, change: lifecycle.TicketChange) -> None:
@@ -70,30 +56,14 @@ def queue_change(
     """The card edited, the change in its thread, the reporter's DM, the clicked message refreshed."""
     ticket = change.ticket
     config = workspace_config(session, actor.team_id, ctx.settings)
-    now, lane, card = utcnow(), lane_of(ticket), card_key(ticket)
-    if ticket.card_ts or outbox.exists_key(session, card):
-        outbox.edit(
-            session, ticket.team_id, f"{card}:edit:{_unique()}", card_of(ticket, config, now),
-            label=f"the card of {ticket.key}", supersede=card, of=card, channel=ticket.card_channel,
-            ts=ticket.card_ts, lane=lane, notify_user=actor.user_id,
-        )  # fmt: skip
-        outbox.post(
-            session, ticket.team_id, f"{lane}:thread:{_unique()}", ticket.card_channel or "",
-            ticket_views.thread_update(change), label=f"the update in the thread of {ticket.key}", lane=lane,
-            thread_of=card, thread_ts=ticket.card_ts, notify_user=actor.user_id,
-        )  # fmt: skip
-    dm = ticket_views.reporter_dm(change)
-    if dm:
-        outbox.post(
-            session, ticket.team_id, f"{lane}:dm:{_unique()}", ticket.reporter_id, dm,
-            label=f"the DM to <@{ticket.reporter_id}> about {ticket.key}", lane=lane, notify_user=actor.user_id,
-        )  # fmt: skip
+    queue_ticket_change(session, config, change, notify_user=actor.user_id)
+    now, lane = utcnow(), lane_of(ticket)
     if body is not None and body.get("response_url") and _clicked_elsewhere(body, ticket):
         # A click in "/ticket T-n" or a DM: show that message the ticket as it is now.
         detail = ticket_views.detail(queries.detail_of(actor, ticket), tz=config.tz, now=now)
         outbox.respond(
             session, ticket.team_id, body["response_url"], {"replace_original": True, **detail},
-            key=f"{lane}:respond:{_unique()}",
+            key=f"{lane}:respond:{unique()}",
         )  # fmt: skip
     if from_home:
         queue_home(ctx, session, actor)
@@ -104,7 +74,3 @@ def _clicked_elsewhere(body: dict, ticket: Ticket) -> bool:
     if container.get("type") != "message":
         return False
     return (container.get("channel_id"), container.get("message_ts")) != (ticket.card_channel, ticket.card_ts)
-
-
-def _unique() -> str:
-    return secrets.token_hex(8)

@@ -8,12 +8,12 @@ import json
 import threading
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.errors import FormErrors
 from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import BookingEdit, NewBooking
-from db.models import Booking, BookingStatus
+from db.models import Booking, BookingStatus, Vehicle, VehicleStatus
 from db.session import Database
 
 from .helpers import (
@@ -150,3 +150,49 @@ def test_fifty_concurrent_edits_and_new_bookings_on_one_car_never_overlap(postgr
         assert "ok" in outcomes and "refused" in outcomes
     finally:
         db.dispose()
+
+
+def test_changing_the_times_redraws_the_vehicle_list_and_says_when_nothing_is_free(live_app):
+    make_agent(live_app.db)
+    ada, car, other = (
+        add_customer(live_app.db),
+        add_vehicle(live_app.db),
+        add_vehicle(live_app.db, registration="XY99 ZZZ"),
+    )
+    first = hours_from_now(24)
+    book(live_app, ada, car, first, first + timedelta(days=1))
+    later = first + timedelta(days=5)
+    book(live_app, ada, other, later, later + timedelta(days=2))  # XY99ZZZ is taken then
+    bookings = wait_for_card(live_app.db, count=2)
+    booking = next(b for b in bookings if b.vehicle_id == car)
+    press(live_app, "booking_edit", booking.id, booking.card_ts)
+    view = opened_modal(live_app, "booking_edit")
+
+    def change_return_to(due) -> dict:
+        before = len(live_app.fake.calls_to("views.update"))
+        values = edit_values(ada, car, first, due)
+        live_app.slack.block_action(
+            {"action_id": "edit_return_due", "block_id": "return_due", "type": "datetimepicker",
+             "selected_date_time": epoch(due)},
+            user="UAGENT", view={**view, "state": {"values": values}},
+        )  # fmt: skip
+        live_app.fake.wait_for("views.update", count=before + 1)
+        return live_app.fake.views[view["id"]]
+
+    def offered(modal) -> list[str]:
+        select = next((b for b in modal["blocks"] if b.get("block_id") == "vehicle"), None)
+        return [o["text"]["text"].split(" · ")[0] for o in select["element"]["options"]] if select else []
+
+    assert offered(view) == ["AB12CDE", "XY99ZZZ"]
+    longer = change_return_to(later + timedelta(days=1))
+    assert offered(longer) == ["AB12CDE"]  # XY99ZZZ is booked from day 5
+    assert longer["blocks"][1]["element"]["initial_option"]["value"] == str(ada)  # the customer stays chosen
+    with live_app.db.transaction() as session:  # now nothing else is free either
+        session.execute(update(Vehicle).where(Vehicle.id == car).values(status=VehicleStatus.MAINTENANCE))
+    none_free = change_return_to(later + timedelta(days=1))
+    assert offered(none_free) == []
+    assert "No vehicle is free for the whole period" in json.dumps(none_free["blocks"])
+    answer = live_app.slack.view_submission(
+        none_free, edit_values(ada, car, first, later + timedelta(days=1)), user="UAGENT"
+    )
+    assert answer.json["response_action"] == "errors" and "return_due" in answer.json["errors"]

@@ -249,7 +249,7 @@ def test_lists_of_active_overdue_and_upcoming_bookings(desk):
     with freeze_time(NOW + timedelta(hours=2, minutes=30)), desk.transaction() as session:
         agent = actor(session, "UAGENT")
         listed = {
-            kind: [b.id for b in booking_queries.list_bookings(session, agent, kind, SETTINGS).bookings]
+            kind: [b.id for b in booking_queries.list_bookings(session, agent, kind, SETTINGS).bookings.items]
             for kind in ("active", "overdue", "upcoming")
         }
     # due 09:00 UTC + 1 h grace has passed for `late`; `out` is due 10:00, still within its grace

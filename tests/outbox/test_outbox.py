@@ -6,6 +6,7 @@ stall past the client's time-out, 429s, 5xx — still gives exactly one message.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,21 @@ def test_a_claim_abandoned_by_a_dead_process_is_looked_up_then_adopted(database,
     heir.drain(timeout=10)
     assert posted_texts(fake_slack) == ["hello"]
     assert statuses(database) == {"orphan": DeliveryStatus.POSTED}
+
+
+def test_a_live_worker_keeps_its_claim_while_slack_is_slow(database, client, fake_slack):
+    """A lease shorter than a Slack call must not hand a post still in flight to another
+    process: the live worker renews its claim until the call ends."""
+    fake_slack.slow("chat.postMessage", 1.5, times=1)
+    queue(database, ("slow-post", "hello"))
+    live = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6)).start()
+    try:
+        other = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6))
+        deadline = time.monotonic() + 10
+        while statuses(database)["slow-post"] != DeliveryStatus.POSTED:
+            other.drain(timeout=1)  # never takes the live worker's claim
+            assert time.monotonic() < deadline
+    finally:
+        live.stop(grace=1)
+    assert posted_texts(fake_slack) == ["hello"]
+    assert not fake_slack.calls_to("conversations.history")  # nobody thought it lost

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.digest import Digest
+from bot.services.digest import Digest, TargetShare
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine, TicketLine
 from bot.services.tickets.critical import StaleTicket
@@ -137,6 +137,8 @@ def test_digest_numbers_first_and_names_the_oldest_and_overdue():
         open_by_severity={Severity.CRITICAL: 1, Severity.MAJOR: 2, Severity.MINOR: 0},
         oldest_open=[ticket],
         mean_time_to_resolve=timedelta(hours=5, minutes=30),
+        sla_response=TargetShare(met=3, decided=4),
+        sla_resolution=TargetShare(met=0, decided=0),
         pickups_today=3,
         returns_today=2,
         overdue_count=9,
@@ -154,6 +156,7 @@ def test_digest_numbers_first_and_names_the_oldest_and_overdue():
     fields = [field["text"] for block in blocks if "fields" in block for field in block["fields"]]
     assert "*Mean time to resolve*\n5 h 30 min" in fields and "*Fleet utilisation*\n75% (3 of 4 on hire)" in fields
     assert "*Revenue, last 7 days*\n1,234.50" in fields
+    assert "*First response on time*\n75% (3 of 4)" in fields and "*Resolved on time*\n— (none due)" in fields
     text = str(blocks)
     assert "*T-1* Old" in text and "*B-3*" in text and "…and 8 more" in text
 

@@ -69,3 +69,17 @@ def click(live_app, ticket: Ticket, action_id: str, user: str, **state):
     if action_id in ("ticket_assign", "ticket_severity"):
         action.pop("value")
     return live_app.slack.block_action(action, user=user, channel=ticket.card_channel, message_ts=ticket.card_ts)
+
+
+def submit_note(live_app, user: str, text: str):
+    """Submit the note modal the app opened last (note, reply, comment, the question to the reporter)."""
+    return live_app.slack.view_submission(
+        latest_view(live_app), {"note": {"note": {"type": "plain_text_input", "value": text}}}, user=user
+    )
+
+
+def click_in_dm(live_app, ticket: Ticket, action_id: str, user: str):
+    """Click ``action_id`` in the newest DM about ``ticket`` to ``user``."""
+    dm = live_app.fake.channel_messages(live_app.fake.dm_channel(user))[-1]
+    action = {"action_id": action_id, "block_id": f"ticket_actions:{ticket.id}", "value": str(ticket.id)}
+    return live_app.slack.block_action(action, user=user, channel=dm.channel, message_ts=dm.ts)

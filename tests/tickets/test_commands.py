@@ -7,19 +7,13 @@ import json
 
 from db.models import Role, Ticket, TicketState
 
-from .helpers import click, form_values, grant, latest_view, open_modal, raise_ticket, ticket
+from .helpers import click, form_values, grant, latest_view, open_modal, raise_ticket, submit_note, ticket
 
 
 def ticket_command(live_app, text: str, user: str = "UEMPLOYEE") -> dict:
     body = live_app.slack.command("/ticket", text, user=user).json
     assert body["response_type"] == "ephemeral"
     return body
-
-
-def submit_note(live_app, user: str, text: str):
-    return live_app.slack.view_submission(
-        latest_view(live_app), {"note": {"note": {"type": "plain_text_input", "value": text}}}, user=user
-    )
 
 
 def test_help_usage_and_unknown_tickets(live_app):

@@ -38,12 +38,13 @@ MATRIX = {
     "ticket_start": (TECHNICIAN, "Only technicians or admins can start work on tickets."),
     "ticket_resolve": (TECHNICIAN, "Only technicians or admins can resolve tickets."),
     "ticket_add_note": (TECHNICIAN, "Only technicians or admins can add internal notes."),
+    "ticket_wait": (TECHNICIAN, "Only technicians or admins can ask the reporter for information."),
     "ticket_reply": (REPORTER_OR_TECHNICIAN, "Only the reporter of {key}, technicians or admins can comment on it."),
     "ticket_edit": (REPORTER_OR_TECHNICIAN, "Only the reporter of {key}, technicians or admins can edit it."),
     "ticket_reopen": (REPORTER_OR_TECHNICIAN, "Only the reporter of {key}, technicians or admins can reopen it."),
     "ticket_delete": ({"admin"}, "Only admins can delete tickets."),
 }
-OPENS_MODAL = {"ticket_resolve", "ticket_add_note", "ticket_reply", "ticket_edit"}
+OPENS_MODAL = {"ticket_resolve", "ticket_add_note", "ticket_reply", "ticket_edit", "ticket_wait"}
 CLICKED_STATE = {
     "ticket_assign": {"selected_user": "UTECH2"},
     "ticket_severity": {"selected_option": {"value": "CRITICAL"}},

@@ -76,11 +76,14 @@ def test_card_buttons_follow_the_state():
         "ticket_assign",
         "ticket_severity",
         "ticket_start",
+        "ticket_wait",
         "ticket_resolve",
         "ticket_add_note",
         "ticket_reply",
         "ticket_delete",
     ]
+    waiting = views.card(make_ticket(state=TicketState.WAITING, assignee="UTECH"), tz=TZ, now=NOW)
+    assert "ticket_wait" not in element_ids(waiting) and "Waiting on reporter" in str(waiting["blocks"])
     started = views.card(make_ticket(state=TicketState.IN_PROGRESS, assignee="UTECH"), tz=TZ, now=NOW)
     assert "ticket_start" not in element_ids(started) and "ticket_assign_me" not in element_ids(started)
     resolved = views.card(make_ticket(state=TicketState.RESOLVED, resolution_note="Rebooted"), tz=TZ, now=NOW)

@@ -1,6 +1,6 @@
-"""The due-returns job (PRODUCT.md §5): the car hire channel's morning list of
-today's returns, and a reminder shortly (default 2 hours) before each ACTIVE
-booking is due back.
+"""The due-returns job (PRODUCT.md §5): the car hire channel's morning manifest
+(today's pickups and returns, one message), and a reminder shortly (default 2
+hours) before each ACTIVE booking is due back.
 
 Computed from the database at an instant, so a late run still finds what it
 missed: a morning list not yet posted is posted late, once; a reminder is due
@@ -20,8 +20,10 @@ from bot.services.workspace_settings import WorkspaceConfig
 from db.models import HOLDING_STATUSES, Booking, BookingStatus
 
 JOB = "due-returns"
-# The morning list goes out at this local time and lists the returns due
-# today that were booked by then (later bookings get their 2-hour reminder).
+# The morning manifest goes out at this local time and lists the pickups and
+# the returns due today that were booked by then (later returns get their
+# 2-hour reminder). Pickups and returns are claimed in slots of their own (a
+# booking may be both), in one run, so they share one message.
 MORNING_LIST_AT = time(8, 0)
 
 
@@ -38,7 +40,18 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
     if now < list_at:
         return []
     day_start, day_end = local_day(today, config.tz)
-    bookings = session.scalars(
+    pickups = session.scalars(
+        bookings_with_parties()
+        .where(
+            Booking.team_id == config.team_id,
+            Booking.status == BookingStatus.RESERVED,
+            Booking.pickup_at >= day_start,
+            Booking.pickup_at < day_end,
+            Booking.created_at < list_at,
+        )
+        .order_by(Booking.pickup_at, Booking.id)
+    )
+    returns = session.scalars(
         bookings_with_parties()
         .where(
             Booking.team_id == config.team_id,
@@ -49,7 +62,10 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
         )
         .order_by(Booking.return_due_at, Booking.id)
     )
-    return [_reminder(config, channel, b, kind="today", slot=f"today:{today.isoformat()}") for b in bookings]
+    day = today.isoformat()
+    return [_reminder(config, channel, b, kind="today-pickup", slot=f"pickups:{day}") for b in pickups] + [
+        _reminder(config, channel, b, kind="today", slot=f"today:{day}") for b in returns
+    ]
 
 
 def _due_soon(session: Session, config: WorkspaceConfig, channel: str, now: datetime) -> list[Reminder]:

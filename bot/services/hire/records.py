@@ -3,7 +3,10 @@ fields that race, and removal (archive when bookings refer to the row)."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -15,9 +18,10 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire.access import require_agent
 from bot.services.ids import parse_id
-from db.models import HOLDING_STATUSES, Booking, Customer, Vehicle
+from db.models import HOLDING_STATUSES, Booking, Customer, RecordEvent, Vehicle
 
 Record = TypeVar("Record", Customer, Vehicle)
+HISTORY_VALUE_LIMIT = 200  # the history's old/new columns
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def save_unique(session: Session, record: Record, field: str, message: str) -> R
     return record
 
 
-def remove(session: Session, record: Record, label: str) -> Removal:
+def remove(session: Session, record: Record, label: str, actor_id: str) -> Removal:
     """Delete ``record``, or archive it if bookings refer to it (their history stays)."""
     column = Booking.customer_id if isinstance(record, Customer) else Booking.vehicle_id
     open_keys = session.scalars(
@@ -90,6 +94,43 @@ def remove(session: Session, record: Record, label: str) -> Removal:
         raise DomainError(f"{label} has open bookings ({keys}); return or cancel them first.")
     if session.scalar(select(func.count()).select_from(Booking).where(column == record.id)):
         record.archived_at = utcnow()
+        add_event(record, actor_id, "archived", None, "yes")
         return Removal(label=label, archived=True)
     session.delete(record)
     return Removal(label=label, archived=False)
+
+
+def history_text(value: object) -> str | None:
+    """A field's value as the history stores it: dates ISO, flags yes/no, enums by value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, Decimal):  # money: 40 and 40.00 are the same rate
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:HISTORY_VALUE_LIMIT]
+
+
+def snapshot(record: Record, fields: tuple[str, ...]) -> dict[str, str | None]:
+    """The ``fields`` of ``record`` as the history stores them, taken before an edit."""
+    return {field: history_text(getattr(record, field)) for field in fields}
+
+
+def record_changes(record: Record, actor_id: str, before: dict[str, str | None]) -> None:
+    """An event per field that changed since ``before`` (old → new); nothing for a new record."""
+    if record.id is None:
+        return
+    for field, old in before.items():
+        new = history_text(getattr(record, field))
+        if new != old:
+            add_event(record, actor_id, field, old, new)
+
+
+def add_event(record: Record, actor_id: str, field: str, old: str | None, new: str | None) -> None:
+    record.events.append(
+        RecordEvent(team_id=record.team_id, actor_id=actor_id, at=utcnow(), field=field, old_value=old, new_value=new)
+    )

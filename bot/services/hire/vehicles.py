@@ -15,16 +15,20 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from bot.services.paging import Page, page_of
 from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
+LIST_PAGE = 30  # vehicles on one page of /vehicle list
 # The words of ``/vehicle maintenance|available|retire <registration>``.
 STATUS_WORDS = {
     "maintenance": VehicleStatus.MAINTENANCE,
     "available": VehicleStatus.AVAILABLE,
     "retire": VehicleStatus.RETIRED,
 }
+# The fields whose edits the vehicle's history keeps (old → new); ``status`` changes too.
+HISTORY_FIELDS = ("registration", "make", "model", "category", "seats", "daily_rate", "odometer")
 
 
 @dataclass(frozen=True)
@@ -81,15 +85,11 @@ def vehicle_detail(session: Session, actor: Actor, registration: str) -> tuple[V
     return vehicle, list(bookings)
 
 
-def list_vehicles(session: Session, actor: Actor) -> list[Vehicle]:
+def list_vehicles(session: Session, actor: Actor, offset: int = 0) -> Page[Vehicle]:
+    """A page of the fleet (not the archived vehicles) by category and registration."""
     require_reader(actor, to="see vehicles")
-    return list(
-        session.scalars(
-            select(Vehicle)
-            .where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
-            .order_by(Vehicle.category, Vehicle.registration)
-        )
-    )
+    fleet = select(Vehicle).where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
+    return page_of(session, fleet, Vehicle.category, Vehicle.registration, offset=offset, size=LIST_PAGE)
 
 
 def parse_status(word: str) -> VehicleStatus | None:
@@ -103,6 +103,7 @@ def set_status(session: Session, actor: Actor, registration: str, status: Vehicl
     vehicle = hire_records.load(session, actor, Vehicle, find_vehicle(session, actor, registration).id, for_change=True)
     if vehicle.status is status:
         raise DomainError(f"{vehicle.registration} is already {status.value.lower()}.")
+    hire_records.add_event(vehicle, actor.user_id, "status", vehicle.status.value, status.value)
     vehicle.status = status
     return vehicle
 
@@ -110,7 +111,7 @@ def set_status(session: Session, actor: Actor, registration: str, status: Vehicl
 def remove_vehicle(session: Session, actor: Actor, vehicle_id: int | str) -> hire_records.Removal:
     require_admin(actor, to="archive or delete vehicles")
     vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True)
-    return hire_records.remove(session, vehicle, vehicle.registration)
+    return hire_records.remove(session, vehicle, vehicle.registration, actor.user_id)
 
 
 def free_vehicles(
@@ -182,8 +183,10 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
         errors["daily_rate"] = "The daily rate is an amount greater than 0, like 45 or 45.50."
     if errors or seats is None or odometer is None or rate is None:  # a missing value is among the errors
         raise FormErrors(errors)
+    before = hire_records.snapshot(vehicle, HISTORY_FIELDS)
     vehicle.registration, vehicle.make, vehicle.model = reg, values.make.strip(), values.model.strip()
     vehicle.category, vehicle.seats, vehicle.daily_rate, vehicle.odometer = category, seats, rate, odometer
+    hire_records.record_changes(vehicle, actor.user_id, before)
     return hire_records.save_unique(
         session, vehicle, "registration", f"Another vehicle already has registration {reg}."
     )

@@ -31,11 +31,16 @@ class Action(str, enum.Enum):
     REPLY = "comment on it"
     EDIT = "edit it"
     DELETE = "delete tickets"
+    WAIT = "ask the reporter for information"
 
 
-TECHNICIAN_ACTIONS = {Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.NOTE}
+TECHNICIAN_ACTIONS = {
+    Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.NOTE, Action.WAIT,
+}  # fmt: skip
 REPORTER_ACTIONS = {Action.REOPEN, Action.REPLY, Action.EDIT}  # the reporter or a technician
-ONLY_BEFORE_RESOLUTION = {Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.EDIT}
+ONLY_BEFORE_RESOLUTION = {
+    Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.EDIT, Action.WAIT,
+}  # fmt: skip
 
 
 def load(session: Session, actor: Actor, ticket_id: int, *, lock: bool = False) -> Ticket:
@@ -116,5 +121,7 @@ def _check_state(ticket: Ticket, action: Action) -> None:
         raise DomainError(f"{ticket.key} is already assigned to <@{ticket.assignee_id}>.")
     if action is Action.START and ticket.state is TicketState.IN_PROGRESS:
         raise DomainError(f"{ticket.key} is already in progress.")
+    if action is Action.WAIT and ticket.state is TicketState.WAITING:
+        raise DomainError(f"{ticket.key} is already waiting on <@{ticket.reporter_id}>.")
     if action is Action.REOPEN and not resolved:
         raise DomainError(f"{ticket.key} is not resolved, so there is nothing to reopen.")

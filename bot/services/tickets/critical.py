@@ -46,6 +46,7 @@ def stale_critical_tickets(session: Session, config: WorkspaceConfig, now: datet
                 Ticket.team_id == config.team_id,
                 Ticket.severity == Severity.CRITICAL,
                 Ticket.state != TicketState.RESOLVED,
+                Ticket.state != TicketState.WAITING,  # in the reporter's hands: nothing for technicians to do
                 Ticket.deleted_at.is_(None),
                 or_(
                     and_(Ticket.assignee_id.is_(None), Ticket.created_at <= cutoff),

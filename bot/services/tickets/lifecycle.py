@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
 from bot.services.actors import Actor, load_actor
 from bot.services.clock import utcnow
 from bot.services.tickets import sla
-from bot.services.tickets.access import Action, check, load
+from bot.services.tickets.access import Action, check, is_reporter, load
 from bot.services.tickets.forms import TicketForm, parse_permalink
 from bot.services.workspaces import next_number
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState
+
+SCHEDULER = "scheduler"  # the actor of the jobs' changes (auto-resolve)
 
 # Changes the reporter hears about by DM (PRODUCT.md §3), unless they made them.
 REPORTER_NEWS = {"assigned", "state", "reply"}
@@ -158,6 +162,7 @@ def resolve(session: Session, actor: Actor, ticket_id: int, note: str) -> Ticket
     _set_state(change, TicketState.RESOLVED, body=note)
     ticket.resolution_note = note
     ticket.resolved_at = ticket.updated_at
+    sla.record_first_response(ticket, ticket.updated_at)  # a resolution answers the reporter too
     return change
 
 
@@ -168,6 +173,38 @@ def reopen(session: Session, actor: Actor, ticket_id: int) -> TicketChange:
     # The resolution stays in the history; the ticket itself is open again.
     ticket.resolution_note = None
     ticket.resolved_at = None
+    return change
+
+
+def wait_on_reporter(session: Session, actor: Actor, ticket_id: int, question: str) -> TicketChange:
+    """→ WAITING: the reporter is asked ``question`` (by DM) and the SLA clock stops until they answer.
+    Asking is a response; whoever asks an unassigned ticket takes it."""
+    change = _begin(session, actor, ticket_id, Action.WAIT)
+    if change.ticket.assignee_id is None:
+        _set_assignee(change, actor.user_id)
+    _set_state(change, TicketState.WAITING, body=question)
+    sla.record_first_response(change.ticket, change.ticket.updated_at)
+    return change
+
+
+AUTO_RESOLVED_NOTE = "No answer from the reporter: resolved automatically. Reopen it if you still need help."
+
+
+def auto_resolve(session: Session, team_id: str, ticket_id: int, waiting_since: datetime) -> TicketChange | None:
+    """The ``auto-resolve`` job: resolve a ticket still WAITING since ``waiting_since`` (the row locked;
+    someone may have answered meanwhile, then it is left alone)."""
+    ticket = session.scalars(
+        select(Ticket)
+        .where(Ticket.team_id == team_id, Ticket.id == ticket_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if ticket is None or ticket.state is not TicketState.WAITING or ticket.waiting_since != waiting_since:
+        return None
+    change = TicketChange(ticket, SCHEDULER)
+    _set_state(change, TicketState.RESOLVED, body=AUTO_RESOLVED_NOTE)
+    ticket.resolution_note = AUTO_RESOLVED_NOTE
+    ticket.resolved_at = ticket.updated_at
     return change
 
 
@@ -190,6 +227,8 @@ def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketCh
     change.record(kind, body=text)
     if kind == "reply":
         sla.record_first_response(change.ticket, change.ticket.updated_at)
+    elif change.ticket.state is TicketState.WAITING and is_reporter(actor, change.ticket):
+        _set_state(change, TicketState.IN_PROGRESS)  # the reporter's answer: back to work, the clock runs again
     return change
 
 
@@ -224,5 +263,10 @@ def _set_assignee(change: TicketChange, assignee_id: str) -> None:
 
 
 def _set_state(change: TicketChange, state: TicketState, body: str | None = None) -> None:
-    change.record("state", old=change.ticket.state.value, new=state.value, body=body)
-    change.ticket.state = state
+    ticket = change.ticket
+    change.record("state", old=ticket.state.value, new=state.value, body=body)
+    if ticket.state is TicketState.WAITING:
+        sla.resume(ticket, ticket.updated_at)
+    if state is TicketState.WAITING:
+        sla.pause(ticket, ticket.updated_at)
+    ticket.state = state

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
 from bot.services.actors import Actor
+from bot.services.paging import clamp_offset
 from bot.services.tickets.access import Action, allowed, check_view, load, load_by_number
 from bot.services.tickets.forms import parse_key
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
 LIST_LIMIT = 20  # tickets on one page of a list
 HISTORY_PAGE = 30  # history events on one page of /ticket T-n
-MAX_OFFSET = 1_000_000  # a page offset from a button is user input
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_WORDS = 8
 SEARCH_MAX_CHARS = 200  # the query rides in the paging buttons' values (2000 characters)
@@ -70,7 +70,7 @@ def get_by_id(session: Session, actor: Actor, ticket_id: int, *, history_offset:
 def detail_of(actor: Actor, ticket: Ticket, *, history_offset: int = 0) -> TicketDetail:
     sees_internal = actor.has(Role.TECHNICIAN, Role.MANAGER)
     history = [event for event in ticket.events if sees_internal or not event.internal]
-    offset = _clamp(history_offset, len(history), HISTORY_PAGE)
+    offset = clamp_offset(history_offset, len(history), HISTORY_PAGE)
     return TicketDetail(ticket=ticket, history=history, actions=allowed(actor, ticket), history_offset=offset)
 
 
@@ -152,12 +152,6 @@ def _page(
     session: Session, query: Select[tuple[Ticket]], *order: ColumnExpressionArgument[Any], offset: int = 0
 ) -> TicketList:
     total = session.scalars(select(func.count()).select_from(query.subquery())).one()
-    offset = _clamp(offset, total, LIST_LIMIT)
+    offset = clamp_offset(offset, total, LIST_LIMIT)
     tickets = list(session.scalars(query.order_by(*order, Ticket.id).offset(offset).limit(LIST_LIMIT)))
     return TicketList(tickets=tickets, total=total, offset=offset)
-
-
-def _clamp(offset: int, total: int, page: int) -> int:
-    """An offset that shows a page (the last one if the list shrank since the button was made)."""
-    last = max((total - 1) // page * page, 0)
-    return min(max(offset, 0), last, MAX_OFFSET)

@@ -59,16 +59,37 @@ class SlaStatus:
 
 
 def status(ticket: Ticket, targets: dict[Severity, Targets], now: datetime) -> SlaStatus:
-    """Where ``ticket`` stands against its severity's targets at ``now``."""
+    """Where ``ticket`` stands against its severity's targets at ``now``.
+
+    Time spent WAITING on the reporter moves the resolution deadline on. The response deadline never
+    moves: asking the reporter is itself a response, so every pause comes after the first response."""
     target = targets[ticket.severity]
     resolved_at = ticket.resolved_at if ticket.state is TicketState.RESOLVED else None
     return SlaStatus(
         respond_by=ticket.created_at + target.response,
-        resolve_by=ticket.created_at + target.resolution,
+        resolve_by=ticket.created_at + target.resolution + paused(ticket, now),
         responded_at=ticket.first_response_at,
         resolved_at=resolved_at,
         now=now,
     )
+
+
+def paused(ticket: Ticket, now: datetime) -> timedelta:
+    """How long the ticket has waited on its reporter, the current wait included."""
+    current = now - ticket.waiting_since if ticket.waiting_since is not None else timedelta(0)
+    return timedelta(seconds=ticket.paused_seconds or 0) + max(current, timedelta(0))
+
+
+def pause(ticket: Ticket, at: datetime) -> None:
+    """The SLA clock stops: the ticket waits on its reporter from ``at``."""
+    ticket.waiting_since = at
+
+
+def resume(ticket: Ticket, at: datetime) -> None:
+    """The wait is over: its length is added to the paused time."""
+    if ticket.waiting_since is not None:
+        ticket.paused_seconds = (ticket.paused_seconds or 0) + max(0, int((at - ticket.waiting_since).total_seconds()))
+        ticket.waiting_since = None
 
 
 def record_first_response(ticket: Ticket, at: datetime) -> None:

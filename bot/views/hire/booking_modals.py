@@ -34,6 +34,8 @@ BOOKING_EXTEND = "booking_extend"
 BOOKING_EDIT = "booking_edit"
 # Elements of the New booking modal that refresh it when changed (dispatch_action).
 NEW_BOOKING_TRIGGERS = ("booking_pickup", "booking_return_due", "booking_vehicle")
+# The Edit booking modal's time pickers: changing one redraws its vehicle list.
+EDIT_TRIGGERS = ("edit_pickup", "edit_return_due")
 MAX_OPTIONS = 100
 CHOOSE_DATES = "Choose the pickup and return times to see the free vehicles and their price."
 
@@ -231,9 +233,10 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
     ).to_dict()
 
 
-def edit_modal(editing: BookingEditing) -> dict:
-    """Edit a RESERVED booking (vehicle from those free over its period, customer, times, notes) or
-    an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which."""
+def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id: str | None = None) -> dict:
+    """Edit a RESERVED booking (vehicle from those free over the period shown, customer, times, notes)
+    or an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which. A redraw
+    keeps the ``customer`` option and ``vehicle_id`` the agent chose."""
     booking = editing.booking
     notes = input_block(
         "notes",
@@ -251,7 +254,26 @@ def edit_modal(editing: BookingEditing) -> dict:
         ]
     else:
         options = [option(_quote_text(q), str(q.vehicle.id)) for q in editing.quotes[:MAX_OPTIONS]]
-        current = next((o for o in options if o.value == str(booking.vehicle_id)), None)
+        current = next((o for o in options if o.value == (vehicle_id or str(booking.vehicle_id))), None)
+        chosen_customer = (
+            option(customer["text"]["text"], customer["value"])
+            if customer
+            else option(booking.customer.name, str(booking.customer_id))
+        )
+        vehicles: Block = (
+            input_block(
+                "vehicle",
+                "Vehicle (free over the period)",
+                StaticSelectElement(
+                    action_id="booking_vehicle", options=options, initial_option=current, placeholder="Choose a vehicle"
+                ),
+            )
+            if options
+            else SectionBlock(
+                block_id="vehicle_hint",
+                text=MarkdownTextObject(text=f":information_source: {safe(editing.problem or '', 500)}"),
+            )
+        )
         blocks = [
             *sections([intro]),
             input_block(
@@ -261,29 +283,25 @@ def edit_modal(editing: BookingEditing) -> dict:
                     action_id="booking_customer",
                     placeholder="Name, email or licence number",
                     min_query_length=1,
-                    initial_option=option(booking.customer.name, str(booking.customer_id)),
+                    initial_option=chosen_customer,
                 ),
             ),
             input_block(
                 "pickup",
                 "Pickup",
-                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(booking.pickup_at)),
+                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(editing.pickup)),
+                dispatch=True,
             ),
             input_block(
                 "return_due",
                 "Return",
-                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(booking.return_due_at)),
+                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(editing.return_due)),
+                dispatch=True,
             ),
             ContextBlock(
                 elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
             ),
-            input_block(
-                "vehicle",
-                "Vehicle (free over the booked period)",
-                StaticSelectElement(
-                    action_id="booking_vehicle", options=options, initial_option=current, placeholder="Choose a vehicle"
-                ),
-            ),
+            vehicles,
             notes,
         ]
     return View(

@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
 
 from bot.services.hire.booking_queries import Availability, BookingList
 from bot.services.hire.bookings import SCHEDULER
-from bot.services.local_time import local, local_short
-from bot.views.hire.common import actions, button, confirm, message, money, sections
+from bot.services.local_time import local
+from bot.views.hire.common import actions, button, confirm, message, money, pages, sections, when
 from bot.views.messages import blocks_to_dicts, text_message
 from bot.views.text import safe, truncate, user
 from bot.views.when import reader_time
@@ -91,7 +91,7 @@ def booking_summary(booking: Booking, tz: ZoneInfo) -> str:
     return (
         f"*{booking.key}* · {safe(booking.customer.name, 100)} · `{booking.vehicle.registration}` "
         f"{safe(booking.vehicle.make, 40)} {safe(booking.vehicle.model, 40)} · "
-        f"{local_short(booking.pickup_at, tz)} – {local_short(booking.return_due_at, tz)}"
+        f"{when(booking.pickup_at, tz)} – {when(booking.return_due_at, tz)}"
     )
 
 
@@ -154,18 +154,18 @@ def _when(instant: datetime, tz: ZoneInfo) -> str:
 def _event_line(event: BookingEvent, tz: ZoneInfo) -> str:
     what = EVENT_WORDS.get(event.kind, event.kind)
     if event.kind == "extended" and event.new_value:
-        what += f" to {local_short(datetime.fromisoformat(event.new_value), tz)}"
+        what += f" to {when(datetime.fromisoformat(event.new_value), tz)}"
     if event.kind in EDITED:
         timed = event.kind in ("edited_pickup", "edited_return_due")
 
         def shown(value: str | None) -> str:
             if not value:
                 return "_none_"
-            return local_short(datetime.fromisoformat(value), tz) if timed else safe(value, 60)
+            return when(datetime.fromisoformat(value), tz) if timed else safe(value, 60)
 
         what = f"{EDITED[event.kind]} {shown(event.old_value)} → {shown(event.new_value)}"
     who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
-    return f"{what} by {who} · {local_short(event.at, tz)}"
+    return f"{what} by {who} · {when(event.at, tz)}"
 
 
 def new_damage_message(booking: Booking) -> dict:
@@ -185,16 +185,37 @@ def booking_done_message(booking: Booking, tz: ZoneInfo) -> dict:
     return text_message(f":white_check_mark: {booking_summary(booking, tz)} · now *{status}*{extra}")
 
 
+LIST_TITLES = {
+    "today": "Today's pickups and returns",
+    "active": "Active bookings (out now)",
+    "overdue": "Overdue returns",
+    "upcoming": "Upcoming pickups",
+}
+LIST_EMPTY = {
+    "today": "No more pickups or returns today.",
+    "active": "No car is out.",
+    "overdue": "Nothing is overdue.",
+    "upcoming": "No upcoming bookings.",
+    "search": "No bookings match.",
+}
+
+
 def booking_list_message(listing: BookingList) -> dict:
-    tz = listing.tz
+    """A page of ``/booking list <kind>`` or of a search, with **Previous** / **Next**."""
+    tz, page = listing.tz, listing.bookings
+    if listing.kind == "search":
+        title = f"Bookings matching “{safe(listing.query, 100)}”"
+        paging = {"list": "booking_search", "q": listing.query}
+    else:
+        title, paging = LIST_TITLES[listing.kind], {"list": "bookings", "q": listing.kind}
+    if not page.items:
+        return text_message(f"*{title}*\n_{LIST_EMPTY[listing.kind]}_")
     if listing.kind == "today":
-        lines = ["*Today's pickups*", *_lines(listing.pickups, tz, "No more pickups today.")]
-        lines += ["", "*Today's returns*", *_lines(listing.returns, tz, "No more returns due today.")]
-        return message(sections(lines), "Today's pickups and returns")
-    titles = {"active": "Active bookings (out now)", "overdue": "Overdue returns", "upcoming": "Upcoming pickups"}
-    empty = {"active": "No car is out.", "overdue": "Nothing is overdue.", "upcoming": "No upcoming bookings."}
-    lines = [f"*{titles[listing.kind]}*", *_lines(listing.bookings, tz, empty[listing.kind], listing.now)]
-    return message(sections(lines), titles[listing.kind])
+        lines = [f"*{title}*", "*Pickups*", *_lines(listing.pickups, tz, "No more pickups on this page.")]
+        lines += ["*Returns*", *_lines(listing.returns, tz, "No more returns due on this page.")]
+    else:
+        lines = [f"*{title}* ({page.total})", *_lines(page.items, tz, "", listing.now)]
+    return message([*sections(lines), *pages(page, paging)], title)
 
 
 def _lines(bookings: list[Booking], tz: ZoneInfo, empty: str, now: datetime | None = None) -> list[str]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -20,13 +24,23 @@ from slack_sdk.models.views import View
 from bot.services.actors import Actor
 from bot.services.hire.access import Action, possible
 from bot.services.hire.records import Removal
+from bot.services.local_time import local_short
+from bot.services.paging import Page
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
-from bot.views.text import safe, truncate
+from bot.views.paging import page_blocks
+from bot.views.text import safe, truncate, user
+from bot.views.when import reader_time
+from db.models import RecordEvent
 
 MAX_MESSAGE_BLOCKS = 50
 OPTION_TEXT_LIMIT = 75
 BUTTON_TEXT_LIMIT = 75
 MODAL_TITLE_LIMIT = 24
+# The paging buttons of the car hire lists; their value is JSON {"list", "offset", "q", "customer"}
+# (handlers/hire/pages.py reads it).
+PAGE_BLOCK_ID = "hire_pages"
+PAGE_ACTIONS = ("hire_page_previous", "hire_page_next")
+HISTORY_SHOWN = 10  # the newest changes of a customer or vehicle shown in its view
 
 
 def money(amount: Decimal | None) -> str:
@@ -150,3 +164,31 @@ def removal_message(removal: Removal) -> dict:
     if removal.archived:
         return text_message(f":file_cabinet: *{label}* is archived: it has bookings, so its history stays.")
     return text_message(f":wastebasket: *{label}* is deleted.")
+
+
+def when(instant: datetime, tz: ZoneInfo) -> str:
+    """A time in each reader's own zone (Slack renders it); the workspace's local time as the fallback."""
+    return reader_time(instant, local_short(instant, tz))
+
+
+def history_lines(events: Sequence[RecordEvent], labels: dict[str, str], tz: ZoneInfo) -> list[str]:
+    """A customer's or vehicle's newest changes as ``*Phone* old → new by @who · when`` lines
+    (``labels`` names the fields), under a *History* heading; none without changes."""
+    if not events:
+        return []
+    lines = ["*History*"]
+    if len(events) > HISTORY_SHOWN:
+        lines.append(f"_…{len(events) - HISTORY_SHOWN} earlier changes_")
+    for event in events[-HISTORY_SHOWN:]:
+        if event.field == "archived":
+            what = "Archived"
+        else:
+            old, new = (safe(v, 60) if v else "_none_" for v in (event.old_value, event.new_value))
+            what = f"*{labels.get(event.field, event.field)}* {old} → {new}"
+        lines.append(f"• {what} by {user(event.actor_id)} · {when(event.at, tz)}")
+    return lines
+
+
+def pages(page: Page[Any], listing: dict[str, Any]) -> list:
+    """``1–25 of 60`` and **Previous** / **Next** under a car hire list (``listing`` says which list)."""
+    return page_blocks(page, PAGE_BLOCK_ID, PAGE_ACTIONS, listing)

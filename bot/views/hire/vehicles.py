@@ -8,16 +8,19 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, NumberInputElement, PlainTextInputElement, StaticSelectElement
 
 from bot.services.actors import Actor
-from bot.services.local_time import local_short
+from bot.services.paging import Page
 from bot.views.hire.common import (
+    history_lines,
     input_block,
     message,
     money,
     option,
+    pages,
     record_buttons,
     record_modal,
     saved_modal,
     sections,
+    when,
 )
 from bot.views.messages import text_message
 from bot.views.text import safe
@@ -27,6 +30,16 @@ USAGE = (
     "Usage: `/vehicle add`, `/vehicle list`, `/vehicle &lt;registration&gt;`, "
     "`/vehicle maintenance|available|retire &lt;registration&gt;`."
 )
+HISTORY_LABELS = {
+    "registration": "Registration",
+    "make": "Make",
+    "model": "Model",
+    "category": "Category",
+    "seats": "Seats",
+    "daily_rate": "Daily rate",
+    "odometer": "Odometer",
+    "status": "Status",
+}
 STATUS_EMOJI = {
     VehicleStatus.AVAILABLE: ":large_green_circle:",
     VehicleStatus.MAINTENANCE: ":wrench:",
@@ -100,30 +113,31 @@ def vehicle_status_message(vehicle: Vehicle) -> dict:
     return text_message(f":white_check_mark: {vehicle_line(vehicle)}")
 
 
-def vehicle_list_message(vehicles: list[Vehicle]) -> dict:
-    if not vehicles:
+def vehicle_list_message(page: Page[Vehicle]) -> dict:
+    if not page.items:
         return text_message("No vehicles yet. Add one with `/vehicle add`.")
-    lines = [f"*Fleet* ({len(vehicles)} vehicles)"]
-    for category, group in groupby(vehicles, key=lambda v: v.category):
+    lines = [f"*Fleet* ({page.total} vehicles)"]
+    for category, group in groupby(page.items, key=lambda v: v.category):
         lines.append(f"\n*{category.value.title()}*")
         lines += [f"• {vehicle_line(v)}" for v in group]
-    return message(sections(lines), f"Fleet ({len(vehicles)} vehicles)")
+    return message([*sections(lines), *pages(page, {"list": "vehicles"})], f"Fleet ({page.total} vehicles)")
 
 
 def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneInfo, actor: Actor) -> dict:
-    """One vehicle with its current and coming bookings, and Edit / Remove buttons."""
+    """One vehicle with its current and coming bookings, its history, and Edit / Remove buttons."""
     lines = [f"{vehicle_line(vehicle)}\n{vehicle.category.value.title()} · odometer {vehicle.odometer:,}"]
     if vehicle.archived_at:
         lines.append("_Archived._")
     if bookings:
         lines.append("*Booked*")
         lines += [
-            f"• {b.key} · {local_short(b.pickup_at, tz)} – {local_short(b.return_due_at, tz)} · "
+            f"• {b.key} · {when(b.pickup_at, tz)} – {when(b.return_due_at, tz)} · "
             f"{safe(b.customer.name, 100)} · {b.status.value.lower()}"
             for b in bookings
         ]
     else:
         lines.append("_No current or coming bookings._")
+    lines += history_lines(vehicle.events, HISTORY_LABELS, tz)
     blocks: list[Block] = [*sections(lines)]
     if not vehicle.archived_at:
         blocks += record_buttons("vehicle", vehicle.id, f"`{vehicle.registration}`", actor)

@@ -3,14 +3,12 @@ updates and the reporter's DMs. Pure: domain objects in, Block Kit dicts out."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    ButtonElement,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
@@ -22,6 +20,7 @@ from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import HISTORY_PAGE, LIST_LIMIT, TicketDetail, TicketList
 from bot.services.tickets.sla import SlaStatus
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
+from bot.views.paging import pager
 from bot.views.text import escape, safe, truncate, user
 from bot.views.tickets.parts import (
     action_elements,
@@ -124,6 +123,8 @@ def reporter_dm(change: TicketChange) -> dict | None:
     news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if ticket.state is TicketState.WAITING:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Press *Reply* to answer, and work goes on.")]))
     if ticket.state is TicketState.RESOLVED:
         blocks.append(
             ContextBlock(
@@ -174,17 +175,9 @@ def ticket_list(
 def _pager(
     listing: dict[str, Any] | None, *, previous: int | None, following: int | None, labels: tuple[str, str]
 ) -> ActionsBlock | None:
-    """The paging buttons: each value says which list and the offset of the page it shows."""
-    if listing is None:
-        return None
-    buttons = [
-        ButtonElement(
-            action_id=action_id, text=label, value=json.dumps({**listing, "offset": offset}, separators=(",", ":"))
-        )
-        for action_id, label, offset in ((PAGE_PREVIOUS, labels[0], previous), (PAGE_NEXT, labels[1], following))
-        if offset is not None
-    ]
-    return ActionsBlock(block_id=PAGE_BLOCK_ID, elements=buttons) if buttons else None
+    return pager(
+        PAGE_BLOCK_ID, (PAGE_PREVIOUS, PAGE_NEXT), listing, previous=previous, following=following, labels=labels
+    )
 
 
 def list_line(ticket: Ticket, tz: ZoneInfo) -> str:

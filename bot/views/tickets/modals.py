@@ -42,6 +42,11 @@ NOTE_KINDS = {
     "note": ("Internal note", "Internal note", "Technicians only: the reporter never sees it."),
     "reply": ("Reply", "Reply to the reporter", "Sent to the reporter by DM and kept in the ticket's history."),
     "comment": ("Comment", "Comment", "Posted in the ticket's thread for the technicians."),
+    "wait": (
+        "Ask the reporter",
+        "What do you need from the reporter?",
+        "Sent to the reporter by DM; the ticket waits (its SLA clock paused) until they answer.",
+    ),
 }
 
 

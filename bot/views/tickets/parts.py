@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.tickets.access import Action
+from bot.services.tickets.lifecycle import SCHEDULER
 from bot.views.text import ELLIPSIS, escape, safe, truncate, user
 from db.models import Severity, Ticket, TicketEvent, TicketState
 
@@ -26,7 +27,12 @@ SEVERITY_EMOJI = {
     Severity.MAJOR: ":large_orange_circle:",
     Severity.MINOR: ":large_blue_circle:",
 }
-STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}
+STATE_NAMES = {
+    TicketState.OPEN: "Open",
+    TicketState.IN_PROGRESS: "In progress",
+    TicketState.WAITING: "Waiting on reporter",
+    TicketState.RESOLVED: "Resolved",
+}
 QUOTE_LIMIT = 1500  # one quoted note inside a 3000-character section
 EDIT_QUOTE_LIMIT = 600  # the old and the new description, both in one history line
 
@@ -79,7 +85,7 @@ def fit_lines(lines: list[str], limit: int) -> str:
 
 def describe(event: TicketEvent) -> str:
     """One history line, mrkdwn: ``<@U1> changed severity MINOR → MAJOR``."""
-    who = user(event.actor_id)
+    who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
     old, new = safe(event.old_value, 160), safe(event.new_value, 160)
     match event.kind:
         case "created":
@@ -97,6 +103,10 @@ def describe(event: TicketEvent) -> str:
             return f"{who} assigned it to {user(event.new_value)}{was}"
         case "severity":
             return f"{who} changed severity {old} → {new}"
+        case "state" if event.new_value == TicketState.WAITING.value:
+            return f"{who} asked {user(event.ticket.reporter_id)} for information:\n{quote(event.body)}"
+        case "state" if event.new_value == TicketState.IN_PROGRESS.value and event.old_value == "WAITING":
+            return f"{who} answered: back in progress"
         case "state" if event.new_value == TicketState.IN_PROGRESS.value:
             return f"{who} started work"
         case "state" if event.new_value == TicketState.RESOLVED.value:
@@ -137,6 +147,8 @@ def action_elements(ticket: Ticket, actions: set[Action]) -> list[InteractiveEle
         )
     if Action.START in actions:
         elements.append(ButtonElement(text="Start", action_id="ticket_start", value=value))
+    if Action.WAIT in actions:
+        elements.append(ButtonElement(text="Waiting on reporter", action_id="ticket_wait", value=value))
     if Action.RESOLVE in actions:
         elements.append(ButtonElement(text="Resolve", action_id="ticket_resolve", value=value, style="primary"))
     if Action.REOPEN in actions:
