@@ -43,6 +43,10 @@ class Tenancy(Protocol):
     def uninstalled(self, team_id: str) -> None:
         """The workspace left: forget (or delete) its token now."""
 
+    def scheduled_teams(self) -> frozenset[str] | None:
+        """The only workspaces scheduled jobs may run for (None: any); the jobs' own query also
+        skips the uninstalled and, over OAuth, those with no stored token. Asked before a run."""
+
 
 @dataclass(frozen=True)
 class Home:
@@ -105,6 +109,9 @@ class SingleWorkspace:
             return None
         return self.client if self._installed.get(team_id, lambda: self._still_installed(team_id)) else None
 
+    def scheduled_teams(self) -> frozenset[str] | None:
+        return frozenset({self.home().team_id})
+
     def uninstalled(self, team_id: str) -> None:
         # The token is the operator's (environment); from now on the database says "uninstalled".
         self._installed.forget(team_id)
@@ -128,6 +135,9 @@ class InstalledWorkspaces:
     def client_for(self, team_id: str) -> WebClient | None:
         client = self._clients.get(team_id, lambda: self._load(team_id))
         return client if isinstance(client, WebClient) else None
+
+    def scheduled_teams(self) -> frozenset[str] | None:
+        return None  # every workspace with a stored token: the jobs' own query
 
     def installed(self, team_id: str) -> None:
         self._clients.forget(team_id)  # a new token: look it up next time
