@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.services import workspaces
@@ -33,6 +34,10 @@ log = logging.getLogger("hiredesk.tenancy")
 
 # How long a looked-up token (or "uninstalled") is trusted before it is looked up again.
 TOKEN_CACHE_SECONDS = 10.0
+# With one bot token, how long Slack's refusal of it (auth.test) stands before it is asked again.
+AUTH_RECHECK_SECONDS = 60.0
+# auth.test's answers meaning "this token is no good" (revoked, its app or workspace gone), not an outage.
+TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
 
 
 class Tenancy(Protocol):
@@ -85,14 +90,32 @@ class SingleWorkspace:
         self.db = db
         self.client = client or make_web_client(settings)
         self._home: Home | None = None
+        self._refused_until = float("-inf")  # while Slack refuses the token: ask again after this
         self._lock = threading.Lock()
         self._installed = _Expiring(TOKEN_CACHE_SECONDS)
 
-    def home(self) -> Home:
-        """The token's workspace, asked of Slack once per process (a failure is asked again next time)."""
+    def home(self) -> Home | None:
+        """The token's workspace, asked of Slack (auth.test) once per process and then kept.
+
+        None while Slack refuses the token (revoked, app uninstalled, workspace deactivated): the
+        app is then installed nowhere — requests get "not installed", deliveries fail as
+        ``workspace_gone``, jobs run for nobody — and Slack is asked again at most every
+        ``AUTH_RECHECK_SECONDS``, so a token put right is served without a restart. Any other
+        failure (Slack unreachable) is raised, and asked again next time."""
         with self._lock:
-            if self._home is None:
-                answer = self.client.auth_test()
+            if self._home is None and time.monotonic() >= self._refused_until:
+                try:
+                    answer = self.client.auth_test()
+                except SlackApiError as error:
+                    if error.response.get("error") not in TOKEN_REFUSED:
+                        raise
+                    self._refused_until = time.monotonic() + AUTH_RECHECK_SECONDS
+                    log.error(
+                        "Slack refuses the bot token (%s): no workspace is served; asking again in %.0f s",
+                        error.response.get("error"),
+                        AUTH_RECHECK_SECONDS,
+                    )
+                    return None
                 self._home = Home(team_id=answer["team_id"], enterprise_id=answer.get("enterprise_id") or None)
                 log.info("serving workspace %s only (the bot token's own)", self._home.team_id)
                 # auth.test just accepted the token: the workspace has the app (again).
@@ -102,15 +125,17 @@ class SingleWorkspace:
 
     def serves(self, team_id: str | None, enterprise_id: str | None) -> bool:
         home = self.home()
-        return team_id == home.team_id and (enterprise_id or None) in (None, home.enterprise_id)
+        return home is not None and team_id == home.team_id and (enterprise_id or None) in (None, home.enterprise_id)
 
     def client_for(self, team_id: str) -> WebClient | None:
-        if team_id != self.home().team_id:
+        home = self.home()
+        if home is None or team_id != home.team_id:
             return None
         return self.client if self._installed.get(team_id, lambda: self._still_installed(team_id)) else None
 
     def scheduled_teams(self) -> frozenset[str] | None:
-        return frozenset({self.home().team_id})
+        home = self.home()
+        return frozenset({home.team_id} if home else ())
 
     def uninstalled(self, team_id: str) -> None:
         # The token is the operator's (environment); from now on the database says "uninstalled".

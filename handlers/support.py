@@ -63,16 +63,20 @@ NOT_INSTALLED = "HireDesk is not installed in this workspace."
 
 
 class OnlyServedWorkspaces(Middleware):
-    """Refuses, before any listener runs, a request from a workspace (or enterprise) this app does
-    not serve: with one bot token, any but the token's own; over OAuth, any not installed.
+    """Refuses, before Bolt's authorization and any listener run, a request from a workspace (or
+    enterprise) this app does not serve: with one bot token, any but the token's own (and every
+    one while Slack refuses the token); over OAuth, any not installed.
 
     Nothing is written and nothing is posted: a slash command gets an ephemeral "not installed
-    here" as its answer, anything else an empty 200 (so Slack does not retry it)."""
+    here" as its answer, anything else an empty 200 (so Slack does not retry it). Installed as
+    Bolt's ``before_authorize`` (bot/slack_app.py), so a refused request never costs an auth.test."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        if req.body.get("type") == "url_verification" or req.body.get("ssl_check"):
+            return next()  # Slack checking the Request URL: no workspace, nothing served
         team_id, enterprise_id = req.context.team_id, req.context.enterprise_id
         if self.ctx.tenancy.serves(team_id, enterprise_id):
             return next()
