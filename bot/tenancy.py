@@ -23,7 +23,8 @@ from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from sqlalchemy import select
 
 from bot.services import workspaces
 from bot.settings import Settings
@@ -146,33 +147,63 @@ class SingleWorkspace:
             return workspaces.is_installed(session, team_id)
 
 
-class InstalledWorkspaces:
-    """Distributed over OAuth: each installed workspace with its own bot token."""
+@dataclass(frozen=True)
+class _Installed:
+    enterprise_id: str | None  # the Enterprise Grid organization it installed the app in, if any
+    client: WebClient
 
-    def __init__(self, settings: Settings, installation_store: InstallationStore) -> None:
+
+class InstalledWorkspaces:
+    """Distributed over OAuth: each installed workspace with its own bot token.
+
+    A workspace of an Enterprise Grid organization installs the app for itself (the manifest has
+    no org-wide deploy), and its token is stored under its enterprise id as well: requests must
+    carry that same enterprise, and a delivery (which knows only the team) finds it by the team."""
+
+    def __init__(self, settings: Settings, installation_store: SQLAlchemyInstallationStore) -> None:
         self.settings = settings
         self.store = installation_store
-        self._clients = _Expiring(TOKEN_CACHE_SECONDS)
+        self._installed = _Expiring(TOKEN_CACHE_SECONDS)
 
     def serves(self, team_id: str | None, enterprise_id: str | None) -> bool:
-        return team_id is not None and self.client_for(team_id) is not None
+        installed = self._installation(team_id) if team_id else None
+        return installed is not None and installed.enterprise_id == (enterprise_id or None)
 
     def client_for(self, team_id: str) -> WebClient | None:
-        client = self._clients.get(team_id, lambda: self._load(team_id))
-        return client if isinstance(client, WebClient) else None
+        installed = self._installation(team_id)
+        return installed.client if installed else None
 
     def scheduled_teams(self) -> frozenset[str] | None:
         return None  # every workspace with a stored token: the jobs' own query
 
     def installed(self, team_id: str) -> None:
-        self._clients.forget(team_id)  # a new token: look it up next time
+        self._installed.forget(team_id)  # a new token: look it up next time
 
     def uninstalled(self, team_id: str) -> None:
-        self.store.delete_all(enterprise_id=None, team_id=team_id)
-        self._clients.forget(team_id)
+        for enterprise_id in self._enterprises_of(team_id):
+            self.store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        self._installed.forget(team_id)
 
-    def _load(self, team_id: str) -> WebClient | None:
-        bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+    def _installation(self, team_id: str) -> _Installed | None:
+        installed = self._installed.get(team_id, lambda: self._load(team_id))
+        return installed if isinstance(installed, _Installed) else None
+
+    def _load(self, team_id: str) -> _Installed | None:
+        enterprise_id = next(iter(self._enterprises_of(team_id)), None)
+        bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=False)
         if bot is None or not bot.bot_token:
             return None
-        return make_web_client(self.settings, bot.bot_token)
+        return _Installed(enterprise_id, make_web_client(self.settings, bot.bot_token))
+
+    def _enterprises_of(self, team_id: str) -> list[str | None]:
+        """The enterprise ids the workspace's bot tokens are stored under, the newest install's first
+        (None: a workspace outside any Enterprise Grid). Normally one."""
+        bots = self.store.bots.c
+        query = (
+            select(bots.enterprise_id)
+            .where(bots.client_id == self.store.client_id, bots.team_id == team_id)
+            .order_by(bots.installed_at.desc())
+        )
+        with self.store.engine.connect() as connection:
+            connection.execution_options(readonly=True)
+            return list(dict.fromkeys(connection.scalars(query)))

@@ -85,3 +85,28 @@ def test_uninstall_deletes_the_token_and_a_reinstall_brings_it_back(distributed_
     with app.db.transaction(readonly=True) as session:  # a reinstall changes nobody's role
         assert set(session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))) == {"UONE"}
         assert session.get(Workspace, "TONE").uninstalled_at is None
+
+
+def test_a_workspace_of_an_enterprise_grid_is_served_with_its_own_token(distributed_app):
+    app = distributed_app
+    token = install(app, "TGRID", "UGRID", enterprise_id="EGRID")
+    grid = as_workspace(app, "TGRID", enterprise_id="EGRID")
+    tenancy = app.ctx.tenancy
+    assert tenancy.store.find_bot(enterprise_id="EGRID", team_id="TGRID").bot_token == token
+    assert tenancy.client_for("TGRID").token == token  # a delivery knows only the team
+
+    assert "UGRID" in grid.slack.command("/hiredesk", "roles", user="UGRID").json["text"]
+    raise_ticket(grid, user="UEMPLOYEE", title="Grid printer")
+    app.settle()
+    posts = [c for c in app.fake.calls if c.method == "chat.postMessage" and "Grid printer" in str(c.args)]
+    assert posts and {c.token for c in posts} == {token}
+
+    # The same team id under another enterprise (or none) is not the installed workspace.
+    for enterprise_id in ("EEVIL", None):
+        other = as_workspace(app, "TGRID", enterprise_id=enterprise_id)
+        answer = other.slack.command("/hiredesk", "role <@UEVIL> admin", user="UGRID")
+        assert answer.json["text"] == "HireDesk is not installed in this workspace."
+
+    grid.slack.event({"type": "app_uninstalled"})
+    assert tenancy.client_for("TGRID") is None
+    assert tenancy.store.find_bot(enterprise_id="EGRID", team_id="TGRID") is None
