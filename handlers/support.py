@@ -55,7 +55,7 @@ class ProvideAppContext(Middleware):
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["ctx"] = self.ctx
-        req.context["request_key"] = request_key(req.body, req.headers)
+        req.context["request_key"] = request_key(req.body, req.headers, req.context.get("envelope_id"))
         return next()
 
 
@@ -90,9 +90,10 @@ class OnlyServedWorkspaces(Middleware):
         return BoltResponse(status=200, body="")
 
 
-def request_key(body: dict, headers: dict[str, Any]) -> str | None:
+def request_key(body: dict, headers: dict[str, Any], envelope_id: str | None = None) -> str | None:
     """What makes a repeat of this request recognisable (PRODUCT.md §8, no double effects):
-    a modal's view id and hash, an event's id, or else the request's own signature."""
+    a modal's view id and hash, an event's id, or else the request's own signature (HTTP) or its
+    Socket Mode envelope's id (bot/socket_mode.py: an envelope sent again keeps its id)."""
     if body.get("type") == "view_submission":
         view = body.get("view") or {}
         return f"view:{view.get('team_id') or ''}:{view.get('id')}:{view.get('hash')}"
@@ -102,6 +103,8 @@ def request_key(body: dict, headers: dict[str, Any]) -> str | None:
     timestamp = (headers.get("x-slack-request-timestamp") or [""])[0]
     if signature:
         return "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
+    if envelope_id:
+        return f"envelope:{envelope_id}"
     return None
 
 
