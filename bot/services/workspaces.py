@@ -87,7 +87,9 @@ def uninstall(session: Session, team_id: str) -> int:
 def purge(session: Session, team_id: str) -> dict[str, int]:
     """Delete every row of a workspace, in every table (children before parents); rows deleted
     per table. ``handled_requests`` has no team column: a modal's repeat key names the team (and
-    may keep its answer); the others are an event id or a signature's hash, pruned in days."""
+    may keep its answer, user text included), so those go; the others name no workspace — an
+    event id, a signature's hash, a Socket Mode envelope id — and the delivery worker forgets them
+    an hour after (``KEEP_HANDLED``). An OAuth state names no workspace either and expires in minutes."""
     deleted: dict[str, int] = {}
     for table in reversed(Base.metadata.sorted_tables):
         if "team_id" in table.columns:
