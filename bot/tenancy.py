@@ -9,7 +9,8 @@ Two ways to run (PRODUCT.md §2):
   with its own bot token from slack_sdk's installation store (looked up, kept a few seconds).
 
 Either way ``client_for(team_id)`` is None once the workspace uninstalled the app or revoked its
-token: the delivery worker then fails what is queued there as ``workspace_gone``.
+token (with one bot token: also while Slack refuses it): the delivery worker then fails what is
+queued there as ``workspace_gone``, and scheduled jobs skip it.
 """
 
 from __future__ import annotations
