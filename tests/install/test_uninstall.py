@@ -17,6 +17,7 @@ from db.models import (
     Delivery,
     DeliveryStatus,
     HandledRequest,
+    RecordEvent,
     ReminderClaim,
     Workspace,
     slack_bots,
@@ -78,8 +79,14 @@ def test_revoking_only_user_tokens_changes_nothing(live_app):
 def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path):
     raise_ticket(live_app)
     make_agent(live_app.db)
-    book(live_app, add_customer(live_app.db), add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
+    customer_id = add_customer(live_app.db)
+    book(live_app, customer_id, add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
     with live_app.db.transaction() as session:
+        session.add(
+            RecordEvent(
+                team_id="T0001", customer_id=customer_id, actor_id="UAGENT", at=utcnow(), field="phone", new_value="1"
+            )
+        )
         session.add(
             ReminderClaim(
                 team_id="T0001", job="digest", subject="digest", slot="x", claimed_at=utcnow(), claimed_by="t"
