@@ -240,12 +240,12 @@ class _QuietHandler(WSGIRequestHandler):
 def serve_socket_mode(ctx: AppContext, bolt_app, web_app, delivery_worker) -> None:
     """Socket Mode: Slack connects out over a WebSocket; /healthz stays on HTTP.
     SIGTERM closes the socket, hands the delivery worker's claims back and exits."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_mode import EnvelopeKeyedSocketModeHandler
 
     health = make_server(ctx.settings.host, ctx.settings.port, web_app, handler_class=_QuietHandler)
     threading.Thread(target=health.serve_forever, name="healthz", daemon=True).start()
     log.info("HireDesk connecting to Slack in Socket Mode; health checks on port %s", ctx.settings.port)
-    handler = SocketModeHandler(bolt_app, ctx.settings.slack_app_token)
+    handler = EnvelopeKeyedSocketModeHandler(bolt_app, ctx.settings.slack_app_token)
     stopped = threading.Event()
 
     def stop(signum, frame) -> None:

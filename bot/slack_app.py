@@ -9,7 +9,7 @@ from slack_bolt import App
 import handlers
 from bot.context import AppContext
 from bot.slack_client import LISTENER_TIMEOUT, make_web_client
-from handlers.support import NOT_INSTALLED
+from handlers.support import NOT_INSTALLED, OnlyServedWorkspaces
 
 log = logging.getLogger("hiredesk")
 
@@ -44,8 +44,11 @@ def build_bolt_app(ctx: AppContext) -> App:
         process_before_response=True,
         logger=logging.getLogger("hiredesk.bolt"),
         oauth_settings=oauth,
-        # Over OAuth, Bolt itself refuses a workspace with no installation, telling the user so on
-        # the request's own response_url (its own Slack); nothing runs, nothing is stored.
+        # First of all (before Bolt's authorization asks Slack or the installation store anything):
+        # a workspace this app does not serve gets nothing.
+        before_authorize=OnlyServedWorkspaces(ctx),
+        # Should Bolt's own authorization still refuse one (its token deleted a moment ago), it tells
+        # the user so on the request's own response_url (its own Slack); nothing runs, nothing is stored.
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     handlers.register(app, ctx)

@@ -11,11 +11,10 @@ from slack_bolt import App
 from bot.context import AppContext
 
 from . import admin, hire, home, install, settings, tickets
-from .support import OnlyServedWorkspaces, ProvideAppContext
+from .support import ProvideAppContext
 
 
 def register(app: App, ctx: AppContext) -> None:
-    app.use(OnlyServedWorkspaces(ctx))  # first: a foreign workspace gets nothing
     app.use(ProvideAppContext(ctx))
     admin.register(app)
     tickets.register(app)  # IT help desk

@@ -55,7 +55,7 @@ class ProvideAppContext(Middleware):
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["ctx"] = self.ctx
-        req.context["request_key"] = request_key(req.body, req.headers)
+        req.context["request_key"] = request_key(req.body, req.headers, req.context.get("envelope_id"))
         return next()
 
 
@@ -63,16 +63,20 @@ NOT_INSTALLED = "HireDesk is not installed in this workspace."
 
 
 class OnlyServedWorkspaces(Middleware):
-    """Refuses, before any listener runs, a request from a workspace (or enterprise) this app does
-    not serve: with one bot token, any but the token's own; over OAuth, any not installed.
+    """Refuses, before Bolt's authorization and any listener run, a request from a workspace (or
+    enterprise) this app does not serve: with one bot token, any but the token's own (and every
+    one while Slack refuses the token); over OAuth, any not installed.
 
     Nothing is written and nothing is posted: a slash command gets an ephemeral "not installed
-    here" as its answer, anything else an empty 200 (so Slack does not retry it)."""
+    here" as its answer, anything else an empty 200 (so Slack does not retry it). Installed as
+    Bolt's ``before_authorize`` (bot/slack_app.py), so a refused request never costs an auth.test."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        if req.body.get("type") == "url_verification" or req.body.get("ssl_check"):
+            return next()  # Slack checking the Request URL: no workspace, nothing served
         team_id, enterprise_id = req.context.team_id, req.context.enterprise_id
         if self.ctx.tenancy.serves(team_id, enterprise_id):
             return next()
@@ -86,9 +90,10 @@ class OnlyServedWorkspaces(Middleware):
         return BoltResponse(status=200, body="")
 
 
-def request_key(body: dict, headers: dict[str, Any]) -> str | None:
+def request_key(body: dict, headers: dict[str, Any], envelope_id: str | None = None) -> str | None:
     """What makes a repeat of this request recognisable (PRODUCT.md §8, no double effects):
-    a modal's view id and hash, an event's id, or else the request's own signature."""
+    a modal's view id and hash, an event's id, or else the request's own signature (HTTP) or its
+    Socket Mode envelope's id (bot/socket_mode.py: an envelope sent again keeps its id)."""
     if body.get("type") == "view_submission":
         view = body.get("view") or {}
         return f"view:{view.get('team_id') or ''}:{view.get('id')}:{view.get('hash')}"
@@ -98,6 +103,8 @@ def request_key(body: dict, headers: dict[str, Any]) -> str | None:
     timestamp = (headers.get("x-slack-request-timestamp") or [""])[0]
     if signature:
         return "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
+    if envelope_id:
+        return f"envelope:{envelope_id}"
     return None
 
 

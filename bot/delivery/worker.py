@@ -25,7 +25,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot import metrics
-from bot.services import outbox
+from bot.services import handled, outbox
 from bot.services.clock import utcnow
 from bot.settings import Settings
 from bot.views.deliveries import failure_notice
@@ -39,6 +39,9 @@ log = logging.getLogger("hiredesk.delivery")
 POLL_SECONDS = 1.0
 PRUNE_EVERY = timedelta(minutes=10)
 KEEP_FINISHED = timedelta(days=7)
+# A repeat of a request comes within minutes (Slack's retries, its 5-minute signature window, an
+# envelope sent again): its key is kept well past that, then forgotten (no workspace's data lingers).
+KEEP_HANDLED = timedelta(hours=1)
 
 
 def worker_name() -> str:
@@ -209,6 +212,7 @@ class DeliveryWorker:
         self._pruned_at = now
         with self.db.transaction() as session:
             outbox.prune(session, before=now - KEEP_FINISHED)
+            handled.prune(session, before=now - KEEP_HANDLED)
 
 
 SCRAPE_DEADLINE_S = 1.0  # deliveries counted for /metrics (Prometheus waits 10 s for a scrape)

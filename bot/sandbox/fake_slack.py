@@ -303,12 +303,18 @@ class FakeSlack:
         with self._lock:
             self.slow_answers[method] = SlowAnswer(seconds=seconds, times=times)
 
-    def authorize(self, team_id: str, user: str, team_name: str | None = None) -> str:
+    def authorize(self, team_id: str, user: str, team_name: str | None = None, enterprise_id: str | None = None) -> str:
         """A workspace's admin clicks "Allow" on the install page: the code Slack sends the app's
-        redirect URL (``oauth.v2.access`` trades it for a new bot token of ``team_id``)."""
+        redirect URL (``oauth.v2.access`` trades it for a new bot token of ``team_id``). A workspace
+        of an Enterprise Grid organization names its ``enterprise_id``."""
         code = f"code-{team_id}-{next(self._ids)}"
         with self._lock:
-            self.install_codes[code] = {"team_id": team_id, "user": user, "team_name": team_name or team_id}
+            self.install_codes[code] = {
+                "team_id": team_id,
+                "user": user,
+                "team_name": team_name or team_id,
+                "enterprise_id": enterprise_id or "",
+            }
         return code
 
     def revoke(self, team_id: str) -> None:
@@ -589,7 +595,7 @@ class FakeSlack:
             "bot_user_id": self.BOT_USER,
             "app_id": "AHIREDESK",
             "team": {"id": install["team_id"], "name": install["team_name"]},
-            "enterprise": None,
+            "enterprise": {"id": install["enterprise_id"], "name": "Grid"} if install["enterprise_id"] else None,
             "is_enterprise_install": False,
             "authed_user": {"id": install["user"]},
         }

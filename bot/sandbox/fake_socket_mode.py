@@ -20,7 +20,8 @@ class FakeSocketMode:
     def __init__(self, host: str = "127.0.0.1") -> None:
         from websocket_server import WebsocketServer  # type: ignore[import-untyped]
 
-        self.acks: dict[str, dict[str, Any]] = {}
+        self.acks: dict[str, dict[str, Any]] = {}  # the latest acknowledgement of each envelope
+        self.ack_counts: dict[str, int] = {}
         self.clients = 0
         self._changed = threading.Condition()
         self._server = WebsocketServer(host=host, port=0)
@@ -38,16 +39,25 @@ class FakeSocketMode:
         self._server.shutdown_abruptly()
 
     # ---- what Slack does -------------------------------------------------------------------
-    def send(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False) -> str:
-        """Send one envelope (``slash_commands``, ``interactive`` or ``events_api``); its id."""
-        envelope_id = secrets.token_hex(8)
+    def send(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        again: str | None = None,
+    ) -> str:
+        """Send one envelope (``slash_commands``, ``interactive`` or ``events_api``); its id.
+        ``again``: the id of an envelope sent before, sent once more (as Slack does with one not
+        acknowledged in time)."""
+        envelope_id = again or secrets.token_hex(8)
         envelope = {
             "envelope_id": envelope_id,
             "type": kind,
             "payload": payload,
             "accepts_response_payload": accepts_response_payload,
-            "retry_attempt": 0,
-            "retry_reason": "",
+            "retry_attempt": 1 if again else 0,
+            "retry_reason": "timeout" if again else "",
         }
         self._server.send_message_to_all(json.dumps(envelope))
         return envelope_id
@@ -55,9 +65,13 @@ class FakeSocketMode:
     def wait_connected(self, timeout: float = 10.0) -> None:
         self._wait(lambda: self.clients > 0, timeout, "the app never connected over Socket Mode")
 
-    def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
-        """The app's acknowledgement of an envelope: ``{"envelope_id": ..., "payload": ...?}``."""
-        self._wait(lambda: envelope_id in self.acks, timeout, f"envelope {envelope_id} was never acknowledged")
+    def wait_ack(self, envelope_id: str, timeout: float = 10.0, count: int = 1) -> dict[str, Any]:
+        """The app's ``count``-th acknowledgement of an envelope: ``{"envelope_id": ..., "payload": ...?}``."""
+        self._wait(
+            lambda: self.ack_counts.get(envelope_id, 0) >= count,
+            timeout,
+            f"envelope {envelope_id} was not acknowledged {count} time(s)",
+        )
         return self.acks[envelope_id]
 
     # ---- the server's callbacks -------------------------------------------------------------
@@ -81,6 +95,7 @@ class FakeSocketMode:
         if isinstance(ack, dict) and ack.get("envelope_id"):
             with self._changed:
                 self.acks[ack["envelope_id"]] = ack
+                self.ack_counts[ack["envelope_id"]] = self.ack_counts.get(ack["envelope_id"], 0) + 1
                 self._changed.notify_all()
 
     def _wait(self, done: Any, timeout: float, failure: str) -> None:

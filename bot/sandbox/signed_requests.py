@@ -38,11 +38,19 @@ def sign(secret: str, timestamp: str, body: str) -> str:
 class SignedSlackClient:
     """One workspace's Slack, talking to the app at ``app_url``."""
 
-    def __init__(self, app_url: str, signing_secret: str, fake: FakeSlack, team_id: str | None = None) -> None:
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
         self.app_url = app_url.rstrip("/") + "/slack/events"
         self.secret = signing_secret
         self.fake = fake
         self.team_id = team_id or fake.team_id
+        self.enterprise_id = enterprise_id  # a workspace of an Enterprise Grid organization
 
     # ---- transport -------------------------------------------------------
     def post(
@@ -71,6 +79,8 @@ class SignedSlackClient:
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
     def post_payload(self, payload: dict, **kwargs) -> SlackResponse:
+        if self.enterprise_id:
+            payload = {**payload, "enterprise": {"id": self.enterprise_id, "name": "Grid"}}
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
 
     def post_json(self, body: dict, **kwargs) -> SlackResponse:
@@ -96,6 +106,7 @@ class SignedSlackClient:
                 "text": text,
                 "api_app_id": "AHIREDESK",
                 "is_enterprise_install": "false",
+                **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
                 "response_url": self.fake.response_url_for(channel, user),
                 "trigger_id": self.fake.issue_trigger(user),
             },
@@ -236,7 +247,16 @@ class SignedSlackClient:
                 "type": "event_callback",
                 "event_id": f"Ev{int(time.time() * 1000)}",
                 "event_time": int(time.time()),
-                "authorizations": [{"team_id": self.team_id, "user_id": FakeSlack.BOT_USER, "is_bot": True}],
+                "authorizations": [
+                    {
+                        "enterprise_id": self.enterprise_id,
+                        "team_id": self.team_id,
+                        "user_id": FakeSlack.BOT_USER,
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+                **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             },
             **kwargs,
         )

@@ -60,8 +60,9 @@ def run_job(
     now = now or utcnow()
     report = JobReport(job.name)
     worker = claims.worker_name()
+    only = ctx.tenancy.scheduled_teams()  # may ask Slack (auth.test) once: before the transaction
     with ctx.db.transaction() as session:
-        due = claims.find_due_everywhere(session, job.find_due, ctx.settings, now)
+        due = claims.find_due_everywhere(session, job.find_due, ctx.settings, now, only=only)
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)
         mine = [r for r in due if r.key in won]
         # A job that changes its subjects (no-shows) does so here, in the claims' transaction,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from collections.abc import Collection
+
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services import outbox
 from bot.services.clock import utcnow
-from db.models import Base, HandledRequest, Role, UserRole, Workspace
+from db.models import Base, HandledRequest, Role, UserRole, Workspace, slack_bots
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:
@@ -44,6 +46,24 @@ def is_installed(session: Session, team_id: str) -> bool:
     return uninstalled_at is None
 
 
+def scheduled_team_ids(
+    session: Session, *, oauth_client_id: str | None, only: Collection[str] | None = None
+) -> list[str]:
+    """The workspaces scheduled jobs run for: every one not uninstalled (and among ``only``, if
+    given); over OAuth (the app's ``oauth_client_id``) only those whose bot token is stored."""
+    query = select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.team_id)
+    if only is not None:
+        query = query.where(Workspace.team_id.in_(sorted(only)))
+    if oauth_client_id is not None:
+        bots = slack_bots.c
+        query = query.where(
+            exists().where(
+                bots.client_id == oauth_client_id, bots.team_id == Workspace.team_id, bots.bot_token.is_not(None)
+            )
+        )
+    return list(session.scalars(query))
+
+
 def mark_installed(session: Session, team_id: str) -> Workspace:
     workspace = ensure_workspace(session, team_id)
     workspace.uninstalled_at = None
@@ -67,7 +87,9 @@ def uninstall(session: Session, team_id: str) -> int:
 def purge(session: Session, team_id: str) -> dict[str, int]:
     """Delete every row of a workspace, in every table (children before parents); rows deleted
     per table. ``handled_requests`` has no team column: a modal's repeat key names the team (and
-    may keep its answer); the others are an event id or a signature's hash, pruned in days."""
+    may keep its answer, user text included), so those go; the others name no workspace — an
+    event id, a signature's hash, a Socket Mode envelope id — and the delivery worker forgets them
+    an hour after (``KEEP_HANDLED``). An OAuth state names no workspace either and expires in minutes."""
     deleted: dict[str, int] = {}
     for table in reversed(Base.metadata.sorted_tables):
         if "team_id" in table.columns:

@@ -86,7 +86,8 @@ class Delivery(Base):
 
 
 class HandledRequest(Base):
-    """A request already processed: ``view:<id>:<hash>``, ``event:<event_id>`` or ``sig:<digest>``.
+    """A request already processed: ``view:<team>:<id>:<hash>``, ``event:<event_id>``, ``sig:<digest>``
+    (HTTP) or ``envelope:<envelope_id>`` (Socket Mode).
 
     Inserted in the same transaction as the request's change, so a repeat
     either sees it (and changes nothing) or the first never happened.

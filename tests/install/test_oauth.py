@@ -5,69 +5,15 @@ did not install gets nothing."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import urllib.request
-from email.message import Message
-from http.cookies import SimpleCookie
-
 import pytest
 from sqlalchemy import select
 
-from bot.sandbox.signed_requests import SignedSlackClient
 from db.models import Role, UserRole, Workspace
-from tests.harness.live_app import SIGNING_SECRET, LiveServer, settings_for_tests
 from tests.tickets.helpers import raise_ticket
 
+from .oauth import as_workspace, install
+
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
-
-
-@pytest.fixture
-def distributed_app(database_url, fake_slack):
-    settings = settings_for_tests(
-        database_url,
-        fake_slack,
-        SLACK_BOT_TOKEN=None,
-        SLACK_CLIENT_ID="111.222",
-        SLACK_CLIENT_SECRET="client-secret",
-        HIREDESK_PUBLIC_URL="https://hiredesk.example.com",
-        SLACK_AUTHORIZE_URL=f"{fake_slack.base_url}/oauth/v2/authorize",
-    )
-    server = LiveServer(settings, fake_slack)
-    yield server.app
-    server.stop()
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def get(url: str, cookie: str | None = None) -> tuple[int, str, Message]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as response:
-            return response.status, response.read().decode(), response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), error.headers
-
-
-def install(app, team_id: str, installer: str) -> str:
-    """An admin of ``team_id`` clicks "Add to Slack", then "Allow"; the new bot token."""
-    status, page, headers = get(f"{app.url}/slack/install")
-    assert status == 200, page
-    state = re.search(r"state=([\w-]+)", page).group(1)
-    cookie = SimpleCookie(headers["Set-Cookie"])
-    cookie_header = "; ".join(f"{name}={morsel.value}" for name, morsel in cookie.items())
-    assert state in cookie_header
-    code = app.fake.authorize(team_id, installer)
-    status, page, _ = get(f"{app.url}/slack/oauth_redirect?code={code}&state={state}", cookie=cookie_header)
-    assert status == 200, page
-    return next(token for token, team in app.fake.token_teams.items() if team == team_id)
-
-
-def as_workspace(app, team_id: str):
-    return dataclasses.replace(app, slack=SignedSlackClient(app.url, SIGNING_SECRET, app.fake, team_id=team_id))
 
 
 def test_two_workspaces_each_with_its_own_token_and_data(distributed_app):
@@ -139,3 +85,28 @@ def test_uninstall_deletes_the_token_and_a_reinstall_brings_it_back(distributed_
     with app.db.transaction(readonly=True) as session:  # a reinstall changes nobody's role
         assert set(session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))) == {"UONE"}
         assert session.get(Workspace, "TONE").uninstalled_at is None
+
+
+def test_a_workspace_of_an_enterprise_grid_is_served_with_its_own_token(distributed_app):
+    app = distributed_app
+    token = install(app, "TGRID", "UGRID", enterprise_id="EGRID")
+    grid = as_workspace(app, "TGRID", enterprise_id="EGRID")
+    tenancy = app.ctx.tenancy
+    assert tenancy.store.find_bot(enterprise_id="EGRID", team_id="TGRID").bot_token == token
+    assert tenancy.client_for("TGRID").token == token  # a delivery knows only the team
+
+    assert "UGRID" in grid.slack.command("/hiredesk", "roles", user="UGRID").json["text"]
+    raise_ticket(grid, user="UEMPLOYEE", title="Grid printer")
+    app.settle()
+    posts = [c for c in app.fake.calls if c.method == "chat.postMessage" and "Grid printer" in str(c.args)]
+    assert posts and {c.token for c in posts} == {token}
+
+    # The same team id under another enterprise (or none) is not the installed workspace.
+    for enterprise_id in ("EEVIL", None):
+        other = as_workspace(app, "TGRID", enterprise_id=enterprise_id)
+        answer = other.slack.command("/hiredesk", "role <@UEVIL> admin", user="UGRID")
+        assert answer.json["text"] == "HireDesk is not installed in this workspace."
+
+    grid.slack.event({"type": "app_uninstalled"})
+    assert tenancy.client_for("TGRID") is None
+    assert tenancy.store.find_bot(enterprise_id="EGRID", team_id="TGRID") is None

@@ -1,7 +1,7 @@
 """Socket Mode end to end: `python app.py` with SLACK_BOT_TOKEN + SLACK_APP_TOKEN (no signing
 secret) opens a connection with apps.connections.open, connects to the fake Slack's WebSocket, and
 serves a slash command, an event, a view submission and a button: each acknowledged over the
-socket (its envelope_id echoed) and each with its effect."""
+socket (its envelope_id echoed) and each with its effect; an envelope sent again has none."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.sandbox.fake_slack import FakeSlack
-from db.models import Role, Ticket, UserRole
+from db.models import Delivery, HandledRequest, Role, Ticket, UserRole
 from db.session import Database
 from tests.harness.live_app import BOT_TOKEN
 from tests.harness.postgres import free_port
@@ -55,6 +55,11 @@ def socket_mode_app(tmp_path, database_url, fake_slack):
     assert "sandbox" not in output.lower()
 
 
+def handled(db: Database, key: str) -> bool:
+    with db.transaction(readonly=True) as session:
+        return session.get(HandledRequest, key) is not None
+
+
 def user(user_id: str) -> dict:
     return {"id": user_id, "username": user_id.lower(), "team_id": "T0001"}
 
@@ -79,15 +84,17 @@ def test_socket_mode_serves_commands_events_modals_and_buttons(socket_mode_app, 
     db = Database(database_url)
 
     # A slash command: the answer travels back in the acknowledgement.
-    sent = sockets.send(
-        "slash_commands",
-        command(fake, "role <@UTECH> technician", "/hiredesk", "UADMIN"),
-        accepts_response_payload=True,
-    )
+    role_command = command(fake, "role <@UTECH> technician", "/hiredesk", "UADMIN")
+    sent = sockets.send("slash_commands", role_command, accepts_response_payload=True)
     ack = sockets.wait_ack(sent)
     assert "is now" in ack["payload"]["text"]
     with db.transaction(readonly=True) as session:
         assert session.scalar(select(UserRole.role).where(UserRole.user_id == "UTECH")) == Role.TECHNICIAN
+    # The same envelope again (Slack resends one it thinks was not acknowledged): recognised by its
+    # envelope_id (there is no signature over the socket) and acknowledged without running again.
+    sockets.send("slash_commands", role_command, accepts_response_payload=True, again=sent)
+    assert "payload" not in sockets.wait_ack(sent, count=2)
+    assert handled(db, f"envelope:{sent}")
 
     # An event: acknowledged, and the App Home is published (by the delivery worker).
     sent = sockets.send(
@@ -144,4 +151,12 @@ def test_socket_mode_serves_commands_events_modals_and_buttons(socket_mode_app, 
     fake.wait_for("chat.update", lambda c: c.args.get("ts") == card_ts, timeout=10)
     with db.transaction(readonly=True) as session:
         assert session.get(Ticket, ticket_id).assignee_id == "UTECH"
+    # The click's envelope again: no second change, so nothing more is queued.
+    with db.transaction(readonly=True) as session:
+        queued = session.scalar(select(func.count()).select_from(Delivery))
+    sockets.send("interactive", click, again=sent)
+    sockets.wait_ack(sent, count=2)
+    with db.transaction(readonly=True) as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == queued
+    assert handled(db, f"envelope:{sent}")
     db.dispose()

@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from bot.delivery.worker import KEEP_HANDLED, PRUNE_EVERY, DeliveryWorker
+from bot.services import handled, workspaces
 from bot.services.clock import utcnow
 from db.models import (
     Base,
     Delivery,
     DeliveryStatus,
     HandledRequest,
+    RecordEvent,
     ReminderClaim,
     Workspace,
     slack_bots,
@@ -73,8 +79,14 @@ def test_revoking_only_user_tokens_changes_nothing(live_app):
 def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path):
     raise_ticket(live_app)
     make_agent(live_app.db)
-    book(live_app, add_customer(live_app.db), add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
+    customer_id = add_customer(live_app.db)
+    book(live_app, customer_id, add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
     with live_app.db.transaction() as session:
+        session.add(
+            RecordEvent(
+                team_id="T0001", customer_id=customer_id, actor_id="UAGENT", at=utcnow(), field="phone", new_value="1"
+            )
+        )
         session.add(
             ReminderClaim(
                 team_id="T0001", job="digest", subject="digest", slot="x", claimed_at=utcnow(), claimed_by="t"
@@ -102,3 +114,29 @@ def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path)
         # string that lasts minutes, before anyone knows which workspace will install.
         assert untouched == {HandledRequest.__tablename__, slack_oauth_states.name}
         assert session.scalar(select(func.count()).where(HandledRequest.key.like("view:T0001:%"))) == 0
+
+
+def test_repeat_keys_purge_cannot_attribute_are_forgotten_within_the_hour(database):
+    """``purge-workspace`` deletes the repeat keys naming the workspace (a modal's); the others
+    (an event id, a signature's hash, an envelope id) name none and are pruned by the delivery worker."""
+    start = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    keys = ["view:T0001:V1:h1", "view:TKEEP:V2:h2", "event:Ev1", "sig:0123", "envelope:abc"]
+    with freeze_time(start):
+        with database.transaction() as session:
+            for key in keys:
+                assert handled.first_time(session, key)
+            workspaces.purge(session, "T0001")
+        worker = DeliveryWorker(database, lambda team_id: None)  # not started: only its pruning is used
+    assert stored_keys(database) == set(keys) - {"view:T0001:V1:h1"}
+
+    with freeze_time(start + KEEP_HANDLED - timedelta(minutes=1)):
+        worker._maybe_prune()
+    assert stored_keys(database) == set(keys) - {"view:T0001:V1:h1"}
+    with freeze_time(start + KEEP_HANDLED + PRUNE_EVERY):
+        worker._maybe_prune()
+    assert stored_keys(database) == set()
+
+
+def stored_keys(database) -> set[str]:
+    with database.transaction(readonly=True) as session:
+        return set(session.scalars(select(HandledRequest.key)))

@@ -145,8 +145,8 @@ def test_each_workspace_gets_only_its_own_reminders(live_app, run_job_at):
         f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(hours=1), team_id="TOTHER")
         f.ticket(s, created=now - timedelta(hours=1))  # no card: reminded in the triage channel itself
     assert run_job_at("due-returns", now).ok
-    # TOTHER is not the bot token's workspace: its reminder is never posted with our token
-    # (its delivery fails as workspace_gone), and ours carries only our booking.
+    # TOTHER is not the bot token's workspace: its reminder is not even claimed (nothing is ever
+    # posted there with our token), and ours carries only our booking.
     values = sorted(v for call in run_job_at.posts("CFLEET") for v in button_values(call, "booking_returned"))
     assert set(values) == {str(ours.id)} and len(run_job_at.posts("CFLEET")) == 1
     assert run_job_at("critical-tickets", now).ok

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -27,9 +27,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.services import workspaces
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
-from db.models import ReminderClaim, Workspace
+from db.models import ReminderClaim
 
 # Longer than the slowest post (the Web API client waits out up to five
 # 429s), short enough that a crashed run's reminders are not late for long.
@@ -69,10 +70,16 @@ def find_due_everywhere(
     find_due: Callable[[Session, WorkspaceConfig, datetime], list[Reminder]],
     defaults: Settings,
     now: datetime,
+    *,
+    only: Collection[str] | None = None,
 ) -> list[Reminder]:
-    """What a job finds due at ``now`` in every workspace, each read with its current settings."""
+    """What a job finds due at ``now`` in every workspace it runs for, each read with its current
+    settings. A workspace that uninstalled the app (or, over OAuth, has no stored token), or is not
+    among ``only`` (with one bot token: the token's own workspace, none while Slack refuses the
+    token) is skipped: nothing is claimed or queued for it, so it gets its reminders if it is back."""
+    oauth_client_id = defaults.slack_client_id if defaults.distributed else None
     due: list[Reminder] = []
-    for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
+    for team_id in workspaces.scheduled_team_ids(session, oauth_client_id=oauth_client_id, only=only):
         due += find_due(session, workspace_config(session, team_id, defaults), now)
     return due
 
