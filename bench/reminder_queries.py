@@ -4,7 +4,7 @@
 
 Fills a throwaway PostgreSQL cluster (or BENCH_DATABASE_URL, an empty database
 we may write to) with ``--rows`` bookings and as many tickets over five
-workspaces and about two years, then times each job's queries for one
+workspaces and about two years (each with its events), then times each job's queries for one
 workspace: with the indexes (as the app runs them), and as a baseline in the
 same run with index scans switched off. Prints the EXPLAIN plan of every query
 so you can see which index it uses.
@@ -83,6 +83,17 @@ FILL = [
        FROM (SELECT j, :now - (:rows - j) * (interval '730 days' / :rows) AS created,
                     (j % 211 = 0 OR :now - (:rows - j) * (interval '730 days' / :rows) > :now - interval '2 days') AS open
              FROM generate_series(0, :rows - 1) j) t""",
+    # Every ticket's and booking's history: created, then resolved / returned.
+    """INSERT INTO ticket_events (team_id, ticket_id, actor_id, at, kind, new_value, internal)
+       SELECT team_id, id, reporter_id, created_at, 'created', 'T-' || number, false FROM tickets""",
+    """INSERT INTO ticket_events (team_id, ticket_id, actor_id, at, kind, old_value, new_value, body, internal)
+       SELECT team_id, id, 'UTECH', resolved_at, 'state', 'OPEN', 'RESOLVED', 'Replaced the battery.', false
+       FROM tickets WHERE resolved_at IS NOT NULL""",
+    """INSERT INTO booking_events (team_id, booking_id, actor_id, at, kind, new_value)
+       SELECT team_id, id, created_by, created_at, 'created', 'BV' || vehicle_id FROM bookings""",
+    """INSERT INTO booking_events (team_id, booking_id, actor_id, at, kind, old_value, new_value, body)
+       SELECT team_id, id, created_by, returned_at, 'returned', 'ACTIVE', 'RETURNED', 'odometer 1200, fuel full'
+       FROM bookings WHERE returned_at IS NOT NULL""",
     "ANALYZE",
 ]
 
@@ -125,15 +136,16 @@ def bench_settings(db: Database):
 
 
 def time_job(db: Database, job, now, repeats: int, indexes: bool) -> float:
+    """The median time of ``job``'s queries over ``repeats`` runs, after one untimed run (warm caches)."""
     settings = bench_settings(db)
     samples = []
-    for _ in range(repeats):
+    for _ in range(repeats + 1):
         with db.transaction() as session, planner(session, indexes):
             config = workspace_config(session, TEAM, settings)
             started = time.perf_counter()
             job(session, config, now)
             samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return statistics.median(samples[1:])
 
 
 def explain(db: Database, job, now) -> list[str]:
@@ -161,6 +173,17 @@ def explain(db: Database, job, now) -> list[str]:
         return lines
 
 
+def measure(db: Database, now, repeats: int, baseline: bool = True) -> list[Timing]:
+    """Each job timed with the indexes and (``baseline``) without index scans."""
+    return [Timing(name, time_job(db, job, now, repeats, True),
+                   time_job(db, job, now, repeats, False) if baseline else float("nan"))
+            for name, job in JOBS.items()]
+
+
+def plans(db: Database, now) -> dict[str, list[str]]:
+    return {name: explain(db, job, now) for name, job in JOBS.items()}
+
+
 def run(url: str, rows: int, repeats: int, out=sys.stdout) -> list[Timing]:
     upgrade(url)
     db = Database(url)
@@ -169,15 +192,13 @@ def run(url: str, rows: int, repeats: int, out=sys.stdout) -> list[Timing]:
     fill(db, rows, now)
     print(f"filled {rows:,} bookings and {rows:,} tickets over {TEAMS} workspaces in {time.perf_counter() - started:.1f} s",
           file=out)
-    timings = []
     print(f"\n{'job':<18}{'with indexes':>14}{'baseline':>14}   (median of {repeats}, ms; baseline = index scans off)", file=out)
-    for name, job in JOBS.items():
-        timing = Timing(name, time_job(db, job, now, repeats, True), time_job(db, job, now, repeats, False))
-        timings.append(timing)
-        print(f"{name:<18}{timing.indexed_ms:>14.1f}{timing.baseline_ms:>14.1f}", file=out)
-    for name, job in JOBS.items():
+    timings = measure(db, now, repeats)
+    for timing in timings:
+        print(f"{timing.job:<18}{timing.indexed_ms:>14.1f}{timing.baseline_ms:>14.1f}", file=out)
+    for name, lines in plans(db, now).items():
         print(f"\nEXPLAIN {name}:", file=out)
-        for line in explain(db, job, now):
+        for line in lines:
             print(f"  {line}", file=out)
     db.dispose()
     return timings
