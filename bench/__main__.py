@@ -13,6 +13,7 @@ See docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     results = run.results
     results["meta"]["seconds"] = round(time.monotonic() - started, 1)
+    results["meta"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = report.targets(results)
     table = report.markdown(results)
     print(table)

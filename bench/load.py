@@ -35,6 +35,7 @@ class PhaseResult:
     samples: list[Sample]
     seconds: float  # wall time of the measured part
     marks: dict[int, dict] = field(default_factory=dict)  # after n requests: what ``on_mark`` returned
+    warmup: list[Sample] = field(default_factory=list)  # not measured, but their effects happen too
 
     @property
     def rate(self) -> float:
@@ -86,6 +87,7 @@ def run_phase(label: str, url: str, secret: str, workload: Workload, kinds: list
     order = itertools.count()
     lock = threading.Lock()
     samples: list[Sample] = []
+    warm: list[Sample] = []
     done = itertools.count(1)
     mark_results: dict[int, dict] = {}
     measured_from: list[float] = []
@@ -112,13 +114,16 @@ def run_phase(label: str, url: str, secret: str, workload: Workload, kinds: list
                     sent_at, latency, error = time.time(), 0.0, f"connection: {problem}"
                 if maker.after:
                     maker.after(error is None)
-                if i >= warmup:
-                    sample = Sample(kind, sent_at, latency, error, prepared.effect if error is None else None)
+                sample = Sample(kind, sent_at, latency, error, prepared.effect if error is None else None)
+                if i < warmup:
                     with lock:
-                        samples.append(sample)
-                        n = next(done)
-                    if n in marks and on_mark is not None:
-                        mark_results[n] = on_mark()
+                        warm.append(sample)
+                    continue
+                with lock:
+                    samples.append(sample)
+                    n = next(done)
+                if n in marks and on_mark is not None:
+                    mark_results[n] = on_mark()
         except BaseException as problem:  # noqa: BLE001 - reported by the caller
             failures.append(problem)
         finally:
@@ -133,4 +138,4 @@ def run_phase(label: str, url: str, secret: str, workload: Workload, kinds: list
     if failures:
         raise failures[0]
     seconds = finished - measured_from[0] if measured_from else 0.0
-    return PhaseResult(label, clients, samples, seconds, mark_results)
+    return PhaseResult(label, clients, samples, seconds, mark_results, warm)

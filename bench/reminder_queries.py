@@ -4,7 +4,9 @@
 
 Fills a throwaway PostgreSQL cluster (or BENCH_DATABASE_URL, an empty database
 we may write to) with ``--rows`` bookings and as many tickets over five
-workspaces and about two years (each with its events), then times each job's queries for one
+workspaces (each with its events); more rows is a longer history of the same
+desk (1,000 vehicles, 1,370 tickets a day, 250 forgotten tickets and unreturned
+bookings), then times each job's queries for one
 workspace: with the indexes (as the app runs them), and as a baseline in the
 same run with index scans switched off. Prints the EXPLAIN plan of every query
 so you can see which index it uses.
@@ -37,6 +39,9 @@ from db.session import Database  # noqa: E402
 
 TEAMS = 5
 TEAM = "TB0"  # the workspace the queries are timed for
+FLEET = 1000  # vehicles over all workspaces (fewer for small fills)
+TICKETS_PER_DAY = 1370  # over all workspaces: 10⁶ tickets in two years
+STALE = 250  # tickets left open and bookings never returned, forever (over all workspaces)
 
 JOBS = {
     "due-returns": due_returns.find_due,
@@ -64,10 +69,10 @@ FILL = [
               CASE WHEN b.pickup > :now THEN 'RESERVED'
                    WHEN b.pickup + interval '3 days' > :now THEN 'ACTIVE'
                    WHEN b.i % 20 = 0 THEN 'CANCELLED'
-                   WHEN b.i % 997 = 0 THEN 'ACTIVE'
+                   WHEN b.i % :stale_every = 0 THEN 'ACTIVE'
                    ELSE 'RETURNED' END,
               80,
-              CASE WHEN b.pickup + interval '3 days' <= :now AND b.i % 20 <> 0 AND b.i % 997 <> 0
+              CASE WHEN b.pickup + interval '3 days' <= :now AND b.i % 20 <> 0 AND b.i % :stale_every <> 0
                    THEN b.pickup + interval '47 hours' END,
               'UBENCH', b.pickup - interval '3 days', b.pickup - interval '3 days'
        FROM (SELECT i, i % :vehicles AS v,
@@ -80,8 +85,8 @@ FILL = [
               CASE WHEN t.open THEN 'OPEN' ELSE 'RESOLVED' END, 'UBENCH',
               CASE WHEN t.j % 3 = 0 THEN 'UTECH' END, t.created, t.created,
               CASE WHEN NOT t.open THEN t.created + (t.j % 48) * interval '1 hour' END
-       FROM (SELECT j, :now - (:rows - j) * (interval '730 days' / :rows) AS created,
-                    (j % 211 = 0 OR :now - (:rows - j) * (interval '730 days' / :rows) > :now - interval '2 days') AS open
+       FROM (SELECT j, :now - (:rows - j) * (interval '1 day' / :per_day) AS created,
+                    (j % :stale_every = 0 OR :now - (:rows - j) * (interval '1 day' / :per_day) > :now - interval '2 days') AS open
              FROM generate_series(0, :rows - 1) j) t""",
     # Every ticket's and booking's history: created, then resolved / returned.
     """INSERT INTO ticket_events (team_id, ticket_id, actor_id, at, kind, new_value, internal)
@@ -106,11 +111,15 @@ class Timing:
 
 
 def fill(db: Database, rows: int, now) -> None:
-    vehicles = max(TEAMS * 4, rows // 500 // TEAMS * TEAMS)
+    # More rows means a longer history, not a bigger desk: the fleet, the tickets a day and the
+    # forgotten backlog stay the same, so what is due stays the same and only the tables grow.
+    vehicles = max(TEAMS * 4, min(FLEET, rows // 10)) // TEAMS * TEAMS
     customers = max(TEAMS * 10, rows // 10 // TEAMS * TEAMS)
     # Each vehicle has rows/vehicles consecutive 3-day slots: half in the past, half to come.
     start = now - timedelta(days=3 * (rows // vehicles) // 2)
-    params = {"rows": rows, "teams": TEAMS, "vehicles": vehicles, "customers": customers, "now": now, "start": start}
+    stale_every = max(rows // STALE, 2) | 1  # odd: every 20th booking is cancelled, these must not be
+    params = {"rows": rows, "teams": TEAMS, "vehicles": vehicles, "customers": customers, "now": now, "start": start,
+              "per_day": TICKETS_PER_DAY, "stale_every": stale_every}
     with db.engine.connect() as conn:
         for statement in FILL:
             if statement == "ANALYZE":
@@ -148,8 +157,9 @@ def time_job(db: Database, job, now, repeats: int, indexes: bool) -> float:
     return statistics.median(samples[1:])
 
 
-def explain(db: Database, job, now) -> list[str]:
-    """The plan of every statement ``job`` runs: the scan lines show which index each query uses."""
+def explain(db: Database, job, now, analyze: bool = False) -> list[str]:
+    """The plan of every statement ``job`` runs: the scan lines show which index each query uses.
+    With ``analyze``, each line starts with the statement's execution time and rows (EXPLAIN ANALYZE)."""
     statements = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
@@ -167,9 +177,14 @@ def explain(db: Database, job, now) -> list[str]:
         lines = []
         cursor = session.connection().connection.cursor()
         for statement, parameters in statements:
-            cursor.execute("EXPLAIN " + statement, parameters)
+            cursor.execute(("EXPLAIN (ANALYZE) " if analyze else "EXPLAIN ") + statement, parameters)
             plan = [row[0] for row in cursor.fetchall()]
-            lines.append(" | ".join(p.strip() for p in plan if "Scan" in p or p is plan[0])[:400])
+            line = " | ".join(p.strip() for p in plan if "Scan" in p or p is plan[0])[:400]
+            if analyze:
+                took = next((p.split(":")[1].strip() for p in plan if p.startswith("Execution Time")), "?")
+                rows = plan[0].rsplit("rows=", 1)[-1].split()[0] if "actual" in plan[0] else "?"
+                line = f"[{took}, {rows} rows] {line}"
+            lines.append(line)
         return lines
 
 
@@ -180,8 +195,8 @@ def measure(db: Database, now, repeats: int, baseline: bool = True) -> list[Timi
             for name, job in JOBS.items()]
 
 
-def plans(db: Database, now) -> dict[str, list[str]]:
-    return {name: explain(db, job, now) for name, job in JOBS.items()}
+def plans(db: Database, now, analyze: bool = False) -> dict[str, list[str]]:
+    return {name: explain(db, job, now, analyze) for name, job in JOBS.items()}
 
 
 def run(url: str, rows: int, repeats: int, out=sys.stdout) -> list[Timing]:

@@ -77,7 +77,12 @@ def markdown(results: dict) -> str:
     out = [f"Run of {meta['date']} on commit `{meta['commit']}`{' (--quick)' if meta['quick'] else ''}: "
            f"{meta['cores']} cores, {meta['memory_gb']} GB, Python {meta['python']}; gunicorn {meta['workers']} workers × "
            f"{meta['threads']} threads (gthread); keep-alive clients, {meta['requests_per_kind']} requests per kind "
-           f"(clients: requests) after {meta['warmup']} warm-up requests.", ""]
+           f"(clients: requests) after {meta['warmup']} warm-up requests. Load average before the run "
+           f"{meta.get('load_average_before')}, after {meta.get('load_average_after')}.", ""]
+    if max((meta.get("load_average_before") or [0])[:1] + (meta.get("load_average_after") or [0])[:1]) > 1.0:
+        out += ["**The machine was busy with other work during this run** (load average above 1 on "
+                f"{meta['cores']} cores; see the \"other processes\" CPU column): every figure is slower and noisier "
+                "than on a quiet machine.", ""]
     bare_default = {c: _baseline(results, BARE_DEFAULT, c) for c in (1, TARGET_CLIENTS)}
     backends = sorted({r["backend"] for r in results["latency"]}, key=lambda b: b != "postgres")
     for clients in sorted({r["clients"] for r in results["latency"]}):

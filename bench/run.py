@@ -133,7 +133,8 @@ def _meta(plan: Plan) -> dict:
     return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit, "quick": plan.quick,
             "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1024 ** 3),
             "python": platform.python_version(), "workers": plan.workers, "threads": plan.threads,
-            "requests_per_kind": plan.requests, "warmup": plan.warmup}
+            "requests_per_kind": plan.requests, "warmup": plan.warmup,
+            "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
 
 def _postmaster_pid(datadir: Path) -> int:
@@ -161,11 +162,16 @@ class CpuMeter:
         now = {name: tree.cpu_seconds() for name, tree in self.watched.items()}
         own = psutil.Process().cpu_times()
         now["load generator"] = own.user + own.system
+        machine = psutil.cpu_times()
+        # Everything else on the machine (other jobs sharing it make every figure slower).
+        now["other processes"] = machine.user + machine.system + machine.nice + getattr(machine, "irq", 0) \
+            + getattr(machine, "softirq", 0) - sum(now.values())
         return now
 
     def per_request_ms(self, requests: int) -> dict[str, float]:
         after = self._now()
-        return {name: round((after[name] - self.before.get(name, 0.0)) * 1000 / max(requests, 1), 2) for name in after}
+        return {name: round(max(after[name] - self.before.get(name, 0.0), 0.0) * 1000 / max(requests, 1), 2)
+                for name in after}
 
 
 def _summary(phase: PhaseResult, kind: str | None = None) -> dict:
@@ -184,16 +190,19 @@ def _calls_after(phase: PhaseResult, fake: FakeSlackProcess, patience: float = 3
     deadline = time.monotonic() + patience
     while True:
         calls += fake.take_calls()
-        if match_effects(phase.samples, calls)[1] == 0 or time.monotonic() > deadline:
+        if match_effects(phase.warmup + phase.samples, calls)[1] == 0 or time.monotonic() > deadline:
             return calls
         time.sleep(0.1)
 
 
 def _effect_summary(phase: PhaseResult, calls: list[dict]) -> tuple[dict, dict[str, list[float]]]:
-    found, missing = match_effects(phase.samples, calls)
+    # Warm-up requests are matched too (they may act on the same cards), then left out.
+    everything = phase.warmup + phase.samples
+    found, missing = match_effects(everything, calls)
     per_kind: dict[str, list[float]] = {}
     for index, seconds in found.items():
-        per_kind.setdefault(phase.samples[index].kind, []).append(seconds * 1000)
+        if index >= len(phase.warmup):
+            per_kind.setdefault(everything[index].kind, []).append(seconds * 1000)
     summary = {kind: {"n": len(ms), "p50": percentile(ms, 50), "p90": percentile(ms, 90), "p99": percentile(ms, 99)}
                for kind, ms in per_kind.items()}
     return {"kinds": summary, "missing": missing, "error_replies": error_replies(calls),

@@ -75,7 +75,7 @@ def run_scale(admin_url: str, sizes: list[int], repeats: int, log=print) -> list
                 timings = reminder_queries.measure(db, now, repeats, baseline=True)
                 results.append(ScaleResult(
                     rows=rows, fill_seconds=filled, jobs={t.job: t.indexed_ms for t in timings},
-                    no_index={t.job: t.baseline_ms for t in timings}, plans=reminder_queries.plans(db, now)))
+                    no_index={t.job: t.baseline_ms for t in timings}, plans=reminder_queries.plans(db, now, analyze=True)))
             finally:
                 db.dispose()
                 databases.drop(name)

@@ -1,9 +1,9 @@
 """The data the request benchmark needs before it starts, written straight to the database.
 
-One workspace (``TEAM``) whose users ``UBENCH1..n`` are admins (``HIREDESK_ADMINS``), a
+A workspace (``TEAM``) whose users ``UBENCH1..n`` are admins (``HIREDESK_ADMINS``), a
 history of resolved tickets and some open ones (what ``/ticket queue`` reads), and pools
 of subjects that requests use up or reuse: unassigned tickets with cards (Assign to me,
-once each), open tickets with cards (Resolve), vehicles and customers (new bookings),
+once each; in a second workspace, ``ASSIGN_TEAM``), open tickets with cards (Resolve), vehicles and customers (new bookings),
 bookings with cards (Extend). Cards are real messages in the fake Slack, so the app's
 ``chat.update`` finds them.
 """
@@ -23,6 +23,9 @@ from db.models import (
 from db.session import Database
 
 TEAM = "T0001"
+# Assign to me needs a fresh unassigned ticket per request: thousands, kept in a second workspace
+# of the same install so that TEAM's queue (what /ticket queue reads) keeps a desk's usual size.
+ASSIGN_TEAM = "T0002"
 TRIAGE, FLEET = "CTRIAGE", "CFLEET"
 REPORTER = "UREPORTER"
 HISTORY_TICKETS = 2000  # resolved, over the last year
@@ -49,20 +52,23 @@ class Seeded:
 def seed(db: Database, fake, assign_count: int) -> Seeded:
     now = utcnow().replace(microsecond=0)
     with db.transaction() as session:
-        session.execute(insert(Workspace), [{"team_id": TEAM, "created_at": now - timedelta(days=400),
-                                             "last_ticket_number": 0, "last_booking_number": 0}])
+        session.execute(insert(Workspace), [{"team_id": team, "created_at": now - timedelta(days=400),
+                                             "last_ticket_number": 0, "last_booking_number": 0}
+                                            for team in (TEAM, ASSIGN_TEAM)])
     ticket_card = _sample_ticket_card(db, now)
-    number = _ticket_numbers(db)
+    number = _ticket_numbers(db, TEAM)
     with db.transaction() as session:
         session.execute(insert(Ticket), [
             _ticket(next(number), now - timedelta(hours=4 * i + 48), resolved=True) for i in range(HISTORY_TICKETS)
         ] + [_ticket(next(number), now - timedelta(hours=i), assignee="UTECH" if i % 3 else None)
              for i in range(OPEN_TICKETS)])
-    assign_pool = _tickets_with_cards(db, fake, number, assign_count, now, ticket_card)
-    resolve_pool = _tickets_with_cards(db, fake, number, RESOLVE_POOL, now, ticket_card, assignee="UTECH")
+    resolve_pool = _tickets_with_cards(db, fake, TEAM, number, RESOLVE_POOL, now, ticket_card, assignee="UTECH")
+    assign_numbers = _ticket_numbers(db, ASSIGN_TEAM)
+    assign_pool = _tickets_with_cards(db, fake, ASSIGN_TEAM, assign_numbers, assign_count, now, ticket_card)
     with db.transaction() as session:
-        _add_ticket_events(session, now)
-        session.execute(update(Workspace).where(Workspace.team_id == TEAM).values(last_ticket_number=next(number) - 1))
+        for team, numbers in ((TEAM, number), (ASSIGN_TEAM, assign_numbers)):
+            _add_ticket_events(session, team)
+            session.execute(update(Workspace).where(Workspace.team_id == team).values(last_ticket_number=next(numbers) - 1))
 
     vehicles = _vehicles(db, "BV", BOOKING_VEHICLES + EXTEND_POOL, now)
     booking_vehicles, extend_vehicles = vehicles[:BOOKING_VEHICLES], vehicles[BOOKING_VEHICLES:]
@@ -74,9 +80,9 @@ def seed(db: Database, fake, assign_count: int) -> Seeded:
                   ticket_card=ticket_card, booking_card=booking_card)
 
 
-def _ticket_numbers(db: Database):
+def _ticket_numbers(db: Database, team: str):
     with db.transaction() as session:
-        start = session.scalar(select(Workspace.last_ticket_number).where(Workspace.team_id == TEAM)) + 1
+        start = session.scalar(select(Workspace.last_ticket_number).where(Workspace.team_id == team)) + 1
     n = start
     while True:
         yield n
@@ -84,9 +90,9 @@ def _ticket_numbers(db: Database):
 
 
 def _ticket(number: int, created: datetime, *, resolved: bool = False, assignee: str | None = None,
-            card_ts: str | None = None) -> dict:
+            card_ts: str | None = None, team: str = TEAM) -> dict:
     return {
-        "team_id": TEAM, "number": number, "title": f"Laptop {number} will not start", "description": "It beeps twice.",
+        "team_id": team, "number": number, "title": f"Laptop {number} will not start", "description": "It beeps twice.",
         "category": Category.HARDWARE, "severity": (Severity.MAJOR if number % 4 == 0 else Severity.MINOR),
         "state": TicketState.RESOLVED if resolved else TicketState.OPEN, "reporter_id": REPORTER,
         "assignee_id": assignee or ("UTECH" if resolved else None), "created_at": created, "updated_at": created,
@@ -96,26 +102,27 @@ def _ticket(number: int, created: datetime, *, resolved: bool = False, assignee:
     }
 
 
-def _tickets_with_cards(db, fake, number, count: int, now: datetime, card: dict, assignee: str | None = None):
+def _tickets_with_cards(db, fake, team: str, number, count: int, now: datetime, card: dict,
+                        assignee: str | None = None):
     if count <= 0:
         return []
     stamps = fake.post_cards(TRIAGE, card["text"], card["blocks"], count)
     numbers = [next(number) for _ in range(count)]
     with db.transaction() as session:
-        session.execute(insert(Ticket), [_ticket(n, now - timedelta(minutes=5), assignee=assignee, card_ts=ts)
+        session.execute(insert(Ticket), [_ticket(n, now - timedelta(minutes=5), assignee=assignee, card_ts=ts, team=team)
                                          for n, ts in zip(numbers, stamps)])
         rows = session.execute(select(Ticket.id, Ticket.card_ts).where(
-            Ticket.team_id == TEAM, Ticket.number.between(numbers[0], numbers[-1])).order_by(Ticket.number)).all()
+            Ticket.team_id == team, Ticket.number.between(numbers[0], numbers[-1])).order_by(Ticket.number)).all()
     return [(row.id, row.card_ts) for row in rows]
 
 
-def _add_ticket_events(session, now: datetime) -> None:
+def _add_ticket_events(session, team: str) -> None:
     """Every ticket's history: created, and resolved for the resolved ones."""
     tickets = session.execute(select(Ticket.id, Ticket.number, Ticket.created_at, Ticket.resolved_at)
-                              .where(Ticket.team_id == TEAM)).all()
-    events = [{"team_id": TEAM, "ticket_id": t.id, "actor_id": REPORTER, "at": t.created_at, "kind": "created",
+                              .where(Ticket.team_id == team)).all()
+    events = [{"team_id": team, "ticket_id": t.id, "actor_id": REPORTER, "at": t.created_at, "kind": "created",
                "new_value": f"T-{t.number}", "internal": False} for t in tickets]
-    events += [{"team_id": TEAM, "ticket_id": t.id, "actor_id": "UTECH", "at": t.resolved_at, "kind": "state",
+    events += [{"team_id": team, "ticket_id": t.id, "actor_id": "UTECH", "at": t.resolved_at, "kind": "state",
                 "old_value": "OPEN", "new_value": "RESOLVED", "body": "Replaced the battery.", "internal": False}
                for t in tickets if t.resolved_at]
     session.execute(insert(TicketEvent), events)

@@ -19,7 +19,7 @@ from bot.sandbox.signed_requests import SignedSlackClient
 from bot.views.hire import booking_modals
 from bot.views.tickets import modals as ticket_modals
 
-from .seed import FLEET, TEAM, TRIAGE, Seeded
+from .seed import ASSIGN_TEAM, FLEET, TEAM, TRIAGE, Seeded
 
 # An effect: ("trigger", trigger_id) → views.open; ("tag", tag) → the chat.postMessage carrying the tag;
 # ("card", channel, ts) → chat.update of that message.
@@ -191,6 +191,7 @@ class ClientWorkload:
         self.user = user
         self.fake = _FakeView(workload.fake_base_url, workload.cards)
         self.slack = PayloadBuilder("http://unused", "unused", self.fake, team_id=TEAM)
+        self.slack_assign = PayloadBuilder("http://unused", "unused", self.fake, team_id=ASSIGN_TEAM)
         self.after: Callable[[bool], None] | None = None  # run once the answer came (ok or not)
 
     def make(self, kind: str) -> Prepared:
@@ -223,7 +224,7 @@ class ClientWorkload:
 
     def ticket_assign_me(self) -> Prepared:
         ticket_id, ts = self.workload.take_assignable()
-        body, content_type = self.slack.block_action(_button("ticket_assign_me", ticket_id), user=self.user,
+        body, content_type = self.slack_assign.block_action(_button("ticket_assign_me", ticket_id), user=self.user,
                                                      channel=TRIAGE, message_ts=ts)
         return Prepared(body, content_type, ok_empty, ("card", TRIAGE, ts))
 
