@@ -1,13 +1,18 @@
 """Where HireDesk's CPU goes for one request kind: py-spy on the gunicorn workers under load.
 
-    python -m bench.profile [--kind booking_submit] [--requests 1500] [--backend postgres]
+    python -m bench.profile [--kind booking_submit] [--mode cpu|wall] [--requests 1500] [--backend postgres]
 
 Starts what ``python -m bench`` starts (PostgreSQL, the fake Slack, HireDesk via
 ``python app.py``), warms the app up, then samples every worker with py-spy
-(on-CPU stacks, 250 Hz) while 8 clients send ``--requests`` requests of one kind.
+(250 Hz) while 8 clients send ``--requests`` requests of one kind:
+
+- ``--mode cpu``: only stacks holding the GIL, i.e. where the workers' Python CPU goes;
+- ``--mode wall``: every stack of the threads serving requests, waiting included
+  (database round trips and locks, Bolt's ack polling, Web API calls).
+
 Prints the share of samples spent in each layer (a sample counts for every layer
 on its stack, so shares overlap) and the hottest functions of HireDesk's own code,
-and writes the raw stacks (``--raw``) and a flame graph (``--svg``).
+and writes the raw stacks (``--raw``) and a flame graph per worker (``--svg``).
 """
 from __future__ import annotations
 
@@ -50,8 +55,13 @@ LAYERS = [
 ]
 
 
-def summarize(raw: Path, top: int = 25) -> str:
-    """Layer shares and the hottest HireDesk functions from py-spy's raw (collapsed) stacks."""
+# A thread is serving a request when one of these is on its stack (idle pool threads are not).
+REQUEST_FRAMES = ("/bot/web.py", "slack_bolt/", "/handlers/")
+
+
+def summarize(raw: Path, top: int = 25, only_requests: bool = False) -> str:
+    """Layer shares and the hottest HireDesk functions from py-spy's raw (collapsed) stacks;
+    ``only_requests``: only samples of threads serving a request."""
     total = 0
     layers: Counter[str] = Counter()
     own: Counter[str] = Counter()
@@ -61,8 +71,10 @@ def summarize(raw: Path, top: int = 25) -> str:
         if not stack:
             continue
         n = int(count)
-        total += n
         frames = stack.split(";")
+        if only_requests and not any(needle in frame for frame in frames for needle in REQUEST_FRAMES):
+            continue
+        total += n
         seen_layers, seen_own = set(), set()
         for frame in frames:
             for name, needles in LAYERS:
@@ -75,7 +87,9 @@ def summarize(raw: Path, top: int = 25) -> str:
         leaves[_short(frames[-1])] += n
     if not total:
         return "no samples (is py-spy allowed to trace? it needs ptrace)"
-    out = [f"{total:,} on-CPU samples of the gunicorn workers", "", "| layer (inclusive) | share of samples |", "|---|---|"]
+    what = "samples of the threads serving requests (waiting included)" if only_requests else \
+        "samples of the gunicorn workers holding the GIL (Python CPU)"
+    out = [f"{total:,} {what}", "", "| layer (inclusive) | share of samples |", "|---|---|"]
     out += [f"| {name} | {layers[name] / total:.0%} |" for name, _ in LAYERS if layers[name]]
     out += ["", "| HireDesk function (inclusive) | share |", "|---|---|"]
     out += [f"| `{name}` | {n / total:.1%} |" for name, n in own.most_common(top)]
@@ -98,6 +112,7 @@ def _short(frame: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n\n")[0])
     parser.add_argument("--kind", default="booking_submit", choices=list(BY_NAME))
+    parser.add_argument("--mode", default="cpu", choices=["cpu", "wall"])
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--backend", default="postgres", choices=["postgres", "sqlite"])
@@ -133,7 +148,7 @@ def main() -> int:
             for fmt, out in (("raw", args.raw.with_suffix(f".{worker.pid}.txt")), ("flamegraph", args.svg.with_suffix(f".{worker.pid}.svg"))):
                 recorders.append((out, subprocess.Popen(
                     [py_spy, "record", "--pid", str(worker.pid), "--rate", "250", "--format", fmt, "--output", str(out),
-                     "--nolineno", "--full-filenames", "--nonblocking"],
+                     "--nolineno", "--full-filenames", "--gil" if args.mode == "cpu" else "--idle"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
         time.sleep(1.0)  # py-spy attaches
         phase = run_phase("profiled", app.url, SIGNING_SECRET, workload, [args.kind], args.clients, args.requests)
@@ -152,7 +167,7 @@ def main() -> int:
         ms = sorted(s.latency * 1000 for s in phase.samples)
         print(f"{args.kind} ×{args.clients} on {args.backend}: {phase.rate:.0f}/s, p50 {ms[len(ms) // 2]:.1f} ms, "
               f"errors {errors}\n")
-        print(summarize(args.raw))
+        print(summarize(args.raw, only_requests=args.mode == "wall"))
         print(f"raw stacks: {args.raw}; flame graphs: {', '.join(str(o) for o, _ in recorders if o.suffix == '.svg')}")
     return 0
 

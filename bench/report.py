@@ -143,13 +143,16 @@ def markdown(results: dict) -> str:
     if cpu_rows:
         names = list(cpu_rows[0]["cpu_ms_per_request"])
         out += [f"### Where the CPU goes ({TARGET_BACKEND}, {TARGET_CLIENTS} clients; CPU ms per request)", "",
-                "| request | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 1)]
+                "| request | " + " | ".join(names) + " | SQL statements per request | their execution ms |",
+                "|" + "---|" * (len(names) + 3)]
         for row in cpu_rows:
-            out.append(f"| {BY_NAME[row['kind']].label} | " + " | ".join(_f(row["cpu_ms_per_request"][n], 2) for n in names) + " |")
+            sql = row.get("sql") or {}
+            out.append(f"| {BY_NAME[row['kind']].label} | " + " | ".join(_f(row["cpu_ms_per_request"][n], 2) for n in names)
+                       + f" | {_f(sql.get('statements_per_request'))} | {_f(sql.get('db_exec_ms_per_request'), 2)} |")
         for row in results["baselines"]:
             if row["clients"] == TARGET_CLIENTS:
                 cpu = row["cpu_ms_per_request"]
-                out.append(f"| {row['target']} | " + " | ".join(_f(cpu.get(n), 2) for n in names) + " |")
+                out.append(f"| {row['target']} | " + " | ".join(_f(cpu.get(n), 2) for n in names) + " | – | – |")
         out.append("")
 
     if results["scale"]:

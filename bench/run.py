@@ -80,6 +80,7 @@ def execute(plan: Plan, log=print) -> Run:
         log("starting PostgreSQL, the fake Slack …")
         cluster = start_cluster()
         stack.callback(cluster.stop)
+        statements = _with_statement_counts(cluster)
         wait_until_accepting(cluster.admin_url)
         postgres = ProcessTree(_postmaster_pid(cluster.datadir))
         fake = FakeSlackProcess(workdir)
@@ -101,11 +102,14 @@ def execute(plan: Plan, log=print) -> Run:
             workload = Workload(seeded, fake.base_url)
             baseline_workload = baseline_workload or Workload(seeded, fake.base_url, baseline=True)
             app = processes.start_hiredesk(env, app_log, plan.workers)
+            counter = StatementCounter(url) if backend == "postgres" and statements else None
             try:
-                _measure_kinds(run, app, fake, workload, backend, {**watched, "app": app})
+                _measure_kinds(run, app, fake, workload, backend, {**watched, "app": app}, counter)
                 _measure_mixed(run, app, fake, workload, backend, {**watched, "app": app})
             finally:
                 app.stop()
+                if counter:
+                    counter.close()
                 run.results.setdefault("logs", {})[backend] = _log_problems(app)
 
         for pbr in (False, True):
@@ -135,6 +139,50 @@ def _meta(plan: Plan) -> dict:
             "python": platform.python_version(), "workers": plan.workers, "threads": plan.threads,
             "requests_per_kind": plan.requests, "warmup": plan.warmup,
             "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+
+
+def _with_statement_counts(cluster) -> bool:
+    """Restart the cluster with pg_stat_statements loaded (to count each request's SQL statements)."""
+    cluster.pause()
+    cluster.options += " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+    try:
+        cluster.resume()
+        return True
+    except Exception:  # noqa: BLE001 - the extension is optional: run without the counts
+        cluster.options = cluster.options.split(" -c shared_preload_libraries")[0]
+        cluster.resume()
+        return False
+
+
+class StatementCounter:
+    """SQL statements and their execution time in one database, between ``reset`` and ``read``."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            self.dbid = conn.exec_driver_sql("SELECT oid FROM pg_database WHERE datname = current_database()").scalar()
+
+    def reset(self) -> None:
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT pg_stat_statements_reset()")
+
+    def read(self, requests: int) -> dict:
+        with self.engine.connect() as conn:
+            calls, ms = conn.exec_driver_sql(
+                "SELECT coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0) FROM pg_stat_statements "
+                "WHERE dbid = %(db)s AND query NOT LIKE '%%pg_stat_statements%%'", {"db": self.dbid}).one()
+            top = conn.exec_driver_sql(
+                "SELECT calls, total_exec_time, query FROM pg_stat_statements WHERE dbid = %(db)s "
+                "AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time DESC LIMIT 6", {"db": self.dbid}).all()
+        per = max(requests, 1)
+        return {"statements_per_request": round(float(calls) / per, 1),
+                "db_exec_ms_per_request": round(float(ms) / per, 3),
+                "slowest": [{"per_request": round(c / per, 2), "ms_per_request": round(t / per, 3),
+                             "query": " ".join(q.split())[:300]} for c, t, q in top]}
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 def _postmaster_pid(datadir: Path) -> int:
@@ -209,20 +257,24 @@ def _effect_summary(phase: PhaseResult, calls: list[dict]) -> tuple[dict, dict[s
             "failed_calls": failed_calls(calls)}, per_kind
 
 
-def _measure_kinds(run: Run, app: Server, fake: FakeSlackProcess, workload: Workload, backend: str, watched) -> None:
+def _measure_kinds(run: Run, app: Server, fake: FakeSlackProcess, workload: Workload, backend: str, watched,
+                   counter: StatementCounter | None = None) -> None:
     plan = run.plan
     for kind in plan.kinds:
         for clients, requests in plan.requests.items():
             fake.take_calls()
             meter = CpuMeter(watched)
+            if counter:
+                counter.reset()
             phase = run_phase(f"{backend} {kind} ×{clients}", app.url, SIGNING_SECRET, workload, [kind], clients,
                               requests, warmup=plan.warmup)
             cpu = meter.per_request_ms(len(phase.samples))
             effects, effect_ms = _effect_summary(phase, _calls_after(phase, fake))
+            sql = counter.read(len(phase.samples) + len(phase.warmup)) if counter else {}
             row = {"target": "HireDesk", "backend": backend, "kind": kind, "clients": clients, **_summary(phase),
                    "effect": effects["kinds"].get(kind), "effect_missing": effects["missing"],
                    "error_replies": effects["error_replies"], "failed_calls": effects["failed_calls"],
-                   "cpu_ms_per_request": cpu}
+                   "cpu_ms_per_request": cpu, "sql": sql}
             run.results["latency"].append(row)
             run.latencies[("HireDesk", backend, kind, clients)] = [s.latency * 1000 for s in phase.samples if not s.error]
             run.effects[(backend, kind, clients)] = effect_ms.get(kind, [])
