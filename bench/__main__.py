@@ -36,7 +36,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--backends", default=None, help="postgres,sqlite (default both)")
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to this long for the machine's load average to fall below 1")
     return parser.parse_args(argv)
+
+
+def wait_until_quiet(patience: float) -> None:
+    """Other work on the machine slows every figure down: give it a chance to finish."""
+    deadline = time.monotonic() + patience
+    while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+        print(f"bench: load average {os.getloadavg()[0]:.1f}; waiting for a quiet machine …", file=sys.stderr, flush=True)
+        time.sleep(min(30.0, max(deadline - time.monotonic(), 0.1)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         plan.scale_sizes = []
     # SIGTERM stops the run like Ctrl-C: everything started is stopped on the way out.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if args.wait_quiet:
+        wait_until_quiet(args.wait_quiet)
     started = time.monotonic()
     try:
         run = execute(plan, log=lambda line: print(line, file=sys.stderr, flush=True))

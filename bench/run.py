@@ -48,7 +48,7 @@ class Plan:
         if quick:
             return cls(quick=True, backends=["postgres", "sqlite"], kinds=[k.name for k in KINDS],
                        requests={1: 10, 8: 40}, warmup=3, baseline_requests={1: 40, 8: 160},
-                       mixed_requests=400, mixed_marks=(200, 400), scale_sizes=[10_000], scale_repeats=2)
+                       mixed_requests=300, mixed_marks=(150, 300), scale_sizes=[10_000], scale_repeats=2)
         return cls(quick=False, backends=["postgres", "sqlite"], kinds=[k.name for k in KINDS],
                    requests={1: 200, 8: 1000}, warmup=40, baseline_requests={1: 1000, 8: 4000},
                    mixed_requests=20_000, mixed_marks=(10_000, 20_000), scale_sizes=[10_000, 100_000, 1_000_000],
