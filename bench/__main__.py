@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 import time
@@ -33,6 +34,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--png", type=Path, default=None, help="default: beside the JSON, .png")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    parser.add_argument("--update-doc", action="store_true",
+                        help="put the table into docs/performance.md (between its bench markers) and the picture "
+                             "into docs/performance.png")
     parser.add_argument("--backends", default=None, help="postgres,sqlite (default both)")
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
@@ -85,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(table)
+    if args.update_doc:
+        report.update_doc(ROOT / "docs" / "performance.md", table, report.explain_text(results))
+        shutil.copyfile(png, ROOT / "docs" / "performance.png")
     print(f"bench: {results['meta']['seconds']:.0f} s; wrote {args.json} and {png}", file=sys.stderr)
     return 0
 

@@ -184,11 +184,25 @@ def explain_text(results: dict) -> str:
     if not results["scale"]:
         return ""
     largest = results["scale"][-1]
-    out = [f"EXPLAIN at {largest['rows']:,} rows (scan lines of each statement):", ""]
+    out = [f"EXPLAIN ANALYZE at {largest['rows']:,} rows: each statement of each job, [execution time, rows], its scan lines", ""]
     for job, lines in largest["plans"].items():
         out.append(f"{job}:")
         out += [f"  {line}" for line in lines]
     return "\n".join(out) + "\n"
+
+
+BEGIN, END = "<!-- bench:begin (python -m bench --update-doc rewrites this part) -->", "<!-- bench:end -->"
+
+
+def update_doc(doc: Path, table: str, explain: str) -> None:
+    """Replace the run's part of ``doc`` (between BEGIN and END) with this run's table and plans."""
+    text = doc.read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"bench: {doc} has no bench markers; add {BEGIN} … {END}")
+    block = f"{BEGIN}\n{table}\n<details><summary>EXPLAIN ANALYZE of the jobs' statements</summary>\n\n" \
+            f"```\n{explain}```\n</details>\n{END}"
+    head, rest = text.split(BEGIN, 1)
+    doc.write_text(head + block + rest.split(END, 1)[1])
 
 
 # ---- JSON and the picture -------------------------------------------------------------
