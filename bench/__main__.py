@@ -40,6 +40,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--backends", default=None, help="postgres,sqlite (default both)")
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
+    parser.add_argument("--scale-only", action="store_true", help="only the scheduler scale part")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the machine's load average to fall below 1")
     return parser.parse_args(argv)
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.no_scale:
         plan.scale_sizes = []
+    if args.scale_only:
+        plan.backends, plan.baseline_requests = [], {}
     # SIGTERM stops the run like Ctrl-C: everything started is stopped on the way out.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if args.wait_quiet:

@@ -72,17 +72,30 @@ def targets(results: dict) -> list[dict]:
 
 # ---- Markdown -----------------------------------------------------------------------
 
+def other_share(results: dict) -> float:
+    """The share of all CPU used during the request phases that went to processes outside the benchmark."""
+    total = others = 0.0
+    for row in results["latency"] + results["baselines"] + results["mixed"]:
+        cpu = row.get("cpu_ms_per_request") or {}
+        total += sum(cpu.values()) * row["n"]
+        others += cpu.get("other processes", 0.0) * row["n"]
+    return others / total if total else 0.0
+
+
 def markdown(results: dict) -> str:
     meta = results["meta"]
     out = [f"Run of {meta['date']} on commit `{meta['commit']}`{' (--quick)' if meta['quick'] else ''}: "
            f"{meta['cores']} cores, {meta['memory_gb']} GB, Python {meta['python']}; gunicorn {meta['workers']} workers × "
-           f"{meta['threads']} threads (gthread); keep-alive clients, {meta['requests_per_kind']} requests per kind "
-           f"(clients: requests) after {meta['warmup']} warm-up requests. Load average before the run "
+           f"{meta['threads']} threads (gthread); keep-alive clients; per request kind "
+           + ", ".join(f"{n:,} requests at {c} client{'s' if int(c) > 1 else ''}" for c, n in meta["requests_per_kind"].items())
+           + f", each after {meta['warmup']} warm-up requests. Load average before the run "
            f"{meta.get('load_average_before')}, after {meta.get('load_average_after')}.", ""]
-    if max((meta.get("load_average_before") or [0])[:1] + (meta.get("load_average_after") or [0])[:1]) > 1.0:
-        out += ["**The machine was busy with other work during this run** (load average above 1 on "
-                f"{meta['cores']} cores; see the \"other processes\" CPU column): every figure is slower and noisier "
-                "than on a quiet machine.", ""]
+    others = other_share(results)
+    out[-2] += f" Other processes used {others:.0%} of the CPU spent during the request phases."
+    if others > 0.15:
+        out += [f"**The machine was busy with other work during this run** ({others:.0%} of the CPU went to other "
+                "processes; see the \"other processes\" column): every figure is slower and noisier than on a "
+                "quiet machine.", ""]
     bare_default = {c: _baseline(results, BARE_DEFAULT, c) for c in (1, TARGET_CLIENTS)}
     backends = sorted({r["backend"] for r in results["latency"]}, key=lambda b: b != "postgres")
     for clients in sorted({r["clients"] for r in results["latency"]}):
@@ -157,14 +170,19 @@ def markdown(results: dict) -> str:
 
     if results["scale"]:
         sizes = [r["rows"] for r in results["scale"]]
-        out += ["### Scheduler scale (PostgreSQL; median ms of one workspace's run, rows = tickets = bookings)", "",
-                "| job | " + " | ".join(f"{n:,} rows" for n in sizes) + " | growth | without indexes, largest |",
-                "|" + "---|" * (len(sizes) + 3)]
+        out += ["### Scheduler scale (PostgreSQL; one workspace's run of each job, median ms; rows = tickets = bookings)",
+                "", "| job | " + " | ".join(f"{n:,} rows" for n in sizes)
+                + " | growth | its SQL alone, " + " / ".join(f"{n:.0e}".replace("+0", "") for n in sizes)
+                + " | without indexes, largest |", "|" + "---|" * (len(sizes) + 4)]
         for job in results["scale"][0]["jobs"]:
             times = [r["jobs"][job] for r in results["scale"]]
             growth = times[-1] / times[0] if len(times) > 1 else float("nan")
-            out.append(f"| {job} | " + " | ".join(_f(t, 2) for t in times) + f" | {_f(growth, 2)}× | "
+            sql = " / ".join(_f((r.get("sql") or {}).get(job), 2) for r in results["scale"])
+            out.append(f"| {job} | " + " | ".join(_f(t, 2) for t in times) + f" | {_f(growth, 2)}× | {sql} | "
                        f"{_f(results['scale'][-1]['no_index'][job], 1)} |")
+        out += ["", "A job's time is its `find_due` (the digest: `build_digest`) in one transaction: the SQL (its "
+                "statements' execution time from EXPLAIN ANALYZE, next column) and the Python that loads the rows "
+                "and builds the reminders."]
         out += ["", f"Fill times: " + ", ".join(f"{r['rows']:,} rows {r['fill_seconds']:.1f} s" for r in results["scale"]), ""]
 
     out += ["### Targets (issue 13; PostgreSQL, 8 clients unless named)", "", "| target | measured | limit | |",

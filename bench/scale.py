@@ -25,7 +25,13 @@ class ScaleResult:
     fill_seconds: float
     jobs: dict[str, float]  # job → median ms with the indexes
     no_index: dict[str, float]  # job → median ms with index scans off (what the indexes save)
-    plans: dict[str, list[str]] = field(default_factory=dict)
+    plans: dict[str, list[str]] = field(default_factory=dict)  # EXPLAIN ANALYZE of each statement
+    sql: dict[str, float] = field(default_factory=dict)  # job → its statements' execution time, ms
+
+    @staticmethod
+    def sql_ms(lines: list[str]) -> float:
+        """The execution times at the head of EXPLAIN ANALYZE lines (``[0.591 ms, 150 rows] …``), added up."""
+        return sum(float(line[1:].split(" ms", 1)[0]) for line in lines if line.startswith("[") and " ms" in line)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -73,9 +79,11 @@ def run_scale(admin_url: str, sizes: list[int], repeats: int, log=print) -> list
                 filled = time.perf_counter() - started
                 log(f"  scale: {rows:,} tickets and {rows:,} bookings (with events) filled in {filled:.1f} s")
                 timings = reminder_queries.measure(db, now, repeats, baseline=True)
+                plans = reminder_queries.plans(db, now, analyze=True)
                 results.append(ScaleResult(
                     rows=rows, fill_seconds=filled, jobs={t.job: t.indexed_ms for t in timings},
-                    no_index={t.job: t.baseline_ms for t in timings}, plans=reminder_queries.plans(db, now, analyze=True)))
+                    no_index={t.job: t.baseline_ms for t in timings}, plans=plans,
+                    sql={job: round(ScaleResult.sql_ms(lines), 3) for job, lines in plans.items()}))
             finally:
                 db.dispose()
                 databases.drop(name)
