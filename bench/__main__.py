@@ -13,6 +13,7 @@ See docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -41,6 +42,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
     parser.add_argument("--scale-only", action="store_true", help="only the scheduler scale part")
+    parser.add_argument("--report-from", type=Path, default=None, metavar="JSON",
+                        help="run nothing: print (and with --update-doc, put in the doc) the tables of a saved run")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the machine's load average to fall below 1")
     return parser.parse_args(argv)
@@ -71,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         plan.backends, plan.baseline_requests = [], {}
     # SIGTERM stops the run like Ctrl-C: everything started is stopped on the way out.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if args.report_from:
+        results = json.loads(args.report_from.read_text())
+        results["targets"] = report.targets(results)
+        table = report.markdown(results)
+        print(table)
+        if args.update_doc:
+            report.update_doc(ROOT / "docs" / "performance.md", table, report.explain_text(results))
+        return 0
     if args.wait_quiet:
         wait_until_quiet(args.wait_quiet)
     started = time.monotonic()

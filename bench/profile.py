@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench import processes  # noqa: E402
 from bench.load import run_phase  # noqa: E402
 from bench.processes import SIGNING_SECRET, FakeSlackProcess  # noqa: E402
-from bench.run import _database, _postmaster_pid  # noqa: E402, F401
+from bench.run import _database  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from bench.workload import BY_NAME, Workload  # noqa: E402
 from db.session import Database  # noqa: E402

@@ -172,7 +172,7 @@ def markdown(results: dict) -> str:
         sizes = [r["rows"] for r in results["scale"]]
         out += ["### Scheduler scale (PostgreSQL; one workspace's run of each job, median ms; rows = tickets = bookings)",
                 "", "| job | " + " | ".join(f"{n:,} rows" for n in sizes)
-                + " | growth | its SQL alone, " + " / ".join(f"{n:.0e}".replace("+0", "") for n in sizes)
+                + " | growth | its SQL alone, " + " / ".join(_power_of_ten(n) for n in sizes)
                 + " | without indexes, largest |", "|" + "---|" * (len(sizes) + 4)]
         for job in results["scale"][0]["jobs"]:
             times = [r["jobs"][job] for r in results["scale"]]
@@ -195,6 +195,11 @@ def markdown(results: dict) -> str:
     missed = sum(1 for t in results.get("targets", []) if t["met"] is False)
     out += ["", f"{met} met, {missed} missed."]
     return "\n".join(out) + "\n"
+
+
+def _power_of_ten(n: int) -> str:
+    exponent = len(str(n)) - 1
+    return f"10{str(exponent).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}" if n == 10 ** exponent else f"{n:,}"
 
 
 def explain_text(results: dict) -> str:

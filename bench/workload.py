@@ -147,7 +147,8 @@ class Workload:
     def builder(self, user: str) -> "ClientWorkload":
         return ClientWorkload(self, user)
 
-    def _tag(self) -> str:
+    def tag(self) -> str:
+        """A unique word to put in a request's text, to find the message it leads to."""
         with self._lock:
             return f"bx{next(self._tags):07d}"
 
@@ -206,12 +207,12 @@ class ClientWorkload:
         return Prepared(body, content_type, ok_ephemeral)
 
     def ticket_modal(self) -> Prepared:
-        tag = self.workload._tag()
+        tag = self.workload.tag()
         body, content_type = self.slack.command("/ticket", f"Printer on floor 2 is jammed {tag}", user=self.user)
         return Prepared(body, content_type, ok_empty, ("trigger", self.fake.last_trigger))
 
     def ticket_submit(self) -> Prepared:
-        tag = self.workload._tag()
+        tag = self.workload.tag()
         values = _ticket_form(f"Printer on floor 2 is jammed {tag}", "Paper stuck in tray 3")
         body, content_type = self.slack.view_submission(self.workload.new_ticket_view, values, user=self.user)
         return Prepared(body, content_type, ok_empty, ("tag", tag))
@@ -229,7 +230,7 @@ class ClientWorkload:
         return Prepared(body, content_type, ok_empty, ("card", TRIAGE, ts))
 
     def booking_submit(self) -> Prepared:
-        tag = self.workload._tag()
+        tag = self.workload.tag()
         customer, vehicle, pickup, due = self.workload.next_booking_slot()
         values = _booking_form(customer, vehicle, pickup, due, notes=f"Child seat please {tag}")
         body, content_type = self.slack.view_submission(self.workload.new_booking_view, values, user=self.user)
