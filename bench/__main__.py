@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
+from bench.processes import stop_on_signals  # noqa: E402
 from bench.run import Plan, execute  # noqa: E402
 from bench.workload import BY_NAME  # noqa: E402
 
@@ -72,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         plan.scale_sizes = []
     if args.scale_only:
         plan.backends, plan.baseline_requests = [], {}
-    # SIGTERM stops the run like Ctrl-C: everything started is stopped on the way out.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop_on_signals()
     if args.report_from:
         results = json.loads(args.report_from.read_text())
         results["targets"] = report.targets(results)

@@ -22,6 +22,14 @@ SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
 
 
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the run (everything started is stopped on the way out), even when the
+    launcher ignored or blocked SIGINT (as a shell does for a command started with ``&``)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 class StartFailed(RuntimeError):
     pass
 

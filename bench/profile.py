@@ -120,7 +120,7 @@ def main() -> int:
     parser.add_argument("--svg", type=Path, default=ROOT / "bench" / "results" / "profile.svg")
     args = parser.parse_args()
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    processes.stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="hiredesk-profile-"))
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
