@@ -1,14 +1,19 @@
 # HireDesk production image: gunicorn (via `python app.py serve`), non-root, health-checked.
-# Build:   docker build -t hiredesk .
-# Migrate: docker run --rm --env-file .env hiredesk python app.py migrate   (a release step, once per deploy)
-# Run:     docker run -p 3000:3000 --env-file .env hiredesk
+# Build:  docker build -t hiredesk .
+# With PostgreSQL, replicas and the reverse proxy: `docker compose up` (docs/operations.md).
+# On its own, with the embedded SQLite database on a named volume (kept across containers;
+# the entrypoint migrates it before serving):
+#         docker run -p 3000:3000 -v hiredesk-data:/data --env-file .env hiredesk
 
-FROM python:3.11-slim AS build
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 COPY requirements.txt /tmp/requirements.txt
-RUN python -m venv /venv && /venv/bin/pip install -r /tmp/requirements.txt
+# The lock pins every package with its hashes: nothing else, and nothing altered, gets in.
+RUN python -m venv /venv && /venv/bin/pip install --require-hashes --no-deps -r /tmp/requirements.txt
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 RUN useradd --create-home --uid 10001 hiredesk && mkdir /data && chown hiredesk /data
 COPY --from=build /venv /venv
 WORKDIR /app
@@ -16,6 +21,7 @@ COPY app.py alembic.ini manifest.yml ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY db ./db
+COPY deploy/docker-entrypoint.sh /usr/local/bin/hiredesk-entrypoint
 ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -26,4 +32,5 @@ USER hiredesk
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"
+ENTRYPOINT ["hiredesk-entrypoint"]
 CMD ["python", "app.py", "serve"]

@@ -1,4 +1,5 @@
 """Domain errors. Their messages are written for the Slack user who caused them."""
+
 from __future__ import annotations
 
 

@@ -1,43 +1,60 @@
 """Builds the Bolt app (never at import time: app.py calls this)."""
+
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
 import handlers
 from bot.context import AppContext
-from bot.slack_client import make_web_client
+from bot.slack_client import LISTENER_TIMEOUT, make_web_client
+from handlers.support import NOT_INSTALLED
 
 log = logging.getLogger("hiredesk")
-
-# Listeners run in this pool; Slack waits at most 3 s for each ack, queueing included, so a
-# burst of requests (a busy counter, the 50-way booking race test) needs more than Bolt's
-# default 5 threads. Kept below the database pool (10 + 20 overflow) so no listener waits on it.
-LISTENER_THREADS = 24
 
 
 def build_bolt_app(ctx: AppContext) -> App:
     settings = ctx.settings
+    oauth = None
+    if settings.distributed:
+        # Many workspaces: Bolt finds each request's token in the installation store.
+        from bot.installs import first_admin, oauth_settings
+        from bot.tenancy import InstalledWorkspaces
+
+        tenancy = ctx.tenancy
+        assert isinstance(tenancy, InstalledWorkspaces)
+
+        def on_installed(team_id: str, installer: str) -> None:
+            first_admin(ctx.db, team_id, installer)
+            tenancy.installed(team_id)
+
+        oauth = oauth_settings(settings, ctx.db, tenancy.store, on_installed)
     app = App(
-        client=make_web_client(settings),
+        # Listeners call Slack only for views.open/push/update (a trigger lasts 3 s): no retries, short time-out.
+        client=make_web_client(settings, timeout=LISTENER_TIMEOUT),
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         # Signatures are verified in bot.web before Bolt sees a request, so that
         # bad signatures (401) are told apart from malformed bodies (400).
         request_verification_enabled=False,
         # auth.test would run at start-up; the bot user ID is fetched lazily instead.
         token_verification_enabled=False,
-        # ack() answers Slack at once; slow work after it runs in Bolt's thread pool.
-        process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="hiredesk-listener"),
+        # Listeners do only what the answer needs (validate, write, queue deliveries in the outbox),
+        # so the answer leaves as soon as the listener returns: no thread hand-off, no 10 ms ack polling.
+        process_before_response=True,
         logger=logging.getLogger("hiredesk.bolt"),
+        oauth_settings=oauth,
+        # Over OAuth, Bolt itself refuses a workspace with no installation, telling the user so on
+        # the request's own response_url (its own Slack); nothing runs, nothing is stored.
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
     handlers.register(app, ctx)
 
     @app.error
     def log_unhandled(error, body, logger):
         # Listeners are @guarded; this only sees failures outside them.
-        logger.error("unhandled error for %s request: %s", body.get("type") or body.get("command"), error, exc_info=error)
+        logger.error(
+            "unhandled error for %s request: %s", body.get("type") or body.get("command"), error, exc_info=error
+        )
 
     return app

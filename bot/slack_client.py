@@ -1,22 +1,29 @@
-"""The Slack Web API client, with slack_sdk's retry handlers."""
+"""Slack Web API clients.
+
+Neither kind retries inside the call: a listener may not wait (a modal's
+trigger expires in 3 s, and Slack wants its answer), and the delivery worker
+reschedules a failed delivery instead of holding a thread — honouring
+``Retry-After`` and backing off with slack_sdk's interval calculator
+(bot.delivery.sender).
+"""
+
 from __future__ import annotations
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.settings import Settings
 
+# A listener's own calls (views.open/push/update) must leave time to answer Slack within 3 s.
+LISTENER_TIMEOUT = 2.5
+# Longer than Slack's slowest normal answer; a post that times out is looked up before a retry.
+DELIVERY_TIMEOUT = 10
 
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A WebClient that waits out 429s (Retry-After) and retries network and 5xx errors."""
+
+def make_web_client(settings: Settings, token: str | None = None, *, timeout: float = DELIVERY_TIMEOUT) -> WebClient:
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
         token=token or settings.slack_bot_token,
         base_url=base_url,
-        timeout=10,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ConnectionErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        timeout=timeout,  # type: ignore[arg-type]  # urllib takes a float
+        retry_handlers=[],  # slack_sdk would re-send a post after a lost connection: a duplicate
     )

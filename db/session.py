@@ -1,27 +1,46 @@
 """Engine creation and the one-transaction-per-request helper."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import deadline
 
-def make_engine(url: str, **kwargs) -> Engine:
+# Time-outs that keep a request inside Slack's 3 s when the database is slow, locked or gone.
+# (A frozen server answers nothing, so the request's own deadline, db/deadline.py, ends those waits.)
+CONNECT_TIMEOUT_S = 2  # libpq's minimum that means anything; a refused connection fails at once
+STATEMENT_TIMEOUT_MS = 2500  # server-side: a runaway query is cancelled
+LOCK_TIMEOUT_MS = 2000  # a row or table lock waited for longer than this fails the request
+IDLE_IN_TRANSACTION_MS = 10_000  # a transaction whose client vanished releases its locks
+POOL_TIMEOUT_S = 0.5  # every pooled connection busy (or hung) for this long: "temporarily unavailable"
+SQLITE_BUSY_TIMEOUT_MS = 2000  # waiting for SQLite's write lock
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwargs) -> Engine:
     """An engine for SQLite (embedded default) or PostgreSQL (production)."""
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
+    deadline.install()
+    options = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+    )
+    kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_S, "options": options})
     # pool_pre_ping: after the database restarts, stale pooled connections are
     # replaced instead of failing one request each.
     if "poolclass" not in kwargs:
-        kwargs.update(pool_size=10, max_overflow=20)
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=POOL_TIMEOUT_S)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -29,7 +48,7 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if make_url(url).database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -52,6 +71,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._after_outbox_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after each commit of a transaction that queued Slack deliveries
+        (``session.info["outbox_queued"]``): the delivery worker wakes at once."""
+        self._after_outbox_commit.append(callback)
 
     @property
     def dialect(self) -> str:
@@ -69,15 +94,18 @@ class Database:
                 session.rollback()
             else:
                 session.commit()
+                if session.info.get("outbox_queued"):
+                    for callback in self._after_outbox_commit:
+                        callback()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
 
-    def ping(self) -> None:
-        """Raise if the database cannot be reached (readiness check)."""
-        with self.engine.connect() as conn:
+    def ping(self, within: float = 0.4) -> None:
+        """Raise if the database does not answer within ``within`` seconds (readiness check)."""
+        with deadline.deadline(within), self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:

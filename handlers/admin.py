@@ -1,7 +1,9 @@
 """/hiredesk: help, roles and (with the scheduler) settings and digests."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -10,8 +12,9 @@ from bot.errors import DomainError
 from bot.services import roles as role_service
 from bot.views import roles as role_views
 
+from .payloads import command_text
 from .settings import digest_now, open_settings
-from .support import guarded, team_id_of, user_id_of
+from .support import guarded, request_scope
 
 # With should_escape: true Slack sends mentions as <@U123|name> (or <@U123>).
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -24,24 +27,25 @@ def parse_mention(text: str) -> str:
     return match.group(1)
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command("/hiredesk")
-    @guarded
-    def hiredesk_command(ack, body, command, client):
-        words = (command.get("text") or "").split()
-        sub = words[0].lower() if words else "help"
-        if sub == "help":
-            return ack(response_type="ephemeral", **role_views.help_message())
-        handler = SUBCOMMANDS.get(sub)
-        if handler is None:
-            return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{sub[:30]}`."))
-        return handler(ctx, ack, body, words[1:], client=client)
+def register(app: App) -> None:
+    app.command("/hiredesk")(hiredesk_command)
+
+
+@guarded
+def hiredesk_command(ack, body, command, client, ctx):
+    words = command_text(command).split()
+    sub = words[0].lower() if words else "help"
+    if sub == "help":
+        return ack(response_type="ephemeral", **role_views.help_message())
+    handler = SUBCOMMANDS.get(sub)
+    if handler is None:
+        return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{sub[:30]}`."))
+    return handler(ctx, ack, body, words[1:], client=client)
 
 
 def _roles(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
-    with ctx.db.transaction() as session:
-        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-        listing = role_service.list_roles(session, actor, ctx.settings.admins)
+    with request_scope(ctx, body) as (session, actor):
+        listing = role_service.list_roles(session, actor, ctx.settings.config_admins)
     ack(response_type="ephemeral", **role_views.roles_message(listing))
 
 
@@ -56,15 +60,23 @@ def _revoke(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
 def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bool) -> None:
     verb = "role" if grant else "unrole"
     if len(args) != 2:
-        return ack(response_type="ephemeral", **role_views.usage_message(f"`/hiredesk {verb}` needs a person and a role."))
+        return ack(
+            response_type="ephemeral", **role_views.usage_message(f"`/hiredesk {verb}` needs a person and a role.")
+        )
     target, role = parse_mention(args[0]), role_service.parse_role(args[1])
-    with ctx.db.transaction() as session:
-        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+    with request_scope(ctx, body) as (session, actor):
         if grant:
             change = role_service.grant(session, actor, target, role)
         else:
-            change = role_service.revoke(session, actor, target, role, ctx.settings.admins)
+            change = role_service.revoke(session, actor, target, role, ctx.settings.config_admins)
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 
-SUBCOMMANDS = {"roles": _roles, "role": _grant, "unrole": _revoke, "settings": open_settings, "digest": digest_now}
+# word → (ctx, ack, body, the words after it, client=…) → None
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "roles": _roles,
+    "role": _grant,
+    "unrole": _revoke,
+    "settings": open_settings,
+    "digest": digest_now,
+}

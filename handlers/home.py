@@ -1,43 +1,49 @@
-"""App Home: ``app_home_opened`` → ``views.publish`` of the user's tab."""
+"""App Home: ``app_home_opened`` → the user's tab, published through the outbox (never before the answer)."""
+
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from slack_bolt import App
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import home as home_service
-from bot.services.hire import booking_queries
+from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
-from bot.services.workspace_settings import workspace_config
+from bot.views.deliveries import failures_section
 from bot.views.hire.bookings import home_hire_section
-from db.models import Role
 from bot.views.home import home_view
 
-from .support import guarded, team_id_of, user_id_of
+from .support import guarded, request_scope
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.event("app_home_opened")
-    @guarded
-    def app_home_opened(body, event, client):
-        if event.get("tab", "home") == "home":
-            refresh_home(ctx, client, team_id_of(body), user_id_of(body))
+def register(app: App) -> None:
+    app.event("app_home_opened")(app_home_opened)
 
 
-def refresh_home(ctx: AppContext, client: WebClient, team_id: str, user_id: str) -> None:
-    with ctx.db.transaction(readonly=True) as session:
-        actor = ctx.actor(session, team_id, user_id)
-        view = home_view(home_service.overview(session, actor, ctx.settings), extra_home_sections(ctx, session, actor))
-    client.views_publish(user_id=user_id, view=view)
+@guarded
+def app_home_opened(body, event, ctx):
+    if event.get("tab", "home") == "home":
+        # request_scope: once per event_id, so Slack's retries of the event publish nothing more.
+        with request_scope(ctx, body) as (session, actor):
+            queue_home(ctx, session, actor)
 
 
-def extra_home_sections(ctx: AppContext, session: Session, actor: Actor) -> list[list[dict]]:
-    """Sections other desks add to the App Home, as rendered block dicts:
-    an agent's (or admin's) car hire day — today's pickups and returns."""
-    if not actor.has(Role.AGENT):
-        return []
-    tz = workspace_config(session, actor.team_id, ctx.settings).tz
-    pickups, returns = booking_queries.todays_movements(session, actor, utcnow(), tz)
-    return [home_hire_section(pickups, returns, tz)]
+def queue_home(ctx: AppContext, session: Session, actor: Actor) -> None:
+    """Queue the actor's App Home tab, rendered now (a pending older render of it is dropped)."""
+    overview = home_service.overview(session, actor, ctx.settings)
+    hire = overview.hire_day
+    sections = [home_hire_section(hire.pickups, hire.returns, hire.tz, utcnow())] if hire else []
+    if actor.is_admin:
+        failures = outbox.recent_failures(session, actor.team_id, since=utcnow() - timedelta(days=7))
+        sections.append(failures_section(failures))
+    outbox.publish_home(
+        session,
+        actor.team_id,
+        actor.user_id,
+        home_view(overview, [s for s in sections if s]),
+        key=f"{actor.team_id}:home:{actor.user_id}:{secrets.token_hex(8)}",
+    )

@@ -1,4 +1,5 @@
 """/hiredesk settings (the modal and its submission) and /hiredesk digest now."""
+
 from __future__ import annotations
 
 from slack_bolt import App
@@ -11,13 +12,17 @@ from bot.views import roles as role_views
 from bot.views import settings as settings_views
 from bot.views.digest import digest_message
 
-from .support import guarded, team_id_of, user_id_of
+from .payloads import FormState
+from .support import guarded, request_scope
+
+
+def register(app: App) -> None:
+    app.view(settings_views.CALLBACK_ID)(save_settings)
 
 
 def open_settings(ctx: AppContext, ack, body: dict, args: list[str], client, **_) -> None:
     """/hiredesk settings: admins get the modal, filled with the current values."""
-    with ctx.db.transaction() as session:
-        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+    with request_scope(ctx, body) as (session, actor):
         config = settings_service.settings_for_edit(session, actor, ctx.settings)
     client.views_open(trigger_id=body["trigger_id"], view=settings_views.settings_modal(config))
     ack()
@@ -27,18 +32,14 @@ def digest_now(ctx: AppContext, ack, body: dict, args: list[str], **_) -> None:
     """/hiredesk digest now: the digest, to the manager who asked (ephemeral)."""
     if [word.lower() for word in args] != ["now"]:
         return ack(response_type="ephemeral", **role_views.usage_message("Did you mean `/hiredesk digest now`?"))
-    with ctx.db.transaction() as session:
-        actor = ctx.actor(session, team_id_of(body), user_id_of(body))
+    with request_scope(ctx, body) as (session, actor):
         digest = digest_service.digest_now(session, actor, ctx.settings, utcnow())
     ack(response_type="ephemeral", **digest_message(digest))
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.view(settings_views.CALLBACK_ID)
-    @guarded
-    def save_settings(ack, body, view):
-        form = settings_service.SettingsForm(**settings_views.submitted_values(view))
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            config = settings_service.save_settings(session, actor, form, ctx.settings)
-        ack(response_action="update", view=settings_views.settings_saved_modal(config))
+@guarded
+def save_settings(ack, body, view, ctx):
+    form = FormState(view).read_into(settings_service.SettingsForm)
+    with request_scope(ctx, body) as (session, actor):
+        config = settings_service.save_settings(session, actor, form, ctx.settings)
+    ack(response_action="update", view=settings_views.settings_saved_modal(config))

@@ -5,6 +5,7 @@ DATABASE) or from a throwaway cluster started for this run. If neither is
 possible the PostgreSQL half is skipped with a loud warning — except under
 CI=true, where that is a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,12 @@ from tests.harness.unavailable import unavailable
 BACKENDS = ["sqlite", "postgres"]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--soak", action="store_true", help="the fault suite at full strength: 10,000 hostile examples, not 2,000"
+    )
+
+
 @pytest.fixture(scope="session")
 def sqlite_databases():
     databases = SqliteDatabases()
@@ -42,7 +49,7 @@ def postgres_databases():
             url = cluster.admin_url
         wait_until_accepting(url)
         databases = PostgresDatabases(url)
-    except (PostgresUnavailable, Exception) as error:  # noqa: BLE001 - report whatever stopped it
+    except (PostgresUnavailable, Exception) as error:  # report whatever stopped it
         unavailable(f"PostgreSQL is not available, PostgreSQL tests cannot run: {error}")
     yield databases
     databases.close()
@@ -86,7 +93,12 @@ def fake_slack(fake_slack_server):
     fake_slack_server.reset()
     for user in ("UADMIN", "UEMPLOYEE", "UTECH", "UTECH2", "UAGENT", "UMANAGER"):
         fake_slack_server.add_user(user)
-    for channel, name in (("CTRIAGE", "it-triage"), ("CFLEET", "car-hire"), ("CMANAGERS", "managers"), ("C0GENERAL", "general")):
+    for channel, name in (
+        ("CTRIAGE", "it-triage"),
+        ("CFLEET", "car-hire"),
+        ("CMANAGERS", "managers"),
+        ("C0GENERAL", "general"),
+    ):
         fake_slack_server.add_channel(channel, name)
     return fake_slack_server
 

@@ -1,4 +1,5 @@
 """`python app.py` as an operator runs it: configuration errors, migrations, gunicorn serving."""
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,9 @@ def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def run_app(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "app.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,11 +78,23 @@ def get(url: str) -> int:
 
 def test_serves_with_gunicorn_after_migrate(tmp_path):
     port = free_port()
-    env = app_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="secret", PORT=str(port),
-                  HOST="127.0.0.1", HIREDESK_SCHEDULER="off")
+    env = app_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="secret",
+        PORT=str(port),
+        HOST="127.0.0.1",
+        HIREDESK_SCHEDULER="off",
+    )
     assert run_app("migrate", env=env).returncode == 0
-    process = subprocess.Popen([sys.executable, "app.py", "serve", "--workers", "1"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "serve", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -1,11 +1,12 @@
 """Migrations and models agree, on both backends; PostgreSQL gets its exclusion constraint."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from db.migrate import check_up_to_date
+from db.migrate import check_compatible, head_revision, scripts
 from db.models import Base
 
 
@@ -13,7 +14,7 @@ def test_migrated_schema_matches_the_models(database):
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
-    check_up_to_date(database.engine)
+    assert check_compatible(database.engine).current == head_revision()
 
 
 def test_postgres_has_the_booking_overlap_exclusion_constraint(postgres_url):
@@ -21,9 +22,38 @@ def test_postgres_has_the_booking_overlap_exclusion_constraint(postgres_url):
 
     db = Database(postgres_url)
     with db.engine.connect() as conn:
-        definition = conn.execute(text(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_bookings_no_overlap'"
-        )).scalar_one()
+        definition = conn.execute(
+            text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ex_bookings_no_overlap'")
+        ).scalar_one()
     db.dispose()
     assert "gist" in definition and "tstzrange(pickup_at, return_due_at, '[)'::text)" in definition
     assert "RESERVED" in definition and "ACTIVE" in definition
+
+
+def test_revision_ids_are_consecutive_numbers():
+    """The start-up check places a revision it doesn't know by its number (db/migrate.py)."""
+    for script in scripts().walk_revisions():
+        assert script.revision.isdigit() and len(script.revision) == 4, script.revision
+        expected_parent = None if script.revision == "0001" else f"{int(script.revision) - 1:04d}"
+        assert script.down_revision == expected_parent, f"{script.revision} revises {script.down_revision}"
+
+
+def test_tickets_accept_the_waiting_state_and_nothing_unknown(database):
+    """0009 rewrote the state's CHECK constraint (both backends): WAITING is in, a typo still out."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.services.workspaces import ensure_workspace
+
+    with database.transaction() as session:
+        ensure_workspace(session, "TMIGRATE")
+    insert = (
+        "INSERT INTO tickets (team_id, number, title, description, category, severity, state, reporter_id, "
+        "created_at, updated_at) VALUES ('TMIGRATE', :n, 't', '', 'other', 'MINOR', :state, 'U1', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
+    with database.engine.begin() as conn:
+        conn.execute(text(insert), {"n": 1, "state": "WAITING"})
+        assert conn.execute(text("SELECT paused_seconds FROM tickets WHERE number = 1")).scalar_one() == 0
+    with pytest.raises(IntegrityError), database.engine.begin() as conn:
+        conn.execute(text(insert), {"n": 2, "state": "WAITNG"})

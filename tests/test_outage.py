@@ -1,7 +1,7 @@
 """A database outage: users are told HireDesk is unavailable, the app keeps running and recovers."""
+
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 

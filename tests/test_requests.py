@@ -1,4 +1,5 @@
 """What reaches /slack/events: signatures, malformed bodies, health checks."""
+
 from __future__ import annotations
 
 import json
@@ -7,15 +8,19 @@ import urllib.request
 
 import pytest
 
-from tests.harness.live_app import SIGNING_SECRET
-
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def command_fields(live_app, text="roles", user="UADMIN"):
-    return {"team_id": live_app.slack.team_id, "user_id": user, "command": "/hiredesk", "text": text,
-            "channel_id": "C0GENERAL", "response_url": live_app.fake.response_url_for("C0GENERAL", user),
-            "trigger_id": live_app.fake.issue_trigger()}
+    return {
+        "team_id": live_app.slack.team_id,
+        "user_id": user,
+        "command": "/hiredesk",
+        "text": text,
+        "channel_id": "C0GENERAL",
+        "response_url": live_app.fake.response_url_for("C0GENERAL", user),
+        "trigger_id": live_app.fake.issue_trigger(),
+    }
 
 
 def test_signed_request_is_answered(live_app):

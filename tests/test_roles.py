@@ -1,4 +1,5 @@
 """/hiredesk roles end to end: signed HTTP in, fake Slack Web API out, both databases."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,16 +57,18 @@ def test_nobody_makes_themselves_admin(live_app):
     run(live_app, "role <@UTECH> admin", "UADMIN")
     # UTECH is now an admin and grants UTECH2 admin; UTECH2 can't grant itself anything.
     assert "Only admins" not in run(live_app, "role <@UTECH2> agent", "UTECH")
-    assert "yourself" in run(live_app, "role <@UTECH2> admin", "UTECH2") or "Only admins" in run(live_app, "role <@UTECH2> admin", "UTECH2")
+    assert "yourself" in run(live_app, "role <@UTECH2> admin", "UTECH2") or "Only admins" in run(
+        live_app, "role <@UTECH2> admin", "UTECH2"
+    )
     assert Role.ADMIN not in roles_of(live_app, "UTECH2")
 
 
 def test_last_admin_cannot_remove_own_admin_role(database):
     with database.transaction() as session:
         # No configuration admins here: UBOSS is the only admin, granted by a former one.
-        from db.models import UserRole
         from bot.services.clock import utcnow
         from bot.services.workspaces import ensure_workspace
+        from db.models import UserRole
 
         ensure_workspace(session, "T1")
         session.add(UserRole(team_id="T1", user_id="UBOSS", role=Role.ADMIN, granted_by="UOLD", granted_at=utcnow()))

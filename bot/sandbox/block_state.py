@@ -5,6 +5,7 @@ The page only reports raw strings per element (``{block_id: {action_id: [str]}}`
 the element's definition comes from the stored message or view, never from the
 browser, exactly like Slack, which knows the blocks it rendered.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,15 @@ SINGLE_OPTION = {"static_select", "external_select", "radio_buttons", "overflow"
 MULTI_OPTION = {"multi_static_select", "multi_external_select", "checkboxes"}
 TEXT_VALUE = {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
 SINGLE_PICK = {  # element type -> the state key Slack uses for its single value
-    "users_select": "selected_user", "conversations_select": "selected_conversation",
-    "channels_select": "selected_channel", "datepicker": "selected_date", "timepicker": "selected_time",
+    "users_select": "selected_user",
+    "conversations_select": "selected_conversation",
+    "channels_select": "selected_channel",
+    "datepicker": "selected_date",
+    "timepicker": "selected_time",
 }
 MULTI_PICK = {
-    "multi_users_select": "selected_users", "multi_conversations_select": "selected_conversations",
+    "multi_users_select": "selected_users",
+    "multi_conversations_select": "selected_conversations",
     "multi_channels_select": "selected_channels",
 }
 STATEFUL = SINGLE_OPTION | MULTI_OPTION | TEXT_VALUE | set(SINGLE_PICK) | set(MULTI_PICK) | {"datetimepicker"}
@@ -40,8 +45,11 @@ def action_id(element: dict, index: int) -> str:
 def elements(blocks: list[dict]) -> Iterator[tuple[str, dict]]:
     """Every interactive element with its block_id: input elements, actions, section accessories."""
     for index, block in enumerate(blocks):
-        found = {"input": [block.get("element")], "actions": block.get("elements") or [],
-                 "section": [block.get("accessory")]}.get(block.get("type"), [])
+        found = {
+            "input": [block.get("element")],
+            "actions": block.get("elements") or [],
+            "section": [block.get("accessory")],
+        }.get(block.get("type", ""), [])
         for position, element in enumerate(e for e in found if e):
             yield block_id(block, index), {**element, "action_id": action_id(element, position)}
 

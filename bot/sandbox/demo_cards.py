@@ -3,8 +3,11 @@
 Demo data is written straight to the database, and the fake Slack's messages
 can be lost (their file deleted); then a ticket or booking has no card to click.
 The sandbox posts the missing cards, drawn by the desks' own views, and records
-where they are, as the desks do after posting.
+where they are, as the desks do after posting. (This repairs the simulated
+Slack itself, so it posts directly instead of through the outbox: no user's
+change is reported here.)
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,14 +16,14 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.context import AppContext
-from bot.services.hire import bookings as booking_service
 from bot.services.clock import utcnow
+from bot.services.hire import bookings as booking_service
 from bot.services.tickets import lifecycle
 from bot.services.workspace_settings import workspace_config
-from bot.views.hire import bookings as booking_views
 from bot.slack_client import make_web_client
-from bot.views.tickets import messages as ticket_views
+from bot.views.hire import bookings as booking_views
 from db.models import Booking, Ticket
+from handlers.tickets.publish import card_of
 
 from . import workspace
 from .demo_data import seed_demo
@@ -31,15 +34,24 @@ log = logging.getLogger("hiredesk.sandbox")
 
 def post_missing_cards(ctx: AppContext, fake: FakeSlack, client: WebClient, team_id: str = workspace.TEAM_ID) -> int:
     """Post the card of every ticket and booking whose card is not in the channels; returns how many."""
+
     def missing(row) -> bool:
         card = fake.message(row.card_channel, row.card_ts) if row.card_ts else None
         return card is None or card.deleted
 
     with ctx.db.transaction(readonly=True) as session:
-        tickets = [t.id for t in session.scalars(select(Ticket).where(
-            Ticket.team_id == team_id, Ticket.deleted_at.is_(None)).order_by(Ticket.number)) if missing(t)]
-        bookings = [b.id for b in session.scalars(select(Booking).where(
-            Booking.team_id == team_id).order_by(Booking.number)) if missing(b)]
+        tickets = [
+            t.id
+            for t in session.scalars(
+                select(Ticket).where(Ticket.team_id == team_id, Ticket.deleted_at.is_(None)).order_by(Ticket.number)
+            )
+            if missing(t)
+        ]
+        bookings = [
+            b.id
+            for b in session.scalars(select(Booking).where(Booking.team_id == team_id).order_by(Booking.number))
+            if missing(b)
+        ]
     for ticket_id in tickets:
         _post_ticket_card(ctx, client, team_id, ticket_id)
     for booking_id in bookings:
@@ -50,7 +62,9 @@ def post_missing_cards(ctx: AppContext, fake: FakeSlack, client: WebClient, team
 def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = ticket_views.card(session.get(Ticket, ticket_id), tz=config.tz, now=utcnow())
+        card = card_of(session.get_one(Ticket, ticket_id), config, utcnow())
+    if not config.triage_channel:  # nowhere to post it, as for the desk itself
+        return
     posted = client.chat_postMessage(channel=config.triage_channel, **card)
     with ctx.db.transaction() as session:
         lifecycle.attach_card(session, team_id, ticket_id, posted["channel"], posted["ts"])
@@ -59,7 +73,9 @@ def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_i
 def _post_booking_card(ctx: AppContext, client: WebClient, team_id: str, booking_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = booking_views.booking_card(session.get(Booking, booking_id), config.tz)
+        card = booking_views.booking_card(session.get_one(Booking, booking_id), config.tz, utcnow())
+    if not config.fleet_channel:  # nowhere to post it
+        return
     posted = client.chat_postMessage(channel=config.fleet_channel, **card)
     with ctx.db.transaction() as session:
         admin = ctx.actor(session, team_id, workspace.ADMIN.user_id)

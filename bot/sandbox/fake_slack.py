@@ -3,26 +3,42 @@
 It answers the methods HireDesk calls the way Slack does (same response
 shapes and error codes), keeps the messages, views and App Home tabs it was
 given, and records every call (method, arguments, token) so tests can assert
-on them. Failures can be injected per method: an error code, or a 429 with
-``Retry-After``.
+on them. Faults can be injected per method: an error code (any HTTP status,
+5xx included), a 429 with ``Retry-After``, a call held unanswered and never
+performed (``stall``), a call performed whose answer is lost (``accept_then_drop``),
+and slow answers (``slow``).
+
+Message timestamps are taken from the clock (``bot.services.clock``, which
+freezegun moves), so ``conversations.history``'s ``oldest``/``latest`` filter
+the way Slack's do.
 
 Run it with ``FakeSlack().start()``; point the app at ``fake.api_url``.
 """
+
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.services.clock import utcnow
+
+if TYPE_CHECKING:
+    from .fake_socket_mode import FakeSocketMode
 
 
 @dataclass
@@ -31,6 +47,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     at: float = field(default_factory=time.time)
+    dropped: bool = False  # performed, but its answer never reached the caller (accept_then_drop)
 
 
 @dataclass
@@ -50,8 +67,9 @@ class Message:
     user: str
     thread_ts: str | None = None
     ephemeral_for: str | None = None
-    metadata: dict | None = None
+    metadata: dict | None = None  # Slack message metadata: {"event_type": ..., "event_payload": {...}}
     deleted: bool = False
+    reply_broadcast: bool = False  # a thread reply also sent to the channel (it shows in its history)
     posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
 
 
@@ -64,6 +82,23 @@ class Stall:
 
     def release(self) -> None:
         self.released.set()
+
+
+@dataclass
+class LostAnswer:
+    """Calls Slack performs whose answer never arrives (see ``FakeSlack.accept_then_drop``)."""
+
+    mode: str  # "reset": the connection closes at once; "hang": it stays silent for ``seconds`` first
+    seconds: float
+    times: int
+
+
+@dataclass
+class SlowAnswer:
+    """Calls answered ``seconds`` after they were performed (see ``FakeSlack.slow``)."""
+
+    seconds: float
+    times: int | None  # None: every call until reset()
 
 
 # What views.update keeps of a view: who it is, not what it shows.
@@ -82,9 +117,17 @@ class FakeSlack:
     BOT_USER = "UHIREDESKBOT"
     BOT_ID = "BHIREDESK"
 
+    APP_TOKEN = "xapp-1-test-app-token"  # the app-level token Socket Mode connects with
+
     def __init__(self, team_id: str = "T0001", token: str = "xoxb-test-token") -> None:
         self.team_id = team_id
         self.tokens = {token}
+        self.socket_mode: FakeSocketMode | None = None  # started by the first apps.connections.open
+        # Distributed over OAuth: each workspace's bot token, and codes "Allow" handed out.
+        self._first_token = token
+        self.token_teams: dict[str, str] = {token: team_id}
+        self.install_codes: dict[str, dict[str, str]] = {}
+        self._caller: str | None = None  # the token of the call being answered (hold the lock)
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.views: dict[str, dict] = {}
@@ -98,11 +141,14 @@ class FakeSlack:
         self.version = 0  # bumped on every change, so the sandbox page can wait for news
         self.failures: dict[str, list[Failure]] = {}
         self.stalls: dict[str, Stall] = {}
-        self._ts = itertools.count(1)
+        self.lost_answers: dict[str, list[LostAnswer]] = {}
+        self.slow_answers: dict[str, SlowAnswer] = {}  # method (or "*": every method) -> delay
+        self._holds_released = threading.Event()  # set to cut short every held answer (reset, stop)
+        self._last_ts = 0  # the newest message ts handed out, in microseconds
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server = None
+        self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
         self.app = self._build_app()
@@ -121,23 +167,32 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.list": self._conversations_list,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.list": self._users_list,
+            "apps.connections.open": self._apps_connections_open,
+            "oauth.v2.access": self._oauth_v2_access,
         }
 
     # ---- lifecycle -------------------------------------------------------
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeSlack":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeSlack:
         self._server = make_server(host, port, self.app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._release_holds()
+        if self.socket_mode:
+            self.socket_mode.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
 
-    def mount(self, port: int) -> "FakeSlack":
+    def mount(self, port: int) -> FakeSlack:
         """Serve ``self.app`` inside another WSGI server on ``port`` (the sandbox) instead of ``start``."""
         self.port = port
         return self
@@ -152,6 +207,8 @@ class FakeSlack:
 
     def reset(self) -> None:
         with self._lock:
+            self.tokens, self.token_teams = {self._first_token}, {self._first_token: self.team_id}
+            self.install_codes.clear()
             self.calls.clear()
             self.messages.clear()
             self.views.clear()
@@ -164,16 +221,36 @@ class FakeSlack:
             for stall in self.stalls.values():
                 stall.release()
             self.stalls.clear()
+            self.lost_answers.clear()
+            self.slow_answers.clear()
+        self._release_holds()
+
+    def _release_holds(self) -> None:
+        """Answer (or drop) at once every call still held by ``slow`` or ``accept_then_drop``."""
+        with self._lock:
+            released, self._holds_released = self._holds_released, threading.Event()
+        released.set()
 
     # ---- test controls ---------------------------------------------------
-    def add_user(self, user_id: str, name: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
-                 real_name: str | None = None) -> None:
+    def add_user(
+        self,
+        user_id: str,
+        name: str | None = None,
+        tz: str = "Europe/London",
+        is_bot: bool = False,
+        real_name: str | None = None,
+    ) -> None:
         name = name or user_id.lower()
         real_name = real_name or name.title()
         with self._lock:
             self.users[user_id] = {
-                "id": user_id, "team_id": self.team_id, "name": name, "real_name": real_name,
-                "tz": tz, "is_bot": is_bot, "deleted": False,
+                "id": user_id,
+                "team_id": self.team_id,
+                "name": name,
+                "real_name": real_name,
+                "tz": tz,
+                "is_bot": is_bot,
+                "deleted": False,
                 "profile": {"display_name": name, "real_name": real_name},
             }
 
@@ -182,14 +259,18 @@ class FakeSlack:
             self.channels[channel_id] = name
 
     def fail(self, method: str, error: str = "internal_error", times: int = 1, status: int = 200) -> None:
-        """The next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}``."""
+        """The next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}`` with HTTP
+        ``status`` and are not performed. ``status=500`` or ``503`` is a server error that
+        slack_sdk's ``ServerErrorRetryHandler`` retries."""
         with self._lock:
             self.failures.setdefault(method, []).append(Failure(error=error, status=status, times=times))
 
     def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` answer HTTP 429 with Retry-After."""
         with self._lock:
-            self.failures.setdefault(method, []).append(Failure(error="ratelimited", status=429, retry_after=retry_after, times=times))
+            self.failures.setdefault(method, []).append(
+                Failure(error="ratelimited", status=429, retry_after=retry_after, times=times)
+            )
 
     def stall(self, method: str) -> Stall:
         """The next call of ``method`` hangs unanswered until ``release()`` and is then
@@ -198,6 +279,44 @@ class FakeSlack:
         with self._lock:
             self.stalls[method] = Stall()
             return self.stalls[method]
+
+    def accept_then_drop(self, method: str, times: int = 1, mode: str = "reset", seconds: float = 30.0) -> None:
+        """The next ``times`` successful calls of ``method`` are performed (a post is stored and
+        shows in the channel's history) but their answer is lost on the way back.
+
+        ``mode="reset"``: the connection closes without an HTTP response; urllib (and so
+        slack_sdk's WebClient) raises ``http.client.RemoteDisconnected``, a ``ConnectionResetError``.
+        ``mode="hang"``: nothing comes back for ``seconds``, then the connection closes; a
+        client with a shorter timeout raises ``TimeoutError``. Either way the caller cannot tell
+        whether Slack did it. The recorded call has ``dropped=True``."""
+        if mode not in {"reset", "hang"}:
+            raise ValueError(f"mode must be 'reset' or 'hang', not {mode!r}")
+        with self._lock:
+            self.lost_answers.setdefault(method, []).append(
+                LostAnswer(mode=mode, seconds=seconds if mode == "hang" else 0.0, times=times)
+            )
+
+    def slow(self, method: str, seconds: float, times: int | None = None) -> None:
+        """Calls of ``method`` (``"*"``: of every method) are performed at once and answered
+        ``seconds`` later: Slack being slow. ``times=None``: every call until ``reset()``.
+        Each call waits on its own server thread, so other calls are not held up."""
+        with self._lock:
+            self.slow_answers[method] = SlowAnswer(seconds=seconds, times=times)
+
+    def authorize(self, team_id: str, user: str, team_name: str | None = None) -> str:
+        """A workspace's admin clicks "Allow" on the install page: the code Slack sends the app's
+        redirect URL (``oauth.v2.access`` trades it for a new bot token of ``team_id``)."""
+        code = f"code-{team_id}-{next(self._ids)}"
+        with self._lock:
+            self.install_codes[code] = {"team_id": team_id, "user": user, "team_name": team_name or team_id}
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace's tokens stop working (the app was uninstalled there)."""
+        with self._lock:
+            for token in [t for t, team in self.token_teams.items() if team == team_id]:
+                self.tokens.discard(token)
+                del self.token_teams[token]
 
     def issue_trigger(self, user: str | None = None) -> str:
         """A fresh trigger_id (valid 3 s); ``user`` is who clicked, so modals open for them."""
@@ -213,8 +332,9 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, predicate: Callable[[Call], bool] | None = None,
-                 count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(
+        self, method: str, predicate: Callable[[Call], bool] | None = None, count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
         """Block until ``count`` calls of ``method`` (matching ``predicate``) were made.
 
         The app answers Slack first and calls the Web API after ``ack()``, so tests
@@ -233,11 +353,30 @@ class FakeSlack:
 
     def channel_messages(self, channel: str, thread_ts: str | None = None) -> list[Message]:
         with self._lock:
-            return [m for m in self.messages if m.channel == channel and m.thread_ts == thread_ts and not m.deleted and not m.ephemeral_for]
+            return [
+                m
+                for m in self.messages
+                if m.channel == channel and m.thread_ts == thread_ts and not m.deleted and not m.ephemeral_for
+            ]
 
     def message(self, channel: str, ts: str) -> Message | None:
         with self._lock:
             return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
+
+    def messages_with_metadata(self, event_type: str, **payload: Any) -> list[Message]:
+        """Messages in the channels (not deleted, not ephemeral) whose metadata has ``event_type``
+        and whose ``event_payload`` holds every item of ``payload``, oldest first:
+        ``fake.messages_with_metadata("hiredesk_delivery", key=k)`` counts the posts of one delivery."""
+        with self._lock:
+            return [
+                m
+                for m in self.messages
+                if not m.deleted
+                and not m.ephemeral_for
+                and m.metadata
+                and m.metadata.get("event_type") == event_type
+                and all(m.metadata.get("event_payload", {}).get(k) == v for k, v in payload.items())
+            ]
 
     def dm_channel(self, user_id: str) -> str:
         return f"D{user_id}"
@@ -246,7 +385,7 @@ class FakeSlack:
     def _build_app(self) -> Flask:
         app = Flask("fake-slack")
 
-        @app.post("/api/<method>")
+        @app.route("/api/<method>", methods=["GET", "POST"])  # Slack takes both; slack_sdk always POSTs
         def api(method: str) -> Response:
             args = _request_args()
             token = _bearer_token() or args.pop("token", None)
@@ -270,20 +409,52 @@ class FakeSlack:
         try:
             self._maybe_stall(method)
             self._maybe_fail(method)
-            if token not in self.tokens:
+            if method == "apps.connections.open":  # the one method an app-level token calls
+                if token != self.APP_TOKEN:
+                    raise SlackError("not_allowed_token_type" if token in self.tokens else "invalid_auth")
+            elif method != "oauth.v2.access" and token not in self.tokens:  # that one takes the client's
                 raise SlackError("not_authed" if not token else "invalid_auth")
             handler = self.handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
             with self._lock:
+                self._caller = token
                 body = {"ok": True, **handler(args)}
-            self._record(call)
-            return Response(json.dumps(body), mimetype="application/json")
+            status, headers = 200, {}
         except SlackError as error:
             call.args = {**args, "_error": error.error}
-            self._record(call)
-            return Response(json.dumps({"ok": False, "error": error.error}), status=error.status,
-                            headers=error.headers, mimetype="application/json")
+            body, status, headers = {"ok": False, "error": error.error}, error.status, error.headers
+        delay, lost = self._answer_faults(method, accepted=body["ok"])
+        call.dropped = lost is not None
+        self._record(call)
+        # Held outside the lock, on this request's own server thread: other calls go on.
+        held = delay + (lost.seconds if lost else 0.0)
+        if held > 0:
+            self._holds_released.wait(held)
+        if lost is not None:
+            return _no_answer(request.environ.get("werkzeug.socket"))
+        return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
+
+    def _answer_faults(self, method: str, accepted: bool) -> tuple[float, LostAnswer | None]:
+        """How long to hold this call's answer, and whether to lose it (consumes one use of each)."""
+        with self._lock:
+            delay = 0.0
+            key = method if method in self.slow_answers else "*"
+            slow = self.slow_answers.get(key)
+            if slow is not None:
+                delay = slow.seconds
+                if slow.times is not None:
+                    slow.times -= 1
+                    if slow.times <= 0:
+                        del self.slow_answers[key]
+            lost = None
+            queue = self.lost_answers.get(method)
+            if accepted and queue:
+                lost = queue[0]
+                lost.times -= 1
+                if lost.times <= 0:
+                    queue.pop(0)
+            return delay, lost
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -317,7 +488,11 @@ class FakeSlack:
 
     # ---- methods ---------------------------------------------------------
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
+        """A new message's ts, as Slack makes them: the (fake's clock) time it was stored, unique,
+        and after the moment the call came in (hold the lock)."""
+        now = int(utcnow().timestamp() * 1_000_000) + 1
+        self._last_ts = max(now, self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def _channel(self, channel: str | None) -> str:
         if not channel:
@@ -326,9 +501,105 @@ class FakeSlack:
             return self.dm_channel(channel)
         return channel
 
+    def _conversation(self, channel: str | None) -> str:
+        """A conversation ID the methods that read or edit a conversation accept: a user ID is
+        not one (Slack: "ensure that this value is a DM ID (starts with D)")."""
+        if not channel or channel.startswith(("U", "W")):
+            raise SlackError("channel_not_found")
+        known = channel in self.channels or channel.startswith("D") or any(m.channel == channel for m in self.messages)
+        if not known:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _shown(self, channel: str) -> list[Message]:
+        """What everyone sees in ``channel`` (threads included), oldest first."""
+        return sorted(
+            (m for m in self.messages if m.channel == channel and not m.deleted and not m.ephemeral_for),
+            key=lambda m: _ts_value(m.ts),
+        )
+
+    def _replies(self, channel: str) -> dict[str, list[Message]]:
+        """Each thread's replies in ``channel``, oldest first, by the parent's ts."""
+        threads: dict[str, list[Message]] = {}
+        for reply in self._shown(channel):
+            if reply.thread_ts:
+                threads.setdefault(reply.thread_ts, []).append(reply)
+        return threads
+
+    def _messages_json(self, channel: str, messages: list[Message], with_metadata: bool) -> list[dict]:
+        threads = self._replies(channel)
+        return [self._message_json(m, with_metadata, threads) for m in messages]
+
+    def _message_json(
+        self, message: Message, with_metadata: bool = True, threads: dict[str, list[Message]] | None = None
+    ) -> dict:
+        body: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "blocks": message.blocks,
+            "ts": message.ts,
+            "team": self.team_id,
+        }
+        if message.user == self.BOT_USER:
+            body.update(bot_id=self.BOT_ID, app_id="AHIREDESK")
+        if message.thread_ts:
+            body["thread_ts"] = message.thread_ts
+            parent = self.message(message.channel, message.thread_ts)
+            if parent is not None:
+                body["parent_user_id"] = parent.user
+            if message.reply_broadcast:
+                body["subtype"] = "thread_broadcast"
+        else:
+            replies = (self._replies(message.channel) if threads is None else threads).get(message.ts)
+            if replies:  # a thread's parent
+                users = sorted({m.user for m in replies})
+                body.update(
+                    thread_ts=message.ts,
+                    reply_count=len(replies),
+                    reply_users=users,
+                    reply_users_count=len(users),
+                    latest_reply=replies[-1].ts,
+                )
+        if with_metadata and message.metadata:
+            body["metadata"] = message.metadata
+        return body
+
     def _auth_test(self, args: dict) -> dict:
-        return {"url": "https://fake.slack.test/", "team": "Fake Team", "user": "hiredesk",
-                "team_id": self.team_id, "user_id": self.BOT_USER, "bot_id": self.BOT_ID}
+        return {
+            "url": "https://fake.slack.test/",
+            "team": "Fake Team",
+            "user": "hiredesk",
+            "team_id": self.token_teams.get(self._caller or "", self.team_id),
+            "user_id": self.BOT_USER,
+            "bot_id": self.BOT_ID,
+        }
+
+    def _oauth_v2_access(self, args: dict) -> dict:
+        install = self.install_codes.pop(args.get("code") or "", None)
+        if install is None:
+            raise SlackError("invalid_code")
+        token = f"xoxb-{install['team_id'].lower()}-{next(self._ids)}"
+        self.tokens.add(token)
+        self.token_teams[token] = install["team_id"]
+        return {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": self.BOT_USER,
+            "app_id": "AHIREDESK",
+            "team": {"id": install["team_id"], "name": install["team_name"]},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": install["user"]},
+        }
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        if self.socket_mode is None:
+            from .fake_socket_mode import FakeSocketMode
+
+            self.socket_mode = FakeSocketMode()
+        return {"url": self.socket_mode.url()}
 
     def _check_text(self, args: dict) -> None:
         if not args.get("text") and not args.get("blocks"):
@@ -343,31 +614,48 @@ class FakeSlack:
         thread_ts = args.get("thread_ts")
         if thread_ts and not self.message(channel, thread_ts):
             raise SlackError("thread_not_found")
-        message = Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                          blocks=_json_arg(args.get("blocks")) or [], user=self.BOT_USER,
-                          thread_ts=thread_ts, metadata=_json_arg(args.get("metadata")))
+        metadata = _metadata_arg(args.get("metadata"))
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=args.get("text", ""),
+            blocks=_json_arg(args.get("blocks")) or [],
+            user=self.BOT_USER,
+            thread_ts=thread_ts,
+            metadata=metadata or None,
+            reply_broadcast=bool(thread_ts) and _flag(args.get("reply_broadcast")),
+        )
         self.messages.append(message)
-        return {"channel": channel, "ts": message.ts, "message": _message_json(message)}
+        return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
     def _chat_update(self, args: dict) -> dict:
         self._check_text(args)
-        channel = self._channel(args.get("channel"))
+        channel = self._conversation(args.get("channel"))
         message = self.message(channel, args.get("ts", ""))
         if message is None or message.deleted:
             raise SlackError("message_not_found")
+        metadata = _metadata_arg(args.get("metadata"))
         message.text = args.get("text", message.text)
         if "blocks" in args:
             message.blocks = _json_arg(args.get("blocks")) or []
-        return {"channel": channel, "ts": message.ts, "text": message.text, "message": _message_json(message)}
+        if metadata is not None:  # left out: kept; an empty object: removed (as Slack documents)
+            message.metadata = metadata or None
+        return {"channel": channel, "ts": message.ts, "text": message.text, "message": self._message_json(message)}
 
     def _chat_post_ephemeral(self, args: dict) -> dict:
         self._check_text(args)
         channel = self._channel(args.get("channel"))
         if not args.get("user"):
             raise SlackError("user_not_found")
-        message = Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                          blocks=_json_arg(args.get("blocks")) or [], user=self.BOT_USER,
-                          thread_ts=args.get("thread_ts"), ephemeral_for=args["user"])
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            text=args.get("text", ""),
+            blocks=_json_arg(args.get("blocks")) or [],
+            user=self.BOT_USER,
+            thread_ts=args.get("thread_ts"),
+            ephemeral_for=args["user"],
+        )
         self.messages.append(message)
         return {"message_ts": message.ts}
 
@@ -393,10 +681,19 @@ class FakeSlack:
         if len(view.get("blocks", [])) > 100:
             raise SlackError("invalid_arguments")
         view_id = f"V{next(self._ids):08d}"
-        stored = {**view, "id": view_id, "team_id": self.team_id, "hash": f"h{next(self._ids)}",
-                  "root_view_id": root_id or view_id, "previous_view_id": None,
-                  "private_metadata": view.get("private_metadata", ""), "callback_id": view.get("callback_id", ""),
-                  "state": {"values": {}}, "app_id": "AHIREDESK", "bot_id": self.BOT_ID}
+        stored = {
+            **view,
+            "id": view_id,
+            "team_id": self.team_id,
+            "hash": f"h{next(self._ids)}",
+            "root_view_id": root_id or view_id,
+            "previous_view_id": None,
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "app_id": "AHIREDESK",
+            "bot_id": self.BOT_ID,
+        }
         self.views[view_id] = stored
         return stored
 
@@ -481,9 +778,47 @@ class FakeSlack:
         return {"channel": {"id": channel, "name": self.channels.get(channel, channel), "is_member": True}}
 
     def _conversations_list(self, args: dict) -> dict:
-        return {"channels": [{"id": cid, "name": name, "is_channel": True, "is_member": True}
-                             for cid, name in self.channels.items()],
-                "response_metadata": {"next_cursor": ""}}
+        return {
+            "channels": [
+                {"id": cid, "name": name, "is_channel": True, "is_member": True} for cid, name in self.channels.items()
+            ],
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def _conversations_history(self, args: dict) -> dict:
+        """A channel's messages, newest first; thread replies only if also sent to the channel."""
+        channel = self._conversation(args.get("channel"))
+        within = _time_range(args)
+        timeline = [
+            m for m in reversed(self._shown(channel)) if (m.thread_ts is None or m.reply_broadcast) and within(m.ts)
+        ]
+        page, next_cursor = _page(timeline, args, default_limit=100, max_limit=999, newest_first=True)
+        messages = self._messages_json(channel, page, with_metadata=_flag(args.get("include_all_metadata")))
+        return {
+            "messages": messages,
+            "has_more": bool(next_cursor),
+            "pin_count": 0,
+            **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
+        }
+
+    def _conversations_replies(self, args: dict) -> dict:
+        """A thread, oldest first: its parent, then the replies. ``ts`` may name any message of it."""
+        channel = self._conversation(args.get("channel"))
+        if not args.get("ts"):
+            raise SlackError("invalid_arguments")
+        named = self.message(channel, args["ts"])
+        if named is None or named.deleted or named.ephemeral_for:
+            raise SlackError("thread_not_found")
+        parent_ts = named.thread_ts or named.ts
+        within = _time_range(args)
+        thread = [m for m in self._shown(channel) if (m.ts == parent_ts or m.thread_ts == parent_ts) and within(m.ts)]
+        page, next_cursor = _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
+        messages = self._messages_json(channel, page, with_metadata=_flag(args.get("include_all_metadata")))
+        return {
+            "messages": messages,
+            "has_more": bool(next_cursor),
+            **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
+        }
 
     def _users_list(self, args: dict) -> dict:
         return {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
@@ -512,11 +847,11 @@ class FakeSlack:
     def restore(self, snapshot: dict) -> None:
         """Load a ``snapshot``; new timestamps and IDs continue after the restored ones."""
         with self._changed:
-            self.messages = [Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
-                             for m in snapshot.get("messages", [])]
-            seconds, ids = zip(*(m.ts.split(".") for m in self.messages)) if self.messages else ((), ())
-            self._ts = itertools.count(max((int(n) - 1_700_000_000 for n in seconds), default=0) + 1)
-            self._ids = itertools.count(max((int(n) for n in ids), default=0) + 1)
+            self.messages = [
+                Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
+                for m in snapshot.get("messages", [])
+            ]
+            self._last_ts = max((int(_ts_value(m.ts) * 1_000_000) for m in self.messages), default=0)
             self._touch()
 
     def changed(self) -> None:
@@ -524,12 +859,27 @@ class FakeSlack:
         with self._changed:
             self._touch()
 
-    def add_message(self, channel: str, user: str, text: str, *, thread_ts: str | None = None,
-                    ephemeral_for: str | None = None, blocks: list[dict] | None = None) -> Message:
+    def add_message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        ephemeral_for: str | None = None,
+        blocks: list[dict] | None = None,
+    ) -> Message:
         """A message written by a person (or Slackbot), not through the Web API."""
         with self._changed:
-            message = Message(channel=self._channel(channel), ts=self._next_ts(), text=text, blocks=blocks or [],
-                              user=user, thread_ts=thread_ts, ephemeral_for=ephemeral_for)
+            message = Message(
+                channel=self._channel(channel),
+                ts=self._next_ts(),
+                text=text,
+                blocks=blocks or [],
+                user=user,
+                thread_ts=thread_ts,
+                ephemeral_for=ephemeral_for,
+            )
             self.messages.append(message)
             self._touch()
             return message
@@ -551,14 +901,22 @@ class FakeSlack:
     def visible_messages(self, channel: str, user: str, thread_ts: str | None = None) -> list[Message]:
         """What ``user`` sees in ``channel`` (or in one thread): their ephemerals included."""
         with self._lock:
-            return [m for m in self.messages
-                    if m.channel == channel and not m.deleted and m.ephemeral_for in (None, user)
-                    and (m.thread_ts == thread_ts or (thread_ts and m.ts == thread_ts))]
+            return [
+                m
+                for m in self.messages
+                if m.channel == channel
+                and not m.deleted
+                and m.ephemeral_for in (None, user)
+                and (m.thread_ts == thread_ts or (thread_ts and m.ts == thread_ts))
+            ]
 
     def reply_count(self, channel: str, ts: str) -> int:
         with self._lock:
-            return sum(1 for m in self.messages
-                       if m.channel == channel and m.thread_ts == ts and m.ts != ts and not m.deleted and not m.ephemeral_for)
+            return sum(
+                1
+                for m in self.messages
+                if m.channel == channel and m.thread_ts == ts and m.ts != ts and not m.deleted and not m.ephemeral_for
+            )
 
     def _open_stack(self, user: str) -> list[str] | None:
         """The user's most recently opened modal stack that is still open."""
@@ -583,7 +941,7 @@ class FakeSlack:
         with self._changed:
             for stack in self.view_stacks.values():
                 if view_id in stack:
-                    del stack[0 if clear else stack.index(view_id):]
+                    del stack[0 if clear else stack.index(view_id) :]
             self._touch()
 
     def apply_submission_response(self, view_id: str, body: dict | None) -> dict[str, str]:
@@ -595,11 +953,18 @@ class FakeSlack:
         with self._changed:
             if action == "update":  # the new view replaces the old one whole, keeping its place
                 old = self.views[view_id]
-                kept = {key: old[key] for key in ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id")}
+                kept = {
+                    key: old[key] for key in ("id", "team_id", "root_view_id", "previous_view_id", "app_id", "bot_id")
+                }
                 new = _json_arg(body["view"])
-                self.views[view_id] = {**new, **kept, "hash": f"h{next(self._ids)}", "state": {"values": {}},
-                                       "private_metadata": new.get("private_metadata", ""),
-                                       "callback_id": new.get("callback_id", "")}
+                self.views[view_id] = {
+                    **new,
+                    **kept,
+                    "hash": f"h{next(self._ids)}",
+                    "state": {"values": {}},
+                    "private_metadata": new.get("private_metadata", ""),
+                    "callback_id": new.get("callback_id", ""),
+                }
             elif action == "push":
                 stack = next(s for s in self.view_stacks.values() if view_id in s)
                 pushed = self._new_view(body["view"], root_id=stack[0])
@@ -612,7 +977,7 @@ class FakeSlack:
 
     # response_url posts act on the message the action came from, as Slack does
     def _apply_response_url(self, key: str, args: dict) -> None:
-        channel, user, message_ts = (key.split(".", 2) + ["", ""])[:3]
+        channel, user, message_ts = [*key.split(".", 2), "", ""][:3]
         with self._lock:
             if args.get("delete_original"):
                 original = self.message(channel, message_ts)
@@ -626,17 +991,26 @@ class FakeSlack:
                     original.blocks = args.get("blocks", original.blocks)
                     return
             in_channel = args.get("response_type") == "in_channel"
-            self.messages.append(Message(channel=channel, ts=self._next_ts(), text=args.get("text", ""),
-                                         blocks=args.get("blocks") or [], user=self.BOT_USER,
-                                         thread_ts=args.get("thread_ts"),
-                                         ephemeral_for=None if in_channel else user))
+            self.messages.append(
+                Message(
+                    channel=channel,
+                    ts=self._next_ts(),
+                    text=args.get("text", ""),
+                    blocks=args.get("blocks") or [],
+                    user=self.BOT_USER,
+                    thread_ts=args.get("thread_ts"),
+                    ephemeral_for=None if in_channel else user,
+                )
+            )
 
 
 def _request_args() -> dict:
+    """The call's arguments: query string, then the form or JSON body."""
+    args = request.args.to_dict()
     if request.is_json:
-        return dict(request.get_json(silent=True) or {})
+        return {**args, **(request.get_json(silent=True) or {})}
     body = request.get_data(as_text=True)
-    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    return {**args, **{k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}}
 
 
 def _bearer_token() -> str | None:
@@ -653,6 +1027,101 @@ def _json_arg(value: Any) -> Any:
     return value
 
 
-def _message_json(message: Message) -> dict:
-    return {"type": "message", "user": message.user, "bot_id": FakeSlack.BOT_ID, "text": message.text,
-            "blocks": message.blocks, "ts": message.ts, **({"thread_ts": message.thread_ts} if message.thread_ts else {})}
+def _flag(value: Any) -> bool:
+    """A boolean argument: JSON true, or "true"/"1" in a form or query string (slack_sdk sends "1")."""
+    return value is True or str(value).lower() in {"1", "true"}
+
+
+def _metadata_arg(value: Any) -> dict | None:
+    """Message metadata as given (JSON string or object): None if left out, {} to clear it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_metadata_format") from None
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    if value and not (
+        isinstance(value.get("event_type"), str)
+        and value["event_type"]
+        and isinstance(value.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_schema")
+    return value
+
+
+def _ts_value(ts: Any) -> Decimal:
+    return Decimal(str(ts))
+
+
+def _time_range(args: dict) -> Callable[[str], bool]:
+    """``oldest``/``latest``/``inclusive`` as Slack reads them: strictly between the two unless
+    ``inclusive``; no ``latest`` means up to now, no ``oldest`` from the beginning."""
+    bounds = []
+    for name in ("oldest", "latest"):
+        value = args.get(name)
+        try:
+            bounds.append(_ts_value(value) if value not in (None, "") else None)
+        except InvalidOperation:
+            raise SlackError(f"invalid_ts_{name}") from None
+    oldest, latest = bounds
+    inclusive = _flag(args.get("inclusive"))
+
+    def within(ts: str) -> bool:
+        value = _ts_value(ts)
+        if oldest is not None and (value < oldest or (value == oldest and not inclusive)):
+            return False
+        return latest is None or value < latest or (value == latest and inclusive)
+
+    return within
+
+
+def _page(
+    messages: list[Message], args: dict, *, default_limit: int, max_limit: int, newest_first: bool
+) -> tuple[list[Message], str]:
+    """One page of ``messages`` (already in page order) from ``cursor``; and the next page's cursor."""
+    try:
+        limit = int(args.get("limit") or default_limit)
+    except (TypeError, ValueError):
+        raise SlackError("invalid_arguments") from None
+    limit = min(max(limit, 1), max_limit)
+    start = 0
+    if args.get("cursor"):
+        at = _cursor_ts(args["cursor"])
+        start = next(
+            (i for i, m in enumerate(messages) if (_ts_value(m.ts) <= at if newest_first else _ts_value(m.ts) >= at)),
+            len(messages),
+        )
+    rest = messages[start + limit :]
+    return messages[start : start + limit], _cursor(rest[0].ts) if rest else ""
+
+
+def _cursor(ts: str) -> str:
+    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+
+
+def _cursor_ts(cursor: str) -> Decimal:
+    try:
+        kind, _, ts = base64.b64decode(cursor, validate=True).decode().partition(":")
+        if kind != "next_ts":
+            raise ValueError(cursor)
+        return _ts_value(ts)
+    except (binascii.Error, UnicodeDecodeError, ValueError, InvalidOperation):
+        raise SlackError("invalid_cursor") from None
+
+
+def _no_answer(connection: socket.socket | None) -> Response:
+    """An answer that never arrives: the connection closes before a byte of it is sent."""
+
+    def close() -> Iterator[bytes]:
+        if connection is not None:  # werkzeug's server hands its socket over; other servers just drop
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        # werkzeug's server takes a ConnectionError while sending for a client that went away:
+        # it writes nothing more and logs nothing.
+        raise ConnectionAbortedError("fake Slack dropped this answer")
+        yield b""  # never reached: it makes this a generator, run when the server sends the answer
+
+    return Response(close(), mimetype="application/json")

@@ -6,12 +6,13 @@ control sequences are cut out first, the rest is unescaped once and
 HTML-escaped once (user text can never become markup), formatting is applied,
 and the rendered control sequences are put back.
 """
+
 from __future__ import annotations
 
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
@@ -32,21 +33,82 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 # The emoji HireDesk and Slack's usual replies use; others stay as :name:.
 EMOJI_CHARS = {
-    "white_check_mark": "✅", "heavy_check_mark": "✔️", "x": "❌", "no_entry_sign": "🚫", "no_entry": "⛔",
-    "warning": "⚠️", "rotating_light": "🚨", "fire": "🔥", "bell": "🔔", "alarm_clock": "⏰", "clock1": "🕐",
-    "hourglass": "⌛", "hourglass_flowing_sand": "⏳", "red_circle": "🔴", "large_orange_circle": "🟠",
-    "large_yellow_circle": "🟡", "large_green_circle": "🟢", "large_blue_circle": "🔵", "white_circle": "⚪",
-    "car": "🚗", "red_car": "🚗", "blue_car": "🚙", "oncoming_automobile": "🚘", "minibus": "🚐", "key": "🔑",
-    "wrench": "🔧", "hammer_and_wrench": "🛠️", "computer": "💻", "ticket": "🎫", "admission_tickets": "🎟️",
-    "calendar": "📆", "date": "📅", "spiral_calendar_pad": "🗓️", "memo": "📝", "pencil": "📝", "pencil2": "✏️",
-    "bar_chart": "📊", "chart_with_upwards_trend": "📈", "clipboard": "📋", "inbox_tray": "📥",
-    "outbox_tray": "📤", "mailbox": "📫", "wave": "👋", "tada": "🎉", "raising_hand": "🙋", "eyes": "👀",
-    "bust_in_silhouette": "👤", "busts_in_silhouette": "👥", "lock": "🔒", "unlock": "🔓", "gear": "⚙️",
-    "information_source": "ℹ️", "bulb": "💡", "mag": "🔍", "speech_balloon": "💬", "thread": "🧵",
-    "arrows_counterclockwise": "🔄", "repeat": "🔁", "leftwards_arrow_with_hook": "↩️", "arrow_right": "➡️",
-    "moneybag": "💰", "money_with_wings": "💸", "fuelpump": "⛽", "busstop": "🚏", "sunrise": "🌅",
-    "house": "🏠", "wastebasket": "🗑️", "pushpin": "📌", "link": "🔗", "star": "⭐", "sos": "🆘",
-    "heavy_plus_sign": "➕", "heavy_minus_sign": "➖", "zzz": "💤", "construction": "🚧", "stopwatch": "⏱️",
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔️",
+    "x": "❌",
+    "no_entry_sign": "🚫",
+    "no_entry": "⛔",
+    "warning": "⚠️",
+    "rotating_light": "🚨",
+    "fire": "🔥",
+    "bell": "🔔",
+    "alarm_clock": "⏰",
+    "clock1": "🕐",
+    "hourglass": "⌛",
+    "hourglass_flowing_sand": "⏳",
+    "red_circle": "🔴",
+    "large_orange_circle": "🟠",
+    "large_yellow_circle": "🟡",
+    "large_green_circle": "🟢",
+    "large_blue_circle": "🔵",
+    "white_circle": "⚪",
+    "car": "🚗",
+    "red_car": "🚗",
+    "blue_car": "🚙",
+    "oncoming_automobile": "🚘",
+    "minibus": "🚐",
+    "key": "🔑",
+    "wrench": "🔧",
+    "hammer_and_wrench": "🛠️",
+    "computer": "💻",
+    "ticket": "🎫",
+    "admission_tickets": "🎟️",
+    "calendar": "📆",
+    "date": "📅",
+    "spiral_calendar_pad": "🗓️",
+    "memo": "📝",
+    "pencil": "📝",
+    "pencil2": "✏️",
+    "bar_chart": "📊",
+    "chart_with_upwards_trend": "📈",
+    "clipboard": "📋",
+    "inbox_tray": "📥",
+    "outbox_tray": "📤",
+    "mailbox": "📫",
+    "wave": "👋",
+    "tada": "🎉",
+    "raising_hand": "🙋",
+    "eyes": "👀",
+    "bust_in_silhouette": "👤",
+    "busts_in_silhouette": "👥",
+    "lock": "🔒",
+    "unlock": "🔓",
+    "gear": "⚙️",
+    "information_source": "ℹ️",
+    "bulb": "💡",
+    "mag": "🔍",
+    "speech_balloon": "💬",
+    "thread": "🧵",
+    "arrows_counterclockwise": "🔄",
+    "repeat": "🔁",
+    "leftwards_arrow_with_hook": "↩️",
+    "arrow_right": "➡️",
+    "moneybag": "💰",
+    "money_with_wings": "💸",
+    "fuelpump": "⛽",
+    "busstop": "🚏",
+    "sunrise": "🌅",
+    "house": "🏠",
+    "wastebasket": "🗑️",
+    "pushpin": "📌",
+    "link": "🔗",
+    "star": "⭐",
+    "sos": "🆘",
+    "heavy_plus_sign": "➕",
+    "heavy_minus_sign": "➖",
+    "zzz": "💤",
+    "construction": "🚧",
+    "stopwatch": "⏱️",
 }
 
 
@@ -126,7 +188,7 @@ def format_date(target: str, fallback: str, tz: ZoneInfo) -> str:
     """``!date^<unix>^<format>[^<link>]`` in the viewer's time zone, as Slack shows it."""
     parts = target.split("^")
     try:
-        moment = datetime.fromtimestamp(int(parts[1]), timezone.utc).astimezone(tz)
+        moment = datetime.fromtimestamp(int(parts[1]), UTC).astimezone(tz)
         template = parts[2]
     except (IndexError, ValueError):
         return fallback

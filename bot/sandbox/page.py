@@ -5,12 +5,14 @@ stand-in (``SlackUI``) or the scheduler panel, answer JSON the page's script
 understands (``notice`` for a line to show, ``errors`` for inline modal errors).
 Requests must be JSON from this machine, so no other web page can drive it.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 from pathlib import Path
 
+import werkzeug
 from flask import Flask, Response, abort, jsonify, redirect, request
 
 from bot.context import AppContext
@@ -54,7 +56,7 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         return Screen(user=user, channel=channel, thread=request.args.get("thread") or None)
 
     @page.get("/")
-    def index() -> Response | str:
+    def index() -> werkzeug.Response | str:  # a redirect, or the page
         if "as" not in request.args:
             return redirect(Screen(workspace.PEOPLE[0].user_id, workspace.TRIAGE.channel_id).link())
         return renderer.page(screen_from_query(), scheduler_panel.list_jobs(), ui.commands)
@@ -77,8 +79,12 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         data = request.get_json()
         user, values, form = acting_user(data), data.get("values", []), data.get("form", {})
         if data.get("view_id"):
-            return _answer(lambda: ui.act_in_view(user, data["view_id"], data["block_id"], data["action_id"], values, form))
-        return _answer(lambda: ui.act_on_message(user, data["channel"], data["ts"], data["block_id"], data["action_id"], values))
+            return _answer(
+                lambda: ui.act_in_view(user, data["view_id"], data["block_id"], data["action_id"], values, form)
+            )
+        return _answer(
+            lambda: ui.act_on_message(user, data["channel"], data["ts"], data["block_id"], data["action_id"], values)
+        )
 
     @page.post("/sandbox/submit")
     def submit() -> Response:
@@ -96,8 +102,11 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
     @page.post("/sandbox/suggest")
     def suggest() -> Response:
         data = request.get_json()
-        options = _attempt(lambda: ui.suggest(acting_user(data), data["view_id"], data["block_id"],
-                                              data["action_id"], data.get("query", "")))
+        options = _attempt(
+            lambda: ui.suggest(
+                acting_user(data), data["view_id"], data["block_id"], data["action_id"], data.get("query", "")
+            )
+        )
         return jsonify(options=options if isinstance(options, list) else [])
 
     @page.post("/sandbox/home")

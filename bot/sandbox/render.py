@@ -4,11 +4,12 @@ The page is plain HTML; its script swaps in the fragments built here (the
 conversation, the open thread, the open modal, the clock) whenever the store
 changes, so nothing about Block Kit is interpreted in the browser.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -55,8 +56,12 @@ class Renderer:
         self.fake = fake
         self.ui = ui
         self.tz = tz
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                               trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.env.filters.update(
             text=lambda obj: text_object(obj, self.directory),
             mrkdwn=lambda text: mrkdwn(text, self.directory),
@@ -79,7 +84,7 @@ class Renderer:
     @cached_property
     def directory(self) -> Directory:
         """Names for IDs; the sandbox's people and channels are fixed when it starts."""
-        users = {uid: u.get("real_name") or u.get("name") for uid, u in self.fake.users.items()}
+        users = {uid: u.get("real_name") or u["name"] for uid, u in self.fake.users.items()}
         users[FakeSlack.BOT_USER] = "HireDesk"
         return Directory(users=users, channels=dict(self.fake.channels), tz=self.tz)
 
@@ -96,12 +101,18 @@ class Renderer:
         title, purpose = self.title(screen)
         return self.env.get_template("page.html").render(
             screen={"channel": screen.channel, "thread": screen.thread, "title": title, "purpose": purpose},
-            user=workspace.person(screen.user), people=workspace.PEOPLE, channels=workspace.CHANNELS,
-            dm=self.fake.dm_channel(screen.user), jobs=jobs, commands=commands, version=self.fake.version,
-            fragments=self.fragments(screen), link=lambda **changes: screen.link(**changes),
+            user=workspace.person(screen.user),
+            people=workspace.PEOPLE,
+            channels=workspace.CHANNELS,
+            dm=self.fake.dm_channel(screen.user),
+            jobs=jobs,
+            commands=commands,
+            version=self.fake.version,
+            fragments=self.fragments(screen),
+            link=lambda **changes: screen.link(**changes),
         )
 
-    def fragments(self, screen: Screen) -> dict[str, str]:
+    def fragments(self, screen: Screen) -> dict[str, str | int | dict[str, int]]:
         modal = self.fake.open_modal(screen.user)
         return {
             "version": self.fake.version,
@@ -112,8 +123,10 @@ class Renderer:
             "modal_key": f"{modal['id']}:{modal['hash']}" if modal else "",
             "clock": self.clock(),
             # How many messages each conversation shows this person: the page marks what is new.
-            "counts": {channel: len(self.fake.visible_messages(channel, screen.user))
-                       for channel in [*(c.channel_id for c in workspace.CHANNELS), self.fake.dm_channel(screen.user)]},
+            "counts": {
+                channel: len(self.fake.visible_messages(channel, screen.user))
+                for channel in [*(c.channel_id for c in workspace.CHANNELS), self.fake.dm_channel(screen.user)]
+            },
         }
 
     def title(self, screen: Screen) -> tuple[str, str]:
@@ -133,13 +146,22 @@ class Renderer:
     def thread(self, screen: Screen) -> Markup:
         messages = self.fake.visible_messages(screen.channel, screen.user, thread_ts=screen.thread)
         listing = self._messages(screen, messages, in_thread=True, empty="This thread is gone.")
-        return Markup(self.env.get_template("thread.html").render(
-            messages_html=listing, thread=screen.thread, link=lambda **changes: screen.link(**changes)))
+        return Markup(
+            self.env.get_template("thread.html").render(
+                messages_html=listing, thread=screen.thread, link=lambda **changes: screen.link(**changes)
+            )
+        )
 
     def _messages(self, screen: Screen, messages: list[Message], *, in_thread: bool, empty: str) -> Markup:
-        return Markup(self.env.get_template("messages.html").render(
-            messages=messages, in_thread=in_thread, empty=empty, link=lambda **changes: screen.link(**changes),
-            replies=lambda m: self.fake.reply_count(m.channel, m.ts)))
+        return Markup(
+            self.env.get_template("messages.html").render(
+                messages=messages,
+                in_thread=in_thread,
+                empty=empty,
+                link=lambda **changes: screen.link(**changes),
+                replies=lambda m: self.fake.reply_count(m.channel, m.ts),
+            )
+        )
 
     def modal(self, user: str, view: dict) -> Markup:
         return Markup(self.env.get_template("modal.html").render(view=view, depth=self.fake.modal_depth(user)))
@@ -177,5 +199,9 @@ def _duration(delta: timedelta) -> str:
         return ""
     hours, seconds = divmod(int(delta.total_seconds()), 3600)
     days, hours = divmod(hours, 24)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{seconds // 60} min" if seconds >= 60 else ""]
+    parts = [
+        f"{days} d" if days else "",
+        f"{hours} h" if hours else "",
+        f"{seconds // 60} min" if seconds >= 60 else "",
+    ]
     return " ".join(p for p in parts if p)

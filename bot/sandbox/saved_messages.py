@@ -2,6 +2,7 @@
 a JSON file beside the SQLite database (``hiredesk.db-slack.json``), so ticket cards
 and booking messages are still there, and still clickable, after Ctrl-C.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,6 +48,7 @@ class SavedMessages:
 
     def keep_saved(self) -> None:
         """Save after every change, from a background thread, until ``stop``."""
+
         def run() -> None:
             seen = self.fake.version
             while not self._stopping.is_set():

@@ -4,6 +4,7 @@ and run every job, as the scheduler would once that time had come.
 Jobs come from the app's job registry (the same one ``python app.py job``
 uses); the panel knows nothing about any particular job.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,7 +14,6 @@ from datetime import timedelta
 from bot.context import AppContext
 from bot.errors import DomainError
 from bot.services import clock
-from bot.slack_client import make_web_client
 
 log = logging.getLogger("hiredesk.sandbox")
 
@@ -38,7 +38,7 @@ def run_job(ctx: AppContext, name: str) -> str:
         raise DomainError(f"There is no job called {name!r}.")
     from bot.scheduler.runner import run_job as run_scheduled_job
 
-    return run_scheduled_job(ctx, make_web_client(ctx.settings), jobs[name]).summary()
+    return run_scheduled_job(ctx, jobs[name]).summary()
 
 
 def advance_clock(ctx: AppContext, step: timedelta) -> str:

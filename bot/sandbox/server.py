@@ -9,22 +9,25 @@ One threaded HTTP server on 127.0.0.1:PORT routes
 The page sends signed requests to /slack/events like Slack does, with a signing
 secret and bot token made up at start, so every click takes the real code path.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
 import signal
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from zoneinfo import ZoneInfo
 
 import yaml
 from slack_bolt import App
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.context import AppContext
+from bot.delivery.worker import DeliveryWorker, start_delivery_worker
 from bot.settings import Settings
 from bot.slack_app import build_bolt_app
 from bot.slack_client import make_web_client
@@ -51,17 +54,19 @@ FAKE_SLACK_PATHS = ("/api/", "/response/")
 
 def sandbox_settings(settings: Settings, port: int, token: str, secret: str) -> Settings:
     """The operator's settings, pointed at the sandbox's fake Slack, people and channels."""
-    return settings.model_copy(update={
-        "slack_bot_token": token,
-        "slack_signing_secret": secret,
-        "slack_app_token": None,
-        "slack_api_url": f"http://127.0.0.1:{port}/api/",
-        "admins": [workspace.ADMIN.user_id],
-        "triage_channel": workspace.TRIAGE.channel_id,
-        "fleet_channel": workspace.CAR_HIRE.channel_id,
-        "managers_channel": workspace.MANAGERS.channel_id,
-        "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
-    })
+    return settings.model_copy(
+        update={
+            "slack_bot_token": token,
+            "slack_signing_secret": secret,
+            "slack_app_token": None,
+            "slack_api_url": f"http://127.0.0.1:{port}/api/",
+            "admins": [workspace.ADMIN.user_id],
+            "triage_channel": workspace.TRIAGE.channel_id,
+            "fleet_channel": workspace.CAR_HIRE.channel_id,
+            "managers_channel": workspace.MANAGERS.channel_id,
+            "timezone": settings.timezone if settings.timezone != "UTC" else workspace.TIMEZONE,
+        }
+    )
 
 
 def manifest_entries() -> tuple[list[str], list[dict]]:
@@ -72,15 +77,20 @@ def manifest_entries() -> tuple[list[str], list[dict]]:
     return commands, shortcuts
 
 
+def _not_built(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    raise RuntimeError("the sandbox serves only once its apps are built")
+
+
 class Router:
     """Sends each request to HireDesk, the fake Web API or the page, by path."""
 
     def __init__(self) -> None:
-        self.hiredesk: Callable | None = None
-        self.fake_slack: Callable | None = None
-        self.page: Callable | None = None
+        # The server is bound first (its port goes into the apps' settings); the apps are set after.
+        self.hiredesk: WSGIApplication = _not_built
+        self.fake_slack: WSGIApplication = _not_built
+        self.page: WSGIApplication = _not_built
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith(APP_PATHS):
             return self.hiredesk(environ, start_response)
@@ -96,8 +106,9 @@ class Sandbox:
     ui: SlackUI
     bolt_app: App
     url: str
-    _server: object
+    _server: BaseWSGIServer
     _saved: SavedMessages | None
+    _delivery: DeliveryWorker
 
     def serve_forever(self) -> None:
         if self._saved:
@@ -112,11 +123,12 @@ class Sandbox:
         except Exception:  # the sandbox still works without them; say why in the terminal
             log.exception("sandbox: could not post the cards of existing tickets and bookings")
 
-    def start_in_thread(self) -> "Sandbox":
+    def start_in_thread(self) -> Sandbox:
         threading.Thread(target=self.serve_forever, name="sandbox", daemon=True).start()
         return self
 
     def stop(self) -> None:
+        self._delivery.stop(grace=1)
         self._server.shutdown()
         self._server.server_close()
         if self._saved:
@@ -150,10 +162,13 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     commands, shortcuts = manifest_entries()
     ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
     bolt_app = build_bolt_app(ctx)
+    delivery = start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for)
     router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app
     router.page = create_page_app(ctx, ui, Renderer(fake, ui, ui.tz))
-    return Sandbox(ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved)
+    return Sandbox(
+        ctx=ctx, fake=fake, ui=ui, bolt_app=bolt_app, url=url, _server=server, _saved=saved, _delivery=delivery
+    )
 
 
 def serve_sandbox(settings: Settings) -> int:
@@ -171,8 +186,11 @@ def serve_sandbox(settings: Settings) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
-          "Ctrl-C stops it.", flush=True)
+    print(
+        f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
+        "Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         sandbox.serve_forever()  # werkzeug's server returns on Ctrl-C
     except KeyboardInterrupt:

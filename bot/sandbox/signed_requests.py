@@ -4,6 +4,7 @@ payloads, form-encoded or JSON, signed with the signing secret (v0 HMAC-SHA256).
 Used by the tests and by the sandbox page, so both go through the same code
 path as real Slack traffic.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,15 @@ class SignedSlackClient:
         self.team_id = team_id or fake.team_id
 
     # ---- transport -------------------------------------------------------
-    def post(self, body: str, content_type: str, *, timestamp: int | None = None,
-             secret: str | None = None, signature: str | None = None) -> SlackResponse:
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str | None = None,
+        signature: str | None = None,
+    ) -> SlackResponse:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         headers = {
             "Content-Type": content_type,
@@ -72,61 +80,114 @@ class SignedSlackClient:
     def _user(self, user_id: str) -> dict:
         return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": self.team_id}
 
-    def command(self, command: str, text: str = "", *, user: str, channel: str = "C0GENERAL", **kwargs) -> SlackResponse:
-        return self.post_form({
-            "token": "deprecated-verification-token",
-            "team_id": self.team_id, "team_domain": "fake",
-            "channel_id": channel, "channel_name": self.fake.channels.get(channel, "general"),
-            "user_id": user, "user_name": user.lower(),
-            "command": command, "text": text,
-            "api_app_id": "AHIREDESK", "is_enterprise_install": "false",
-            "response_url": self.fake.response_url_for(channel, user),
-            "trigger_id": self.fake.issue_trigger(user),
-        }, **kwargs)
+    def command(
+        self, command: str, text: str = "", *, user: str, channel: str = "C0GENERAL", **kwargs
+    ) -> SlackResponse:
+        return self.post_form(
+            {
+                "token": "deprecated-verification-token",
+                "team_id": self.team_id,
+                "team_domain": "fake",
+                "channel_id": channel,
+                "channel_name": self.fake.channels.get(channel, "general"),
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "AHIREDESK",
+                "is_enterprise_install": "false",
+                "response_url": self.fake.response_url_for(channel, user),
+                "trigger_id": self.fake.issue_trigger(user),
+            },
+            **kwargs,
+        )
 
-    def block_action(self, action: dict, *, user: str, channel: str | None = None,
-                     message_ts: str | None = None, view: dict | None = None, **kwargs) -> SlackResponse:
+    def block_action(
+        self,
+        action: dict,
+        *,
+        user: str,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        view: dict | None = None,
+        **kwargs,
+    ) -> SlackResponse:
         """Click on an element. ``action`` is the element's dict with the clicked state
         (``value``, ``selected_option``, ``selected_user``…) and its ``block_id``."""
         action = {"action_ts": f"{time.time():.6f}", **action}
         payload: dict[str, Any] = {
-            "type": "block_actions", "team": {"id": self.team_id, "domain": "fake"},
-            "user": self._user(user), "api_app_id": "AHIREDESK", "token": "deprecated",
-            "trigger_id": self.fake.issue_trigger(user), "actions": [action],
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": self._user(user),
+            "api_app_id": "AHIREDESK",
+            "token": "deprecated",
+            "trigger_id": self.fake.issue_trigger(user),
+            "actions": [action],
         }
         if view is not None:
             payload["container"] = {"type": "view", "view_id": view["id"]}
             payload["view"] = view
         elif channel is not None:
             message = self.fake.message(channel, message_ts) if message_ts else None
-            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+            }
             payload["channel"] = {"id": channel, "name": self.fake.channels.get(channel, channel)}
-            payload["message"] = {"type": "message", "ts": message_ts, "text": message.text if message else "",
-                                  "blocks": message.blocks if message else [], "user": FakeSlack.BOT_USER}
+            payload["message"] = {
+                "type": "message",
+                "ts": message_ts,
+                "text": message.text if message else "",
+                "blocks": message.blocks if message else [],
+                "user": FakeSlack.BOT_USER,
+            }
             payload["response_url"] = self.fake.response_url_for(channel, user, message_ts)
         return self.post_payload(payload, **kwargs)
 
     def view_submission(self, view: dict, values: dict[str, dict[str, dict]], *, user: str, **kwargs) -> SlackResponse:
         """Submit a modal. ``values`` is ``{block_id: {action_id: element_state}}`` as Slack sends it."""
         submitted = {**view, "state": {"values": values}}
-        return self.post_payload({
-            "type": "view_submission", "team": {"id": self.team_id, "domain": "fake"},
-            "user": self._user(user), "api_app_id": "AHIREDESK", "token": "deprecated",
-            "trigger_id": self.fake.issue_trigger(user), "view": submitted, "response_urls": [],
-        }, **kwargs)
+        return self.post_payload(
+            {
+                "type": "view_submission",
+                "team": {"id": self.team_id, "domain": "fake"},
+                "user": self._user(user),
+                "api_app_id": "AHIREDESK",
+                "token": "deprecated",
+                "trigger_id": self.fake.issue_trigger(user),
+                "view": submitted,
+                "response_urls": [],
+            },
+            **kwargs,
+        )
 
     def view_closed(self, view: dict, *, user: str, **kwargs) -> SlackResponse:
-        return self.post_payload({
-            "type": "view_closed", "team": {"id": self.team_id}, "user": self._user(user),
-            "api_app_id": "AHIREDESK", "view": view, "is_cleared": False,
-        }, **kwargs)
+        return self.post_payload(
+            {
+                "type": "view_closed",
+                "team": {"id": self.team_id},
+                "user": self._user(user),
+                "api_app_id": "AHIREDESK",
+                "view": view,
+                "is_cleared": False,
+            },
+            **kwargs,
+        )
 
-    def block_suggestion(self, action_id: str, value: str, *, user: str, block_id: str = "",
-                         view: dict | None = None, **kwargs) -> SlackResponse:
+    def block_suggestion(
+        self, action_id: str, value: str, *, user: str, block_id: str = "", view: dict | None = None, **kwargs
+    ) -> SlackResponse:
         payload: dict[str, Any] = {
-            "type": "block_suggestion", "team": {"id": self.team_id, "domain": "fake"},
-            "user": self._user(user), "api_app_id": "AHIREDESK", "token": "deprecated",
-            "action_id": action_id, "block_id": block_id, "value": value,
+            "type": "block_suggestion",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": self._user(user),
+            "api_app_id": "AHIREDESK",
+            "token": "deprecated",
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
         }
         if view is not None:
             payload["container"] = {"type": "view", "view_id": view["id"]}
@@ -134,29 +195,51 @@ class SignedSlackClient:
         return self.post_payload(payload, **kwargs)
 
     def message_shortcut(self, callback_id: str, *, user: str, channel: str, message: dict, **kwargs) -> SlackResponse:
-        return self.post_payload({
-            "type": "message_action", "callback_id": callback_id,
-            "team": {"id": self.team_id, "domain": "fake"}, "user": self._user(user),
-            "channel": {"id": channel, "name": self.fake.channels.get(channel, channel)},
-            "message": message, "message_ts": message.get("ts"),
-            "trigger_id": self.fake.issue_trigger(user), "token": "deprecated",
-            "response_url": self.fake.response_url_for(channel, user), "action_ts": f"{time.time():.6f}",
-        }, **kwargs)
+        return self.post_payload(
+            {
+                "type": "message_action",
+                "callback_id": callback_id,
+                "team": {"id": self.team_id, "domain": "fake"},
+                "user": self._user(user),
+                "channel": {"id": channel, "name": self.fake.channels.get(channel, channel)},
+                "message": message,
+                "message_ts": message.get("ts"),
+                "trigger_id": self.fake.issue_trigger(user),
+                "token": "deprecated",
+                "response_url": self.fake.response_url_for(channel, user),
+                "action_ts": f"{time.time():.6f}",
+            },
+            **kwargs,
+        )
 
     def global_shortcut(self, callback_id: str, *, user: str, **kwargs) -> SlackResponse:
-        return self.post_payload({
-            "type": "shortcut", "callback_id": callback_id, "team": {"id": self.team_id, "domain": "fake"},
-            "user": self._user(user), "trigger_id": self.fake.issue_trigger(user), "token": "deprecated",
-            "action_ts": f"{time.time():.6f}",
-        }, **kwargs)
+        return self.post_payload(
+            {
+                "type": "shortcut",
+                "callback_id": callback_id,
+                "team": {"id": self.team_id, "domain": "fake"},
+                "user": self._user(user),
+                "trigger_id": self.fake.issue_trigger(user),
+                "token": "deprecated",
+                "action_ts": f"{time.time():.6f}",
+            },
+            **kwargs,
+        )
 
     def event(self, event: dict, **kwargs) -> SlackResponse:
-        return self.post_json({
-            "token": "deprecated", "team_id": self.team_id, "api_app_id": "AHIREDESK",
-            "event": {"event_ts": f"{time.time():.6f}", **event}, "type": "event_callback",
-            "event_id": f"Ev{int(time.time() * 1000)}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.team_id, "user_id": FakeSlack.BOT_USER, "is_bot": True}],
-        }, **kwargs)
+        return self.post_json(
+            {
+                "token": "deprecated",
+                "team_id": self.team_id,
+                "api_app_id": "AHIREDESK",
+                "event": {"event_ts": f"{time.time():.6f}", **event},
+                "type": "event_callback",
+                "event_id": f"Ev{int(time.time() * 1000)}",
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": self.team_id, "user_id": FakeSlack.BOT_USER, "is_bot": True}],
+            },
+            **kwargs,
+        )
 
     def app_home_opened(self, user: str, **kwargs) -> SlackResponse:
         return self.event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, **kwargs)

@@ -5,6 +5,7 @@ Every interaction becomes the signed request real Slack would send to the app
 applied the way Slack applies it: a command's reply shown "only to you",
 modal errors shown inline, a submitted modal closed, updated or pushed.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,14 @@ class Refused(Exception):
 
 
 class SlackUI:
-    def __init__(self, fake: FakeSlack, slack: SignedSlackClient, tz: ZoneInfo,
-                 commands: list[str], message_shortcuts: list[dict]) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        slack: SignedSlackClient,
+        tz: ZoneInfo,
+        commands: list[str],
+        message_shortcuts: list[dict],
+    ) -> None:
         self.fake = fake
         self.slack = slack
         self.tz = tz
@@ -47,17 +54,20 @@ class SlackUI:
         """Slack answers an unknown command or a failed request itself, with Slackbot."""
         command, _, rest = text.partition(" ")
         if command not in self.commands:
-            self._slackbot(channel, user, f"{command} is not a valid command. The app's commands are "
-                                             f"{', '.join(self.commands)}.")
+            self._slackbot(
+                channel, user, f"{command} is not a valid command. The app's commands are {', '.join(self.commands)}."
+            )
             return
         response = self.slack.command(command, self._as_typed(rest.strip()), user=user, channel=channel)
         if response.status != 200:
-            self._slackbot(channel, user, f"{command} failed with the error \"http_error_{response.status}\".")
+            self._slackbot(channel, user, f'{command} failed with the error "http_error_{response.status}".')
         elif response.body:
             self.fake.respond(channel, user, response.json)
 
     # ---- clicks and choices ---------------------------------------------------
-    def act_on_message(self, user: str, channel: str, ts: str, block_id: str, action_id: str, raw: list[str]) -> str | None:
+    def act_on_message(
+        self, user: str, channel: str, ts: str, block_id: str, action_id: str, raw: list[str]
+    ) -> str | None:
         message = self._message(user, channel, ts)
         element = find_element(message.blocks, block_id, action_id)
         if element is None:
@@ -65,7 +75,9 @@ class SlackUI:
         action = action_payload(element, block_id, raw, self.tz)
         return _problem(self.slack.block_action(action, user=user, channel=channel, message_ts=ts))
 
-    def act_in_view(self, user: str, view_id: str, block_id: str, action_id: str, raw: list[str], form: RawForm) -> str | None:
+    def act_in_view(
+        self, user: str, view_id: str, block_id: str, action_id: str, raw: list[str], form: RawForm
+    ) -> str | None:
         view = self._view(user, view_id)
         element = find_element(view.get("blocks", []), block_id, action_id)
         if element is None:
@@ -111,7 +123,13 @@ class SlackUI:
         if callback_id not in {s["callback_id"] for s in self.message_shortcuts}:
             raise Refused("The app has no such shortcut.")
         message = self._message(user, channel, ts)
-        shared = {"type": "message", "user": message.user, "text": message.text, "ts": message.ts, "blocks": message.blocks}
+        shared = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+            "blocks": message.blocks,
+        }
         return _problem(self.slack.message_shortcut(callback_id, user=user, channel=channel, message=shared))
 
     def dismiss(self, user: str, channel: str, ts: str) -> None:
@@ -136,7 +154,6 @@ class SlackUI:
             return f"<#{cid}|{match.group(1)}>" if cid else match.group(0)
 
         return CHANNEL.sub(channel, HANDLE.sub(person, escape(text)))
-
 
     def _message(self, user: str, channel: str, ts: str) -> Message:
         message = self.fake.message(channel, ts)

@@ -1,4 +1,5 @@
 """The sandbox's pretend workspace: its people, their roles and its channels."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,4 +48,3 @@ CHANNELS = [TRIAGE, CAR_HIRE, MANAGERS, GENERAL]
 
 def person(user_id: str) -> Person | None:
     return next((p for p in PEOPLE if p.user_id == user_id), None)
-

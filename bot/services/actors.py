@@ -1,4 +1,5 @@
 """Who is acting: a Slack user in a workspace, with their roles."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import PermissionDenied
-from db.models import Role, UserRole
-
 from bot.services.workspaces import ensure_workspace
+from db.models import Role, UserRole
 
 ROLE_NAMES = {
     Role.EMPLOYEE: "an employee",

@@ -5,13 +5,14 @@ clock forward to show reminders and digests arriving: it calls ``advance``,
 which adds to an offset that is zero everywhere else and is never set in
 production or in tests.
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 _sandbox_offset = timedelta(0)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc) + _sandbox_offset
+    return datetime.now(UTC) + _sandbox_offset
 
 
 def advance(delta: timedelta) -> datetime:

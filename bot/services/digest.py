@@ -4,30 +4,51 @@
 
 The daily digest covers the last 24 hours, the Monday one the last 7 days.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
-
-from bot.settings import Settings
-from db.models import (
-    HOLDING_STATUSES, Booking, BookingStatus, Role, Severity, Ticket, TicketState, Vehicle, VehicleStatus,
-)
 
 from bot.services.actors import Actor
 from bot.services.hire.overdue_returns import overdue_bookings
 from bot.services.reminders.claims import Reminder, is_posted
 from bot.services.reminders.slots import local_date, local_day, local_instant
 from bot.services.reminders.snapshots import BookingLine, TicketLine
+from bot.services.tickets import sla
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
+from bot.settings import Settings
+from db.models import (
+    HOLDING_STATUSES,
+    Base,
+    Booking,
+    BookingStatus,
+    Role,
+    Severity,
+    Ticket,
+    TicketState,
+    Vehicle,
+    VehicleStatus,
+)
 
 JOB = "digest"
 NAMED = 5  # oldest open tickets and overdue bookings named in full
 WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class TargetShare:
+    met: int
+    decided: int  # met in time, or missed (done late or not done by the deadline) in the period
+
+    @property
+    def share(self) -> float | None:
+        return self.met / self.decided if self.decided else None
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,8 @@ class Digest:
     open_by_severity: dict[Severity, int]
     oldest_open: list[TicketLine]
     mean_time_to_resolve: timedelta | None
+    sla_response: TargetShare  # of the first-response targets decided in the period, how many were met
+    sla_resolution: TargetShare
     # car hire
     pickups_today: int
     returns_today: int
@@ -72,8 +95,18 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
     if is_posted(session, (config.team_id, JOB, "digest", slot)):  # skip the queries on every later run of the day
         return []
     digest = build_digest(session, config, now, weekly=today.weekday() == 0)
-    return [Reminder(team_id=config.team_id, job=JOB, subject="digest", slot=slot, kind="digest",
-                     channel=config.managers_channel, item=digest, timezone=config.timezone)]
+    return [
+        Reminder(
+            team_id=config.team_id,
+            job=JOB,
+            subject="digest",
+            slot=slot,
+            kind="digest",
+            channel=config.managers_channel,
+            item=digest,
+            timezone=config.timezone,
+        )
+    ]
 
 
 def digest_now(session: Session, actor: Actor, defaults: Settings, now: datetime) -> Digest:
@@ -88,59 +121,147 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     today = local_date(now, config.tz)
     day_start, day_end = local_day(today, config.tz)
     open_tickets = (Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
-    by_severity = dict(session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity)).all())
+    by_severity = dict(
+        session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity))
+        .tuples()
+        .all()
+    )
     overdue = overdue_bookings(session, config, now, limit=NAMED)
     return Digest(
-        weekly=weekly, day=today, timezone=config.timezone, since=since, until=now,
-        tickets_opened=_count(session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now),
-        tickets_resolved=_count(session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now),
+        weekly=weekly,
+        day=today,
+        timezone=config.timezone,
+        since=since,
+        until=now,
+        tickets_opened=_count(
+            session, Ticket, Ticket.team_id == team, Ticket.created_at >= since, Ticket.created_at < now
+        ),
+        tickets_resolved=_count(
+            session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now
+        ),
         open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
         oldest_open=_oldest_open(session, open_tickets),
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
-        pickups_today=_count(session, Booking, Booking.team_id == team,
-                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
-                             Booking.pickup_at >= day_start, Booking.pickup_at < day_end),
-        returns_today=_count(session, Booking, Booking.team_id == team,
-                             Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
-                             Booking.return_due_at >= day_start, Booking.return_due_at < day_end),
-        overdue_count=_count(session, Booking, Booking.team_id == team, Booking.status == BookingStatus.ACTIVE,
-                             Booking.return_due_at <= now - config.return_grace),
+        **_sla_shares(session, config, since, now),
+        pickups_today=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+            Booking.pickup_at >= day_start,
+            Booking.pickup_at < day_end,
+        ),
+        returns_today=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status.in_([*HOLDING_STATUSES, BookingStatus.RETURNED]),
+            Booking.return_due_at >= day_start,
+            Booking.return_due_at < day_end,
+        ),
+        overdue_count=_count(
+            session,
+            Booking,
+            Booking.team_id == team,
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.return_due_at <= now - config.return_grace,
+        ),
         overdue=[BookingLine.of(b) for b in overdue],
-        vehicles_on_hire=session.scalar(select(func.count(distinct(Booking.vehicle_id))).where(
-            Booking.team_id == team, Booking.status == BookingStatus.ACTIVE)) or 0,
-        fleet_size=_count(session, Vehicle, Vehicle.team_id == team, Vehicle.status != VehicleStatus.RETIRED,
-                          Vehicle.archived_at.is_(None)),
+        vehicles_on_hire=session.scalar(
+            select(func.count(distinct(Booking.vehicle_id))).where(
+                Booking.team_id == team, Booking.status == BookingStatus.ACTIVE
+            )
+        )
+        or 0,
+        fleet_size=_count(
+            session,
+            Vehicle,
+            Vehicle.team_id == team,
+            Vehicle.status != VehicleStatus.RETIRED,
+            Vehicle.archived_at.is_(None),
+        ),
         revenue_week=session.scalar(
-            select(func.coalesce(func.sum(Booking.quoted_price + func.coalesce(Booking.late_fee, 0)), 0)).where(
-                Booking.team_id == team, Booking.returned_at >= now - WEEK, Booking.returned_at < now,
-                Booking.status == BookingStatus.RETURNED)
-        ) or Decimal(0),
+            select(
+                func.coalesce(
+                    func.sum(
+                        Booking.quoted_price
+                        + func.coalesce(Booking.late_fee, 0)
+                        + func.coalesce(Booking.refuel_charge, 0)  # the charges are revenue too
+                    ),
+                    0,
+                )
+            ).where(
+                Booking.team_id == team,
+                Booking.returned_at >= now - WEEK,
+                Booking.returned_at < now,
+                Booking.status == BookingStatus.RETURNED,
+            )
+        )
+        or Decimal(0),
     )
 
 
-def _oldest_open(session: Session, open_tickets: tuple) -> list[TicketLine]:
+def _oldest_open(session: Session, open_tickets: tuple[ColumnElement[bool], ...]) -> list[TicketLine]:
     """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
 
     One ORDER BY created_at over all open tickets would walk the workspace's
     whole ticket history, mostly resolved, to find them."""
     candidates = [
-        ticket for severity in Severity for ticket in session.scalars(
-            select(Ticket).where(*open_tickets, Ticket.severity == severity)
-            .order_by(Ticket.created_at, Ticket.id).limit(NAMED))
+        ticket
+        for severity in Severity
+        for ticket in session.scalars(
+            select(Ticket)
+            .where(*open_tickets, Ticket.severity == severity)
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(NAMED)
+        )
     ]
     candidates.sort(key=lambda t: (t.created_at, t.id))
     return [TicketLine.of(t) for t in candidates[:NAMED]]
 
 
-def _count(session: Session, model, *conditions) -> int:
+def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, until: datetime) -> dict[str, TargetShare]:
+    """The share of targets met, of those decided in [since, until).
+
+    A target is decided when it is met (the response or resolution came in time) or missed (its deadline
+    passed first). Candidates: tickets responded to or resolved in the period, and the unresolved ones
+    (whose deadlines may have passed in it); each is then placed with its own deadlines (pauses included).
+    """
+    candidates = session.scalars(
+        select(Ticket).where(
+            Ticket.team_id == config.team_id,
+            Ticket.deleted_at.is_(None),
+            or_(
+                Ticket.state != TicketState.RESOLVED,
+                and_(Ticket.first_response_at >= since, Ticket.first_response_at < until),
+                and_(Ticket.resolved_at >= since, Ticket.resolved_at < until),
+            ),
+        )
+    )
+    counts = {"sla_response": [0, 0], "sla_resolution": [0, 0]}
+    for ticket in candidates:
+        status = sla.status(ticket, config.sla, until)
+        for name, done_at, deadline, breached in (
+            ("sla_response", status.responded_at, status.respond_by, status.response_breached),
+            ("sla_resolution", status.resolved_at, status.resolve_by, status.resolution_breached),
+        ):
+            decided_at = min(done_at, deadline) if done_at is not None else deadline
+            if since <= decided_at < until:
+                counts[name][1] += 1
+                counts[name][0] += not breached
+    return {name: TargetShare(met, decided) for name, (met, decided) in counts.items()}
+
+
+def _count(session: Session, model: type[Base], *conditions: ColumnExpressionArgument[bool]) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
 def _mean_time_to_resolve(session: Session, team: str, since: datetime, until: datetime) -> timedelta | None:
     if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
+        seconds: ColumnElement[Any] = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
     else:  # SQLite stores naive UTC text; julianday() gives days as a float
         seconds = (func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)) * 86400
-    mean = session.scalar(select(func.avg(seconds)).where(
-        Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < until))
+    mean = session.scalar(
+        select(func.avg(seconds)).where(Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < until)
+    )
     return None if mean is None else timedelta(seconds=round(float(mean)))

@@ -1,7 +1,8 @@
 """Instants shown as the workspace's wall-clock time, and typed times read in it."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -18,7 +19,7 @@ def local_short(moment: datetime, tz: ZoneInfo) -> str:
 
 def at_local(day: date, clock: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of a wall-clock time in ``tz`` (the earlier one when clocks go back)."""
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
 def local_day_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -1,4 +1,5 @@
 """Granting and removing roles (PRODUCT.md §1)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,10 +9,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, PermissionDenied
-from db.models import Role, UserRole
-
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from db.models import Role, UserRole
 
 GRANTABLE = [Role.TECHNICIAN, Role.AGENT, Role.MANAGER, Role.ADMIN]
 
@@ -47,7 +47,9 @@ def grant(session: Session, actor: Actor, user_id: str, role: Role) -> RoleChang
     exists = session.get(UserRole, (actor.team_id, user_id, role))
     if exists is not None:
         raise DomainError(f"<@{user_id}> is already {role.value}.")
-    session.add(UserRole(team_id=actor.team_id, user_id=user_id, role=role, granted_by=actor.user_id, granted_at=utcnow()))
+    session.add(
+        UserRole(team_id=actor.team_id, user_id=user_id, role=role, granted_by=actor.user_id, granted_at=utcnow())
+    )
     session.flush()
     return RoleChange(user_id=user_id, role=role, granted=True)
 
@@ -68,18 +70,20 @@ def revoke(session: Session, actor: Actor, user_id: str, role: Role, config_admi
 
 
 def _admin_count(session: Session, team_id: str, config_admins: list[str]) -> int:
-    stored = session.scalar(
-        select(func.count()).select_from(UserRole).where(
-            UserRole.team_id == team_id, UserRole.role == Role.ADMIN, UserRole.user_id.not_in(config_admins or [""])
-        )
-    )
+    stored = session.scalars(
+        select(func.count())
+        .select_from(UserRole)
+        .where(UserRole.team_id == team_id, UserRole.role == Role.ADMIN, UserRole.user_id.not_in(config_admins or [""]))
+    ).one()
     return stored + len(config_admins)
 
 
 def list_roles(session: Session, actor: Actor, config_admins: list[str]) -> RoleListing:
     actor.require(Role.ADMIN, to="see everyone's roles")
     by_user: dict[str, list[Role]] = defaultdict(list)
-    for row in session.scalars(select(UserRole).where(UserRole.team_id == actor.team_id).order_by(UserRole.user_id, UserRole.role)):
+    for row in session.scalars(
+        select(UserRole).where(UserRole.team_id == actor.team_id).order_by(UserRole.user_id, UserRole.role)
+    ):
         by_user[row.user_id].append(row.role)
     for user_id in config_admins:
         if Role.ADMIN not in by_user[user_id]:

@@ -1,17 +1,24 @@
 """A workspace's effective settings: what admins set in /hiredesk settings,
 falling back to the environment defaults. Read fresh on every use, so a
 change takes effect without a restart."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
-
+from bot.services.tickets.sla import DEFAULT_TARGETS, Targets
 from bot.services.workspaces import ensure_workspace
+from bot.settings import Settings
+from db.models import Severity
+
+DEFAULT_REFUEL_CHARGE = Decimal("10.00")
+DEFAULT_NO_SHOW_GRACE = timedelta(hours=2)
+DEFAULT_AUTO_RESOLVE = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,11 @@ class WorkspaceConfig:
     return_grace: timedelta
     critical_reminder: timedelta
     critical_escalation: timedelta
+    sla: dict[Severity, Targets]  # service-level targets per severity
+    # Defaults here too, so that a config built by hand (views' tests) needs no change.
+    no_show_grace: timedelta = DEFAULT_NO_SHOW_GRACE  # not picked up this long after pickup: a no-show
+    refuel_charge: Decimal = DEFAULT_REFUEL_CHARGE  # per eighth of a tank returned below the pick-up level
+    auto_resolve: timedelta = DEFAULT_AUTO_RESOLVE  # a ticket waiting on its reporter this long is resolved
 
     @property
     def tz(self) -> ZoneInfo:
@@ -49,4 +61,20 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         return_grace=minutes(ws.return_grace_minutes, defaults.return_grace_minutes),
         critical_reminder=minutes(ws.critical_reminder_minutes, 30),
         critical_escalation=minutes(ws.critical_escalation_minutes, 120),
+        sla={
+            severity: Targets(
+                response=_minutes_or(getattr(ws, f"sla_{severity.value.lower()}_response_minutes"), default.response),
+                resolution=_minutes_or(
+                    getattr(ws, f"sla_{severity.value.lower()}_resolution_minutes"), default.resolution
+                ),
+            )
+            for severity, default in DEFAULT_TARGETS.items()
+        },
+        no_show_grace=minutes(ws.no_show_grace_minutes, DEFAULT_NO_SHOW_GRACE // timedelta(minutes=1)),
+        refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
+        auto_resolve=_minutes_or(ws.auto_resolve_minutes, DEFAULT_AUTO_RESOLVE),
     )
+
+
+def _minutes_or(value: int | None, default: timedelta) -> timedelta:
+    return timedelta(minutes=value) if value is not None else default

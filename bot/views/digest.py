@@ -1,18 +1,22 @@
 """The managers' digest: numbers first, a section per desk, the oldest open
 tickets and the overdue bookings named."""
+
 from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.services.digest import Digest
+from bot.services.digest import Digest, TargetShare
 from bot.services.reminders.claims import Reminder
-from db.models import Severity
-
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
 from bot.views.when import duration, local_day_time
+from db.models import Severity
 
-SEVERITY_ICONS = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":white_circle:"}
+SEVERITY_ICONS = {
+    Severity.CRITICAL: ":red_circle:",
+    Severity.MAJOR: ":large_orange_circle:",
+    Severity.MINOR: ":white_circle:",
+}
 
 
 def digest_message(digest: Digest) -> dict:
@@ -21,12 +25,23 @@ def digest_message(digest: Digest) -> dict:
     title = f"{'Weekly' if digest.weekly else 'Daily'} digest — {digest.day.strftime('%a %-d %b %Y')}"
     blocks = [
         HeaderBlock(text=title),
-        SectionBlock(text=MarkdownTextObject(text=f":computer: *IT help desk* ({period})"), fields=_fields({
-            "Opened": str(digest.tickets_opened),
-            "Resolved": str(digest.tickets_resolved),
-            "Open now": " · ".join(f"{SEVERITY_ICONS[s]} {s.value.title()} {n}" for s, n in _by_severity(digest)),
-            "Mean time to resolve": duration(digest.mean_time_to_resolve) if digest.mean_time_to_resolve else "—",
-        })),
+        SectionBlock(
+            text=MarkdownTextObject(text=f":computer: *IT help desk* ({period})"),
+            fields=_fields(
+                {
+                    "Opened": str(digest.tickets_opened),
+                    "Resolved": str(digest.tickets_resolved),
+                    "Open now": " · ".join(
+                        f"{SEVERITY_ICONS[s]} {s.value.title()} {n}" for s, n in _by_severity(digest)
+                    ),
+                    "Mean time to resolve": duration(digest.mean_time_to_resolve)
+                    if digest.mean_time_to_resolve
+                    else "—",
+                    "First response on time": _share(digest.sla_response),
+                    "Resolved on time": _share(digest.sla_resolution),
+                }
+            ),
+        ),
     ]
     if digest.oldest_open:
         lines = [
@@ -34,16 +49,25 @@ def digest_message(digest: Digest) -> dict:
             + ("unassigned" if t.assignee_id is None else user(t.assignee_id))
             for t in digest.oldest_open
         ]
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate("*Oldest open*\n" + "\n".join(lines), SECTION_TEXT_LIMIT))))
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=truncate("*Oldest open*\n" + "\n".join(lines), SECTION_TEXT_LIMIT))
+            )
+        )
     blocks += [
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=":car: *Car hire*"), fields=_fields({
-            "Pickups today": str(digest.pickups_today),
-            "Returns due today": str(digest.returns_today),
-            "Overdue": str(digest.overdue_count),
-            "Fleet utilisation": _utilisation(digest),
-            "Revenue, last 7 days": f"{digest.revenue_week:,.2f}",
-        })),
+        SectionBlock(
+            text=MarkdownTextObject(text=":car: *Car hire*"),
+            fields=_fields(
+                {
+                    "Pickups today": str(digest.pickups_today),
+                    "Returns due today": str(digest.returns_today),
+                    "Overdue": str(digest.overdue_count),
+                    "Fleet utilisation": _utilisation(digest),
+                    "Revenue, last 7 days": f"{digest.revenue_week:,.2f}",
+                }
+            ),
+        ),
     ]
     if digest.overdue:
         lines = [
@@ -53,11 +77,22 @@ def digest_message(digest: Digest) -> dict:
         more = digest.overdue_count - len(digest.overdue)
         if more > 0:
             lines.append(f"…and {more} more (`/booking list overdue`)")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate("*Overdue*\n" + "\n".join(lines), SECTION_TEXT_LIMIT))))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(
-        text=f"From {local_day_time(digest.since, tz)} to {local_day_time(digest.until, tz)} ({tz}).")]))
-    text = (f"{title}: {digest.tickets_opened} tickets opened, {digest.tickets_resolved} resolved, "
-            f"{digest.open_total} open; {digest.overdue_count} bookings overdue.")
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=truncate("*Overdue*\n" + "\n".join(lines), SECTION_TEXT_LIMIT)))
+        )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"From {local_day_time(digest.since, tz)} to {local_day_time(digest.until, tz)} ({tz})."
+                )
+            ]
+        )
+    )
+    text = (
+        f"{title}: {digest.tickets_opened} tickets opened, {digest.tickets_resolved} resolved, "
+        f"{digest.open_total} open; {digest.overdue_count} bookings overdue."
+    )
     return {"text": text, "blocks": blocks_to_dicts(blocks)}
 
 
@@ -73,6 +108,13 @@ def _fields(values: dict[str, str]) -> list[MarkdownTextObject]:
 
 def _by_severity(digest: Digest):
     return [(s, digest.open_by_severity.get(s, 0)) for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)]
+
+
+def _share(share: TargetShare) -> str:
+    """87% (13 of 15) · — (none due)"""
+    if share.share is None:
+        return "— (none due)"
+    return f"{share.share:.0%} ({share.met} of {share.decided})"
 
 
 def _utilisation(digest: Digest) -> str:

@@ -4,6 +4,7 @@ Other desks add their sections through ``extra_sections`` (already rendered
 block dicts): the car-hire desk plugs an agent's "today's pickups and returns"
 in there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -20,10 +21,9 @@ from slack_sdk.models.views import View
 
 from bot.services.home import HomeOverview
 from bot.services.tickets.queries import TicketList
-from db.models import Ticket, TicketState
-
 from bot.views.text import user
 from bot.views.tickets.parts import headline, status
+from db.models import Ticket, TicketState
 
 HOME_LIST_LIMIT = 10  # tickets per list; the tab holds at most 100 blocks
 
@@ -40,8 +40,10 @@ def home_view(overview: HomeOverview, extra_sections: Sequence[Sequence[dict]] =
 def _welcome(overview: HomeOverview) -> list:
     return [
         HeaderBlock(text="IT help desk"),
-        SectionBlock(text=MarkdownTextObject(text="Something broken? Raise a ticket and a technician will pick it up."),
-                     accessory=ButtonElement(text="New ticket", action_id="ticket_new", value="new", style="primary")),
+        SectionBlock(
+            text=MarkdownTextObject(text="Something broken? Raise a ticket and a technician will pick it up."),
+            accessory=ButtonElement(text="New ticket", action_id="ticket_new", value="new", style="primary"),
+        ),
     ]
 
 
@@ -63,16 +65,27 @@ def _admin(overview: HomeOverview) -> list:
     if overview.admin is None:
         return []
     roles = overview.admin.roles.by_user
-    lines = [f"• {user(user_id)}: {', '.join(role.value for role in user_roles)}" for user_id, user_roles in sorted(roles.items())]
+    lines = [
+        f"• {user(user_id)}: {', '.join(role.value for role in user_roles)}"
+        for user_id, user_roles in sorted(roles.items())
+    ]
     config = overview.admin.config
-    settings = (f"Triage channel {_channel(config.triage_channel)} · car hire {_channel(config.fleet_channel)} · "
-                f"managers {_channel(config.managers_channel)} · time zone {config.timezone} · digest at {config.digest_time:%H:%M}")
+    settings = (
+        f"Triage channel {_channel(config.triage_channel)} · car hire {_channel(config.fleet_channel)} · "
+        f"managers {_channel(config.managers_channel)} · time zone {config.timezone} · digest at {config.digest_time:%H:%M}"
+    )
     return [
         DividerBlock(),
         HeaderBlock(text="Roles and settings"),
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines[:40]) or "Nobody has a role yet.")),
         ContextBlock(elements=[MarkdownTextObject(text=settings)]),
-        ContextBlock(elements=[MarkdownTextObject(text="Change them with `/hiredesk role`, `/hiredesk unrole` and `/hiredesk settings`.")]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Change them with `/hiredesk role`, `/hiredesk unrole` and `/hiredesk settings`."
+                )
+            ]
+        ),
     ]
 
 
@@ -83,14 +96,20 @@ def _channel(channel_id: str | None) -> str:
 def _ticket_list(title: str, listing: TicketList, empty: str, accessory) -> list:
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*"))]
     if not listing.tickets:
-        return blocks + [ContextBlock(elements=[MarkdownTextObject(text=empty)])]
+        return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=empty)])]
     for ticket in listing.tickets[:HOME_LIST_LIMIT]:
         assignee = f" · {user(ticket.assignee_id)}" if ticket.assignee_id else ""
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{status(ticket)}{assignee}\n{headline(ticket, 500)}"),
-                                   accessory=accessory(ticket) if accessory else None))
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=f"{status(ticket)}{assignee}\n{headline(ticket, 500)}"),
+                accessory=accessory(ticket) if accessory else None,
+            )
+        )
     more = listing.total - min(len(listing.tickets), HOME_LIST_LIMIT)
     if more > 0:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {more} more: `/ticket queue` or `/ticket list`.")]))
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"… and {more} more: `/ticket queue` or `/ticket list`.")])
+        )
     return blocks
 
 

@@ -1,8 +1,8 @@
 """Messages of /hiredesk roles and role changes."""
+
 from __future__ import annotations
 
 from bot.services.roles import RoleChange, RoleListing
-
 from bot.views.messages import text_message
 from bot.views.text import user
 

@@ -1,4 +1,5 @@
 """Making user text safe and sized for Slack."""
+
 from __future__ import annotations
 
 ELLIPSIS = "…"

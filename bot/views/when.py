@@ -1,4 +1,5 @@
 """Local times and durations as people read them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,3 +26,9 @@ def duration(span: timedelta) -> str:
     if hours:
         return f"{hours} h" + (f" {minutes} min" if minutes else "")
     return f"{minutes} min"
+
+
+def reader_time(instant: datetime, fallback: str) -> str:
+    """``instant`` as Slack shows it in each reader's own time zone; ``fallback`` (the workspace's
+    local time) where Slack can't render the token."""
+    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"

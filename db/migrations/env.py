@@ -1,4 +1,5 @@
 """Alembic environment: online migrations against the configured URL."""
+
 import os
 
 from alembic import context
@@ -15,6 +16,8 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if config.config_file_name:  # the `alembic` CLI (alembic.ini): DATABASE_URL wins
         url = os.environ.get("DATABASE_URL", url)
+    if not url:  # alembic.ini and alembic_config() both set one
+        raise RuntimeError("no database URL: set sqlalchemy.url or DATABASE_URL")
     engine = make_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

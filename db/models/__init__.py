@@ -1,4 +1,5 @@
 """All HireDesk tables. Import models from here."""
+
 from .base import Base
 from .core import Role, UserRole, Workspace
 from .hire import (
@@ -7,17 +8,41 @@ from .hire import (
     BookingEvent,
     BookingStatus,
     Customer,
+    RecordEvent,
     Vehicle,
     VehicleCategory,
     VehicleStatus,
 )
+from .installs import slack_bots, slack_installations, slack_oauth_states
+from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
 from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
 
 __all__ = [
-    "Base", "Role", "UserRole", "Workspace",
-    "HOLDING_STATUSES", "Booking", "BookingEvent", "BookingStatus", "Customer",
-    "Vehicle", "VehicleCategory", "VehicleStatus",
+    "HOLDING_STATUSES",
+    "OPEN_STATUSES",
+    "Base",
+    "Booking",
+    "BookingEvent",
+    "BookingStatus",
+    "Category",
+    "Customer",
+    "Delivery",
+    "DeliveryStatus",
+    "HandledRequest",
+    "RecordEvent",
     "ReminderClaim",
-    "Category", "Severity", "Ticket", "TicketEvent", "TicketState",
+    "Role",
+    "Severity",
+    "Ticket",
+    "TicketEvent",
+    "TicketState",
+    "UserRole",
+    "Vehicle",
+    "VehicleCategory",
+    "VehicleStatus",
+    "Workspace",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

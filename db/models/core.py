@@ -1,10 +1,12 @@
 """Workspaces, their settings, users and roles."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -33,6 +35,9 @@ class Workspace(Base):
     # Per-workspace counters behind the T-<n> and B-<n> keys.
     last_ticket_number: Mapped[int] = mapped_column(Integer, default=0)
     last_booking_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the workspace uninstalled the app or revoked its token: nothing is posted there
+    # until it installs again (OAuth) or auth.test accepts a bot token for it (single workspace).
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     triage_channel: Mapped[str | None] = mapped_column(SlackId)
     fleet_channel: Mapped[str | None] = mapped_column(SlackId)
@@ -43,6 +48,16 @@ class Workspace(Base):
     return_grace_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_reminder_minutes: Mapped[int | None] = mapped_column(Integer)
     critical_escalation_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Service-level targets (None: the defaults of bot.services.tickets.sla)
+    sla_critical_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_critical_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_major_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_major_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_minor_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_minor_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
+    auto_resolve_minutes: Mapped[int | None] = mapped_column(Integer)  # a ticket WAITING this long is resolved
+    refuel_charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # per eighth of a tank
 
 
 class UserRole(Base):

@@ -1,4 +1,5 @@
 """The car hire desk: customers, vehicles, bookings and booking history."""
+
 from __future__ import annotations
 
 import enum
@@ -74,6 +75,9 @@ class Customer(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     bookings: Mapped[list[Booking]] = relationship(back_populates="customer")
+    events: Mapped[list[RecordEvent]] = relationship(
+        back_populates="customer", order_by="RecordEvent.id", cascade="all, delete-orphan"
+    )
 
 
 class Vehicle(Base):
@@ -97,6 +101,9 @@ class Vehicle(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     bookings: Mapped[list[Booking]] = relationship(back_populates="vehicle")
+    events: Mapped[list[RecordEvent]] = relationship(
+        back_populates="vehicle", order_by="RecordEvent.id", cascade="all, delete-orphan"
+    )
 
 
 class Booking(Base):
@@ -141,9 +148,12 @@ class Booking(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     odometer_out: Mapped[int | None] = mapped_column(Integer)
     odometer_in: Mapped[int | None] = mapped_column(Integer)
-    fuel_level: Mapped[str | None] = mapped_column(String(8))
-    damage_notes: Mapped[str | None] = mapped_column(Text)
+    fuel_out: Mapped[str | None] = mapped_column(String(8))  # at pick-up, like fuel_level
+    damage_out: Mapped[str | None] = mapped_column(Text)  # already on the car at pick-up
+    fuel_level: Mapped[str | None] = mapped_column(String(8))  # at return
+    damage_notes: Mapped[str | None] = mapped_column(Text)  # new damage found at return
     late_fee: Mapped[Decimal | None] = mapped_column(Money)
+    refuel_charge: Mapped[Decimal | None] = mapped_column(Money)
     created_by: Mapped[str] = mapped_column(SlackId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -178,3 +188,27 @@ class BookingEvent(Base):
     body: Mapped[str | None] = mapped_column(Text)
 
     booking: Mapped[Booking] = relationship(back_populates="events")
+
+
+class RecordEvent(Base):
+    """One change to a customer or a vehicle (exactly one of the two ids is set): which field,
+    old → new, who and when. ``field`` is the form's field name, or ``status`` / ``archived``."""
+
+    __tablename__ = "record_events"
+    __table_args__ = (
+        Index("ix_record_events_customer", "customer_id", "id"),
+        Index("ix_record_events_vehicle", "vehicle_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id", ondelete="CASCADE"))
+    actor_id: Mapped[str] = mapped_column(SlackId)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+
+    customer: Mapped[Customer | None] = relationship(back_populates="events")
+    vehicle: Mapped[Vehicle | None] = relationship(back_populates="events")

@@ -1,4 +1,5 @@
 """Exactly-once bookkeeping for scheduled posts."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,3 +38,4 @@ class ReminderClaim(Base):
     channel: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
+    delivery_key: Mapped[str | None] = mapped_column(String(160))  # the outbox delivery that posts it

@@ -1,4 +1,5 @@
 """The IT help desk: tickets and their append-only history."""
+
 from __future__ import annotations
 
 import enum
@@ -20,6 +21,7 @@ class Severity(str, enum.Enum):
 class TicketState(str, enum.Enum):
     OPEN = "OPEN"
     IN_PROGRESS = "IN_PROGRESS"
+    WAITING = "WAITING"  # on the reporter: the SLA clock is paused
     RESOLVED = "RESOLVED"
 
 
@@ -63,6 +65,10 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first assignment or reply (SLA)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # WAITING on the reporter since
+    # Time spent WAITING before (not counting the current wait): the SLA deadlines move on by it.
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     card_channel: Mapped[str | None] = mapped_column(SlackId)
@@ -93,7 +99,8 @@ class TicketEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))  # created, assigned, severity, state, note, reply, ...
     old_value: Mapped[str | None] = mapped_column(String(200))
     new_value: Mapped[str | None] = mapped_column(String(200))
-    body: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)  # long text: a note, a reply, the new description
+    old_body: Mapped[str | None] = mapped_column(Text)  # the long text it replaced (the old description)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

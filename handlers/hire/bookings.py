@@ -1,9 +1,10 @@
 """/booking: the New booking modal, lists, one booking, availability."""
+
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.context import AppContext
+from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
 from bot.services.hire import bookings as booking_service
 from bot.services.workspace_settings import workspace_config
@@ -11,37 +12,50 @@ from bot.views.hire import booking_modals
 from bot.views.hire import bookings as booking_views
 from bot.views.messages import text_message
 
-from ..support import guarded, team_id_of, user_id_of
+from ..payloads import command_text
+from ..support import guarded, request_scope
 from .records import open_blank_form
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command("/booking")
-    @guarded
-    def booking_command(ack, body, command, client):
-        words = (command.get("text") or "").split()
-        sub = words[0].lower() if words else "new"
-        if sub in ("new", "add"):
-            return open_blank_form(ctx, ack, body, client, booking_modals.new_booking_modal(), to="create bookings")
-        if sub == "help":
-            return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
-        if sub == "availability" and len(words) not in (3, 4):
-            return ack(response_type="ephemeral", **text_message(
-                f"`/booking availability` needs a start, an end and optionally a category. {booking_views.USAGE}"))
-        if sub == "list" and len(words) > 2:
-            return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
-        with ctx.db.transaction(readonly=True) as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            if sub == "list":
-                kind = words[1].lower() if len(words) > 1 else "today"
-                reply = booking_views.booking_list_message(booking_queries.list_bookings(session, actor, kind, ctx.settings))
-            elif sub == "availability":
-                found = booking_queries.availability(session, actor, words[1], words[2],
-                                                     words[3] if len(words) > 3 else None, ctx.settings)
-                reply = booking_views.availability_message(found)
-            elif len(words) == 1 and booking_service.KEY.match(sub):
-                booking = booking_service.get_booking(session, actor, sub, by_key=True)
-                reply = booking_views.booking_card(booking, workspace_config(session, actor.team_id, ctx.settings).tz)
-            else:
-                reply = text_message(f"I don't know `{sub[:30]}`. {booking_views.USAGE}")
-        ack(response_type="ephemeral", **reply)
+def register(app: App) -> None:
+    app.command("/booking")(booking_command)
+
+
+@guarded
+def booking_command(ack, body, command, client, ctx):
+    words = command_text(command).split()
+    sub = words[0].lower() if words else "new"
+    if sub in ("new", "add"):
+        return open_blank_form(ctx, ack, body, client, booking_modals.new_booking_modal(), to="create bookings")
+    if sub == "help":
+        return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
+    if sub == "availability" and len(words) not in (3, 4):
+        return ack(
+            response_type="ephemeral",
+            **text_message(
+                f"`/booking availability` needs a start, an end and optionally a category. {booking_views.USAGE}"
+            ),
+        )
+    if sub == "list" and len(words) > 2:
+        return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        if sub == "list":
+            kind = words[1].lower() if len(words) > 1 else "today"
+            reply = booking_views.booking_list_message(
+                booking_queries.list_bookings(session, actor, kind, ctx.settings)
+            )
+        elif sub == "availability":
+            found = booking_queries.availability(
+                session, actor, words[1], words[2], words[3] if len(words) > 3 else None, ctx.settings
+            )
+            reply = booking_views.availability_message(found)
+        elif len(words) == 1 and booking_service.KEY.match(sub):
+            booking = booking_service.get_booking(session, actor, sub, by_key=True)
+            reply = booking_views.booking_card(
+                booking, workspace_config(session, actor.team_id, ctx.settings).tz, utcnow()
+            )
+        else:  # a registration or a customer's name
+            reply = booking_views.booking_list_message(
+                booking_queries.search_bookings(session, actor, " ".join(words), ctx.settings)
+            )
+    ack(response_type="ephemeral", **reply)

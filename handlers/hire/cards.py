@@ -1,36 +1,17 @@
-"""The booking's message in the car hire channel: posted once, then edited in place."""
+"""The booking's message after a person's change (bot.publishing.bookings does the queueing)."""
+
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.context import AppContext
-from bot.services.hire import bookings as booking_service
+from bot.publishing.bookings import queue_booking_message
+from bot.services.actors import Actor
 from bot.services.workspace_settings import workspace_config
-from bot.views.hire import bookings as booking_views
-
-log = logging.getLogger("hiredesk.hire")
+from db.models import Booking
 
 
-def publish_card(ctx: AppContext, client, team_id: str, user_id: str, booking_id: int) -> None:
-    """Edit the booking's message where it lives, or post it (car hire channel; the agent's DM
-    if no channel is configured) and remember where. Called after ack."""
-    with ctx.db.transaction(readonly=True) as session:
-        actor = ctx.actor(session, team_id, user_id)
-        booking = booking_service.get_booking(session, actor, booking_id)
-        config = workspace_config(session, team_id, ctx.settings)
-        card = booking_views.booking_card(booking, config.tz)
-        channel, ts = booking.card_channel, booking.card_ts
-    if channel and ts:
-        try:
-            client.chat_update(channel=channel, ts=ts, **card)
-            return
-        except SlackApiError as error:
-            if error.response.get("error") != "message_not_found":
-                raise
-            log.info("booking %s: its message was deleted; posting a new one", booking_id)
-    posted = client.chat_postMessage(channel=config.fleet_channel or user_id, **card)
-    with ctx.db.transaction() as session:
-        actor = ctx.actor(session, team_id, user_id)
-        booking_service.attach_card(session, actor, booking_id, posted["channel"], posted["ts"])
+def queue_card(ctx: AppContext, session: Session, actor: Actor, booking: Booking) -> None:
+    """Queue the booking's message in the change's transaction; the actor hears if it fails."""
+    config = workspace_config(session, actor.team_id, ctx.settings)
+    queue_booking_message(session, config, booking, notify_user=actor.user_id)

@@ -1,18 +1,26 @@
 """What /customer and /vehicle share: the add/edit form, its Edit and Remove buttons,
 and opening a blank form for agents."""
+
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.services import outbox
+from bot.services.hire import customers as customer_service
+from bot.services.hire import vehicles as vehicle_service
 from bot.services.hire.access import require_agent
+from bot.views.hire import customers as customer_views
+from bot.views.hire import vehicles as vehicle_views
 from bot.views.hire.common import removal_message
 
-from ..support import guarded, team_id_of, user_id_of
-from . import forms
+from ..payloads import FormState, Metadata, clicked_id
+from ..support import guarded, request_scope
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,7 @@ class RecordDesk:
     ``<noun>_remove`` buttons, and the service and view functions behind them."""
 
     noun: str
-    form: type  # the service's dataclass of form values (its fields are the modal's block ids)
+    form: type[Any]  # the service's dataclass of form values (its fields are the modal's block ids)
     create: Callable[..., Any]
     update: Callable[..., Any]
     to_edit: Callable[..., Any]
@@ -30,42 +38,85 @@ class RecordDesk:
     saved_modal: Callable[[Any, bool], dict]
 
 
+DESKS = {
+    desk.noun: desk
+    for desk in (
+        RecordDesk(
+            noun="customer",
+            form=customer_service.CustomerValues,
+            create=customer_service.create_customer,
+            update=customer_service.update_customer,
+            to_edit=customer_service.customer_to_edit,
+            remove=customer_service.remove_customer,
+            modal=customer_views.customer_modal,
+            saved_modal=customer_views.customer_saved_modal,
+        ),
+        RecordDesk(
+            noun="vehicle",
+            form=vehicle_service.VehicleValues,
+            create=vehicle_service.create_vehicle,
+            update=vehicle_service.update_vehicle,
+            to_edit=vehicle_service.vehicle_to_edit,
+            remove=vehicle_service.remove_vehicle,
+            modal=vehicle_views.vehicle_modal,
+            saved_modal=vehicle_views.vehicle_saved_modal,
+        ),
+    )
+}
+
+
+def register(app: App) -> None:
+    for noun in DESKS:
+        app.view(f"{noun}_form")(record_form)
+        app.action(f"{noun}_edit")(record_edit)
+        app.action(f"{noun}_remove")(record_remove)
+
+
 def open_blank_form(ctx: AppContext, ack, body: dict, client, modal: dict, to: str) -> None:
     """Refuse non-agents at once, before a form they could not submit opens."""
-    with ctx.db.transaction(readonly=True) as session:
-        require_agent(ctx.actor(session, team_id_of(body), user_id_of(body)), to=to)
+    with request_scope(ctx, body, readonly=True) as (_, actor):
+        require_agent(actor, to=to)
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def register_record_desk(app: App, ctx: AppContext, desk: RecordDesk) -> None:
-    @app.view(f"{desk.noun}_form")
-    @guarded
-    def record_form(ack, body, view):
-        form, record_id = forms.read_into(desk.form, forms.values_of(view)), forms.metadata_of(view).get(f"{desk.noun}_id")
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            if record_id:
-                record = desk.update(session, actor, record_id, form)
-            else:
-                record = desk.create(session, actor, form)
-            done = desk.saved_modal(record, not record_id)
-        ack(response_action="update", view=done)
+@guarded
+def record_form(ack, body, view, ctx):
+    desk = _desk_of(view["callback_id"])
+    record_id = Metadata(view).optional_id(f"{desk.noun}_id")  # none: a new record
+    form = FormState(view).read_into(desk.form)
+    with request_scope(ctx, body) as (session, actor):
+        if record_id is not None:
+            record = desk.update(session, actor, record_id, form)
+        else:
+            record = desk.create(session, actor, form)
+        done = desk.saved_modal(record, record_id is None)
+    ack(response_action="update", view=done)
 
-    @app.action(f"{desk.noun}_edit")
-    @guarded
-    def record_edit(ack, body, action, client):
-        with ctx.db.transaction(readonly=True) as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            modal = desk.modal(desk.to_edit(session, actor, action["value"]))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
 
-    @app.action(f"{desk.noun}_remove")
-    @guarded
-    def record_remove(ack, body, action, respond):
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            removal = desk.remove(session, actor, action["value"])
-        ack()
-        respond(response_type="ephemeral", replace_original=False, **removal_message(removal))
+@guarded
+def record_edit(ack, body, action, client, ctx):
+    desk, record_id = _desk_of(action["action_id"]), clicked_id(action)
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        modal = desk.modal(desk.to_edit(session, actor, record_id))
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+@guarded
+def record_remove(ack, body, action, ctx):
+    desk, record_id = _desk_of(action["action_id"]), clicked_id(action)
+    with request_scope(ctx, body) as (session, actor):
+        removal = desk.remove(session, actor, record_id)
+        if body.get("response_url"):
+            outbox.respond(
+                session, actor.team_id, body["response_url"],
+                {"response_type": "ephemeral", "replace_original": False, **removal_message(removal)},
+                key=f"{actor.team_id}:{action['action_id']}:{record_id}:{secrets.token_hex(8)}",
+            )  # fmt: skip
+    ack()
+
+
+def _desk_of(callback_or_action_id: str) -> RecordDesk:
+    """``customer_form`` / ``customer_edit`` → the customer desk."""
+    return DESKS[callback_or_action_id.rpartition("_")[0]]

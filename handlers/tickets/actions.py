@@ -5,6 +5,7 @@ card, its thread and the reporter hear about it (see ``publish``). Buttons that
 open a modal check the actor's right first, so a refusal is an ephemeral
 message instead of a form that can't be saved.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,10 +19,9 @@ from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.access import Action
 from bot.views.tickets import modals as ticket_modals
 
-from ..home import refresh_home
-from ..support import guarded, team_id_of, user_id_of
-from .payloads import ticket_id_of
-from .publish import publish, render_change
+from ..payloads import clicked_id, selected_user, selected_value
+from ..support import guarded, request_scope
+from .publish import queue_change
 
 
 def _by_id(service: Callable[[Session, Actor, int], lifecycle.TicketChange]) -> Callable:
@@ -30,11 +30,11 @@ def _by_id(service: Callable[[Session, Actor, int], lifecycle.TicketChange]) -> 
 
 
 def _assign(session: Session, actor: Actor, ticket_id: int, action: dict, ctx: AppContext) -> lifecycle.TicketChange:
-    return lifecycle.assign(session, actor, ticket_id, action.get("selected_user") or "", ctx.settings.admins)
+    return lifecycle.assign(session, actor, ticket_id, selected_user(action), ctx.settings.config_admins)
 
 
 def _severity(session: Session, actor: Actor, ticket_id: int, action: dict, ctx: AppContext) -> lifecycle.TicketChange:
-    severity = forms.parse_severity((action.get("selected_option") or {}).get("value"))
+    severity = forms.parse_severity(selected_value(action))
     return lifecycle.set_severity(session, actor, ticket_id, severity)
 
 
@@ -51,50 +51,50 @@ CHANGES: dict[str, Callable[..., lifecycle.TicketChange]] = {
 # action_id → (the action it needs, the modal it opens: (ticket, actor, from_home) → view)
 MODALS: dict[str, tuple[Action, Callable]] = {
     "ticket_resolve": (Action.RESOLVE, lambda ticket, actor, home: ticket_modals.resolve_modal(ticket, from_home=home)),
-    "ticket_add_note": (Action.NOTE, lambda ticket, actor, home: ticket_modals.note_modal(ticket, "note", from_home=home)),
-    "ticket_reply": (Action.REPLY, lambda ticket, actor, home: ticket_modals.note_modal(
-        ticket, lifecycle.reply_kind(actor), from_home=home)),
+    "ticket_add_note": (
+        Action.NOTE,
+        lambda ticket, actor, home: ticket_modals.note_modal(ticket, "note", from_home=home),
+    ),
+    "ticket_reply": (
+        Action.REPLY,
+        lambda ticket, actor, home: ticket_modals.note_modal(ticket, lifecycle.reply_kind(actor), from_home=home),
+    ),
+    "ticket_wait": (Action.WAIT, lambda ticket, actor, home: ticket_modals.note_modal(ticket, "wait", from_home=home)),
     "ticket_edit": (Action.EDIT, lambda ticket, actor, home: ticket_modals.edit_ticket_modal(ticket, from_home=home)),
 }
 
 
-def register(app: App, ctx: AppContext) -> None:
-    for action_id, change in CHANGES.items():
-        app.action(action_id)(guarded(_change_listener(ctx, change)))
-    for action_id, (needed, modal) in MODALS.items():
-        app.action(action_id)(guarded(_modal_listener(ctx, needed, modal)))
-
-    @app.action("ticket_new")
-    @guarded
-    def new_ticket_button(ack, body, client):
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=ticket_modals.new_ticket_modal())
+def register(app: App) -> None:
+    for action_id in CHANGES:
+        app.action(action_id)(change_ticket)
+    for action_id in MODALS:
+        app.action(action_id)(open_ticket_modal)
+    app.action("ticket_new")(new_ticket_button)
 
 
-def _change_listener(ctx: AppContext, change: Callable) -> Callable:
-    def ticket_change(ack, body, action, client, respond):
-        ticket_id = ticket_id_of(action)
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            outgoing = render_change(ctx, session, actor, change(session, actor, ticket_id, action, ctx))
-        ack()
-        publish(client, outgoing, body, respond)
-        if _from_home(body):
-            refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)
-
-    return ticket_change
+@guarded
+def change_ticket(ack, body, action, ctx):
+    ticket_id, change = clicked_id(action), CHANGES[action["action_id"]]
+    with request_scope(ctx, body) as (session, actor):
+        queue_change(
+            ctx, session, actor, change(session, actor, ticket_id, action, ctx), body=body, from_home=_from_home(body)
+        )
+    ack()
 
 
-def _modal_listener(ctx: AppContext, needed: Action, modal: Callable) -> Callable:
-    def open_ticket_modal(ack, body, action, client):
-        ticket_id = ticket_id_of(action)
-        with ctx.db.transaction(readonly=True) as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            view = modal(lifecycle.prepare(session, actor, ticket_id, needed), actor, _from_home(body))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+@guarded
+def open_ticket_modal(ack, body, action, client, ctx):
+    ticket_id, (needed, modal) = clicked_id(action), MODALS[action["action_id"]]
+    with request_scope(ctx, body, readonly=True) as (session, actor):
+        view = modal(lifecycle.prepare(session, actor, ticket_id, needed), actor, _from_home(body))
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    return open_ticket_modal
+
+@guarded
+def new_ticket_button(ack, body, client):
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=ticket_modals.new_ticket_modal())
 
 
 def _from_home(body: dict) -> bool:

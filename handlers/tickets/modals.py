@@ -3,75 +3,77 @@
 Bad values come back as inline errors (``FormErrors`` → ``response_action:
 errors``); nothing is written unless the whole form is good.
 """
+
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.context import AppContext
 from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.forms import CATEGORY, DESCRIPTION, NOTE, SEVERITY, TITLE
 from bot.views.tickets.modals import NEW_TICKET, NOTE_CALLBACK, RESOLVE
 
-from ..home import refresh_home
-from ..support import guarded, team_id_of, user_id_of
-from .payloads import metadata, view_values
-from .publish import Outgoing, post_new_card, publish, render_change
+from ..payloads import FormState, Metadata
+from ..support import guarded, request_scope
+from .publish import queue_change, queue_new_ticket
 
 NOTE_REQUIRED = {
     "note": "Write the note.",
     "reply": "Write your reply to the reporter.",
     "comment": "Write your comment.",
+    "wait": "Write what you need from the reporter.",
+}
+# kind → the change a note modal makes
+NOTE_CHANGES = {
+    "note": lifecycle.add_note,
+    "reply": lifecycle.reply,
+    "comment": lifecycle.reply,
+    "wait": lifecycle.wait_on_reporter,
 }
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.view(NEW_TICKET)
-    @guarded
-    def ticket_form_submitted(ack, body, view, client):
-        values, meta = view_values(view), metadata(view)
-        form = forms.parse_ticket_form(values.get(TITLE), values.get(DESCRIPTION), values.get(CATEGORY), values.get(SEVERITY))
-        editing = meta.get("ticket_id") is not None
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            if editing:
-                change = lifecycle.edit(session, actor, forms.parse_id(meta["ticket_id"]), form)
-            else:
-                change = lifecycle.create(session, actor, form, source_permalink=meta.get("permalink"))
-            outgoing = render_change(ctx, session, actor, change)
-        ack()
-        if editing:
-            _publish(ctx, client, outgoing, meta)
+def register(app: App) -> None:
+    app.view(NEW_TICKET)(ticket_form_submitted)
+    app.view(RESOLVE)(resolution_submitted)
+    app.view(NOTE_CALLBACK)(note_submitted)
+
+
+@guarded
+def ticket_form_submitted(ack, body, view, ctx):
+    meta, state = Metadata(view), FormState(view)
+    ticket_id = meta.optional_id("ticket_id")  # none: a new ticket
+    form = forms.parse_ticket_form(
+        state.text(TITLE), state.text(DESCRIPTION), state.selected(CATEGORY), state.selected(SEVERITY)
+    )
+    with request_scope(ctx, body) as (session, actor):
+        if ticket_id is not None:
+            change = lifecycle.edit(session, actor, ticket_id, form)
         else:
-            post_new_card(ctx, client, outgoing)
-
-    @app.view(RESOLVE)
-    @guarded
-    def resolution_submitted(ack, body, view, client):
-        note = forms.parse_note(view_values(view).get(NOTE), required="Write what fixed it: the reporter gets this note.")
-        meta = metadata(view)
-        ticket_id = forms.parse_id(meta.get("ticket_id"))
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            outgoing = render_change(ctx, session, actor, lifecycle.resolve(session, actor, ticket_id, note))
-        ack()
-        _publish(ctx, client, outgoing, meta)
-
-    @app.view(NOTE_CALLBACK)
-    @guarded
-    def note_submitted(ack, body, view, client):
-        meta = metadata(view)
-        kind = meta.get("kind") if meta.get("kind") in NOTE_REQUIRED else "note"
-        text = forms.parse_note(view_values(view).get(NOTE), required=NOTE_REQUIRED[kind])
-        ticket_id = forms.parse_id(meta.get("ticket_id"))
-        add = lifecycle.add_note if kind == "note" else lifecycle.reply
-        with ctx.db.transaction() as session:
-            actor = ctx.actor(session, team_id_of(body), user_id_of(body))
-            outgoing = render_change(ctx, session, actor, add(session, actor, ticket_id, text))
-        ack()
-        _publish(ctx, client, outgoing, meta)
+            change = lifecycle.create(session, actor, form, source_permalink=meta.text("permalink"))
+        if ticket_id is not None:
+            queue_change(ctx, session, actor, change, from_home=meta.flag("from_home"))
+        else:
+            queue_new_ticket(ctx, session, actor, change)
+    ack()
 
 
-def _publish(ctx: AppContext, client, outgoing: Outgoing, meta: dict) -> None:
-    publish(client, outgoing)
-    if meta.get("from_home"):
-        refresh_home(ctx, client, outgoing.team_id, outgoing.actor_id)
+@guarded
+def resolution_submitted(ack, body, view, ctx):
+    meta = Metadata(view)
+    ticket_id = meta.id("ticket_id")
+    note = forms.parse_note(FormState(view).text(NOTE), required="Write what fixed it: the reporter gets this note.")
+    with request_scope(ctx, body) as (session, actor):
+        queue_change(
+            ctx, session, actor, lifecycle.resolve(session, actor, ticket_id, note), from_home=meta.flag("from_home")
+        )
+    ack()
+
+
+@guarded
+def note_submitted(ack, body, view, ctx):
+    meta = Metadata(view)
+    ticket_id, kind = meta.id("ticket_id"), meta.choice("kind", NOTE_REQUIRED)
+    text = forms.parse_note(FormState(view).text(NOTE), required=NOTE_REQUIRED[kind])
+    add = NOTE_CHANGES[kind]
+    with request_scope(ctx, body) as (session, actor):
+        queue_change(ctx, session, actor, add(session, actor, ticket_id, text), from_home=meta.flag("from_home"))
+    ack()

@@ -4,6 +4,7 @@ one) driving the sandbox page, served in-process on a free port.
 Where Chromium is missing the browser tests are skipped with a loud warning,
 except under CI=true, where that is a failure (as for PostgreSQL).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,14 @@ from tests.harness.unavailable import unavailable
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 

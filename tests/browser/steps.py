@@ -1,4 +1,5 @@
 """What a person does on the sandbox page, in words a test reads like a story."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect

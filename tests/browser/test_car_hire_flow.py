@@ -1,5 +1,6 @@
 """End to end in the browser: an agent books a car; a second, overlapping booking of
 that car (made meanwhile by someone else) shows the inline error naming the first."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,6 @@
 """End to end in the browser: an employee raises a ticket through the modal; a
 technician assigns and resolves it with the card's buttons; the employee sees the DM."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """The sandbox page in headless Chromium: commands, modals, Block Kit, threads,
 ephemeral messages, switching users, the scheduler panel. The Block Kit gallery
 (tests/harness/block_kit_gallery.py) stands in for a desk that uses every element."""
+
 from __future__ import annotations
 
 import pytest

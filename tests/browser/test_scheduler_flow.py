@@ -1,5 +1,6 @@
 """End to end in the browser: the sandbox clock moves forward and the overdue alert
 (car hire channel) and the managers' digest arrive."""
+
 from __future__ import annotations
 
 import re

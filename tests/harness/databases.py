@@ -4,6 +4,7 @@ Migrations run once per backend into a template; each test then gets a copy
 (a copied SQLite file, or ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), which
 is far faster than migrating for every test.
 """
+
 from __future__ import annotations
 
 import itertools

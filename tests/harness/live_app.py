@@ -1,24 +1,30 @@
 """The app under test, served over real HTTP on a free port, talking to the fake Slack."""
+
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bot.context import AppContext
+from bot.delivery.worker import start_delivery_worker
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
 from bot.slack_app import build_bolt_app
 from bot.web import create_web_app
+from db.models import OPEN_STATUSES, Delivery
 from db.session import Database
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
 
-def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> Settings:
+def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str | None) -> Settings:
+    """The app's settings against ``fake``; an override of None leaves that variable unset."""
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -32,7 +38,7 @@ def settings_for_tests(database_url: str, fake: FakeSlack, **overrides: str) -> 
         "HIREDESK_SCHEDULER": "off",
         **overrides,
     }
-    return load_settings(env)
+    return load_settings({name: value for name, value in env.items() if value is not None})
 
 
 @dataclass
@@ -46,18 +52,34 @@ class LiveApp:
     def db(self) -> Database:
         return self.ctx.db
 
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait until the outbox holds nothing still to send (the app's delivery worker sends it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.db.transaction(readonly=True) as session:
+                if not session.scalar(select(Delivery.id).where(Delivery.status.in_(OPEN_STATUSES)).limit(1)):
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"deliveries still unsent after {timeout:.0f} s")
+
 
 class LiveServer:
     def __init__(self, settings: Settings, fake: FakeSlack) -> None:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
+        self.delivery = start_delivery_worker(settings, self.ctx.db, self.ctx.tenancy.client_for)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="hiredesk-under-test", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="hiredesk-under-test", daemon=True
+        )
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.app = LiveApp(ctx=self.ctx, fake=fake, slack=SignedSlackClient(self.url, SIGNING_SECRET, fake), url=self.url)
+        self.app = LiveApp(
+            ctx=self.ctx, fake=fake, slack=SignedSlackClient(self.url, SIGNING_SECRET, fake), url=self.url
+        )
 
     def stop(self) -> None:
+        self.delivery.stop(grace=1)
         self.server.shutdown()
         self.server.server_close()
         self.ctx.db.dispose()

@@ -4,12 +4,15 @@ Uses the machine's PostgreSQL server binaries (Debian's ``postgresql``
 package; ``.ci/run`` installs it). ``initdb`` refuses to run as root, so under
 root the cluster is created and run as the unprivileged ``nobody`` user.
 """
+
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -67,10 +70,35 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
 
     def resume(self) -> None:
-        result = self._run("pg_ctl", "-D", str(self.datadir), "-o", self.options,
-                           "-l", str(self.datadir.parent / "log"), "-w", "start")
+        result = self._run(
+            "pg_ctl", "-D", str(self.datadir), "-o", self.options, "-l", str(self.datadir.parent / "log"), "-w", "start"
+        )
         if result.returncode != 0:
             raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()[-500:]}")
+
+    def freeze(self) -> None:
+        """SIGSTOP the server and every backend: connections are accepted by the kernel, nothing answers."""
+        self._signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, signum: int) -> None:
+        for pid in self._processes():
+            with contextlib.suppress(ProcessLookupError):  # a backend that just exited
+                os.kill(pid, signum)
+
+    def _processes(self) -> list[int]:
+        postmaster = int((self.datadir / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
 
     def stop(self) -> None:
         self.pause()

@@ -1,4 +1,5 @@
 """When something a group of tests needs (PostgreSQL, Chromium) is missing."""
+
 from __future__ import annotations
 
 import os
@@ -15,5 +16,5 @@ def unavailable(message: str) -> None:
     if IN_CI:
         pytest.fail(message, pytrace=False)
     print(f"\n\n*** WARNING: {message} ***\n", file=sys.stderr)
-    warnings.warn(message)
+    warnings.warn(message, stacklevel=2)
     pytest.skip(message)

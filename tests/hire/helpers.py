@@ -1,23 +1,25 @@
 """Building car hire data for tests: through the services (setup) or through Slack (the thing tested)."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
+from bot.services.actors import load_actor
 from bot.services.hire import customers as customer_service
 from bot.services.hire import vehicles as vehicle_service
-from bot.services.actors import load_actor
 from bot.services.hire.customers import CustomerValues
-from bot.services.roles import grant
 from bot.services.hire.vehicles import VehicleValues
+from bot.services.roles import grant
 from bot.settings import load_settings
 from db.models import Role
 
 TEAM = "T0001"
 # The service tests' "now" (the ``desk`` fixture stops the clock there): Monday 1 June 2026, 09:00 in London.
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
-SETTINGS = load_settings({"HIREDESK_ADMINS": "UADMIN", "HIREDESK_TIMEZONE": "Europe/London",
-                          "HIREDESK_FLEET_CHANNEL": "CFLEET"})
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+SETTINGS = load_settings(
+    {"HIREDESK_ADMINS": "UADMIN", "HIREDESK_TIMEZONE": "Europe/London", "HIREDESK_FLEET_CHANNEL": "CFLEET"}
+)
 
 
 def actor(session, user="UADMIN", team=TEAM):
@@ -31,21 +33,34 @@ def make_agent(db, user="UAGENT", team=TEAM, role=Role.AGENT) -> None:
 
 
 def add_customer(db, team=TEAM, **fields) -> int:
-    values = {"name": "Ada Lovelace", "email": "ada@example.com", "licence_number": "LOVEL 815 AD9",
-              "licence_expiry": date.today() + timedelta(days=3 * 365), **fields}
+    values = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "licence_number": "LOVEL 815 AD9",
+        "licence_expiry": date.today() + timedelta(days=3 * 365),
+        **fields,
+    }
     with db.transaction() as session:
         return customer_service.create_customer(session, actor(session, team=team), CustomerValues(**values)).id
 
 
 def add_vehicle(db, team=TEAM, **fields) -> int:
-    values = {"registration": "ab12 cde", "make": "Toyota", "model": "Yaris", "category": "economy",
-              "seats": "5", "daily_rate": "40.00", "odometer": "1000", **fields}
+    values = {
+        "registration": "ab12 cde",
+        "make": "Toyota",
+        "model": "Yaris",
+        "category": "economy",
+        "seats": "5",
+        "daily_rate": "40.00",
+        "odometer": "1000",
+        **fields,
+    }
     with db.transaction() as session:
         return vehicle_service.create_vehicle(session, actor(session, team=team), VehicleValues(**values)).id
 
 
 def hours_from_now(hours: float) -> datetime:
-    moment = datetime.now(timezone.utc) + timedelta(hours=hours)
+    moment = datetime.now(UTC) + timedelta(hours=hours)
     return moment.replace(second=0, microsecond=0)
 
 
@@ -53,20 +68,34 @@ def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def new_booking_values(customer_id: int | None, vehicle_id: int | None, pickup: datetime | None,
-                       due: datetime | None, notes: str = "") -> dict:
+def new_booking_values(
+    customer_id: int | None, vehicle_id: int | None, pickup: datetime | None, due: datetime | None, notes: str = ""
+) -> dict:
     """The New booking modal's state as Slack submits it."""
     values = {
-        "customer": {"booking_customer": {"type": "external_select", "selected_option":
-                     {"text": {"type": "plain_text", "text": "x"}, "value": str(customer_id)} if customer_id else None}},
-        "pickup": {"booking_pickup": {"type": "datetimepicker", "selected_date_time": epoch(pickup) if pickup else None}},
-        "return_due": {"booking_return_due": {"type": "datetimepicker",
-                                              "selected_date_time": epoch(due) if due else None}},
+        "customer": {
+            "booking_customer": {
+                "type": "external_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": str(customer_id)}
+                if customer_id
+                else None,
+            }
+        },
+        "pickup": {
+            "booking_pickup": {"type": "datetimepicker", "selected_date_time": epoch(pickup) if pickup else None}
+        },
+        "return_due": {
+            "booking_return_due": {"type": "datetimepicker", "selected_date_time": epoch(due) if due else None}
+        },
         "notes": {"booking_notes": {"type": "plain_text_input", "value": notes or None}},
     }
     if vehicle_id is not None:
-        values["vehicle"] = {"booking_vehicle": {"type": "static_select", "selected_option":
-                             {"text": {"type": "plain_text", "text": "v"}, "value": str(vehicle_id)}}}
+        values["vehicle"] = {
+            "booking_vehicle": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "v"}, "value": str(vehicle_id)},
+            }
+        }
     return values
 
 
@@ -80,11 +109,21 @@ def open_modal(live_app, command: str, text: str = "", user: str = "UAGENT") -> 
     return list(live_app.fake.views.values())[-1]
 
 
-def press(live_app, action_id: str, record_id: int, message_ts: str | None = None, user: str = "UAGENT",
-          channel: str = "CFLEET") -> None:
+def press(
+    live_app,
+    action_id: str,
+    record_id: int,
+    message_ts: str | None = None,
+    user: str = "UAGENT",
+    channel: str = "CFLEET",
+) -> None:
     """Click a button whose value is ``record_id`` on a message."""
-    response = live_app.slack.block_action({"action_id": action_id, "block_id": "b", "type": "button",
-                                            "value": str(record_id)}, user=user, channel=channel, message_ts=message_ts)
+    response = live_app.slack.block_action(
+        {"action_id": action_id, "block_id": "b", "type": "button", "value": str(record_id)},
+        user=user,
+        channel=channel,
+        message_ts=message_ts,
+    )
     assert response.status == 200, response.body
 
 
@@ -104,8 +143,16 @@ def booking_modal_for(live_app, customer_id, pickup, due, user="UAGENT") -> dict
     view = open_modal(live_app, "/booking", user=user)
     before = len(live_app.fake.calls_to("views.update"))
     values = new_booking_values(customer_id, None, pickup, due)
-    live_app.slack.block_action({"action_id": "booking_return_due", "block_id": "return_due", "type": "datetimepicker",
-                                 "selected_date_time": epoch(due)}, user=user, view={**view, "state": {"values": values}})
+    live_app.slack.block_action(
+        {
+            "action_id": "booking_return_due",
+            "block_id": "return_due",
+            "type": "datetimepicker",
+            "selected_date_time": epoch(due),
+        },
+        user=user,
+        view={**view, "state": {"values": values}},
+    )
     live_app.fake.wait_for("views.update", count=before + 1)
     return live_app.fake.views[view["id"]]
 
@@ -127,8 +174,13 @@ def stored_bookings(db) -> list:
     from db.models import Booking
 
     with db.transaction() as session:
-        return list(session.scalars(select(Booking).order_by(Booking.id).options(
-            selectinload(Booking.events), selectinload(Booking.vehicle), selectinload(Booking.customer))))
+        return list(
+            session.scalars(
+                select(Booking)
+                .order_by(Booking.id)
+                .options(selectinload(Booking.events), selectinload(Booking.vehicle), selectinload(Booking.customer))
+            )
+        )
 
 
 def wait_for_card(db, count: int = 1) -> list:

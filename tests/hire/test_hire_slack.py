@@ -1,4 +1,5 @@
 """The car hire desk over signed HTTP against the fake Slack Web API, on both databases."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,11 @@ def test_customer_added_from_the_modal_with_inline_errors_first(live_app):
     make_agent(live_app.db)
     view = open_modal(live_app, "/customer")
     assert view["callback_id"] == "customer_form"
-    values = {"name": text_field("name", "Ada <!channel> Lovelace"), "licence_number": text_field("licence_number", "a!"),
-              "licence_expiry": {"licence_expiry": {"type": "datepicker", "selected_date": "2001-01-01"}}}
+    values = {
+        "name": text_field("name", "Ada <!channel> Lovelace"),
+        "licence_number": text_field("licence_number", "a!"),
+        "licence_expiry": {"licence_expiry": {"type": "datepicker", "selected_date": "2001-01-01"}},
+    }
     answer = submit(live_app, view, values)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"licence_number", "licence_expiry"}
@@ -65,14 +69,23 @@ def test_customer_added_from_the_modal_with_inline_errors_first(live_app):
 def test_vehicle_commands(live_app):
     make_agent(live_app.db)
     view = open_modal(live_app, "/vehicle", "add")
-    values = {"registration": text_field("registration", "ab12 cde"), "make": text_field("make", "Toyota"),
-              "model": text_field("model", "Yaris"), "category": {"category": {"type": "static_select", "selected_option": {
-                  "text": {"type": "plain_text", "text": "Economy"}, "value": "economy"}}},
-              "seats": {"seats": {"type": "number_input", "value": "5"}},
-              "daily_rate": {"daily_rate": {"type": "number_input", "value": "0"}},
-              "odometer": {"odometer": {"type": "number_input", "value": "10"}}}
+    values = {
+        "registration": text_field("registration", "ab12 cde"),
+        "make": text_field("make", "Toyota"),
+        "model": text_field("model", "Yaris"),
+        "category": {
+            "category": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "Economy"}, "value": "economy"},
+            }
+        },
+        "seats": {"seats": {"type": "number_input", "value": "5"}},
+        "daily_rate": {"daily_rate": {"type": "number_input", "value": "0"}},
+        "odometer": {"odometer": {"type": "number_input", "value": "10"}},
+    }
     assert submit(live_app, view, values)["errors"] == {
-        "daily_rate": "The daily rate is an amount greater than 0, like 45 or 45.50."}
+        "daily_rate": "The daily rate is an amount greater than 0, like 45 or 45.50."
+    }
     values["daily_rate"] = {"daily_rate": {"type": "number_input", "value": "42.50"}}
     assert submit(live_app, view, values)["response_action"] == "update"
     assert "42.50/day" in ephemeral(live_app, "/vehicle", "list")
@@ -92,20 +105,33 @@ def test_new_booking_modal_searches_customers_and_lists_only_free_vehicles(live_
     book(live_app, ada, busy, pickup - timedelta(hours=2), pickup + timedelta(hours=1))
 
     view = open_modal(live_app, "/booking")
-    suggestions = live_app.slack.block_suggestion("booking_customer", "ADA", user="UAGENT", block_id="customer", view=view)
+    suggestions = live_app.slack.block_suggestion(
+        "booking_customer", "ADA", user="UAGENT", block_id="customer", view=view
+    )
     assert [o["value"] for o in suggestions.json["options"]] == [str(ada)]
-    assert live_app.slack.block_suggestion("booking_customer", "ada", user="UEMPLOYEE", view=view).json == {"options": []}
+    assert live_app.slack.block_suggestion("booking_customer", "ada", user="UEMPLOYEE", view=view).json == {
+        "options": []
+    }
 
     redrawn = booking_modal_for(live_app, ada, pickup, due)
     vehicle_block = next(b for b in redrawn["blocks"] if b.get("block_id") == "vehicle")
     assert [o["value"] for o in vehicle_block["element"]["options"]] == [str(free)]
     assert "60.00" in vehicle_block["element"]["options"][0]["text"]["text"]  # 30 h: two started days × 30
-    assert next(b for b in redrawn["blocks"] if b.get("block_id") == "customer")["element"]["initial_option"]["value"] == str(ada)
+    assert next(b for b in redrawn["blocks"] if b.get("block_id") == "customer")["element"]["initial_option"][
+        "value"
+    ] == str(ada)
 
     values = new_booking_values(ada, free, pickup, due)
-    live_app.slack.block_action({"action_id": "booking_vehicle", "block_id": "vehicle", "type": "static_select",
-                                 "selected_option": values["vehicle"]["booking_vehicle"]["selected_option"]},
-                                user="UAGENT", view={**redrawn, "state": {"values": values}})
+    live_app.slack.block_action(
+        {
+            "action_id": "booking_vehicle",
+            "block_id": "vehicle",
+            "type": "static_select",
+            "selected_option": values["vehicle"]["booking_vehicle"]["selected_option"],
+        },
+        user="UAGENT",
+        view={**redrawn, "state": {"values": values}},
+    )
     live_app.fake.wait_for("views.update", lambda c: "Quote: 60.00" in json.dumps(c.args.get("view")))
     quote = next(b for b in live_app.fake.views[redrawn["id"]]["blocks"] if b.get("block_id") == "quote")
     assert "Quote: 60.00" in json.dumps(quote)
@@ -141,12 +167,14 @@ def test_refusals_are_ephemeral_name_the_role_and_change_nothing(live_app):
     assert "Only agents or admins can add customers." in ephemeral(live_app, "/customer", "", user="UMANAGER")
     assert "Only agents, managers or admins can see bookings." in ephemeral(live_app, "/booking", "B-1", user="UTECH")
     assert "booking_picked_up" in ephemeral(live_app, "/booking", "B-1", user="UMANAGER")  # managers read
-    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend"):
+    for action_id in ("booking_picked_up", "booking_cancel", "booking_returned", "booking_extend", "booking_edit"):
         press(live_app, action_id, booking.id, card_ts, user="UEMPLOYEE", channel="CFLEET")
-    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=4)
+    refusals = live_app.fake.wait_for("response_url", lambda c: "Only agents or admins" in json.dumps(c.args), count=5)
     assert all(c.args["response_type"] == "ephemeral" for c in refusals)
     press(live_app, "customer_remove", ada, user="UAGENT", channel="C0GENERAL")
-    live_app.fake.wait_for("response_url", lambda c: "Only admins can archive or delete customers." in json.dumps(c.args))
+    live_app.fake.wait_for(
+        "response_url", lambda c: "Only admins can archive or delete customers." in json.dumps(c.args)
+    )
     (after,) = stored_bookings(live_app.db)
     assert after.status is BookingStatus.RESERVED and len(after.events) == 1
     assert len(live_app.fake.calls_to("views.open")) == 1  # only the agent's own New booking modal
@@ -174,8 +202,15 @@ def test_extension_that_would_overlap_is_refused_inline(live_app):
     first, _ = wait_for_card(live_app.db, count=2)
     press(live_app, "booking_extend", first.id, first.card_ts, user="UAGENT", channel="CFLEET")
     view = opened_modal(live_app, "booking_extend")
-    answer = submit(live_app, view, {"return_due": {"return_due": {
-        "type": "datetimepicker", "selected_date_time": epoch(ten + timedelta(days=2, hours=2))}}})
+    answer = submit(
+        live_app,
+        view,
+        {
+            "return_due": {
+                "return_due": {"type": "datetimepicker", "selected_date_time": epoch(ten + timedelta(days=2, hours=2))}
+            }
+        },
+    )
     assert answer["response_action"] == "errors" and "booked then (B-2," in answer["errors"]["return_due"]
     assert stored_bookings(live_app.db)[0].return_due_at == ten + timedelta(days=1)
 
@@ -210,8 +245,11 @@ def test_edit_and_remove_buttons(live_app):
     view = opened_modal(live_app, "customer_form")
     name_block = next(b for b in view["blocks"] if b["block_id"] == "name")
     assert name_block["element"]["initial_value"] == "Ada Lovelace"
-    values = {"name": text_field("name", "Ada King"), "licence_number": text_field("licence_number", "LOVEL815AD9"),
-              "licence_expiry": {"licence_expiry": {"type": "datepicker", "selected_date": "2099-01-01"}}}
+    values = {
+        "name": text_field("name", "Ada King"),
+        "licence_number": text_field("licence_number", "LOVEL815AD9"),
+        "licence_expiry": {"licence_expiry": {"type": "datepicker", "selected_date": "2099-01-01"}},
+    }
     assert "Customer updated" in json.dumps(submit(live_app, view, values))
     assert "Ada King" in ephemeral(live_app, "/customer", "list")
 
@@ -231,7 +269,7 @@ def test_a_deleted_booking_message_is_posted_again(live_app):
     book(live_app, ada, car, ten, ten + timedelta(days=1))
     (booking,) = wait_for_card(live_app.db)
     live_app.fake.message("CFLEET", booking.card_ts).deleted = True  # someone deleted it in Slack
-    press(live_app, "booking_picked_up", booking.id, booking.card_ts)
-    live_app.fake.wait_for("chat.postMessage", lambda c: "ACTIVE" in c.args["text"])
+    press(live_app, "booking_cancel", booking.id, booking.card_ts)
+    live_app.fake.wait_for("chat.postMessage", lambda c: "CANCELLED" in c.args["text"])
     (moved,) = live_app.fake.channel_messages("CFLEET")
     wait_for_bookings(live_app.db, lambda bookings: bookings[0].card_ts == moved.ts)

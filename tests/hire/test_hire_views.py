@@ -1,8 +1,9 @@
 """Car hire views, pure: structure, escaping and Slack's size limits (no database)."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,16 +16,35 @@ from bot.views.hire.customers import customer_options
 from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleCategory, VehicleStatus
 
 LONDON = ZoneInfo("Europe/London")
-PICKUP = datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc)
+PICKUP = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+BEFORE_PICKUP = PICKUP - timedelta(hours=1)
 LONG = "<!channel> " + "x" * 3000
 
 
 def make_booking(status=BookingStatus.RESERVED, name="Ada Lovelace", number=7) -> Booking:
     customer = Customer(id=1, name=name, licence_number="LOVEL815", licence_expiry=date(2030, 1, 1), email="a@b.co")
-    vehicle = Vehicle(id=2, registration="AB12CDE", make="Toyota", model="Yaris", category=VehicleCategory.ECONOMY,
-                      seats=5, daily_rate=Decimal("40.00"), odometer=100, status=VehicleStatus.AVAILABLE)
-    booking = Booking(id=3, number=number, customer=customer, vehicle=vehicle, status=status, pickup_at=PICKUP,
-                      return_due_at=PICKUP + timedelta(days=2), quoted_price=Decimal("80.00"), notes=name)
+    vehicle = Vehicle(
+        id=2,
+        registration="AB12CDE",
+        make="Toyota",
+        model="Yaris",
+        category=VehicleCategory.ECONOMY,
+        seats=5,
+        daily_rate=Decimal("40.00"),
+        odometer=100,
+        status=VehicleStatus.AVAILABLE,
+    )
+    booking = Booking(
+        id=3,
+        number=number,
+        customer=customer,
+        vehicle=vehicle,
+        status=status,
+        pickup_at=PICKUP,
+        return_due_at=PICKUP + timedelta(days=2),
+        quoted_price=Decimal("80.00"),
+        notes=name,
+    )
     booking.events = [BookingEvent(kind="created", actor_id="UAGENT", at=PICKUP - timedelta(days=1))]
     return booking
 
@@ -33,29 +53,40 @@ def action_ids(blocks: list[dict]) -> list[str]:
     return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-@pytest.mark.parametrize("status, expected", [
-    (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_cancel"]),
-    (BookingStatus.ACTIVE, ["booking_returned", "booking_extend"]),
-    (BookingStatus.RETURNED, []),
-    (BookingStatus.CANCELLED, []),
-])
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        (BookingStatus.RESERVED, ["booking_picked_up", "booking_extend", "booking_edit", "booking_cancel"]),
+        (BookingStatus.ACTIVE, ["booking_returned", "booking_extend", "booking_edit"]),
+        (BookingStatus.RETURNED, []),
+        (BookingStatus.CANCELLED, []),
+    ],
+)
 def test_buttons_follow_the_status_and_carry_the_booking_id(status, expected):
-    blocks = booking_action_buttons(make_booking(status))
+    blocks = booking_action_buttons(make_booking(status), BEFORE_PICKUP)
     assert action_ids(blocks) == expected
     assert all(e["value"] == "3" for b in blocks for e in b["elements"])
 
 
+def test_no_show_is_offered_once_the_pickup_time_has_passed_and_asks_for_confirmation():
+    assert "booking_no_show" not in action_ids(booking_action_buttons(make_booking(), PICKUP - timedelta(minutes=1)))
+    (actions,) = booking_action_buttons(make_booking(), PICKUP)
+    no_show = next(e for e in actions["elements"] if e["action_id"] == "booking_no_show")
+    assert no_show["value"] == "3" and "no-show" in no_show["confirm"]["title"]["text"]
+
+
 def test_cancel_asks_for_confirmation():
-    (actions,) = booking_action_buttons(make_booking())
+    (actions,) = booking_action_buttons(make_booking(), BEFORE_PICKUP)
     cancel = next(e for e in actions["elements"] if e["action_id"] == "booking_cancel")
     assert cancel["confirm"]["style"] == "danger"
 
 
 def test_card_shows_local_times_escapes_and_fits_slack_limits():
-    card = booking_card(make_booking(name=LONG, number=123456789), LONDON)
+    card = booking_card(make_booking(name=LONG, number=123456789), LONDON, BEFORE_PICKUP)
     shown = json.dumps(card)
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
     assert "Wed 1 Jul 2026, 10:00 BST" in shown  # 09:00 UTC in London summer time
+    assert f"<!date^{int(PICKUP.timestamp())}^{{date_short_pretty}} {{time}}|Wed 1 Jul 2026, 10:00 BST>" in shown
     header = card["blocks"][0]["text"]["text"]
     assert header.startswith(":spiral_calendar_pad: B-123456789") and len(header) <= 150
     for block in card["blocks"]:
@@ -67,10 +98,18 @@ def test_card_shows_local_times_escapes_and_fits_slack_limits():
 
 
 def test_home_section_lists_movements_with_their_buttons():
-    blocks = home_hire_section([make_booking()], [make_booking(BookingStatus.ACTIVE, number=8)], LONDON)
+    blocks = home_hire_section([make_booking()], [make_booking(BookingStatus.ACTIVE, number=8)], LONDON, BEFORE_PICKUP)
     assert blocks[1]["text"]["text"] == "Car hire today"
-    assert action_ids(blocks) == ["booking_picked_up", "booking_extend", "booking_cancel", "booking_returned", "booking_extend"]
-    assert "No more" in json.dumps(home_hire_section([], [], LONDON))
+    assert action_ids(blocks) == [
+        "booking_picked_up",
+        "booking_extend",
+        "booking_edit",
+        "booking_cancel",
+        "booking_returned",
+        "booking_extend",
+        "booking_edit",
+    ]
+    assert "No more" in json.dumps(home_hire_section([], [], LONDON, BEFORE_PICKUP))
 
 
 def test_new_booking_modal_offers_free_vehicles_with_prices_within_option_limits():
@@ -101,6 +140,10 @@ def test_customer_options_are_plain_and_short():
 
 
 def test_errors_for_blocks_the_modal_lacks_show_under_the_return_time():
-    without_vehicles = booking_modals.new_booking_modal(choices=VehicleChoices([], "No vehicle is free for the whole period."))
-    placed = booking_modals.place_errors({"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles)
+    without_vehicles = booking_modals.new_booking_modal(
+        choices=VehicleChoices([], "No vehicle is free for the whole period.")
+    )
+    placed = booking_modals.place_errors(
+        {"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles
+    )
     assert placed == {"return_due": "Choose a vehicle.", "customer": "Choose a customer."}

@@ -1,7 +1,8 @@
 """Money rules, pure (no database): started days, DST, late fees."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,8 @@ from bot.services.hire import pricing
 from bot.services.local_time import at_local, local, local_day_bounds
 
 LONDON = ZoneInfo("Europe/London")
-UTC = ZoneInfo("UTC")
-T0 = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)
+UTC_ZONE = ZoneInfo("UTC")
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_started_day_counts_as_a_day():
@@ -35,7 +36,7 @@ def test_daylight_saving_changes_do_not_shift_the_price():
 
 
 def test_local_days_are_23_or_25_hours_on_dst_days():
-    start, end = local_day_bounds(datetime(2026, 10, 25, 12, tzinfo=timezone.utc), LONDON)
+    start, end = local_day_bounds(datetime(2026, 10, 25, 12, tzinfo=UTC), LONDON)
     assert end - start == timedelta(hours=25)
 
 
@@ -49,7 +50,7 @@ def test_late_fee_after_grace_counts_started_days_from_due():
 
 @given(hours=st.integers(min_value=1, max_value=24 * 365), rate=st.decimals("0.01", "999.99", places=2))
 def test_quote_is_rate_times_started_days(hours, rate):
-    quote = pricing.quote(rate, T0, T0 + timedelta(hours=hours), UTC)
+    quote = pricing.quote(rate, T0, T0 + timedelta(hours=hours), UTC_ZONE)
     assert quote == rate * -(-hours // 24)
     assert quote >= rate
 
@@ -59,3 +60,11 @@ def test_no_late_fee_within_grace_and_one_rate_per_started_day_after(late, grace
     fee = pricing.late_fee(Decimal("10"), T0, T0 + timedelta(minutes=late), timedelta(minutes=grace))
     expected = 0 if late <= grace else -(-late // (24 * 60))
     assert fee == Decimal(10 * expected).quantize(Decimal("0.01"))
+
+
+def test_refuel_charge_per_eighth_below_the_pick_up_level():
+    per = Decimal("7.50")
+    assert pricing.refuel_charge("full", "3/4", per) == Decimal("15.00")
+    assert pricing.refuel_charge("1/2", "full", per) == Decimal("0.00")  # more fuel is not credited
+    assert pricing.refuel_charge("7/8", "empty", per) == Decimal("52.50")
+    assert pricing.refuel_charge(None, "empty", per) == Decimal("0.00")  # picked up before it was recorded

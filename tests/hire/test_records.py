@@ -1,11 +1,14 @@
 """Customers and vehicles: form rules, uniqueness after normalising, search, archive (both databases)."""
+
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
-from bot.errors import DomainError, FormErrors, PermissionDenied
+from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
 from bot.services.hire import bookings as booking_service
 from bot.services.hire import customers as customer_service
 from bot.services.hire import vehicles as vehicle_service
@@ -27,9 +30,20 @@ def test_customer_form_rules(desk):
     add_customer(desk, licence_number="SMITH901234")
     with desk.transaction() as session:
         agent = actor(session, "UAGENT")
-        errors = form_errors(lambda: customer_service.create_customer(session, agent, CustomerValues(
-            name=" ", email="nope", phone="call me", licence_number="smith 9012-34",
-            licence_expiry=date(2026, 5, 31), date_of_birth=date(2010, 1, 1))))
+        errors = form_errors(
+            lambda: customer_service.create_customer(
+                session,
+                agent,
+                CustomerValues(
+                    name=" ",
+                    email="nope",
+                    phone="call me",
+                    licence_number="smith 9012-34",
+                    licence_expiry=date(2026, 5, 31),
+                    date_of_birth=date(2010, 1, 1),
+                ),
+            )
+        )
     assert errors == {
         "name": "Enter the customer's name.",
         "email": "That doesn't look like an email address (name@example.com).",
@@ -39,8 +53,11 @@ def test_customer_form_rules(desk):
         "date_of_birth": "Drivers must be at least 18.",
     }
     with desk.transaction() as session:
-        errors = form_errors(lambda: customer_service.create_customer(session, actor(session, "UAGENT"), CustomerValues(
-            name="Bo", licence_number="AB!", licence_expiry=None)))
+        errors = form_errors(
+            lambda: customer_service.create_customer(
+                session, actor(session, "UAGENT"), CustomerValues(name="Bo", licence_number="AB!", licence_expiry=None)
+            )
+        )
     assert set(errors) == {"licence_number", "licence_expiry"}
 
 
@@ -55,8 +72,12 @@ def test_customers_are_found_by_name_email_or_licence_within_the_workspace(desk)
         assert names("NAVY") == ["Grace Hopper"]
         assert names("lovel 815") == ["Ada Lovelace"]
         assert names("100%_") == []
-        updated = customer_service.update_customer(session, agent, ada, CustomerValues(
-            name="Ada King", licence_number="LOVEL815AD9", licence_expiry=date(2030, 1, 1)))
+        updated = customer_service.update_customer(
+            session,
+            agent,
+            ada,
+            CustomerValues(name="Ada King", licence_number="LOVEL815AD9", licence_expiry=date(2030, 1, 1)),
+        )
         assert updated.name == "Ada King"
 
 
@@ -64,8 +85,21 @@ def test_registration_is_unique_after_normalising_and_rates_are_positive(desk):
     add_vehicle(desk, registration="AB12 CDE")
     with desk.transaction() as session:
         agent = actor(session, "UAGENT")
-        errors = form_errors(lambda: vehicle_service.create_vehicle(session, agent, VehicleValues(
-            registration="ab12cde", make="", model="X", category="boat", seats="0", daily_rate="0", odometer="-1")))
+        errors = form_errors(
+            lambda: vehicle_service.create_vehicle(
+                session,
+                agent,
+                VehicleValues(
+                    registration="ab12cde",
+                    make="",
+                    model="X",
+                    category="boat",
+                    seats="0",
+                    daily_rate="0",
+                    odometer="-1",
+                ),
+            )
+        )
     assert errors == {
         "registration": "Another vehicle already has registration AB12CDE.",
         "make": "Enter the make.",
@@ -76,8 +110,10 @@ def test_registration_is_unique_after_normalising_and_rates_are_positive(desk):
     }
     for bad_rate in ("-5", "abc", "NaN", "12.345"):
         with desk.transaction() as session:
-            assert "daily_rate" in form_errors(lambda: vehicle_service.create_vehicle(session, actor(session, "UAGENT"),
-                                               VehicleValues("XY1", "Ford", "Ka", "economy", "4", bad_rate, "0")))
+            values = VehicleValues("XY1", "Ford", "Ka", "economy", "4", bad_rate, "0")
+            assert "daily_rate" in form_errors(
+                partial(vehicle_service.create_vehicle, session, actor(session, "UAGENT"), values)
+            )
     add_vehicle(desk, team="T0THER", registration="AB12CDE")  # another workspace may reuse it
 
 
@@ -85,11 +121,16 @@ def test_vehicle_status_changes(desk):
     add_vehicle(desk)
     with desk.transaction() as session:
         agent = actor(session, "UAGENT")
-        assert vehicle_service.set_status(session, agent, "ab12 cde", vehicle_service.VehicleStatus.RETIRED).status.value == "RETIRED"
+        assert (
+            vehicle_service.set_status(session, agent, "ab12 cde", vehicle_service.VehicleStatus.RETIRED).status.value
+            == "RETIRED"
+        )
         with pytest.raises(DomainError, match="already retired"):
             vehicle_service.set_status(session, agent, "AB12CDE", vehicle_service.VehicleStatus.RETIRED)
     with desk.transaction() as session, pytest.raises(PermissionDenied, match="Only agents or admins"):
-        vehicle_service.set_status(session, actor(session, "UMANAGER"), "AB12CDE", vehicle_service.VehicleStatus.AVAILABLE)
+        vehicle_service.set_status(
+            session, actor(session, "UMANAGER"), "AB12CDE", vehicle_service.VehicleStatus.AVAILABLE
+        )
 
 
 def test_only_admins_remove_and_records_with_bookings_are_archived(desk):
@@ -97,9 +138,16 @@ def test_only_admins_remove_and_records_with_bookings_are_archived(desk):
     booked_v, spare_v = add_vehicle(desk), add_vehicle(desk, registration="SPARE1")
     start = NOW + timedelta(days=1)
     with desk.transaction() as session:
-        booking = booking_service.create_booking(session, actor(session, "UAGENT"),
-                                                 NewBooking(booked_c, booked_v, start, start + timedelta(days=1)), SETTINGS)
-    with desk.transaction() as session, pytest.raises(PermissionDenied, match="Only admins can archive or delete customers."):
+        booking = booking_service.create_booking(
+            session,
+            actor(session, "UAGENT"),
+            NewBooking(booked_c, booked_v, start, start + timedelta(days=1)),
+            SETTINGS,
+        )
+    with (
+        desk.transaction() as session,
+        pytest.raises(PermissionDenied, match=re.escape("Only admins can archive or delete customers.")),
+    ):
         customer_service.remove_customer(session, actor(session, "UAGENT"), spare_c)
     with desk.transaction() as session, pytest.raises(DomainError, match=r"has open bookings \(B-1\)"):
         vehicle_service.remove_vehicle(session, actor(session), booked_v)
@@ -119,3 +167,29 @@ def test_only_admins_remove_and_records_with_bookings_are_archived(desk):
         assert vehicle_service.free_vehicles(session, agent.team_id, start, start + timedelta(days=1)) == []
         with pytest.raises(DomainError, match="archived"):
             customer_service.customer_to_edit(session, agent, booked_c)
+
+
+def test_ids_from_buttons_and_selects_are_ascii_digits_only(desk):
+    ada, car = add_customer(desk), add_vehicle(desk)
+    start = NOW + timedelta(days=1)
+    with desk.transaction() as session:
+        agent = actor(session, "UAGENT")
+        booking = booking_service.create_booking(
+            session, agent, NewBooking(ada, car, start, start + timedelta(days=1)), SETTINGS
+        )
+        assert ada == car == booking.id == 1
+        assert customer_service.customer_to_edit(session, agent, "1").id == 1
+        assert booking_service.get_booking(session, agent, "1").id == 1
+        for arabic_indic_one in ("\u0661", "\u0661\u0661"):  # ARABIC-INDIC DIGIT ONE: str.isdigit() and int() take it
+            with pytest.raises(NotFound, match="No such customer"):
+                customer_service.customer_to_edit(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such vehicle"):
+                vehicle_service.vehicle_to_edit(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such booking"):
+                booking_service.get_booking(session, agent, arabic_indic_one)
+            with pytest.raises(NotFound, match="No such booking"):
+                booking_service.cancel(session, agent, arabic_indic_one)
+            with pytest.raises(FormErrors, match="No such customer"):
+                booking_service.create_booking(
+                    session, agent, NewBooking(arabic_indic_one, car, start, start + timedelta(days=1)), SETTINGS
+                )

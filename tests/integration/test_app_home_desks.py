@@ -1,4 +1,5 @@
 """The App Home joins the desks: an agent sees today's pickups and returns; an employee doesn't."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,12 @@ def test_agent_home_lists_todays_pickup_and_employee_home_does_not(live_app):
         make_agent(live_app.db)
         customer, vehicle = add_customer(live_app.db), add_vehicle(live_app.db)
         with live_app.db.transaction() as session:
-            booking = create_booking(session, actor(session), NewBooking(
-                customer=customer, vehicle=vehicle, pickup=hours_from_now(2), return_due=hours_from_now(30)),
-                live_app.ctx.settings)
+            booking = create_booking(
+                session,
+                actor(session),
+                NewBooking(customer=customer, vehicle=vehicle, pickup=hours_from_now(2), return_due=hours_from_now(30)),
+                live_app.ctx.settings,
+            )
             key = booking.key
         agent_home = home_text(live_app, "UAGENT")
         assert "Car hire today" in agent_home and key in agent_home

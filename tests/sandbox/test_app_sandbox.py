@@ -1,5 +1,6 @@
 """The README's first command: ``python app.py`` with no Slack credentials serves
 the sandbox, prints where, and stops cleanly on Ctrl-C; ``seed-demo`` loads demo data."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,9 @@ def test_python_app_py_without_credentials_serves_the_sandbox_and_stops_on_ctrl_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREDESK_", "DATABASE_URL"))}
     port = free_port()
     env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")  # the scheduler runs, as by default
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         startup = _wait_until_up(url, process)

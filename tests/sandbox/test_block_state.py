@@ -1,4 +1,5 @@
 """What the sandbox sends for Block Kit elements: state.values and actions, shaped as Slack's."""
+
 from __future__ import annotations
 
 import json
@@ -7,25 +8,47 @@ from zoneinfo import ZoneInfo
 from bot.sandbox.block_state import action_payload, find_element, local_input_value, state_values
 
 LONDON = ZoneInfo("Europe/London")
-COLOURS = [{"text": {"type": "plain_text", "text": "Red"}, "value": "red"},
-           {"text": {"type": "plain_text", "text": "Blue"}, "value": "blue"}]
+COLOURS = [
+    {"text": {"type": "plain_text", "text": "Red"}, "value": "red"},
+    {"text": {"type": "plain_text", "text": "Blue"}, "value": "blue"},
+]
 BLOCKS = [
     {"type": "input", "block_id": "title", "element": {"type": "plain_text_input", "action_id": "v"}, "label": {}},
-    {"type": "input", "block_id": "colour", "element": {"type": "static_select", "action_id": "v",
-                                                         "option_groups": [{"label": {}, "options": COLOURS}]}, "label": {}},
+    {
+        "type": "input",
+        "block_id": "colour",
+        "element": {"type": "static_select", "action_id": "v", "option_groups": [{"label": {}, "options": COLOURS}]},
+        "label": {},
+    },
     {"type": "input", "block_id": "who", "element": {"type": "multi_users_select", "action_id": "v"}, "label": {}},
     {"type": "input", "block_id": "when", "element": {"type": "datetimepicker", "action_id": "v"}, "label": {}},
     {"type": "input", "block_id": "fruit", "element": {"type": "external_select", "action_id": "v"}, "label": {}},
-    {"type": "input", "block_id": "extras", "element": {"type": "checkboxes", "action_id": "v", "options": COLOURS}, "label": {}},
-    {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Go"}, "value": "7", "style": "primary"}]},
+    {
+        "type": "input",
+        "block_id": "extras",
+        "element": {"type": "checkboxes", "action_id": "v", "options": COLOURS},
+        "label": {},
+    },
+    {
+        "type": "actions",
+        "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": "Go"}, "value": "7", "style": "primary"}
+        ],
+    },
     {"type": "section", "text": {}, "accessory": {"type": "overflow", "action_id": "more", "options": COLOURS}},
 ]
 
 
 def test_state_values_has_every_input_filled_or_empty():
     apple = {"text": {"type": "plain_text", "text": "Apple"}, "value": "apple"}
-    form = {"title": {"v": ["Printer"]}, "colour": {"v": ["blue"]}, "who": {"v": ["U1", "U2"]},
-            "when": {"v": ["2026-07-01T10:30"]}, "fruit": {"v": [json.dumps(apple)]}, "extras": {"v": ["red"]}}
+    form = {
+        "title": {"v": ["Printer"]},
+        "colour": {"v": ["blue"]},
+        "who": {"v": ["U1", "U2"]},
+        "when": {"v": ["2026-07-01T10:30"]},
+        "fruit": {"v": [json.dumps(apple)]},
+        "extras": {"v": ["red"]},
+    }
     values = state_values(BLOCKS, form, LONDON)
     assert values["title"]["v"] == {"type": "plain_text_input", "value": "Printer"}
     assert values["colour"]["v"]["selected_option"]["value"] == "blue"

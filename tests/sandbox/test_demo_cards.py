@@ -1,4 +1,5 @@
 """Demo rows get their cards in the sandbox's channels, once."""
+
 from __future__ import annotations
 
 from bot.sandbox import workspace

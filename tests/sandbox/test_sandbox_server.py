@@ -1,5 +1,6 @@
 """The sandbox over real HTTP, without a browser: the page's endpoints turn what a
 person does into signed Slack requests to the app, and show the app's answers."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,12 @@ TRIAGE = workspace.TRIAGE.channel_id
 
 
 def post(sandbox, path: str, **data) -> dict:
-    request = urllib.request.Request(f"{sandbox.url}{path}", data=json.dumps(data).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        f"{sandbox.url}{path}",
+        data=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -36,9 +41,14 @@ def screen(sandbox, user: str, channel: str = TRIAGE) -> dict:
 
 def gallery_values(title: str) -> dict:
     apple = {"text": {"type": "plain_text", "text": "Apple"}, "value": "apple"}
-    return {"title": {"value": [title]}, "colour": {"gallery_colour": ["red"]}, "person": {"value": ["UTECH"]},
-            "fruit": {"value": [json.dumps(apple)]}, "day": {"value": ["2026-12-01"]},
-            "when": {"value": ["2026-12-01T09:30"]}}
+    return {
+        "title": {"value": [title]},
+        "colour": {"gallery_colour": ["red"]},
+        "person": {"value": ["UTECH"]},
+        "fruit": {"value": [json.dumps(apple)]},
+        "day": {"value": ["2026-12-01"]},
+        "when": {"value": ["2026-12-01T09:30"]},
+    }
 
 
 def open_gallery(sandbox, user: str) -> dict:
@@ -81,11 +91,15 @@ def test_a_modal_from_open_to_inline_error_to_posted_message(sandbox):
     refused = post(sandbox, "/sandbox/submit", **{"as": "UTECH", "view_id": modal["id"], "form": gallery_values("x")})
     assert refused["notice"] == "That view is closed."  # nobody submits someone else's modal
 
-    answer = post(sandbox, "/sandbox/submit", **{"as": "UEMPLOYEE", "view_id": modal["id"], "form": gallery_values("bad")})
+    answer = post(
+        sandbox, "/sandbox/submit", **{"as": "UEMPLOYEE", "view_id": modal["id"], "form": gallery_values("bad")}
+    )
     assert answer["errors"] == {"title": "“bad” is not a good title."}
     assert sandbox.fake.open_modal("UEMPLOYEE") is not None
 
-    answer = post(sandbox, "/sandbox/submit", **{"as": "UEMPLOYEE", "view_id": modal["id"], "form": gallery_values("Nice")})
+    answer = post(
+        sandbox, "/sandbox/submit", **{"as": "UEMPLOYEE", "view_id": modal["id"], "form": gallery_values("Nice")}
+    )
     assert answer["errors"] == {}
     assert sandbox.fake.open_modal("UEMPLOYEE") is None
     sandbox.fake.wait_for("chat.postMessage")
@@ -101,13 +115,19 @@ def test_a_click_on_a_message_reaches_the_app_and_unknown_elements_do_not(sandbo
     assert post(sandbox, "/sandbox/act", **click, action_id="gallery_ok")["notice"] is None
     reply = sandbox.fake.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == message.ts)[0]
     assert reply.args["text"] == "UTECH chose ok"
-    assert post(sandbox, "/sandbox/act", **click, action_id="made_up")["notice"] == "That message has no such button or menu any more."
+    assert (
+        post(sandbox, "/sandbox/act", **click, action_id="made_up")["notice"]
+        == "That message has no such button or menu any more."
+    )
 
 
 def test_external_select_options_come_from_the_app(sandbox):
     modal = open_gallery(sandbox, "UEMPLOYEE")
-    answer = post(sandbox, "/sandbox/suggest", **{"as": "UEMPLOYEE", "view_id": modal["id"], "block_id": "fruit",
-                                                  "action_id": "value", "query": "ap"})
+    answer = post(
+        sandbox,
+        "/sandbox/suggest",
+        **{"as": "UEMPLOYEE", "view_id": modal["id"], "block_id": "fruit", "action_id": "value", "query": "ap"},
+    )
     assert [o["value"] for o in answer["options"]] == ["apple", "apricot"]
 
 
@@ -127,7 +147,9 @@ def test_demo_data_loads_once(sandbox):
 def test_the_page_waits_for_news_instead_of_polling(sandbox):
     version = sandbox.fake.version
     answers = []
-    waiting = threading.Thread(target=lambda: answers.append(get(sandbox, f"/sandbox/screen?as=UEMPLOYEE&c={TRIAGE}&since={version}")))
+    waiting = threading.Thread(
+        target=lambda: answers.append(get(sandbox, f"/sandbox/screen?as=UEMPLOYEE&c={TRIAGE}&since={version}"))
+    )
     waiting.start()
     post(sandbox, "/sandbox/send", **{"as": "UEMPLOYEE", "channel": TRIAGE, "text": "hello &lt; <b>"})
     waiting.join(timeout=5)
@@ -169,8 +191,9 @@ def test_a_failing_app_is_reported_as_slack_reports_it(sandbox):
 
 
 def test_only_json_from_this_machine_drives_the_sandbox(sandbox):
-    form = urllib.request.Request(f"{sandbox.url}/sandbox/seed", data=b'{"as": "UADMIN"}',
-                                  headers={"Content-Type": "text/plain"}, method="POST")  # a cross-site form's shape
+    form = urllib.request.Request(
+        f"{sandbox.url}/sandbox/seed", data=b'{"as": "UADMIN"}', headers={"Content-Type": "text/plain"}, method="POST"
+    )  # a cross-site form's shape
     rebound = urllib.request.Request(f"{sandbox.url}/?as=UADMIN", headers={"Host": "attacker.example:80"})
     for request, status in ((form, 415), (rebound, 403)):
         try:

@@ -1,5 +1,6 @@
 """Running scheduler jobs in tests: the job's run against the live app's
 database and the fake Slack, at a simulated instant."""
+
 from __future__ import annotations
 
 import os
@@ -16,6 +17,7 @@ from bot.slack_client import make_web_client
 from bot.views.reminders.messages import KINDS
 from tests.harness.live_app import LiveServer, settings_for_tests
 
+
 class JobRunner:
     def __init__(self, live_app) -> None:
         self.live_app = live_app
@@ -23,12 +25,17 @@ class JobRunner:
 
     def __call__(self, name: str, now: datetime | None = None, **kwargs) -> JobReport:
         """Run job ``name`` once (at ``now``, default: the frozen clock)."""
-        return run_job(self.live_app.ctx, self.client, JOBS[name], now=now, **kwargs)
+        report = run_job(self.live_app.ctx, JOBS[name], now=now, **kwargs)
+        self.live_app.settle()
+        return report
 
     def posts(self, channel: str | None = None) -> list:
         """Successful chat.postMessage calls (optionally to one channel)."""
-        return [c for c in self.live_app.fake.calls_to("chat.postMessage")
-                if "_error" not in c.args and (channel is None or c.args.get("channel") == channel)]
+        return [
+            c
+            for c in self.live_app.fake.calls_to("chat.postMessage")
+            if "_error" not in c.args and (channel is None or c.args.get("channel") == channel)
+        ]
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +84,14 @@ def job_environment(settings, **overrides: str) -> dict[str, str]:
 
 def start_job(settings, name: str, *args: str, **env: str):
     """Start ``python app.py job <name> …`` in its own process."""
-    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "job", name, *args], cwd=ROOT,
-                            env=job_environment(settings, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "job", name, *args],
+        cwd=ROOT,
+        env=job_environment(settings, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def button_values(call, action_id: str) -> list[str]:

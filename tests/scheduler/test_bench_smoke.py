@@ -1,4 +1,5 @@
 """The benchmark runs (tiny), so it cannot rot."""
+
 from __future__ import annotations
 
 import io

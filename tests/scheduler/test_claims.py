@@ -1,4 +1,5 @@
 """The claim service directly, on both databases: who may post a reminder, and when."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,16 @@ NOW = utc(2026, 11, 25, 12)
 
 
 def reminder(subject: str, team_id: str = "T1") -> Reminder:
-    return Reminder(team_id=team_id, job="due-returns", subject=subject, slot="today:2026-11-25", kind="today",
-                    channel="CFLEET", item=None, timezone="UTC")
+    return Reminder(
+        team_id=team_id,
+        job="due-returns",
+        subject=subject,
+        slot="today:2026-11-25",
+        kind="today",
+        channel="CFLEET",
+        item=None,
+        timezone="UTC",
+    )
 
 
 def claim(database, reminders, now=NOW, worker="w1"):
@@ -27,8 +36,9 @@ def claim(database, reminders, now=NOW, worker="w1"):
 def test_a_key_is_won_once(database):
     first = claim(database, [reminder("booking:1"), reminder("booking:2")])
     assert len(first) == 2
-    assert claim(database, [reminder("booking:1"), reminder("booking:2"), reminder("booking:3")], worker="w2").keys() == {
-        reminder("booking:3").key}
+    assert claim(
+        database, [reminder("booking:1"), reminder("booking:2"), reminder("booking:3")], worker="w2"
+    ).keys() == {reminder("booking:3").key}
     # The same subject and slot in another workspace is another reminder.
     assert len(claim(database, [reminder("booking:1", team_id="T2")])) == 1
 
@@ -37,7 +47,8 @@ def test_an_unposted_claim_is_taken_over_only_after_the_timeout(database):
     (claim_id,) = claim(database, [reminder("booking:1")]).values()
     assert claim(database, [reminder("booking:1")], now=NOW + CLAIM_TIMEOUT - timedelta(seconds=1)) == {}
     assert claim(database, [reminder("booking:1")], now=NOW + CLAIM_TIMEOUT + timedelta(seconds=1)) == {
-        reminder("booking:1").key: claim_id}
+        reminder("booking:1").key: claim_id
+    }
 
 
 def test_a_failed_post_is_retried_at_once_and_a_posted_one_never(database):

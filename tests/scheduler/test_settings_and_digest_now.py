@@ -1,10 +1,12 @@
 """/hiredesk settings and /hiredesk digest now, over signed HTTP on both databases."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.services.tickets.sla import DEFAULT_TARGETS
 from bot.services.workspace_settings import workspace_config
-from db.models import Role
+from db.models import Role, Severity
 
 from . import factories as f
 
@@ -12,11 +14,11 @@ from . import factories as f
 def open_settings(live_app) -> dict:
     response = live_app.slack.command("/hiredesk", "settings", user="UADMIN")
     assert response.status == 200, response.body
-    (call,) = live_app.fake.wait_for("views.open")
+    (_call,) = live_app.fake.wait_for("views.open")
     return live_app.fake.views[next(iter(live_app.fake.views))]
 
 
-def submit(live_app, view: dict, **changes: str):
+def submit(live_app, view: dict, user: str = "UADMIN", **changes: str):
     values = {
         "triage_channel": {"type": "conversations_select", "selected_conversation": "CTRIAGE"},
         "fleet_channel": {"type": "conversations_select", "selected_conversation": "CNEWFLEET"},
@@ -29,8 +31,8 @@ def submit(live_app, view: dict, **changes: str):
         "critical_escalation_minutes": {"type": "number_input", "value": "60"},
     }
     for block_id, value in changes.items():
-        values[block_id] = {**values[block_id], "value": value}
-    return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user="UADMIN")
+        values[block_id] = {**values.get(block_id, {"type": "number_input"}), "value": value}
+    return live_app.slack.view_submission(view, {k: {"value": v} for k, v in values.items()}, user=user)
 
 
 def config(live_app):
@@ -46,14 +48,22 @@ def test_admin_changes_settings_and_the_next_run_uses_them(live_app, run_job_at)
     assert response.json["response_action"] == "update"
     assert "Settings saved" in str(response.json["view"])
     saved = config(live_app)
-    assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == ("CNEWFLEET", "CMANAGERS", "America/New_York")
-    assert (saved.digest_time.strftime("%H:%M"), saved.due_soon, saved.critical_escalation) == ("07:45", timedelta(minutes=90), timedelta(minutes=60))
+    assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == (
+        "CNEWFLEET",
+        "CMANAGERS",
+        "America/New_York",
+    )
+    assert (saved.digest_time.strftime("%H:%M"), saved.due_soon, saved.critical_escalation) == (
+        "07:45",
+        timedelta(minutes=90),
+        timedelta(minutes=60),
+    )
 
     # No restart: the scheduler's next run posts to the new channel with the new threshold.
     now = f.utc(2026, 11, 25, 17)  # 12:00 in New York
     with live_app.db.transaction() as s:
         f.booking(s, pickup=now - timedelta(days=1), due=now + timedelta(minutes=80), created=now)
-    assert run_job_at("due-returns", now).posted == 1
+    assert run_job_at("due-returns", now).queued == 1
     assert [c.args["channel"] for c in run_job_at.posts()] == ["CNEWFLEET"]
 
 
@@ -70,8 +80,9 @@ def test_only_admins_change_settings(live_app):
     assert "Only admins can change settings." in response.json["text"]
     assert live_app.fake.calls_to("views.open") == []
     view = open_settings(live_app)
-    refused = live_app.slack.view_submission(view, {"timezone": {"value": {"value": "UTC"}}}, user="UEMPLOYEE")
+    refused = submit(live_app, view, user="UEMPLOYEE")
     assert refused.json["response_action"] == "errors"
+    assert "Only admins can change settings." in refused.json["errors"].values()
     assert config(live_app).timezone == "Europe/London"
 
 
@@ -87,3 +98,16 @@ def test_digest_now_for_managers_only(live_app):
     assert "VPN &lt;!here&gt; down" in str(body["blocks"])
     assert "digest now" in live_app.slack.command("/hiredesk", "digest", user="UMANAGER").json["text"]
     assert live_app.fake.calls_to("chat.postMessage") == []
+
+
+def test_admin_changes_service_level_targets(live_app):
+    view = open_settings(live_app)
+    shown = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if "element" in b}
+    assert (shown["sla_critical_response_minutes"], shown["sla_minor_resolution_minutes"]) == ("15", "4320")
+    refused = submit(live_app, view, sla_major_response_minutes="0")
+    assert set(refused.json["errors"]) == {"sla_major_response_minutes"}
+    response = submit(live_app, view, sla_major_response_minutes="30", sla_minor_resolution_minutes="")
+    assert response.json["response_action"] == "update" and "MAJOR 30 min" in str(response.json["view"])
+    saved = config(live_app).sla
+    assert saved[Severity.MAJOR].response == timedelta(minutes=30)
+    assert saved[Severity.MINOR] == DEFAULT_TARGETS[Severity.MINOR]  # empty: the default

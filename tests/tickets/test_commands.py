@@ -1,22 +1,19 @@
 """/ticket's subcommands, the New ticket modal's inline errors, the message
 shortcut, notes, replies, edit and delete — over signed HTTP, both databases."""
+
 from __future__ import annotations
 
 import json
 
 from db.models import Role, Ticket, TicketState
 
-from .helpers import click, form_values, grant, latest_view, open_modal, raise_ticket, ticket
+from .helpers import click, form_values, grant, latest_view, open_modal, raise_ticket, submit_note, ticket
 
 
 def ticket_command(live_app, text: str, user: str = "UEMPLOYEE") -> dict:
     body = live_app.slack.command("/ticket", text, user=user).json
     assert body["response_type"] == "ephemeral"
     return body
-
-
-def submit_note(live_app, user: str, text: str):
-    return live_app.slack.view_submission(latest_view(live_app), {"note": {"note": {"type": "plain_text_input", "value": text}}}, user=user)
 
 
 def test_help_usage_and_unknown_tickets(live_app):
@@ -29,7 +26,9 @@ def test_help_usage_and_unknown_tickets(live_app):
 def test_ticket_text_fills_in_the_title_and_bad_values_are_inline_errors(live_app):
     view = open_modal(live_app, "UEMPLOYEE", "Laptop &amp; dock &lt;dead&gt;")
     assert view["blocks"][0]["element"]["initial_value"] == "Laptop & dock <dead>"
-    bad = live_app.slack.view_submission(view, form_values(title="  ", category=None, description="x" * 3001), user="UEMPLOYEE")
+    bad = live_app.slack.view_submission(
+        view, form_values(title="  ", category=None, description="x" * 3001), user="UEMPLOYEE"
+    )
     assert bad.json["response_action"] == "errors"
     assert set(bad.json["errors"]) == {"title", "category", "description"}
     too_long = live_app.slack.view_submission(view, form_values(title="t" * 151), user="UEMPLOYEE")
@@ -61,10 +60,16 @@ def test_lists_queue_search_and_history(live_app):
     click(live_app, first, "ticket_reply", "UTECH")
     live_app.fake.wait_for("views.open", lambda c: "Reply to the reporter" in str(c.args["view"]))
     assert submit_note(live_app, "UTECH", "Try tray 2 meanwhile").status == 200
-    live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UEMPLOYEE" and "Try tray 2" in c.args["text"])
+    live_app.fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("channel") == "UEMPLOYEE" and "Try tray 2" in c.args["text"]
+    )
     thread = live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == first.card_ts, count=3)
     assert ":lock:" in thread[1].args["text"] and "old driver" in thread[1].args["text"]
-    assert not any("old driver" in c.args.get("text", "") for c in live_app.fake.calls_to("chat.postMessage") if c.args.get("channel") == "UEMPLOYEE")
+    assert not any(
+        "old driver" in c.args.get("text", "")
+        for c in live_app.fake.calls_to("chat.postMessage")
+        if c.args.get("channel") == "UEMPLOYEE"
+    )
 
     as_reporter = str(ticket_command(live_app, "T-1")["blocks"])
     as_technician = str(ticket_command(live_app, "1", user="UTECH")["blocks"])
@@ -83,10 +88,26 @@ def test_reporter_edits_and_comments(live_app):
     values = form_values(title="Printer on floor 3 is jammed", category="other")
     del values["severity"]
     assert live_app.slack.view_submission(form, values, user="UEMPLOYEE").status == 200
-    live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "renamed it" in c.args["text"])
+    live_app.fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "renamed it" in c.args["text"]
+    )
     edited = ticket(live_app, raised.id)
     assert edited.title == "Printer on floor 3 is jammed" and edited.category.value == "other"
     assert [e.kind for e in edited.events] == ["created", "title", "category"]
+
+    # A description edit keeps the old text in the history, shown old → new.
+    click(live_app, edited, "ticket_edit", "UEMPLOYEE")
+    live_app.fake.wait_for("views.open", lambda c: "Edit T-1" in str(c.args["view"]), count=2)
+    values = form_values(title=edited.title, description="Paper stuck in tray 4", category="other")
+    del values["severity"]
+    assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
+    logged = live_app.fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "description" in c.args["text"]
+    )[0]
+    assert "> Paper stuck in tray 3\nto\n> Paper stuck in tray 4" in logged.args["text"]
+    event = ticket(live_app, raised.id).events[-1]
+    assert (event.kind, event.old_body, event.body) == ("description", "Paper stuck in tray 3", "Paper stuck in tray 4")
+    assert "tray 3" in str(ticket_command(live_app, raised.key)["blocks"])
 
 
 def test_admin_deletes_softly(live_app):
@@ -112,25 +133,44 @@ def test_without_a_triage_channel_the_ticket_is_still_raised(live_app_without_tr
         assert session.query(Ticket).one().card_ts is None
 
 
-def test_reporter_is_told_when_the_card_cannot_be_posted(live_app):
+def test_reporter_is_told_once_and_rightly_when_the_card_cannot_be_posted(live_app):
     live_app.fake.fail("chat.postMessage", "not_in_channel")  # the first post is the card
     view = open_modal(live_app, "UEMPLOYEE")
     assert live_app.slack.view_submission(view, form_values(), user="UEMPLOYEE").status == 200
-    notice = live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UEMPLOYEE" and "_error" not in c.args)[0]
-    assert "couldn't post its card in <#CTRIAGE>" in str(notice.args["blocks"])
+    live_app.settle()
+    to_reporter = [
+        str(c.args.get("blocks") or c.args.get("text"))
+        for c in live_app.fake.calls_to("chat.postMessage")
+        if c.args.get("channel") == "UEMPLOYEE" and "_error" not in c.args
+    ]
+    problems = [text for text in to_reporter if "could not post" in text]
+    assert len(problems) == 1
+    assert "not a member of <#CTRIAGE>" in problems[0] and "/invite @HireDesk" in problems[0]
     with live_app.db.transaction() as session:
         assert session.query(Ticket).one().card_ts is None
 
 
 def test_create_ticket_from_a_message(live_app):
-    message = {"type": "message", "ts": "1700000000.000100", "user": "UAGENT", "text": "Till 3 shows &lt;error 42&gt;\nsince this morning"}
-    assert live_app.slack.message_shortcut("create_ticket_from_message", user="UEMPLOYEE", channel="C0GENERAL", message=message).status == 200
+    message = {
+        "type": "message",
+        "ts": "1700000000.000100",
+        "user": "UAGENT",
+        "text": "Till 3 shows &lt;error 42&gt;\nsince this morning",
+    }
+    assert (
+        live_app.slack.message_shortcut(
+            "create_ticket_from_message", user="UEMPLOYEE", channel="C0GENERAL", message=message
+        ).status
+        == 200
+    )
     updated = live_app.fake.wait_for("views.update")[0]
     assert live_app.fake.calls_to("views.open")[0].at <= live_app.fake.calls_to("chat.getPermalink")[0].at
     view = latest_view(live_app)
     assert view["blocks"][0]["element"]["initial_value"] == "Till 3 shows <error 42>"
     permalink = json.loads(view["private_metadata"])["permalink"]
-    assert permalink.startswith("https://fake.slack.test/archives/C0GENERAL/") and permalink in str(updated.args["view"])
+    assert permalink.startswith("https://fake.slack.test/archives/C0GENERAL/") and permalink in str(
+        updated.args["view"]
+    )
     assert live_app.slack.view_submission(view, form_values(title="Till 3 error"), user="UEMPLOYEE").status == 200
     card = live_app.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "CTRIAGE")[0]
     assert permalink in str(card.args["blocks"])

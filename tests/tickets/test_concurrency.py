@@ -1,5 +1,6 @@
 """Two technicians press Assign to me on the same card at the same moment:
 one gets the ticket, the other is told who has it."""
+
 from __future__ import annotations
 
 import threading

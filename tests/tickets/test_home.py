@@ -1,4 +1,5 @@
 """App Home: app_home_opened → views.publish, with sections by role."""
+
 from __future__ import annotations
 
 from db.models import Role
@@ -25,7 +26,11 @@ def test_home_by_role(live_app):
     assert "Queue: unassigned" not in employee and "Roles and settings" not in employee
 
     technician = home_of(live_app, "UTECH")
-    assert "Queue: unassigned" in technician and "ticket_assign_me" in technician and "You have no open tickets" in technician
+    assert (
+        "Queue: unassigned" in technician
+        and "ticket_assign_me" in technician
+        and "You have no open tickets" in technician
+    )
 
     admin = home_of(live_app, "UADMIN")
     assert "Roles and settings" in admin and "<@UTECH>: technician" in admin and "<#CTRIAGE>" in admin
@@ -42,7 +47,9 @@ def test_home_by_role(live_app):
 def test_new_ticket_button_opens_the_modal(live_app):
     home_of(live_app, "UEMPLOYEE")
     button = {"action_id": "ticket_new", "block_id": "b", "value": "new"}
-    assert live_app.slack.block_action(button, user="UEMPLOYEE", view=live_app.fake.home_tabs["UEMPLOYEE"]).status == 200
+    assert (
+        live_app.slack.block_action(button, user="UEMPLOYEE", view=live_app.fake.home_tabs["UEMPLOYEE"]).status == 200
+    )
     assert "ticket_new" in str(live_app.fake.wait_for("views.open")[0].args["view"])
 
 

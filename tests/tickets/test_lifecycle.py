@@ -1,5 +1,6 @@
 """The whole life of a ticket over signed HTTP: /ticket → card → assign → start
 → resolve → reopen, seen on the card, in its thread and in the reporter's DMs."""
+
 from __future__ import annotations
 
 from bot.sandbox.fake_slack import Call
@@ -31,16 +32,23 @@ def test_a_ticket_from_raise_to_reopen(live_app):
         updates = len(fake.calls_to("chat.update"))
         assert click(live_app, raised, action_id, "UTECH", **state).status == 200
         fake.wait_for("chat.update", count=updates + 1)
-        fake.wait_for("chat.postMessage", lambda c, t=thread_text: c.args.get("thread_ts") == raised.card_ts and t in c.args["text"])
+        fake.wait_for(
+            "chat.postMessage",
+            lambda c, t=thread_text: c.args.get("thread_ts") == raised.card_ts and t in c.args["text"],
+        )
 
     # Resolve: the button opens a modal; the note is required.
     click(live_app, raised, "ticket_resolve", "UTECH")
     fake.wait_for("views.open", lambda c: "ticket_resolve" in str(c.args.get("view")))
     resolve_form = latest_view(live_app)
-    empty = live_app.slack.view_submission(resolve_form, {"note": {"note": {"type": "plain_text_input", "value": " "}}}, user="UTECH")
+    empty = live_app.slack.view_submission(
+        resolve_form, {"note": {"note": {"type": "plain_text_input", "value": " "}}}, user="UTECH"
+    )
     assert empty.json["response_action"] == "errors" and "note" in empty.json["errors"]
     assert ticket(live_app, raised.id).state is TicketState.IN_PROGRESS
-    done = live_app.slack.view_submission(resolve_form, {"note": {"note": {"type": "plain_text_input", "value": "Replaced the router"}}}, user="UTECH")
+    done = live_app.slack.view_submission(
+        resolve_form, {"note": {"note": {"type": "plain_text_input", "value": "Replaced the router"}}}, user="UTECH"
+    )
     assert done.status == 200 and not done.body
     resolved_dm = fake.wait_for("chat.postMessage", lambda c: to_reporter(c) and "resolved it" in c.args["text"])[0]
     assert "Replaced the router" in resolved_dm.args["text"] and "ticket_reopen" in str(resolved_dm.args["blocks"])
@@ -49,7 +57,9 @@ def test_a_ticket_from_raise_to_reopen(live_app):
     dm = fake.message("DUEMPLOYEE", resolved_dm_ts(live_app))
     reopen = {"action_id": "ticket_reopen", "block_id": f"ticket_actions:{raised.id}", "value": str(raised.id)}
     assert live_app.slack.block_action(reopen, user="UEMPLOYEE", channel="DUEMPLOYEE", message_ts=dm.ts).status == 200
-    fake.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "reopened it" in c.args["text"])
+    fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("thread_ts") == raised.card_ts and "reopened it" in c.args["text"]
+    )
 
     final = ticket(live_app, raised.id)
     assert final.state is TicketState.OPEN and final.resolved_at is None and final.assignee_id == "UTECH"
@@ -60,7 +70,9 @@ def test_a_ticket_from_raise_to_reopen(live_app):
     # The reporter got exactly one DM per change: raised, assigned, started, resolved (not their own reopen).
     reporter_dms = [c.args["text"] for c in fake.calls_to("chat.postMessage") if to_reporter(c)]
     assert len(reporter_dms) == 4, reporter_dms
-    assert ["is raised" in reporter_dms[0], "assigned it" in reporter_dms[1], "started work" in reporter_dms[2]] == [True] * 3
+    assert ["is raised" in reporter_dms[0], "assigned it" in reporter_dms[1], "started work" in reporter_dms[2]] == [
+        True
+    ] * 3
 
 
 def resolved_dm_ts(live_app) -> str:

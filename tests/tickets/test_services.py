@@ -1,7 +1,9 @@
 """The help-desk rules, called directly (no Slack), on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -12,7 +14,7 @@ from bot.services.actors import load_actor
 from bot.services.tickets import forms, lifecycle, queries
 from db.models import Role, Severity, TicketState
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -85,13 +87,12 @@ def test_assignment_is_for_technicians_only(desk):
 
 def test_refusals_change_nothing_and_other_workspaces_see_nothing(desk):
     ticket_id = desk.raise_ticket()
-    with pytest.raises(PermissionDenied, match="Only technicians or admins can resolve tickets."):
+    with pytest.raises(PermissionDenied, match=re.escape("Only technicians or admins can resolve tickets.")):
         desk.do("UEMPLOYEE", lifecycle.resolve, ticket_id, "fixed myself")
-    with pytest.raises(PermissionDenied, match="Only admins can delete tickets."):
+    with pytest.raises(PermissionDenied, match=re.escape("Only admins can delete tickets.")):
         desk.do("UTECH", lifecycle.delete, ticket_id)
-    with pytest.raises(NotFound):
-        with desk.db.transaction() as session:
-            lifecycle.delete(session, load_actor(session, "T2", "UADMIN", ["UADMIN"]), ticket_id)
+    with pytest.raises(NotFound), desk.db.transaction() as session:
+        lifecycle.delete(session, load_actor(session, "T2", "UADMIN", ["UADMIN"]), ticket_id)
     with desk.db.transaction() as session:
         detail = queries.get(session, desk.actor(session, "UTECH"), 1)
         assert len(detail.history) == 1 and detail.ticket.deleted_at is None
@@ -130,8 +131,10 @@ def test_internal_notes_are_for_technicians_and_managers(desk):
     comment = desk.do("UEMPLOYEE", lifecycle.reply, ticket_id, "It smells burnt")
     assert comment.events[0].kind == "comment" and not comment.notify_reporter
     with desk.db.transaction() as session:
-        seen_by = {user: [e.kind for e in queries.get(session, desk.actor(session, user), 1).history]
-                   for user in ("UEMPLOYEE", "UTECH", "UADMIN")}
+        seen_by = {
+            user: [e.kind for e in queries.get(session, desk.actor(session, user), 1).history]
+            for user in ("UEMPLOYEE", "UTECH", "UADMIN")
+        }
     assert seen_by["UEMPLOYEE"] == ["created", "comment"]
     assert seen_by["UTECH"] == seen_by["UADMIN"] == ["created", "note", "comment"]
 
@@ -147,3 +150,10 @@ def test_form_checks_every_field_at_once():
     assert set(error.value.errors) == {"title", "description", "category", "severity"}
     form = forms.parse_ticket_form("  Printer \n  jammed ", " x ", "Hardware", None)
     assert (form.title, form.description, form.severity) == ("Printer jammed", "x", Severity.MINOR)
+
+
+@pytest.mark.parametrize("value", ["\u0661", "\u00b2", " 1", "1.0", "", None, True, "T-1"])
+def test_ticket_ids_from_payloads_are_ascii_digits_only(value):
+    assert forms.parse_id("1") == forms.parse_id(1) == 1
+    with pytest.raises(DomainError, match="no longer points at a ticket"):
+        forms.parse_id(value)

@@ -1,5 +1,7 @@
 """Escaping and cutting user text for Slack."""
-from hypothesis import given, strategies as st
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.views.text import ELLIPSIS, escape, safe, truncate
 
@@ -33,13 +35,17 @@ def test_usage_texts_show_placeholders_instead_of_slack_links():
     import re
 
     from bot.views import roles
-    from bot.views.hire import bookings
-    from bot.views.hire import customers
+    from bot.views.hire import bookings, customers, vehicles
     from bot.views.tickets import messages as tickets
-    from bot.views.hire import vehicles
 
-    texts = [roles.HELP, roles.USAGE, customers.USAGE, tickets.USAGE, vehicles.USAGE,
-             *[v for v in vars(bookings).values() if isinstance(v, str)]]
+    texts = [
+        roles.HELP,
+        roles.USAGE,
+        customers.USAGE,
+        tickets.USAGE,
+        vehicles.USAGE,
+        *[v for v in vars(bookings).values() if isinstance(v, str)],
+    ]
     for text in texts:
         assert not re.search(r"<[a-z][a-z ,]*>", text), text
 

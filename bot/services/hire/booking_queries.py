@@ -1,40 +1,65 @@
 """Reading bookings: lists, availability, today's movements, the New booking modal's choices."""
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.errors import DomainError, FormErrors
-from bot.settings import Settings
-from db.models import Booking, BookingStatus, Vehicle, VehicleCategory
-
-from bot.services.hire import pricing
 from bot.services.actors import Actor
-from bot.services.hire.bookings import check_period
 from bot.services.clock import utcnow
-from bot.services.hire.access import require_agent, require_reader
+from bot.services.hire import pricing
+from bot.services.hire.access import Action, possible, require_agent, require_reader
+from bot.services.hire.bookings import check_action, check_period
+from bot.services.hire.vehicles import free_vehicles, normalise_registration, parse_category
 from bot.services.local_time import at_local, local_day_bounds
-from bot.services.hire.vehicles import free_vehicles, parse_category
+from bot.services.paging import Page, page_of
 from bot.services.workspace_settings import workspace_config
+from bot.settings import Settings
+from db.models import Booking, BookingStatus, Customer, Vehicle, VehicleCategory
 
 LIST_KINDS = ("today", "active", "overdue", "upcoming")
-LIST_LIMIT = 40
-DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$")
+LIST_LIMIT = 40  # today's movements on the App Home
+LIST_PAGE = 20  # bookings on one page of /booking list and a search
+SEARCH_MIN_CHARS = 2
+SEARCH_MAX_CHARS = 100  # the words ride in the paging buttons' values
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$", re.ASCII)  # ASCII digits only
 
 
 @dataclass(frozen=True)
 class BookingList:
+    """A page of ``/booking list <kind>`` or of a search (kind ``search``, its words in ``query``).
+    Today's page holds pickups and returns in time order (``pickups`` / ``returns`` split it)."""
+
     kind: str
     tz: ZoneInfo
-    bookings: list[Booking] = field(default_factory=list)  # active, overdue, upcoming
-    pickups: list[Booking] = field(default_factory=list)  # today
-    returns: list[Booking] = field(default_factory=list)  # today
+    bookings: Page[Booking]
+    now: datetime  # when listed: upcoming pickups already past it are late
+    query: str = ""
+
+    @property
+    def pickups(self) -> list[Booking]:
+        return [b for b in self.bookings.items if b.status is BookingStatus.RESERVED]
+
+    @property
+    def returns(self) -> list[Booking]:
+        return [b for b in self.bookings.items if b.status is not BookingStatus.RESERVED]
+
+
+@dataclass(frozen=True)
+class HireDay:
+    """The car hire section of an App Home: today's (local day) pickups and returns still to come."""
+
+    pickups: list[Booking]
+    returns: list[Booking]
+    tz: ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -53,35 +78,76 @@ class Availability:
     quotes: list[Quote]
 
 
-def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings) -> BookingList:
+def list_bookings(session: Session, actor: Actor, kind: str, settings: Settings, offset: int = 0) -> BookingList:
     require_reader(actor, to="see bookings")
     if kind not in LIST_KINDS:
         raise DomainError(f"I can list {', '.join(LIST_KINDS)} bookings.")
     config = workspace_config(session, actor.team_id, settings)
     now = utcnow()
-    if kind == "today":
-        pickups, returns = _movements(session, actor.team_id, now, config.tz)
-        return BookingList(kind, config.tz, pickups=pickups, returns=returns)
     query = _bookings(actor.team_id)
-    if kind == "active":
-        query = query.where(Booking.status == BookingStatus.ACTIVE).order_by(Booking.return_due_at)
+    order: tuple[Any, ...]
+    if kind == "today":
+        # Pickups and returns of the local day in one list, in time order.
+        start, end = local_day_bounds(now, config.tz)
+        pickup = and_(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end)
+        due = and_(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end)
+        moment = case((Booking.status == BookingStatus.RESERVED, Booking.pickup_at), else_=Booking.return_due_at)
+        query, order = query.where(or_(pickup, due)), (moment, Booking.id)
+    elif kind == "active":
+        query, order = query.where(Booking.status == BookingStatus.ACTIVE), (Booking.return_due_at, Booking.id)
     elif kind == "overdue":
         query = query.where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at < now - config.return_grace)
-        query = query.order_by(Booking.return_due_at)
+        order = (Booking.return_due_at, Booking.id)
     else:
-        query = query.where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= now - timedelta(hours=1))
-        query = query.order_by(Booking.pickup_at)
-    return BookingList(kind, config.tz, bookings=list(session.scalars(query.limit(LIST_LIMIT)).unique()))
+        # Every RESERVED booking, also one whose pickup time has passed: it holds its car until
+        # picked up, cancelled or marked a no-show.
+        query, order = query.where(Booking.status == BookingStatus.RESERVED), (Booking.pickup_at, Booking.id)
+    page = page_of(session, query, *order, offset=offset, size=LIST_PAGE)
+    return BookingList(kind, config.tz, page, now)
 
 
-def todays_movements(session: Session, actor: Actor, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
+def search_bookings(session: Session, actor: Actor, words: str, settings: Settings, offset: int = 0) -> BookingList:
+    """Bookings of a vehicle (its registration, spaces ignored) or of customers whose name contains
+    ``words``, latest pickup first."""
+    require_reader(actor, to="see bookings")
+    words = " ".join(words.split())[:SEARCH_MAX_CHARS]
+    if len(words) < SEARCH_MIN_CHARS:
+        raise DomainError(f"Search with at least {SEARCH_MIN_CHARS} characters: a registration or a customer's name.")
+    registration = normalise_registration(words)
+    matches = or_(
+        Booking.vehicle_id.in_(
+            select(Vehicle.id).where(Vehicle.team_id == actor.team_id, Vehicle.registration == registration)
+        ),
+        Booking.customer_id.in_(
+            select(Customer.id).where(
+                Customer.team_id == actor.team_id, func.lower(Customer.name).contains(words.lower(), autoescape=True)
+            )
+        ),
+    )
+    query = _bookings(actor.team_id).where(matches)
+    page = page_of(session, query, Booking.pickup_at.desc(), Booking.id.desc(), offset=offset, size=LIST_PAGE)
+    return BookingList("search", workspace_config(session, actor.team_id, settings).tz, page, utcnow(), words)
+
+
+def todays_movements(
+    session: Session, actor: Actor, now: datetime, tz: ZoneInfo
+) -> tuple[list[Booking], list[Booking]]:
     """Today's (local day) pickups still to happen and returns still expected, for the App Home."""
     require_reader(actor, to="see today's pickups and returns")
     return _movements(session, actor.team_id, now, tz)
 
 
-def availability(session: Session, actor: Actor, start_text: str, end_text: str, category_text: str | None,
-                 settings: Settings) -> Availability:
+def hire_day(session: Session, actor: Actor, now: datetime, tz: ZoneInfo) -> HireDay | None:
+    """The car hire section of the actor's App Home; None for those who don't work the desk."""
+    if not possible(actor, Action.WORK):
+        return None
+    pickups, returns = todays_movements(session, actor, now, tz)
+    return HireDay(pickups, returns, tz)
+
+
+def availability(
+    session: Session, actor: Actor, start_text: str, end_text: str, category_text: str | None, settings: Settings
+) -> Availability:
     """Free vehicles over a typed period: ``2026-11-24`` (from midnight / through the whole day) or ``2026-11-24T10:00``."""
     require_reader(actor, to="check availability")
     tz = workspace_config(session, actor.team_id, settings).tz
@@ -90,8 +156,10 @@ def availability(session: Session, actor: Actor, start_text: str, end_text: str,
     if end <= start:
         raise DomainError("The end of the period must be after its start.")
     category = parse_category(category_text) if category_text else None
-    quotes = [Quote(v, pricing.rental_days(start, end, tz), pricing.quote(v.daily_rate, start, end, tz))
-              for v in free_vehicles(session, actor.team_id, start, end, category)]
+    quotes = [
+        Quote(v, pricing.rental_days(start, end, tz), pricing.quote(v.daily_rate, start, end, tz))
+        for v in free_vehicles(session, actor.team_id, start, end, category)
+    ]
     return Availability(start, end, tz, category, quotes)
 
 
@@ -104,8 +172,9 @@ class VehicleChoices:
     problem: str | None = None
 
 
-def vehicle_choices(session: Session, actor: Actor, pickup: datetime | None, due: datetime | None,
-                    settings: Settings) -> VehicleChoices:
+def vehicle_choices(
+    session: Session, actor: Actor, pickup: datetime | None, due: datetime | None, settings: Settings
+) -> VehicleChoices:
     require_agent(actor, to="create bookings")
     tz = workspace_config(session, actor.team_id, settings).tz
     try:
@@ -113,9 +182,50 @@ def vehicle_choices(session: Session, actor: Actor, pickup: datetime | None, due
     except FormErrors as errors:
         return VehicleChoices([], problem=" ".join(errors.errors.values()))
     days = pricing.rental_days(pickup, due, tz)
-    quotes = [Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
-              for v in free_vehicles(session, actor.team_id, pickup, due)]
+    quotes = [
+        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
+        for v in free_vehicles(session, actor.team_id, pickup, due)
+    ]
     return VehicleChoices(quotes, problem=None if quotes else "No vehicle is free for the whole period.")
+
+
+@dataclass(frozen=True)
+class BookingEditing:
+    """What the Edit booking modal offers: the booking, the period shown (its own, or the one the
+    agent just picked), the vehicles free then (its own vehicle among them unless someone else
+    holds it) or why none is offered, the workspace's zone."""
+
+    booking: Booking
+    quotes: list[Quote]
+    timezone: str
+    pickup: datetime
+    return_due: datetime
+    problem: str | None = None
+
+
+def editing(
+    session: Session,
+    actor: Actor,
+    booking_id: int | str,
+    settings: Settings,
+    pickup: datetime | None = None,
+    due: datetime | None = None,
+) -> BookingEditing:
+    """The Edit modal's content, for the booking's period or (redrawn) for ``pickup`` – ``due``."""
+    booking = check_action(session, actor, booking_id, "edit")
+    config = workspace_config(session, actor.team_id, settings)
+    pickup, due = pickup or booking.pickup_at, due or booking.return_due_at
+    try:  # an unchanged pickup may already be past (a late customer)
+        check_period(pickup, due, utcnow() if pickup != booking.pickup_at else min(utcnow(), pickup))
+    except FormErrors as errors:
+        return BookingEditing(booking, [], config.timezone, pickup, due, problem=" ".join(errors.errors.values()))
+    days = pricing.rental_days(pickup, due, config.tz)
+    quotes = [
+        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, config.tz))
+        for v in free_vehicles(session, actor.team_id, pickup, due, ignoring=booking.id)
+    ]
+    problem = None if quotes else "No vehicle is free for the whole period: change the times."
+    return BookingEditing(booking, quotes, config.timezone, pickup, due, problem)
 
 
 def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
@@ -124,6 +234,8 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     words = text.strip().lower()
     today = utcnow().astimezone(tz).date()
     named = {"today": today, "tomorrow": today + timedelta(days=1)}
+    day: date | None
+    clock: time | None
     if words in named:
         day, clock = named[words], None
     else:
@@ -134,25 +246,34 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
         except ValueError:
             day = None
         if day is None:
-            raise DomainError(f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00.")
+            raise DomainError(
+                f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00."
+            )
     if clock is None:
         return at_local(day + timedelta(days=1) if end_of_day else day, time(0), tz)
     return at_local(day, clock, tz)
 
 
-def _bookings(team_id: str):
-    return select(Booking).where(Booking.team_id == team_id).options(
-        joinedload(Booking.customer), joinedload(Booking.vehicle)
+def _bookings(team_id: str) -> Select[tuple[Booking]]:
+    return (
+        select(Booking)
+        .where(Booking.team_id == team_id)
+        .options(joinedload(Booking.customer), joinedload(Booking.vehicle))
     )
 
 
 def _movements(session: Session, team_id: str, now: datetime, tz: ZoneInfo) -> tuple[list[Booking], list[Booking]]:
     start, end = local_day_bounds(now, tz)
-    pickups = _bookings(team_id).where(
-        Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end
-    ).order_by(Booking.pickup_at)
-    returns = _bookings(team_id).where(
-        Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end
-    ).order_by(Booking.return_due_at)
-    return list(session.scalars(pickups.limit(LIST_LIMIT)).unique()), list(session.scalars(returns.limit(LIST_LIMIT)).unique())
-
+    pickups = (
+        _bookings(team_id)
+        .where(Booking.status == BookingStatus.RESERVED, Booking.pickup_at >= start, Booking.pickup_at < end)
+        .order_by(Booking.pickup_at)
+    )
+    returns = (
+        _bookings(team_id)
+        .where(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at >= start, Booking.return_due_at < end)
+        .order_by(Booking.return_due_at)
+    )
+    return list(session.scalars(pickups.limit(LIST_LIMIT)).unique()), list(
+        session.scalars(returns.limit(LIST_LIMIT)).unique()
+    )

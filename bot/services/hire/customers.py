@@ -1,25 +1,32 @@
 """Customers of the car hire desk (PRODUCT.md §4)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from bot.errors import FormErrors
-from db.models import Customer
-
-from bot.services.hire import records as hire_records
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from bot.services.paging import Page, page_of
+from db.models import Booking, Customer
 
 LICENCE = re.compile(r"^[A-Z0-9]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 MINIMUM_AGE = 18
+LIST_PAGE = 25  # customers on one page of /customer list
+BOOKINGS_PAGE = 10  # bookings on one page of a customer's view
+# The fields whose edits the customer's history keeps (old → new).
+HISTORY_FIELDS = (
+    "name", "email", "phone", "licence_number", "licence_expiry", "date_of_birth", "notes", "do_not_rent",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,28 +68,46 @@ def search_customers(session: Session, actor: Actor, text: str, limit: int = 20)
     query = _active(actor)
     if words:
         licence = normalise_licence(words)
-        query = query.where(or_(
-            func.lower(Customer.name).contains(words, autoescape=True),
-            func.lower(Customer.email).contains(words, autoescape=True),
-            Customer.licence_number.contains(licence or words, autoescape=True),
-        ))
+        query = query.where(
+            or_(
+                func.lower(Customer.name).contains(words, autoescape=True),
+                func.lower(Customer.email).contains(words, autoescape=True),
+                Customer.licence_number.contains(licence or words, autoescape=True),
+            )
+        )
     return list(session.scalars(query.order_by(Customer.name, Customer.id).limit(limit)))
 
 
-def list_customers(session: Session, actor: Actor, limit: int = 50) -> tuple[list[Customer], int]:
-    """The first ``limit`` active customers by name, and how many there are in all."""
+def list_customers(session: Session, actor: Actor, offset: int = 0) -> Page[Customer]:
+    """A page of the active customers by name."""
     require_reader(actor, to="see customers")
-    total = session.scalar(select(func.count()).select_from(_active(actor).subquery()))
-    return list(session.scalars(_active(actor).order_by(Customer.name, Customer.id).limit(limit))), total
+    return page_of(session, _active(actor), Customer.name, Customer.id, offset=offset, size=LIST_PAGE)
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """One customer with a page of their bookings (latest pickup first); their history is ``customer.events``."""
+
+    customer: Customer
+    bookings: Page[Booking]
+
+
+def customer_view(session: Session, actor: Actor, customer_id: int | str, offset: int = 0) -> CustomerView:
+    """A customer of the actor's workspace (archived ones too: their bookings stay) for ``/customer``."""
+    require_reader(actor, to="see customers")
+    customer = hire_records.load(session, actor, Customer, customer_id)
+    bookings = select(Booking).where(Booking.customer_id == customer.id).options(joinedload(Booking.vehicle))
+    order = (Booking.pickup_at.desc(), Booking.id.desc())
+    return CustomerView(customer, page_of(session, bookings, *order, offset=offset, size=BOOKINGS_PAGE))
 
 
 def remove_customer(session: Session, actor: Actor, customer_id: int | str) -> hire_records.Removal:
     require_admin(actor, to="archive or delete customers")
     customer = hire_records.load(session, actor, Customer, customer_id, for_change=True)
-    return hire_records.remove(session, customer, customer.name)
+    return hire_records.remove(session, customer, customer.name, actor.user_id)
 
 
-def _active(actor: Actor):
+def _active(actor: Actor) -> Select[tuple[Customer]]:
     return select(Customer).where(Customer.team_id == actor.team_id, Customer.archived_at.is_(None))
 
 
@@ -105,19 +130,24 @@ def _apply(session: Session, actor: Actor, customer: Customer, values: CustomerV
         errors["licence_number"] = "A licence number is 5–20 letters and digits (spaces and dashes are ignored)."
     elif hire_records.taken(session, actor, Customer.licence_number, licence, customer.id):
         errors["licence_number"] = f"Another customer already has licence {licence}."
-    if values.licence_expiry is None:
+    expiry = values.licence_expiry
+    if expiry is None:
         errors["licence_expiry"] = "Enter the licence expiry date."
-    elif values.licence_expiry < today:
+    elif expiry < today:
         errors["licence_expiry"] = "This licence has expired."
     if values.date_of_birth is not None and _age(values.date_of_birth, today) < MINIMUM_AGE:
         errors["date_of_birth"] = f"Drivers must be at least {MINIMUM_AGE}."
-    if errors:
+    if errors or expiry is None:  # a missing expiry is among the errors
         raise FormErrors(errors)
+    before = hire_records.snapshot(customer, HISTORY_FIELDS)
     customer.name, customer.email, customer.phone = name, email or None, phone or None
-    customer.licence_number, customer.licence_expiry = licence, values.licence_expiry
+    customer.licence_number, customer.licence_expiry = licence, expiry
     customer.date_of_birth, customer.notes = values.date_of_birth, values.notes.strip() or None
     customer.do_not_rent = values.do_not_rent
-    return hire_records.save_unique(session, customer, "licence_number", f"Another customer already has licence {licence}.")
+    hire_records.record_changes(customer, actor.user_id, before)
+    return hire_records.save_unique(
+        session, customer, "licence_number", f"Another customer already has licence {licence}."
+    )
 
 
 def _age(born: date, today: date) -> int:

@@ -1,43 +1,57 @@
-"""The due-returns job (PRODUCT.md §5): the car hire channel's morning list of
-today's returns, and a reminder shortly (default 2 hours) before each ACTIVE
-booking is due back.
+"""The due-returns job (PRODUCT.md §5): the car hire channel's morning manifest
+(today's pickups and returns, one message), and a reminder shortly (default 2
+hours) before each ACTIVE booking is due back.
 
 Computed from the database at an instant, so a late run still finds what it
 missed: a morning list not yet posted is posted late, once; a reminder is due
 from ``due_soon`` before the return until the return time itself.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from db.models import HOLDING_STATUSES, Booking, BookingStatus
-
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
 from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
 from bot.services.workspace_settings import WorkspaceConfig
+from db.models import HOLDING_STATUSES, Booking, BookingStatus
 
 JOB = "due-returns"
-# The morning list goes out at this local time and lists the returns due
-# today that were booked by then (later bookings get their 2-hour reminder).
+# The morning manifest goes out at this local time and lists the pickups and
+# the returns due today that were booked by then (later returns get their
+# 2-hour reminder). Pickups and returns are claimed in slots of their own (a
+# booking may be both), in one run, so they share one message.
 MORNING_LIST_AT = time(8, 0)
 
 
 def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
-    if not config.fleet_channel:
+    channel = config.fleet_channel
+    if not channel:
         return []
-    return _morning_list(session, config, now) + _due_soon(session, config, now)
+    return _morning_list(session, config, channel, now) + _due_soon(session, config, channel, now)
 
 
-def _morning_list(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
+def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: datetime) -> list[Reminder]:
     today = local_date(now, config.tz)
     list_at = local_instant(today, MORNING_LIST_AT, config.tz)
     if now < list_at:
         return []
     day_start, day_end = local_day(today, config.tz)
-    bookings = session.scalars(
+    pickups = session.scalars(
+        bookings_with_parties()
+        .where(
+            Booking.team_id == config.team_id,
+            Booking.status == BookingStatus.RESERVED,
+            Booking.pickup_at >= day_start,
+            Booking.pickup_at < day_end,
+            Booking.created_at < list_at,
+        )
+        .order_by(Booking.pickup_at, Booking.id)
+    )
+    returns = session.scalars(
         bookings_with_parties()
         .where(
             Booking.team_id == config.team_id,
@@ -48,10 +62,13 @@ def _morning_list(session: Session, config: WorkspaceConfig, now: datetime) -> l
         )
         .order_by(Booking.return_due_at, Booking.id)
     )
-    return [_reminder(config, b, kind="today", slot=f"today:{today.isoformat()}") for b in bookings]
+    day = today.isoformat()
+    return [_reminder(config, channel, b, kind="today-pickup", slot=f"pickups:{day}") for b in pickups] + [
+        _reminder(config, channel, b, kind="today", slot=f"today:{day}") for b in returns
+    ]
 
 
-def _due_soon(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
+def _due_soon(session: Session, config: WorkspaceConfig, channel: str, now: datetime) -> list[Reminder]:
     bookings = session.scalars(
         bookings_with_parties()
         .where(
@@ -63,11 +80,17 @@ def _due_soon(session: Session, config: WorkspaceConfig, now: datetime) -> list[
         .order_by(Booking.return_due_at, Booking.id)
     )
     # The slot is the due time: an extended booking is reminded again for its new time.
-    return [_reminder(config, b, kind="due-soon", slot=f"due-soon:{stamp(b.return_due_at)}") for b in bookings]
+    return [_reminder(config, channel, b, kind="due-soon", slot=f"due-soon:{stamp(b.return_due_at)}") for b in bookings]
 
 
-def _reminder(config: WorkspaceConfig, booking: Booking, *, kind: str, slot: str) -> Reminder:
+def _reminder(config: WorkspaceConfig, channel: str, booking: Booking, *, kind: str, slot: str) -> Reminder:
     return Reminder(
-        team_id=config.team_id, job=JOB, subject=f"booking:{booking.id}", slot=slot, kind=kind,
-        channel=config.fleet_channel, item=BookingLine.of(booking), timezone=config.timezone,
+        team_id=config.team_id,
+        job=JOB,
+        subject=f"booking:{booking.id}",
+        slot=slot,
+        kind=kind,
+        channel=channel,
+        item=BookingLine.of(booking),
+        timezone=config.timezone,
     )

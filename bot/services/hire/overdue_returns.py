@@ -5,24 +5,26 @@ until returned (or extended).
 A booking's alert days count from its due time, so a run after downtime
 posts the current day's alert once, not one per missed day.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from db.models import Booking, BookingStatus
-
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import periods_since, stamp
 from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
 from bot.services.workspace_settings import WorkspaceConfig
+from db.models import Booking, BookingStatus
 
 JOB = "overdue-returns"
 ALERT_EVERY = timedelta(days=1)
 
 
-def overdue_bookings(session: Session, config: WorkspaceConfig, now: datetime, limit: int | None = None) -> list[Booking]:
+def overdue_bookings(
+    session: Session, config: WorkspaceConfig, now: datetime, limit: int | None = None
+) -> list[Booking]:
     """ACTIVE bookings of the workspace due back before ``now`` minus the grace period, most overdue first."""
     query = (
         bookings_with_parties()
@@ -43,9 +45,14 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
         return []
     return [
         Reminder(
-            team_id=config.team_id, job=JOB, subject=f"booking:{booking.id}",
+            team_id=config.team_id,
+            job=JOB,
+            subject=f"booking:{booking.id}",
             slot=f"overdue:{stamp(booking.return_due_at)}+{periods_since(booking.return_due_at, now, ALERT_EVERY)}d",
-            kind="overdue", channel=config.fleet_channel, item=BookingLine.of(booking), timezone=config.timezone,
+            kind="overdue",
+            channel=config.fleet_channel,
+            item=BookingLine.of(booking),
+            timezone=config.timezone,
         )
         for booking in overdue_bookings(session, config, now)
     ]

@@ -4,6 +4,7 @@ Rental days are counted on the workspace's wall clock, so a booking from
 10:00 to 10:00 two days later is two days even when a daylight-saving change
 falls in between (the period is 47 or 49 real hours then).
 """
+
 from __future__ import annotations
 
 import math
@@ -38,3 +39,16 @@ def late_days(return_due_at: datetime, returned_at: datetime, grace: timedelta) 
 
 def late_fee(daily_rate: Decimal, return_due_at: datetime, returned_at: datetime, grace: timedelta) -> Decimal:
     return (daily_rate * late_days(return_due_at, returned_at, grace)).quantize(CENTS)
+
+
+# A tank in eighths, as the pick-up and return modals offer it (index = eighths).
+FUEL_LEVELS = ("empty", "1/8", "1/4", "3/8", "1/2", "5/8", "3/4", "7/8", "full")
+
+
+def refuel_charge(fuel_out: str | None, fuel_in: str, per_eighth: Decimal) -> Decimal:
+    """``per_eighth`` for each eighth of a tank the car came back below its pick-up level
+    (none if the pick-up level was not recorded)."""
+    if fuel_out not in FUEL_LEVELS:
+        return Decimal("0.00")
+    missing = FUEL_LEVELS.index(fuel_out) - FUEL_LEVELS.index(fuel_in)
+    return (per_eighth * max(0, missing)).quantize(CENTS)

@@ -1,4 +1,5 @@
 """The fleet (PRODUCT.md §4): vehicles, their status, and which are free when."""
+
 from __future__ import annotations
 
 import re
@@ -10,15 +11,24 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, FormErrors, NotFound
-from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
-
-from bot.services.hire import records as hire_records
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
+from bot.services.paging import Page, page_of
+from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
+LIST_PAGE = 30  # vehicles on one page of /vehicle list
+# The words of ``/vehicle maintenance|available|retire <registration>``.
+STATUS_WORDS = {
+    "maintenance": VehicleStatus.MAINTENANCE,
+    "available": VehicleStatus.AVAILABLE,
+    "retire": VehicleStatus.RETIRED,
+}
+# The fields whose edits the vehicle's history keeps (old → new); ``status`` changes too.
+HISTORY_FIELDS = ("registration", "make", "model", "category", "seats", "daily_rate", "odometer")
 
 
 @dataclass(frozen=True)
@@ -67,18 +77,24 @@ def vehicle_detail(session: Session, actor: Actor, registration: str) -> tuple[V
     """A vehicle with its holding (reserved or active) bookings, soonest first."""
     vehicle = find_vehicle(session, actor, registration)
     bookings = session.scalars(
-        select(Booking).where(Booking.vehicle_id == vehicle.id, Booking.status.in_(HOLDING_STATUSES))
-        .order_by(Booking.pickup_at).limit(20)
+        select(Booking)
+        .where(Booking.vehicle_id == vehicle.id, Booking.status.in_(HOLDING_STATUSES))
+        .order_by(Booking.pickup_at)
+        .limit(20)
     ).all()
     return vehicle, list(bookings)
 
 
-def list_vehicles(session: Session, actor: Actor) -> list[Vehicle]:
+def list_vehicles(session: Session, actor: Actor, offset: int = 0) -> Page[Vehicle]:
+    """A page of the fleet (not the archived vehicles) by category and registration."""
     require_reader(actor, to="see vehicles")
-    return list(session.scalars(
-        select(Vehicle).where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
-        .order_by(Vehicle.category, Vehicle.registration)
-    ))
+    fleet = select(Vehicle).where(Vehicle.team_id == actor.team_id, Vehicle.archived_at.is_(None))
+    return page_of(session, fleet, Vehicle.category, Vehicle.registration, offset=offset, size=LIST_PAGE)
+
+
+def parse_status(word: str) -> VehicleStatus | None:
+    """The status a ``/vehicle`` subcommand sets (``maintenance``, ``available``, ``retire``); None for other words."""
+    return STATUS_WORDS.get(word.strip().lower())
 
 
 def set_status(session: Session, actor: Actor, registration: str, status: VehicleStatus) -> Vehicle:
@@ -87,6 +103,7 @@ def set_status(session: Session, actor: Actor, registration: str, status: Vehicl
     vehicle = hire_records.load(session, actor, Vehicle, find_vehicle(session, actor, registration).id, for_change=True)
     if vehicle.status is status:
         raise DomainError(f"{vehicle.registration} is already {status.value.lower()}.")
+    hire_records.add_event(vehicle, actor.user_id, "status", vehicle.status.value, status.value)
     vehicle.status = status
     return vehicle
 
@@ -94,17 +111,27 @@ def set_status(session: Session, actor: Actor, registration: str, status: Vehicl
 def remove_vehicle(session: Session, actor: Actor, vehicle_id: int | str) -> hire_records.Removal:
     require_admin(actor, to="archive or delete vehicles")
     vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, for_change=True)
-    return hire_records.remove(session, vehicle, vehicle.registration)
+    return hire_records.remove(session, vehicle, vehicle.registration, actor.user_id)
 
 
-def free_vehicles(session: Session, team_id: str, start: datetime, end: datetime,
-                  category: VehicleCategory | None = None, limit: int = 100) -> list[Vehicle]:
-    """Bookable vehicles with no holding booking overlapping the half-open period [start, end)."""
+def free_vehicles(
+    session: Session,
+    team_id: str,
+    start: datetime,
+    end: datetime,
+    category: VehicleCategory | None = None,
+    limit: int = 100,
+    ignoring: int | None = None,
+) -> list[Vehicle]:
+    """Bookable vehicles with no holding booking overlapping the half-open period [start, end)
+    (but booking ``ignoring``: the one being edited)."""
     busy = select(Booking.id).where(
         Booking.vehicle_id == Vehicle.id,
         Booking.status.in_(HOLDING_STATUSES),
         and_(Booking.pickup_at < end, Booking.return_due_at > start),
     )
+    if ignoring is not None:
+        busy = busy.where(Booking.id != ignoring)
     query = select(Vehicle).where(
         Vehicle.team_id == team_id,
         Vehicle.status == VehicleStatus.AVAILABLE,
@@ -113,7 +140,9 @@ def free_vehicles(session: Session, team_id: str, start: datetime, end: datetime
     )
     if category is not None:
         query = query.where(Vehicle.category == category)
-    return list(session.scalars(query.order_by(Vehicle.category, Vehicle.daily_rate, Vehicle.registration).limit(limit)))
+    return list(
+        session.scalars(query.order_by(Vehicle.category, Vehicle.daily_rate, Vehicle.registration).limit(limit))
+    )
 
 
 def parse_category(text: str) -> VehicleCategory:
@@ -152,11 +181,15 @@ def _apply(session: Session, actor: Actor, vehicle: Vehicle, values: VehicleValu
     rate = _money(values.daily_rate)
     if rate is None:
         errors["daily_rate"] = "The daily rate is an amount greater than 0, like 45 or 45.50."
-    if errors:
+    if errors or seats is None or odometer is None or rate is None:  # a missing value is among the errors
         raise FormErrors(errors)
+    before = hire_records.snapshot(vehicle, HISTORY_FIELDS)
     vehicle.registration, vehicle.make, vehicle.model = reg, values.make.strip(), values.model.strip()
     vehicle.category, vehicle.seats, vehicle.daily_rate, vehicle.odometer = category, seats, rate, odometer
-    return hire_records.save_unique(session, vehicle, "registration", f"Another vehicle already has registration {reg}.")
+    hire_records.record_changes(vehicle, actor.user_id, before)
+    return hire_records.save_unique(
+        session, vehicle, "registration", f"Another vehicle already has registration {reg}."
+    )
 
 
 def _whole_number(text: str, low: int, high: int) -> int | None:

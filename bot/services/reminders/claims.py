@@ -11,6 +11,7 @@ unposted is taken over by a later run when its post failed (``last_error``
 is set) or when it is older than the claim timeout (its process died
 between claim and post). Nothing here depends on APScheduler or on memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,16 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, delete, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from db.models import ReminderClaim, Workspace
-
-from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 
 # Longer than the slowest post (the Web API client waits out up to five
 # 429s), short enough that a crashed run's reminders are not late for long.
@@ -36,6 +37,8 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 # Posted claims are kept this long (a CRITICAL ticket quiet for longer is escalated again).
 CLAIM_RETENTION = timedelta(days=90)
 _CHUNK = 500  # keys per INSERT statement
+
+ClaimKey = tuple[str, str, str, str]  # (workspace, job, subject, slot)
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,16 @@ class Reminder:
     thread_ts: str | None = None
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
+    def key(self) -> ClaimKey:
         return (self.team_id, self.job, self.subject, self.slot)
 
 
-def find_due_everywhere(session: Session, find_due: Callable[[Session, WorkspaceConfig, datetime], list[Reminder]],
-                        defaults: Settings, now: datetime) -> list[Reminder]:
+def find_due_everywhere(
+    session: Session,
+    find_due: Callable[[Session, WorkspaceConfig, datetime], list[Reminder]],
+    defaults: Settings,
+    now: datetime,
+) -> list[Reminder]:
     """What a job finds due at ``now`` in every workspace, each read with its current settings."""
     due: list[Reminder] = []
     for team_id in session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)):
@@ -75,16 +82,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def claim(session: Session, reminders: list[Reminder], *, now: datetime, worker: str,
-          timeout: timedelta = CLAIM_TIMEOUT) -> dict[tuple, int]:
+def claim(
+    session: Session, reminders: list[Reminder], *, now: datetime, worker: str, timeout: timedelta = CLAIM_TIMEOUT
+) -> dict[ClaimKey, int]:
     """Claim the reminders' keys; return ``{key: claim id}`` for those this run won.
 
     Commit the session before posting, so other runs see the claims.
     """
     keys = sorted({r.key for r in reminders})  # one order everywhere: no deadlocks between runs
-    won: dict[tuple, int] = {}
+    won: dict[ClaimKey, int] = {}
     for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start:start + _CHUNK]
+        chunk = keys[start : start + _CHUNK]
         won.update(_insert_new(session, chunk, now, worker))
         lost = [key for key in chunk if key not in won]
         if lost:
@@ -92,7 +100,7 @@ def claim(session: Session, reminders: list[Reminder], *, now: datetime, worker:
     return won
 
 
-def _insert_new(session: Session, keys: list[tuple], now: datetime, worker: str) -> dict[tuple, int]:
+def _insert_new(session: Session, keys: list[ClaimKey], now: datetime, worker: str) -> dict[ClaimKey, int]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows returned are the claims we won."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     rows = [
@@ -103,12 +111,16 @@ def _insert_new(session: Session, keys: list[tuple], now: datetime, worker: str)
         dialect.insert(ReminderClaim)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["team_id", "job", "subject", "slot"])
-        .returning(ReminderClaim.id, ReminderClaim.team_id, ReminderClaim.job, ReminderClaim.subject, ReminderClaim.slot)
+        .returning(
+            ReminderClaim.id, ReminderClaim.team_id, ReminderClaim.job, ReminderClaim.subject, ReminderClaim.slot
+        )
     )
     return {(r.team_id, r.job, r.subject, r.slot): r.id for r in session.execute(statement)}
 
 
-def _take_over(session: Session, keys: list[tuple], now: datetime, worker: str, timeout: timedelta) -> dict[tuple, int]:
+def _take_over(
+    session: Session, keys: list[ClaimKey], now: datetime, worker: str, timeout: timedelta
+) -> dict[ClaimKey, int]:
     """Re-claim unposted claims whose post failed or whose process died.
 
     ``FOR UPDATE SKIP LOCKED`` (PostgreSQL): of two runs taking over at once, each
@@ -153,6 +165,19 @@ def renew(session: Session, claim_ids: list[int], *, worker: str, at: datetime) 
     return {row.id for row in rows}
 
 
+def mark_queued(session: Session, claim_ids: list[int], *, delivery_key: str | None, now: datetime) -> None:
+    """The claims' message is in the outbox (same transaction): they count as posted from now on;
+    the delivery fills in ``channel``/``message_ts`` once Slack has it. Without a delivery: done, nothing to post."""
+    if not claim_ids:
+        return
+    session.execute(
+        update(ReminderClaim)
+        .where(ReminderClaim.id.in_(claim_ids))
+        .values(posted_at=now, delivery_key=delivery_key, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_posted(session: Session, claim_ids: list[int], *, channel: str, ts: str, now: datetime) -> None:
     session.execute(
         update(ReminderClaim)
@@ -174,18 +199,29 @@ def mark_failed(session: Session, claim_ids: list[int], error: str) -> None:
 
 def prune(session: Session, job: str, *, before: datetime) -> int:
     """Forget claims posted before ``before``: their slots are long past and never computed again."""
-    return session.execute(
-        delete(ReminderClaim).where(ReminderClaim.job == job, ReminderClaim.posted_at < before)
+    result = session.execute(
+        delete(ReminderClaim)
+        .where(ReminderClaim.job == job, ReminderClaim.posted_at < before)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    # A DELETE without RETURNING gives a CursorResult; Session.execute is typed for any statement.
+    return cast("CursorResult[Any]", result).rowcount
 
 
-def is_posted(session: Session, key: tuple[str, str, str, str]) -> bool:
+def is_posted(session: Session, key: ClaimKey) -> bool:
     team_id, job, subject, slot = key
-    return session.scalar(select(ReminderClaim.id).where(
-        ReminderClaim.team_id == team_id, ReminderClaim.job == job, ReminderClaim.subject == subject,
-        ReminderClaim.slot == slot, ReminderClaim.posted_at.is_not(None),
-    )) is not None
+    return (
+        session.scalar(
+            select(ReminderClaim.id).where(
+                ReminderClaim.team_id == team_id,
+                ReminderClaim.job == job,
+                ReminderClaim.subject == subject,
+                ReminderClaim.slot == slot,
+                ReminderClaim.posted_at.is_not(None),
+            )
+        )
+        is not None
+    )
 
 
 def posted_claims(session: Session, team_id: str, job: str | None = None) -> list[ReminderClaim]:

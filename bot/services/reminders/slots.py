@@ -3,9 +3,10 @@
 Instants are UTC; "today" and "08:30" mean the workspace's local calendar,
 which is where daylight-saving changes live (zoneinfo handles them).
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -15,7 +16,7 @@ def local_date(instant: datetime, tz: ZoneInfo) -> date:
 
 def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of the local wall-clock time ``at`` on ``day``."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def local_day(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -25,7 +26,7 @@ def local_day(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 def stamp(instant: datetime) -> str:
     """A compact, stable UTC label for slots: 2026-11-23T16:00Z."""
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def periods_since(anchor: datetime, now: datetime, every: timedelta) -> int:

@@ -3,6 +3,7 @@
 Jobs read the database in one transaction and post after it has ended; views
 render these snapshots, never live ORM objects.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,12 +26,16 @@ class BookingLine:
     status: BookingStatus
 
     @classmethod
-    def of(cls, booking: Booking) -> "BookingLine":
+    def of(cls, booking: Booking) -> BookingLine:
         vehicle = booking.vehicle
         return cls(
-            id=booking.id, key=booking.key, customer=booking.customer.name,
+            id=booking.id,
+            key=booking.key,
+            customer=booking.customer.name,
             vehicle=f"{vehicle.registration} {vehicle.make} {vehicle.model}",
-            pickup_at=booking.pickup_at, return_due_at=booking.return_due_at, status=booking.status,
+            pickup_at=booking.pickup_at,
+            return_due_at=booking.return_due_at,
+            status=booking.status,
         )
 
 
@@ -48,14 +53,21 @@ class TicketLine:
     card_ts: str | None
 
     @classmethod
-    def of(cls, ticket: Ticket) -> "TicketLine":
+    def of(cls, ticket: Ticket) -> TicketLine:
         return cls(
-            id=ticket.id, key=ticket.key, title=ticket.title, severity=ticket.severity, state=ticket.state,
-            assignee_id=ticket.assignee_id, created_at=ticket.created_at, updated_at=ticket.updated_at,
-            card_channel=ticket.card_channel, card_ts=ticket.card_ts,
+            id=ticket.id,
+            key=ticket.key,
+            title=ticket.title,
+            severity=ticket.severity,
+            state=ticket.state,
+            assignee_id=ticket.assignee_id,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            card_channel=ticket.card_channel,
+            card_ts=ticket.card_ts,
         )
 
 
-def bookings_with_parties() -> Select:
+def bookings_with_parties() -> Select[tuple[Booking]]:
     """SELECT bookings with their customer and vehicle loaded in the same query."""
     return select(Booking).options(joinedload(Booking.customer), joinedload(Booking.vehicle))

@@ -4,5 +4,6 @@
 - ``access``    load a ticket within the actor's workspace; who may do what
 - ``lifecycle`` every change: create, edit, assign, severity, start, resolve,
                 reopen, notes, replies, delete — each appends history events
+- ``sla``       service-level targets: respond by / resolve by, breaches
 - ``queries``   read-only: one ticket, my tickets, the queue, search, App Home
 """

@@ -5,18 +5,19 @@ with the actor's ``team_id``, so another workspace's id is simply NotFound.
 Role checks come first (a refusal names the role needed), then the ticket's
 state.
 """
+
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import ParamSpec
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, NotFound, PermissionDenied
-from db.models import Role, Ticket, TicketState
-
 from bot.services.actors import Actor
+from db.models import Role, Ticket, TicketState
 
 
 class Action(str, enum.Enum):
@@ -30,11 +31,16 @@ class Action(str, enum.Enum):
     REPLY = "comment on it"
     EDIT = "edit it"
     DELETE = "delete tickets"
+    WAIT = "ask the reporter for information"
 
 
-TECHNICIAN_ACTIONS = {Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.NOTE}
+TECHNICIAN_ACTIONS = {
+    Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.NOTE, Action.WAIT,
+}  # fmt: skip
 REPORTER_ACTIONS = {Action.REOPEN, Action.REPLY, Action.EDIT}  # the reporter or a technician
-ONLY_BEFORE_RESOLUTION = {Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.EDIT}
+ONLY_BEFORE_RESOLUTION = {
+    Action.ASSIGN_ME, Action.ASSIGN, Action.SEVERITY, Action.START, Action.RESOLVE, Action.EDIT, Action.WAIT,
+}  # fmt: skip
 
 
 def load(session: Session, actor: Actor, ticket_id: int, *, lock: bool = False) -> Ticket:
@@ -77,17 +83,20 @@ def check(actor: Actor, ticket: Ticket, action: Action) -> None:
 
 def allowed(actor: Actor, ticket: Ticket) -> set[Action]:
     """The actions ``actor`` may take on ``ticket`` now (which buttons to show them)."""
-    return {action for action in possible(ticket) if _passes(lambda: _check_role(actor, ticket, action))}
+    return {action for action in possible(ticket) if _passes(_check_role, actor, ticket, action)}
 
 
 def possible(ticket: Ticket) -> set[Action]:
     """The actions the ticket's state allows to someone (the card's buttons, shown to all)."""
-    return {action for action in Action if _passes(lambda: _check_state(ticket, action))}
+    return {action for action in Action if _passes(_check_state, ticket, action)}
 
 
-def _passes(check_fn: Callable[[], None]) -> bool:
+P = ParamSpec("P")
+
+
+def _passes(check_fn: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> bool:
     try:
-        check_fn()
+        check_fn(*args, **kwargs)
     except DomainError:
         return False
     return True
@@ -112,5 +121,7 @@ def _check_state(ticket: Ticket, action: Action) -> None:
         raise DomainError(f"{ticket.key} is already assigned to <@{ticket.assignee_id}>.")
     if action is Action.START and ticket.state is TicketState.IN_PROGRESS:
         raise DomainError(f"{ticket.key} is already in progress.")
+    if action is Action.WAIT and ticket.state is TicketState.WAITING:
+        raise DomainError(f"{ticket.key} is already waiting on <@{ticket.reporter_id}>.")
     if action is Action.REOPEN and not resolved:
         raise DomainError(f"{ticket.key} is not resolved, so there is nothing to reopen.")

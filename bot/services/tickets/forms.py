@@ -1,10 +1,14 @@
 """What users type into the ticket modal and the /ticket command, checked."""
+
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.errors import DomainError, FormErrors
+from bot.services import ids
 from db.models import Category, Severity
 
 TITLE_MAX = 150
@@ -16,7 +20,9 @@ PERMALINK_MAX = 500
 TITLE, DESCRIPTION, CATEGORY, SEVERITY = "title", "description", "category", "severity"
 NOTE = "note"
 
-KEY = re.compile(r"^(?:T-?)?(\d{1,9})$", re.IGNORECASE)
+KEY = re.compile(r"^(?:T-?)?(\d{1,9})$", re.IGNORECASE | re.ASCII)  # Arabic-Indic digits are no ticket number
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,9 @@ class TicketForm:
     severity: Severity
 
 
-def parse_ticket_form(title: str | None, description: str | None, category: str | None,
-                      severity: str | None) -> TicketForm:
+def parse_ticket_form(
+    title: str | None, description: str | None, category: str | None, severity: str | None
+) -> TicketForm:
     """A validated ticket form, or FormErrors naming every bad field at once."""
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())  # one line, no runs of spaces
@@ -45,7 +52,7 @@ def parse_ticket_form(title: str | None, description: str | None, category: str 
     parsed_severity = _enum_value(Severity, severity or Severity.MINOR.value)
     if parsed_severity is None:
         errors[SEVERITY] = "Pick a severity: " + ", ".join(s.value for s in Severity) + "."
-    if errors:
+    if errors or parsed_category is None or parsed_severity is None:  # a missing value is among the errors
         raise FormErrors(errors)
     return TicketForm(title=title, description=description, category=parsed_category, severity=parsed_severity)
 
@@ -80,15 +87,15 @@ def parse_key(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def parse_id(value: str | None) -> int:
+def parse_id(value: object) -> int:
     """A ticket id from a button value or private_metadata (user input: may be anything)."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise DomainError("That button no longer points at a ticket.") from None
+    ticket_id = ids.parse_id(value)
+    if ticket_id is None:
+        raise DomainError("That button no longer points at a ticket.")
+    return ticket_id
 
 
-def _enum_value(enum_cls, value: str | None):
+def _enum_value(enum_cls: type[E], value: str | None) -> E | None:
     if value is None:
         return None
     for member in enum_cls:

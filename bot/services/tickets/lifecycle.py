@@ -1,19 +1,25 @@
 """Every change to a ticket. Each appends events to its history (never
 rewritten) and returns a TicketChange saying what to tell whom."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState
-
 from bot.services.actors import Actor, load_actor
 from bot.services.clock import utcnow
-from bot.services.workspaces import next_number
-from bot.services.tickets.access import Action, check, load
+from bot.services.tickets import sla
+from bot.services.tickets.access import Action, check, is_reporter, load
 from bot.services.tickets.forms import TicketForm, parse_permalink
+from bot.services.workspaces import next_number
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState
+
+SCHEDULER = "scheduler"  # the actor of the jobs' changes (auto-resolve)
 
 # Changes the reporter hears about by DM (PRODUCT.md §3), unless they made them.
 REPORTER_NEWS = {"assigned", "state", "reply"}
@@ -34,11 +40,28 @@ class TicketChange:
         """One DM per change, and none about what the reporter did themselves."""
         return self.actor_id != self.ticket.reporter_id and bool(self.kinds & REPORTER_NEWS)
 
-    def record(self, kind: str, old: str | None = None, new: str | None = None,
-               body: str | None = None, internal: bool = False) -> None:
+    def record(
+        self,
+        kind: str,
+        old: str | None = None,
+        new: str | None = None,
+        body: str | None = None,
+        internal: bool = False,
+        old_body: str | None = None,
+    ) -> None:
+        """Append an event: short values as ``old`` → ``new``, long text as ``old_body`` → ``body``."""
         now = utcnow()
-        event = TicketEvent(team_id=self.ticket.team_id, actor_id=self.actor_id, at=now, kind=kind,
-                            old_value=old, new_value=new, body=body, internal=internal)
+        event = TicketEvent(
+            team_id=self.ticket.team_id,
+            actor_id=self.actor_id,
+            at=now,
+            kind=kind,
+            old_value=old,
+            new_value=new,
+            body=body,
+            old_body=old_body,
+            internal=internal,
+        )
         self.ticket.events.append(event)
         self.ticket.updated_at = now
         self.events.append(event)
@@ -54,9 +77,16 @@ def prepare(session: Session, actor: Actor, ticket_id: int, action: Action) -> T
 def create(session: Session, actor: Actor, form: TicketForm, source_permalink: str | None = None) -> TicketChange:
     now = utcnow()
     ticket = Ticket(
-        team_id=actor.team_id, number=next_number(session, actor.team_id, "ticket"),
-        title=form.title, description=form.description, category=form.category, severity=form.severity,
-        state=TicketState.OPEN, reporter_id=actor.user_id, created_at=now, updated_at=now,
+        team_id=actor.team_id,
+        number=next_number(session, actor.team_id, "ticket"),
+        title=form.title,
+        description=form.description,
+        category=form.category,
+        severity=form.severity,
+        state=TicketState.OPEN,
+        reporter_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
         source_permalink=parse_permalink(source_permalink),
     )
     session.add(ticket)
@@ -73,7 +103,7 @@ def edit(session: Session, actor: Actor, ticket_id: int, form: TicketForm) -> Ti
         change.record("title", old=ticket.title, new=form.title)
         ticket.title = form.title
     if form.description != ticket.description:
-        change.record("description", body=form.description)
+        change.record("description", old_body=ticket.description, body=form.description)
         ticket.description = form.description
     if form.category is not ticket.category:
         change.record("category", old=ticket.category.value, new=form.category.value)
@@ -91,7 +121,9 @@ def assign_to_me(session: Session, actor: Actor, ticket_id: int) -> TicketChange
     return change
 
 
-def assign(session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins=()) -> TicketChange:
+def assign(
+    session: Session, actor: Actor, ticket_id: int, assignee_id: str, config_admins: Iterable[str] = ()
+) -> TicketChange:
     change = _begin(session, actor, ticket_id, Action.ASSIGN)
     ticket = change.ticket
     if not assignee_id:
@@ -130,6 +162,7 @@ def resolve(session: Session, actor: Actor, ticket_id: int, note: str) -> Ticket
     _set_state(change, TicketState.RESOLVED, body=note)
     ticket.resolution_note = note
     ticket.resolved_at = ticket.updated_at
+    sla.record_first_response(ticket, ticket.updated_at)  # a resolution answers the reporter too
     return change
 
 
@@ -140,6 +173,38 @@ def reopen(session: Session, actor: Actor, ticket_id: int) -> TicketChange:
     # The resolution stays in the history; the ticket itself is open again.
     ticket.resolution_note = None
     ticket.resolved_at = None
+    return change
+
+
+def wait_on_reporter(session: Session, actor: Actor, ticket_id: int, question: str) -> TicketChange:
+    """→ WAITING: the reporter is asked ``question`` (by DM) and the SLA clock stops until they answer.
+    Asking is a response; whoever asks an unassigned ticket takes it."""
+    change = _begin(session, actor, ticket_id, Action.WAIT)
+    if change.ticket.assignee_id is None:
+        _set_assignee(change, actor.user_id)
+    _set_state(change, TicketState.WAITING, body=question)
+    sla.record_first_response(change.ticket, change.ticket.updated_at)
+    return change
+
+
+AUTO_RESOLVED_NOTE = "No answer from the reporter: resolved automatically. Reopen it if you still need help."
+
+
+def auto_resolve(session: Session, team_id: str, ticket_id: int, waiting_since: datetime) -> TicketChange | None:
+    """The ``auto-resolve`` job: resolve a ticket still WAITING since ``waiting_since`` (the row locked;
+    someone may have answered meanwhile, then it is left alone)."""
+    ticket = session.scalars(
+        select(Ticket)
+        .where(Ticket.team_id == team_id, Ticket.id == ticket_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if ticket is None or ticket.state is not TicketState.WAITING or ticket.waiting_since != waiting_since:
+        return None
+    change = TicketChange(ticket, SCHEDULER)
+    _set_state(change, TicketState.RESOLVED, body=AUTO_RESOLVED_NOTE)
+    ticket.resolution_note = AUTO_RESOLVED_NOTE
+    ticket.resolved_at = ticket.updated_at
     return change
 
 
@@ -158,7 +223,12 @@ def reply_kind(actor: Actor) -> str:
 def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
     """A technician's reply (DM'd to the reporter) or the reporter's own comment."""
     change = _begin(session, actor, ticket_id, Action.REPLY)
-    change.record(reply_kind(actor), body=text)
+    kind = reply_kind(actor)
+    change.record(kind, body=text)
+    if kind == "reply":
+        sla.record_first_response(change.ticket, change.ticket.updated_at)
+    elif change.ticket.state is TicketState.WAITING and is_reporter(actor, change.ticket):
+        _set_state(change, TicketState.IN_PROGRESS)  # the reporter's answer: back to work, the clock runs again
     return change
 
 
@@ -166,7 +236,7 @@ def delete(session: Session, actor: Actor, ticket_id: int) -> TicketChange:
     """Soft delete: the row and its history stay for audit; the card says deleted."""
     change = _begin(session, actor, ticket_id, Action.DELETE)
     ticket = change.ticket
-    change.record("deleted")
+    change.record("deleted", old=ticket.state.value)
     ticket.deleted_at = ticket.updated_at
     ticket.deleted_by = actor.user_id
     return change
@@ -189,8 +259,14 @@ def _begin(session: Session, actor: Actor, ticket_id: int, action: Action) -> Ti
 def _set_assignee(change: TicketChange, assignee_id: str) -> None:
     change.record("assigned", old=change.ticket.assignee_id, new=assignee_id)
     change.ticket.assignee_id = assignee_id
+    sla.record_first_response(change.ticket, change.ticket.updated_at)
 
 
 def _set_state(change: TicketChange, state: TicketState, body: str | None = None) -> None:
-    change.record("state", old=change.ticket.state.value, new=state.value, body=body)
-    change.ticket.state = state
+    ticket = change.ticket
+    change.record("state", old=ticket.state.value, new=state.value, body=body)
+    if ticket.state is TicketState.WAITING:
+        sla.resume(ticket, ticket.updated_at)
+    if state is TicketState.WAITING:
+        sla.pause(ticket, ticket.updated_at)
+    ticket.state = state

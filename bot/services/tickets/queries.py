@@ -1,23 +1,28 @@
-"""Reading tickets: one with its history, mine, the queue, search."""
+"""Reading tickets: one with its history, mine, the queue, search — each a page at a time."""
+
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
+from bot.services.actors import Actor
+from bot.services.paging import clamp_offset
+from bot.services.tickets.access import Action, allowed, check_view, load, load_by_number
+from bot.services.tickets.forms import parse_key
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState
 
-from bot.services.actors import Actor
-from bot.services.tickets.access import Action, allowed, check_view, load_by_number
-
-LIST_LIMIT = 20
+LIST_LIMIT = 20  # tickets on one page of a list
+HISTORY_PAGE = 30  # history events on one page of /ticket T-n
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_WORDS = 8
-SEVERITY_RANK = case(
-    (Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2
-)
+SEARCH_MAX_CHARS = 200  # the query rides in the paging buttons' values (2000 characters)
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
+SEVERITY_RANK = case((Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2)
 
 
 @dataclass(frozen=True)
@@ -25,12 +30,28 @@ class TicketDetail:
     ticket: Ticket
     history: list[TicketEvent]  # internal notes only for those who may read them
     actions: set[Action]  # what the viewer may do now
+    history_offset: int = 0  # how many of the newest events the shown page skips
+
+    @property
+    def history_page(self) -> list[TicketEvent]:
+        """The page of history shown: HISTORY_PAGE events, oldest first, ``history_offset`` back from the newest."""
+        end = max(len(self.history) - self.history_offset, 0)
+        return self.history[max(end - HISTORY_PAGE, 0) : end]
 
 
 @dataclass(frozen=True)
 class TicketList:
     tickets: list[Ticket]
     total: int  # how many matched; ``tickets`` holds at most LIST_LIMIT of them
+    offset: int = 0  # how many matches come before this page
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.tickets) < self.total
 
 
 def get(session: Session, actor: Actor, number: int) -> TicketDetail:
@@ -39,22 +60,31 @@ def get(session: Session, actor: Actor, number: int) -> TicketDetail:
     return detail_of(actor, ticket)
 
 
-def detail_of(actor: Actor, ticket: Ticket) -> TicketDetail:
+def get_by_id(session: Session, actor: Actor, ticket_id: int, *, history_offset: int = 0) -> TicketDetail:
+    """One ticket (by its id, from a button) with the page of history ``history_offset`` back."""
+    ticket = load(session, actor, ticket_id)
+    check_view(actor, ticket)
+    return detail_of(actor, ticket, history_offset=history_offset)
+
+
+def detail_of(actor: Actor, ticket: Ticket, *, history_offset: int = 0) -> TicketDetail:
     sees_internal = actor.has(Role.TECHNICIAN, Role.MANAGER)
     history = [event for event in ticket.events if sees_internal or not event.internal]
-    return TicketDetail(ticket=ticket, history=history, actions=allowed(actor, ticket))
+    offset = clamp_offset(history_offset, len(history), HISTORY_PAGE)
+    return TicketDetail(ticket=ticket, history=history, actions=allowed(actor, ticket), history_offset=offset)
 
 
-def mine(session: Session, actor: Actor) -> TicketList:
+def mine(session: Session, actor: Actor, offset: int = 0) -> TicketList:
     """The actor's own tickets: unresolved first, then the most recently changed."""
     query = _live(actor).where(Ticket.reporter_id == actor.user_id)
-    return _page(session, query, (Ticket.state == TicketState.RESOLVED), Ticket.updated_at.desc())
+    return _page(session, query, (Ticket.state == TicketState.RESOLVED), Ticket.updated_at.desc(), offset=offset)
 
 
-def queue(session: Session, actor: Actor) -> TicketList:
+def queue(session: Session, actor: Actor, offset: int = 0) -> TicketList:
     """Unresolved tickets: unassigned first, then by severity, then oldest first."""
     actor.require(Role.TECHNICIAN, Role.MANAGER, to="see the ticket queue")
-    return _page(session, _unresolved(actor), Ticket.assignee_id.is_not(None), SEVERITY_RANK, Ticket.created_at)
+    order = (Ticket.assignee_id.is_not(None), SEVERITY_RANK, Ticket.created_at)
+    return _page(session, _unresolved(actor), *order, offset=offset)
 
 
 def assigned_to_me(session: Session, actor: Actor) -> TicketList:
@@ -73,30 +103,55 @@ def my_open(session: Session, actor: Actor) -> TicketList:
     return _page(session, query, Ticket.created_at.desc())
 
 
-def search(session: Session, actor: Actor, words: str) -> TicketList:
-    """Tickets whose title or description holds every word. Employees search their own."""
+def search_terms(words: str) -> str:
+    """The query as searched (at most SEARCH_MAX_WORDS words), or DomainError if it can't be."""
     terms = words.split()[:SEARCH_MAX_WORDS]
     if len("".join(terms)) < SEARCH_MIN_CHARS:
         raise DomainError(f"Search for at least {SEARCH_MIN_CHARS} characters, like `/ticket search printer`.")
+    query = " ".join(terms)
+    if len(query) > SEARCH_MAX_CHARS:
+        raise DomainError(f"Search for at most {SEARCH_MAX_CHARS} characters.")
+    return query
+
+
+def search(session: Session, actor: Actor, words: str, offset: int = 0) -> TicketList:
+    """Tickets matching every word: in the title or description, or the ticket's key (``T-42``),
+    or its reporter or assignee (``@maria``). Employees search their own."""
     query = _live(actor)
     if not actor.has(Role.TECHNICIAN, Role.MANAGER):
         query = query.where(Ticket.reporter_id == actor.user_id)
-    for term in terms:
-        pattern = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(Ticket.title).like(pattern, escape="\\"),
-                                func.lower(Ticket.description).like(pattern, escape="\\")))
-    return _page(session, query, Ticket.updated_at.desc())
+    for term in search_terms(words).split():
+        query = query.where(_matches(term))
+    return _page(session, query, Ticket.updated_at.desc(), offset=offset)
 
 
-def _live(actor: Actor) -> Select:
+def _matches(term: str) -> ColumnElement[bool]:
+    pattern = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    alternatives: list[ColumnElement[bool]] = [
+        func.lower(Ticket.title).like(pattern, escape="\\"),
+        func.lower(Ticket.description).like(pattern, escape="\\"),
+    ]
+    number = parse_key(term)
+    if number is not None:
+        alternatives.append(Ticket.number == number)
+    mention = MENTION.match(term)
+    user_id = mention.group(1) if mention else term.upper()
+    alternatives += [Ticket.reporter_id == user_id, Ticket.assignee_id == user_id]
+    return or_(*alternatives)
+
+
+def _live(actor: Actor) -> Select[tuple[Ticket]]:
     return select(Ticket).where(Ticket.team_id == actor.team_id, Ticket.deleted_at.is_(None))
 
 
-def _unresolved(actor: Actor) -> Select:
+def _unresolved(actor: Actor) -> Select[tuple[Ticket]]:
     return _live(actor).where(Ticket.state != TicketState.RESOLVED)
 
 
-def _page(session: Session, query: Select, *order) -> TicketList:
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    tickets = list(session.scalars(query.order_by(*order, Ticket.id).limit(LIST_LIMIT)))
-    return TicketList(tickets=tickets, total=total)
+def _page(
+    session: Session, query: Select[tuple[Ticket]], *order: ColumnExpressionArgument[Any], offset: int = 0
+) -> TicketList:
+    total = session.scalars(select(func.count()).select_from(query.subquery())).one()
+    offset = clamp_offset(offset, total, LIST_LIMIT)
+    tickets = list(session.scalars(query.order_by(*order, Ticket.id).offset(offset).limit(LIST_LIMIT)))
+    return TicketList(tickets=tickets, total=total, offset=offset)

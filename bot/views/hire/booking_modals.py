@@ -1,4 +1,5 @@
-"""The booking modals: New booking (live vehicle list and quote), Return, Extend."""
+"""The booking modals: New booking (live vehicle list and quote), Pick-up, Return, Extend."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DateTimePickerElement,
     ExternalDataSelectElement,
@@ -18,19 +20,22 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.services.hire.booking_queries import BookingEditing, Quote, VehicleChoices
 from bot.services.hire.bookings import FUEL_LEVELS
 from bot.services.local_time import local
-from db.models import Booking
-
 from bot.views.hire.common import done_modal, input_block, money, option, sections
 from bot.views.text import safe, truncate
+from db.models import Booking, BookingStatus
 
 BOOKING_NEW = "booking_new"
+BOOKING_PICK_UP = "booking_pick_up"
 BOOKING_RETURN = "booking_return"
 BOOKING_EXTEND = "booking_extend"
+BOOKING_EDIT = "booking_edit"
 # Elements of the New booking modal that refresh it when changed (dispatch_action).
 NEW_BOOKING_TRIGGERS = ("booking_pickup", "booking_return_due", "booking_vehicle")
+# The Edit booking modal's time pickers: changing one redraws its vehicle list.
+EDIT_TRIGGERS = ("edit_pickup", "edit_return_due")
 MAX_OPTIONS = 100
 CHOOSE_DATES = "Choose the pickup and return times to see the free vehicles and their price."
 
@@ -47,31 +52,72 @@ class NewBookingState:
 
 def new_booking_modal(state: NewBookingState = NewBookingState(), choices: VehicleChoices | None = None) -> dict:
     """Customer search, pickup and return pickers, the vehicles free then (each with its price) and notes."""
-    blocks = [
-        input_block("customer", "Customer", ExternalDataSelectElement(
-            action_id="booking_customer", placeholder="Name, email or licence number", min_query_length=1,
-            initial_option=option(state.customer["text"]["text"], state.customer["value"]) if state.customer else None)),
-        input_block("pickup", "Pickup", DateTimePickerElement(
-            action_id="booking_pickup", initial_date_time=_epoch(state.pickup)), dispatch=True),
-        input_block("return_due", "Return", DateTimePickerElement(
-            action_id="booking_return_due", initial_date_time=_epoch(state.return_due)), dispatch=True),
+    blocks: list[Block] = [
+        input_block(
+            "customer",
+            "Customer",
+            ExternalDataSelectElement(
+                action_id="booking_customer",
+                placeholder="Name, email or licence number",
+                min_query_length=1,
+                initial_option=option(state.customer["text"]["text"], state.customer["value"])
+                if state.customer
+                else None,
+            ),
+        ),
+        input_block(
+            "pickup",
+            "Pickup",
+            DateTimePickerElement(action_id="booking_pickup", initial_date_time=_epoch(state.pickup)),
+            dispatch=True,
+        ),
+        input_block(
+            "return_due",
+            "Return",
+            DateTimePickerElement(action_id="booking_return_due", initial_date_time=_epoch(state.return_due)),
+            dispatch=True,
+        ),
     ]
     quotes = choices.quotes if choices else []
     if quotes:
         options = [option(_quote_text(q), str(q.vehicle.id)) for q in quotes[:MAX_OPTIONS]]
         chosen = next((o for o in options if o.value == state.vehicle_id), None)
-        blocks.append(input_block("vehicle", "Vehicle (free for the whole period)", StaticSelectElement(
-            action_id="booking_vehicle", options=options, initial_option=chosen, placeholder="Choose a vehicle"),
-            dispatch=True))
+        blocks.append(
+            input_block(
+                "vehicle",
+                "Vehicle (free for the whole period)",
+                StaticSelectElement(
+                    action_id="booking_vehicle", options=options, initial_option=chosen, placeholder="Choose a vehicle"
+                ),
+                dispatch=True,
+            )
+        )
         quote = next((q for q in quotes if str(q.vehicle.id) == state.vehicle_id), None)
         blocks.append(_quote_block(quote))
     else:
-        hint = (choices.problem if choices and choices.problem else CHOOSE_DATES)
-        blocks.append(SectionBlock(block_id="vehicle_hint", text=MarkdownTextObject(text=f":information_source: {safe(hint, 500)}")))
-    blocks.append(input_block("notes", "Notes", PlainTextInputElement(
-        action_id="booking_notes", multiline=True, max_length=2000), optional=True))
-    return View(type="modal", callback_id=BOOKING_NEW, title="New booking", submit="Book", close="Cancel",
-                blocks=blocks, private_metadata="{}").to_dict()
+        hint = choices.problem if choices and choices.problem else CHOOSE_DATES
+        blocks.append(
+            SectionBlock(
+                block_id="vehicle_hint", text=MarkdownTextObject(text=f":information_source: {safe(hint, 500)}")
+            )
+        )
+    blocks.append(
+        input_block(
+            "notes",
+            "Notes",
+            PlainTextInputElement(action_id="booking_notes", multiline=True, max_length=2000),
+            optional=True,
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=BOOKING_NEW,
+        title="New booking",
+        submit="Book",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata="{}",
+    ).to_dict()
 
 
 def place_errors(errors: dict[str, str], view: dict) -> dict[str, str]:
@@ -95,43 +141,203 @@ def _quote_block(quote: Quote | None) -> ContextBlock:
         text = "Choose a vehicle to see the quote."
     else:
         days = f"{quote.days} day{'s' if quote.days != 1 else ''}"
-        text = f"*Quote: {money(quote.price)}* ({days} × {money(quote.vehicle.daily_rate)}; a started day counts as a day)"
+        text = (
+            f"*Quote: {money(quote.price)}* ({days} × {money(quote.vehicle.daily_rate)}; a started day counts as a day)"
+        )
     return ContextBlock(block_id="quote", elements=[MarkdownTextObject(text=text)])
 
 
 def booking_created_modal(booking: Booking, tz: ZoneInfo, channel: str | None) -> dict:
     """Replaces the New booking modal after a successful submission."""
     where = f" The booking message is in <#{channel}>." if channel else ""
-    text = (f":white_check_mark: *{booking.key}* booked: `{booking.vehicle.registration}` for "
-            f"{safe(booking.customer.name, 200)}, {local(booking.pickup_at, tz)} – {local(booking.return_due_at, tz)}. "
-            f"Quoted price *{money(booking.quoted_price)}*.{where}")
+    text = (
+        f":white_check_mark: *{booking.key}* booked: `{booking.vehicle.registration}` for "
+        f"{safe(booking.customer.name, 200)}, {local(booking.pickup_at, tz)} – {local(booking.return_due_at, tz)}. "
+        f"Quoted price *{money(booking.quoted_price)}*.{where}"
+    )
     return done_modal(f"{booking.key} booked", text)
 
 
-def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
-    fuel = [option(level, level) for level in FUEL_LEVELS]
-    blocks = sections([f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
-                       f"Due back {local(booking.return_due_at, tz)}; odometer at pickup {booking.odometer_out or 0:,}."])
-    blocks += [
-        input_block("returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))),
-        input_block("odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)),
-        input_block("fuel", "Fuel level", StaticSelectElement(action_id="fuel", options=fuel, placeholder="Choose")),
-        input_block("damage", "Damage notes", PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
-                    optional=True),
+def _fuel_select(initial: str | None = None) -> StaticSelectElement:
+    options = [option(level, level) for level in FUEL_LEVELS]
+    chosen = next((o for o in options if o.value == initial), None)
+    return StaticSelectElement(action_id="fuel", options=options, placeholder="Choose", initial_option=chosen)
+
+
+def pick_up_modal(booking: Booking, tz: ZoneInfo) -> dict:
+    """The check-out sheet: odometer out (the car's last reading), fuel out, damage already on it."""
+    vehicle = booking.vehicle
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)} · "
+                f"{safe(booking.customer.name, 200)}\nDue back {local(booking.return_due_at, tz)}."
+            ]
+        ),
+        input_block(
+            "odometer",
+            "Odometer out",
+            NumberInputElement(action_id="odometer", initial_value=vehicle.odometer, min_value=vehicle.odometer),
+        ),
+        input_block("fuel", "Fuel out", _fuel_select("full")),
+        input_block(
+            "damage",
+            "Damage already on the car",
+            PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
+            optional=True,
+        ),
     ]
-    return View(type="modal", callback_id=BOOKING_RETURN, title=truncate(f"Return {booking.key}", 24),
-                submit="Record return", close="Cancel", blocks=blocks,
-                private_metadata=json.dumps({"booking_id": booking.id})).to_dict()
+    return View(
+        type="modal",
+        callback_id=BOOKING_PICK_UP,
+        title=truncate(f"Pick up {booking.key}", 24),
+        submit="Hand over",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
+
+
+def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
+    at_pick_up = f"odometer {booking.odometer_out or 0:,}, fuel {booking.fuel_out or 'not recorded'}"
+    damage_out = f"\nDamage at pick-up: {safe(booking.damage_out, 1500)}" if booking.damage_out else ""
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                f"Due back {local(booking.return_due_at, tz)}. At pick-up: {at_pick_up}.{damage_out}"
+            ]
+        ),
+        input_block(
+            "returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))
+        ),
+        input_block(
+            "odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)
+        ),
+        input_block("fuel", "Fuel level", _fuel_select()),
+        input_block(
+            "damage",
+            "New damage (not there at pick-up)",
+            PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
+            optional=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_RETURN,
+        title=truncate(f"Return {booking.key}", 24),
+        submit="Record return",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
+
+
+def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id: str | None = None) -> dict:
+    """Edit a RESERVED booking (vehicle from those free over the period shown, customer, times, notes)
+    or an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which. A redraw
+    keeps the ``customer`` option and ``vehicle_id`` the agent chose."""
+    booking = editing.booking
+    notes = input_block(
+        "notes",
+        "Notes",
+        PlainTextInputElement(
+            action_id="booking_notes", multiline=True, max_length=2000, initial_value=booking.notes or None
+        ),
+        optional=True,
+    )
+    intro = f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}"
+    if booking.status is not BookingStatus.RESERVED:
+        blocks: list[Block] = [
+            *sections([f"{intro}\nOn hire: only the notes can change (**Extend** moves the return)."]),
+            notes,
+        ]
+    else:
+        options = [option(_quote_text(q), str(q.vehicle.id)) for q in editing.quotes[:MAX_OPTIONS]]
+        current = next((o for o in options if o.value == (vehicle_id or str(booking.vehicle_id))), None)
+        chosen_customer = (
+            option(customer["text"]["text"], customer["value"])
+            if customer
+            else option(booking.customer.name, str(booking.customer_id))
+        )
+        vehicles: Block = (
+            input_block(
+                "vehicle",
+                "Vehicle (free over the period)",
+                StaticSelectElement(
+                    action_id="booking_vehicle", options=options, initial_option=current, placeholder="Choose a vehicle"
+                ),
+            )
+            if options
+            else SectionBlock(
+                block_id="vehicle_hint",
+                text=MarkdownTextObject(text=f":information_source: {safe(editing.problem or '', 500)}"),
+            )
+        )
+        blocks = [
+            *sections([intro]),
+            input_block(
+                "customer",
+                "Customer",
+                ExternalDataSelectElement(
+                    action_id="booking_customer",
+                    placeholder="Name, email or licence number",
+                    min_query_length=1,
+                    initial_option=chosen_customer,
+                ),
+            ),
+            input_block(
+                "pickup",
+                "Pickup",
+                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(editing.pickup)),
+                dispatch=True,
+            ),
+            input_block(
+                "return_due",
+                "Return",
+                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(editing.return_due)),
+                dispatch=True,
+            ),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
+            ),
+            vehicles,
+            notes,
+        ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_EDIT,
+        title=truncate(f"Edit {booking.key}", 24),
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
 
 
 def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
-    blocks = sections([f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
-                       f"Due back {local(booking.return_due_at, tz)}."])
-    blocks.append(input_block("return_due", "New return", DateTimePickerElement(
-        action_id="return_due", initial_date_time=_epoch(booking.return_due_at))))
-    return View(type="modal", callback_id=BOOKING_EXTEND, title=truncate(f"Extend {booking.key}", 24),
-                submit="Extend", close="Cancel", blocks=blocks,
-                private_metadata=json.dumps({"booking_id": booking.id})).to_dict()
+    blocks: list[Block] = [
+        *sections(
+            [
+                f"*{booking.key}* · `{booking.vehicle.registration}` · {safe(booking.customer.name, 200)}\n"
+                f"Due back {local(booking.return_due_at, tz)}."
+            ]
+        ),
+        input_block(
+            "return_due",
+            "New return",
+            DateTimePickerElement(action_id="return_due", initial_date_time=_epoch(booking.return_due_at)),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_EXTEND,
+        title=truncate(f"Extend {booking.key}", 24),
+        submit="Extend",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=json.dumps({"booking_id": booking.id}),
+    ).to_dict()
 
 
 def _epoch(moment: datetime | None) -> int | None:

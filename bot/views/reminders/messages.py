@@ -4,20 +4,22 @@ One message per channel (or ticket thread) per run. It lists the reminders of
 each kind in a section of its own, each item with its buttons, and says "and
 N more" beyond what fits, so a busy day stays within Block Kit's 50 blocks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.services.tickets.critical import StaleTicket
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine
-
+from bot.services.tickets.critical import StaleTicket
+from bot.services.tickets.sla_warnings import RESPONSE, Breach
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
-from bot.views.when import duration, local_day_time, local_time
+from bot.views.when import duration, local_day_time, reader_time
 
 MAX_BLOCKS = 50
 MAX_ITEMS_PER_KIND = 10
@@ -57,48 +59,97 @@ def _stale_ticket(stale: StaleTicket) -> str:
 
 def _critical_line(reminder: Reminder) -> str:
     stale: StaleTicket = reminder.item
-    who = " ".join(user(u) for u in stale.notify) or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
-    return f":rotating_light: {who} {_stale_ticket(stale)}. Please take it or post an update."
+    return f":rotating_light: {_who(stale.notify)} {_stale_ticket(stale)}. Please take it or post an update."
+
+
+def _who(notify: tuple[str, ...]) -> str:
+    return (
+        " ".join(user(u) for u in notify) or "Nobody has the technician role yet (`/hiredesk role @user technician`)."
+    )
+
+
+def _sla_line(reminder: Reminder) -> str:
+    breach: Breach = reminder.item
+    ticket = breach.ticket
+    target = "first-response" if breach.target == RESPONSE else "resolution"
+    due = reader_time(breach.deadline, local_day_time(breach.deadline, reminder.timezone))
+    ask = "Please respond to the reporter." if breach.target == RESPONSE else "Please resolve it or post an update."
+    return (
+        f":hourglass: {_who(breach.notify)} *{ticket.key}* {safe(ticket.title, 150)} missed its {target} target "
+        f"({duration(breach.allowed)}, due {due}). {ask}"
+    )
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _booking_kind(title: str, due: str, when: Callable, listing: str) -> Kind:
+def _when(instant: datetime, tz: str) -> str:
+    """In each reader's own zone; the workspace's local time where Slack can't render it."""
+    return reader_time(instant, local_day_time(instant, tz))
+
+
+def _booking_kind(title: str, due: str, listing: str) -> Kind:
     return Kind(
         title=lambda n: f"{title} ({n})",
-        line=lambda r: f"{_booking(r.item)} — {due} {when(r.item.return_due_at, r.timezone)}",
-        buttons=_booking_buttons, more_hint=f"`/booking list {listing}` lists them all.",
+        line=lambda r: f"{_booking(r.item)} — {due} {_when(r.item.return_due_at, r.timezone)}",
+        buttons=_booking_buttons,
+        more_hint=f"`/booking list {listing}` lists them all.",
     )
 
 
 KINDS: dict[str, Kind] = {
-    "today": _booking_kind(":calendar: *Returns due today*", "due", local_time, "today"),
-    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", local_time, "active"),
-    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", local_day_time, "overdue"),
+    # The morning manifest: today's pickups, then today's returns (one message).
+    "today-pickup": Kind(
+        title=lambda n: f":key: *Pickups today* ({n})",
+        line=lambda r: f"{_booking(r.item)} — pickup {_when(r.item.pickup_at, r.timezone)}",
+        buttons=lambda r: [
+            ButtonElement(text="Picked up", action_id="booking_picked_up", value=str(r.item.id), style="primary")
+        ],
+        more_hint="`/booking list today` lists them all.",
+    ),
+    "today": _booking_kind(":calendar: *Returns due today*", "due", "today"),
+    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", "active"),
+    "overdue": _booking_kind(":warning: *Overdue returns*", "was due", "overdue"),
+    "no-show": Kind(
+        title=lambda n: f":ghost: *{_plural(n, 'no-show')}: not picked up, the car is free again*",
+        line=lambda r: f"{_booking(r.item)} — pickup was {_when(r.item.pickup_at, r.timezone)}",
+        buttons=lambda r: [],
+        more_hint="`/booking B-12` shows one.",
+    ),
     "critical": Kind(
         title=lambda n: f":rotating_light: *{_plural(n, 'critical ticket')} {'needs' if n == 1 else 'need'} attention*",
-        line=_critical_line, buttons=_ticket_buttons, more_hint="`/ticket queue` lists them all.",
+        line=_critical_line,
+        buttons=_ticket_buttons,
+        more_hint="`/ticket queue` lists them all.",
+    ),
+    "sla": Kind(
+        title=lambda n: f":hourglass: *{_plural(n, 'missed service-level target')}*",
+        line=_sla_line,
+        buttons=lambda r: [],
+        more_hint="`/ticket queue` lists the open tickets.",
     ),
     "escalation": Kind(
         title=lambda n: f":sos: *Escalated: {_plural(n, 'critical ticket')} without progress*",
-        line=lambda r: _stale_ticket(r.item), buttons=lambda r: [], more_hint="`/ticket queue` lists them all.",
+        line=lambda r: _stale_ticket(r.item),
+        buttons=lambda r: [],
+        more_hint="`/ticket queue` lists them all.",
     ),
 }
 ORDER = list(KINDS)
+THREAD_KINDS = {"critical", "sla"}  # about one ticket, posted in its card's thread
 
 
 def reminder_message(reminders: list[Reminder]) -> dict:
     """One message for the reminders of one channel (or thread), grouped by kind."""
     by_kind = {kind: [r for r in reminders if r.kind == kind] for kind in ORDER}
     by_kind = {kind: items for kind, items in by_kind.items() if items}
-    # A lone critical-ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
-    lone_reminder = len(reminders) == 1 and reminders[0].kind == "critical"
+    # A lone ticket reminder (usually in its card's thread) needs no title: its line mentions who must act.
+    lone_reminder = len(reminders) == 1 and reminders[0].kind in THREAD_KINDS
     # Each kind takes a title and a "more" line; every listed item a section and its buttons.
     per_kind = (MAX_BLOCKS - 2 * len(by_kind)) // (2 * len(by_kind))
     limit = min(MAX_ITEMS_PER_KIND, per_kind)
-    blocks = []
+    blocks: list[Block] = []
     for kind, items in by_kind.items():
         spec = KINDS[kind]
         if not lone_reminder:

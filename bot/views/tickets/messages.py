@@ -1,18 +1,26 @@
 """Ticket messages: the card, one ticket with its history, lists, thread
 updates and the reporter's DMs. Pure: domain objects in, Block Kit dicts out."""
+
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.services.tickets.access import Action, possible
 from bot.services.tickets.lifecycle import TicketChange
-from bot.services.tickets.queries import TicketDetail, TicketList
-from db.models import Ticket, TicketState
-
+from bot.services.tickets.queries import HISTORY_PAGE, LIST_LIMIT, TicketDetail, TicketList
+from bot.services.tickets.sla import SlaStatus
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
+from bot.views.paging import pager
 from bot.views.text import escape, safe, truncate, user
 from bot.views.tickets.parts import (
     action_elements,
@@ -25,9 +33,12 @@ from bot.views.tickets.parts import (
     quote,
     status,
 )
+from db.models import Ticket, TicketState
 
 CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of it
-HISTORY_LIMIT = 30  # with the card's blocks, well inside a message's 50 blocks
+PAGE_BLOCK_ID = "ticket_pages"
+# The paging buttons; their value is JSON: {"list": mine|queue|search|history, "offset": n, "q": …, "ticket": id}
+PAGE_PREVIOUS, PAGE_NEXT = "ticket_page_previous", "ticket_page_next"
 NOTIFICATION_LIMIT = 3000  # the top-level ``text`` (notifications, screen readers)
 
 HELP = """*IT help desk*
@@ -35,7 +46,7 @@ HELP = """*IT help desk*
 • `/ticket list` — your tickets
 • `/ticket T-42` (or `42`) — one ticket with its history and what you can do with it
 • `/ticket queue` — unresolved tickets, unassigned first (technicians)
-• `/ticket search &lt;words&gt;` — find tickets by title or description
+• `/ticket search &lt;words&gt;` — find tickets by title, description, key (`T-42`) or person (`@maria`)
 • Message menu → *Create ticket* — raise a ticket from any message
 Technicians work tickets from the card in the triage channel; you get a DM when yours is assigned, started, resolved or reopened."""
 
@@ -50,18 +61,52 @@ def usage_message(problem: str) -> dict:
     return text_message(f"{problem} {USAGE}")
 
 
-def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime) -> dict:
+def card(ticket: Ticket, *, tz: ZoneInfo, now: datetime, sla: SlaStatus | None = None) -> dict:
     """The card in the triage channel: everyone in the channel sees the same
-    buttons (those the ticket's state allows); each click is checked on the server."""
+    buttons (those the ticket's state allows); each click is checked on the server.
+    ``sla``: where the ticket stands against its service levels (*Respond by*, *SLA breached*)."""
     actions = possible(ticket) - {Action.EDIT}  # editing is offered in /ticket T-n, to those who may
-    return _message(_notification(ticket), _ticket_blocks(ticket, tz=tz, now=now, actions=actions))
+    blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=actions)
+    if sla is not None and not ticket.deleted_at:
+        lines = sla_lines(sla, tz)
+        if lines:
+            blocks.insert(2, ContextBlock(elements=[MarkdownTextObject(text=" · ".join(lines))]))
+    return _message(_notification(ticket), blocks)
+
+
+def sla_lines(sla: SlaStatus, tz: ZoneInfo) -> list[str]:
+    """*Respond by* / *Resolve by* while a target runs (Slack shows each reader their own time),
+    and **SLA breached** once one is missed."""
+    lines = []
+    if sla.breached:
+        missed = [
+            name
+            for name, late in (("response", sla.response_breached), ("resolution", sla.resolution_breached))
+            if late
+        ]
+        lines.append(f":rotating_light: *SLA breached* ({' and '.join(missed)})")
+    if sla.response_open and sla.resolution_open:
+        lines.append(f"*Respond by* {local_time(sla.respond_by, tz)}")
+    if sla.resolution_open:
+        lines.append(f"*Resolve by* {local_time(sla.resolve_by, tz)}")
+    return lines
 
 
 def detail(view: TicketDetail, *, tz: ZoneInfo, now: datetime) -> dict:
-    """One ticket for one viewer: the card with the buttons they may use, and its history."""
+    """One ticket for one viewer: the card with the buttons they may use, and a page of its
+    history (the newest first shown; **Older** / **Newer** page through the rest)."""
     ticket = view.ticket
     blocks = _ticket_blocks(ticket, tz=tz, now=now, actions=view.actions, full=True)
     blocks += [DividerBlock(), *_history_blocks(view, tz)]
+    shown, total = len(view.history_page), len(view.history)
+    pager = _pager(
+        {"list": "history", "ticket": ticket.id},
+        previous=view.history_offset + shown if view.history_offset + shown < total else None,
+        following=max(view.history_offset - HISTORY_PAGE, 0) if view.history_offset > 0 else None,
+        labels=("Older", "Newer"),
+    )
+    if pager:
+        blocks.append(pager)
     return _message(_notification(ticket), blocks)
 
 
@@ -78,36 +123,61 @@ def reporter_dm(change: TicketChange) -> dict | None:
     news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if ticket.state is TicketState.WAITING:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Press *Reply* to answer, and work goes on.")]))
     if ticket.state is TicketState.RESOLVED:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]))
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Not fixed? Reopen it and the technicians will take another look.")]
+            )
+        )
     # What the reporter may do from here: answer the technicians, and reopen once resolved.
     actions = possible(ticket) & {Action.REOPEN, Action.REPLY}
     blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, actions)))
     return _message(text, blocks)
 
 
-def created_notice(ticket_headline: str, triage_channel: str | None, *, posted: bool) -> dict:
-    """Told to the reporter once the ticket exists, and whether technicians can see its card."""
+def created_notice(ticket_headline: str, triage_channel: str | None) -> dict:
+    """Told to the reporter once the ticket exists, and where technicians see its card. (If the
+    card can't be posted, the delivery's failure notice says why, once.)"""
     text = f":white_check_mark: Your ticket {ticket_headline} is raised."
-    if posted:
+    if triage_channel:
         context = f"Its card is in <#{triage_channel}>. You'll get a message here when it is assigned, started, resolved or reopened."
-    elif triage_channel:
-        context = f":warning: I couldn't post its card in <#{triage_channel}>: please ask an admin to invite HireDesk there."
     else:
         context = ":warning: No triage channel is set, so technicians won't see a card for it yet. Please ask an admin to set one in `/hiredesk settings`."
     return text_message(text, context=context)
 
 
-def ticket_list(title: str, listing: TicketList, *, empty: str, tz: ZoneInfo) -> dict:
+def ticket_list(
+    title: str, listing: TicketList, *, empty: str, tz: ZoneInfo, pages: dict[str, Any] | None = None
+) -> dict:
+    """A page of tickets. ``pages`` (which list this is, e.g. ``{"list": "search", "q": "printer"}``)
+    adds **Previous** / **Next** buttons when there is more."""
     if not listing.tickets:
         return text_message(empty)
     lines = [list_line(ticket, tz) for ticket in listing.tickets]
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"*{safe(title, 2900)}*"))]
     blocks += _sections(lines)
-    more = listing.total - len(listing.tickets)
-    if more > 0:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {more} more.")]))
+    first, last = listing.offset + 1, listing.offset + len(listing.tickets)
+    if listing.has_previous or listing.has_next:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"{first}–{last} of {listing.total}")]))
+        pager = _pager(
+            pages,
+            previous=max(listing.offset - LIST_LIMIT, 0) if listing.has_previous else None,
+            following=last if listing.has_next else None,
+            labels=("Previous", "Next"),
+        )
+        if pager:
+            blocks.append(pager)
     return _message(truncate(f"{escape(title)}: {listing.total}", NOTIFICATION_LIMIT), blocks)
+
+
+def _pager(
+    listing: dict[str, Any] | None, *, previous: int | None, following: int | None, labels: tuple[str, str]
+) -> ActionsBlock | None:
+    return pager(
+        PAGE_BLOCK_ID, (PAGE_PREVIOUS, PAGE_NEXT), listing, previous=previous, following=following, labels=labels
+    )
 
 
 def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
@@ -117,12 +187,20 @@ def list_line(ticket: Ticket, tz: ZoneInfo) -> str:
 
 def _ticket_blocks(ticket: Ticket, *, tz: ZoneInfo, now: datetime, actions: set[Action], full: bool = False) -> list:
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=f"{status(ticket)}\n{headline(ticket, 1000)}"))]
-    blocks.append(SectionBlock(fields=[
-        MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
-        MarkdownTextObject(text=f"*Assignee*\n{user(ticket.assignee_id) if ticket.assignee_id else '_unassigned_'}"),
-        MarkdownTextObject(text=f"*Category*\n{ticket.category.value}"),
-        MarkdownTextObject(text=f"*Opened*\n{local_time(ticket.created_at, tz)} ({age(ticket.created_at, now)} ago)"),
-    ]))
+    blocks.append(
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Reporter*\n{user(ticket.reporter_id)}"),
+                MarkdownTextObject(
+                    text=f"*Assignee*\n{user(ticket.assignee_id) if ticket.assignee_id else '_unassigned_'}"
+                ),
+                MarkdownTextObject(text=f"*Category*\n{ticket.category.value}"),
+                MarkdownTextObject(
+                    text=f"*Opened*\n{local_time(ticket.created_at, tz)} ({age(ticket.created_at, now)} ago)"
+                ),
+            ]
+        )
+    )
     if ticket.description:
         limit = SECTION_TEXT_LIMIT if full else CARD_DESCRIPTION_LIMIT
         blocks.append(SectionBlock(text=MarkdownTextObject(text=safe(ticket.description, limit))))
@@ -149,9 +227,10 @@ def _context_lines(ticket: Ticket, tz: ZoneInfo) -> list[str]:
 
 
 def _history_blocks(view: TicketDetail, tz: ZoneInfo) -> list:
-    events = view.history[-HISTORY_LIMIT:]
+    events, total = view.history_page, len(view.history)
     lines = [f"{local_time(event.at, tz)} · {describe(event)}" for event in events]
-    header = "*History*" if len(events) == len(view.history) else f"*History* (the latest {len(events)} of {len(view.history)})"
+    end = total - view.history_offset
+    header = "*History*" if len(events) == total else f"*History* ({end - len(events) + 1}–{end} of {total})"
     return [SectionBlock(text=MarkdownTextObject(text=header)), *_sections(lines)]
 
 

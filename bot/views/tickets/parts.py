@@ -1,4 +1,5 @@
 """Small pieces every ticket view shares: status, times, history lines, buttons."""
+
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
+    InteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextObject,
@@ -16,13 +18,23 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.tickets.access import Action
+from bot.services.tickets.lifecycle import SCHEDULER
+from bot.views.text import ELLIPSIS, escape, safe, truncate, user
 from db.models import Severity, Ticket, TicketEvent, TicketState
 
-from bot.views.text import ELLIPSIS, escape, safe, truncate, user
-
-SEVERITY_EMOJI = {Severity.CRITICAL: ":red_circle:", Severity.MAJOR: ":large_orange_circle:", Severity.MINOR: ":large_blue_circle:"}
-STATE_NAMES = {TicketState.OPEN: "Open", TicketState.IN_PROGRESS: "In progress", TicketState.RESOLVED: "Resolved"}
+SEVERITY_EMOJI = {
+    Severity.CRITICAL: ":red_circle:",
+    Severity.MAJOR: ":large_orange_circle:",
+    Severity.MINOR: ":large_blue_circle:",
+}
+STATE_NAMES = {
+    TicketState.OPEN: "Open",
+    TicketState.IN_PROGRESS: "In progress",
+    TicketState.WAITING: "Waiting on reporter",
+    TicketState.RESOLVED: "Resolved",
+}
 QUOTE_LIMIT = 1500  # one quoted note inside a 3000-character section
+EDIT_QUOTE_LIMIT = 600  # the old and the new description, both in one history line
 
 
 def status(ticket: Ticket) -> str:
@@ -54,9 +66,9 @@ def age(since: datetime, now: datetime) -> str:
     return f"{elapsed.days} days"
 
 
-def quote(text: str | None) -> str:
-    """User text as a block quote, escaped, at most QUOTE_LIMIT characters in all."""
-    return truncate("\n".join("> " + line for line in escape(text).splitlines() or [""]), QUOTE_LIMIT)
+def quote(text: str | None, limit: int = QUOTE_LIMIT) -> str:
+    """User text as a block quote, escaped, at most ``limit`` characters in all."""
+    return truncate("\n".join("> " + line for line in escape(text).splitlines() or [""]), limit)
 
 
 def fit_lines(lines: list[str], limit: int) -> str:
@@ -73,7 +85,7 @@ def fit_lines(lines: list[str], limit: int) -> str:
 
 def describe(event: TicketEvent) -> str:
     """One history line, mrkdwn: ``<@U1> changed severity MINOR → MAJOR``."""
-    who = user(event.actor_id)
+    who = "HireDesk" if event.actor_id == SCHEDULER else user(event.actor_id)
     old, new = safe(event.old_value, 160), safe(event.new_value, 160)
     match event.kind:
         case "created":
@@ -81,7 +93,9 @@ def describe(event: TicketEvent) -> str:
         case "title":
             return f"{who} renamed it from “{old}” to “{new}”"
         case "description":
-            return f"{who} edited the description"
+            was = quote(event.old_body, EDIT_QUOTE_LIMIT) if event.old_body else "> _(empty)_"
+            now = quote(event.body, EDIT_QUOTE_LIMIT) if event.body else "> _(empty)_"
+            return f"{who} edited the description from\n{was}\nto\n{now}"
         case "category":
             return f"{who} changed the category from {old} to {new}"
         case "assigned":
@@ -89,6 +103,10 @@ def describe(event: TicketEvent) -> str:
             return f"{who} assigned it to {user(event.new_value)}{was}"
         case "severity":
             return f"{who} changed severity {old} → {new}"
+        case "state" if event.new_value == TicketState.WAITING.value:
+            return f"{who} asked {user(event.ticket.reporter_id)} for information:\n{quote(event.body)}"
+        case "state" if event.new_value == TicketState.IN_PROGRESS.value and event.old_value == "WAITING":
+            return f"{who} answered: back in progress"
         case "state" if event.new_value == TicketState.IN_PROGRESS.value:
             return f"{who} started work"
         case "state" if event.new_value == TicketState.RESOLVED.value:
@@ -106,23 +124,31 @@ def describe(event: TicketEvent) -> str:
     return f"{who} changed {safe(event.kind, 40)}"
 
 
-def action_elements(ticket: Ticket, actions: set[Action]) -> list:
+def action_elements(ticket: Ticket, actions: set[Action]) -> list[InteractiveElement]:
     """The ticket's buttons and selects, in a fixed order, for the given actions.
 
     Buttons carry the ticket id as their value; selects have no value of their
     own, so the actions block id names the ticket (see ``actions_block_id``)."""
     value = str(ticket.id)
-    elements = []
+    elements: list[InteractiveElement] = []
     if Action.ASSIGN_ME in actions:
         elements.append(ButtonElement(text="Assign to me", action_id="ticket_assign_me", value=value, style="primary"))
     if Action.ASSIGN in actions:
-        elements.append(UserSelectElement(placeholder="Assign…", action_id="ticket_assign", initial_user=ticket.assignee_id))
+        elements.append(
+            UserSelectElement(placeholder="Assign…", action_id="ticket_assign", initial_user=ticket.assignee_id)
+        )
     if Action.SEVERITY in actions:
         options = [Option(value=s.value, text=s.value) for s in Severity]
         current = options[list(Severity).index(ticket.severity)]
-        elements.append(StaticSelectElement(placeholder="Severity", action_id="ticket_severity", options=options, initial_option=current))
+        elements.append(
+            StaticSelectElement(
+                placeholder="Severity", action_id="ticket_severity", options=options, initial_option=current
+            )
+        )
     if Action.START in actions:
         elements.append(ButtonElement(text="Start", action_id="ticket_start", value=value))
+    if Action.WAIT in actions:
+        elements.append(ButtonElement(text="Waiting on reporter", action_id="ticket_wait", value=value))
     if Action.RESOLVE in actions:
         elements.append(ButtonElement(text="Resolve", action_id="ticket_resolve", value=value, style="primary"))
     if Action.REOPEN in actions:
@@ -134,13 +160,23 @@ def action_elements(ticket: Ticket, actions: set[Action]) -> list:
     if Action.EDIT in actions:
         elements.append(ButtonElement(text="Edit", action_id="ticket_edit", value=value))
     if Action.DELETE in actions:
-        elements.append(ButtonElement(
-            text="Delete", action_id="ticket_delete", value=value, style="danger",
-            confirm=ConfirmObject(
-                title="Delete this ticket?", confirm="Delete", deny="Keep it", style="danger",
-                text=MarkdownTextObject(text=f"{headline(ticket, 200)} will be marked deleted. Its history is kept for audit."),
-            ),
-        ))
+        elements.append(
+            ButtonElement(
+                text="Delete",
+                action_id="ticket_delete",
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Delete this ticket?",
+                    confirm="Delete",
+                    deny="Keep it",
+                    style="danger",
+                    text=MarkdownTextObject(
+                        text=f"{headline(ticket, 200)} will be marked deleted. Its history is kept for audit."
+                    ),
+                ),
+            )
+        )
     return elements
 
 

@@ -1,0 +1,230 @@
+"""The delivery worker: one per serving process (HTTP worker, Socket Mode, sandbox), and
+``python app.py deliver`` to drain the outbox once.
+
+A loop thread claims due deliveries (``bot.services.outbox.claim``) and hands
+them to a bounded pool of its own — never Bolt's listener threads, so a slow
+Slack never delays an answer to Slack. It wakes at once when a transaction
+that queued deliveries commits in this process, and polls every second for
+what other processes queued, retries and abandoned claims.
+
+Shutdown (SIGTERM): stop claiming, give sends in flight a few seconds, hand
+every claim back (those in flight are looked up before any re-post), exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from slack_sdk import WebClient
+
+from bot import metrics
+from bot.services import outbox
+from bot.services.clock import utcnow
+from bot.settings import Settings
+from bot.views.deliveries import failure_notice
+from db.session import Database
+
+from .sender import WORKSPACE_GONE, Outcome, send
+
+log = logging.getLogger("hiredesk.delivery")
+
+POLL_SECONDS = 1.0
+PRUNE_EVERY = timedelta(minutes=10)
+KEEP_FINISHED = timedelta(days=7)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        client_for: Callable[[str], WebClient | None],
+        *,
+        threads: int = 8,
+        lease: timedelta = outbox.DEFAULT_LEASE,
+        poll: float = POLL_SECONDS,
+    ) -> None:
+        self.db = db
+        self.client_for = client_for  # team_id → the workspace's client (None: not installed)
+        self.threads, self.lease, self.poll = threads, lease, poll
+        self.name = worker_name()
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hiredesk-delivery")
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._in_flight: set[int] = set()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._loop: threading.Thread | None = None
+        self._pruned_at = utcnow() - PRUNE_EVERY
+        self._renewed_at = utcnow()
+
+    # --- running ---------------------------------------------------------------------------
+
+    def start(self) -> DeliveryWorker:
+        self.db.after_commit(self.wake)
+        self._loop = threading.Thread(target=self._run, name="hiredesk-delivery-loop", daemon=True)
+        self._loop.start()
+        return self
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, grace: float = 2.5) -> None:
+        """Stop claiming; wait up to ``grace`` s for sends in flight; hand back the rest."""
+        self._stopping.set()
+        self._wake.set()
+        if self._loop:
+            self._loop.join(timeout=2)
+        with self._idle:
+            self._idle.wait_for(lambda: not self._in_flight, timeout=grace)
+            in_flight = set(self._in_flight)
+        try:
+            with self.db.transaction() as session:
+                released = outbox.release(session, self.name, after=timedelta(seconds=15), maybe_sent_ids=in_flight)
+            if released:
+                log.info("delivery worker stopped: %d delivery(ies) left for the next process", released)
+        except Exception as error:  # the lease hands them over anyway
+            log.warning("delivery worker could not hand back its claims: %s", error)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def drain(self, timeout: float = 60.0) -> int:
+        """Send everything due now, in this thread's pool; return how many were handled."""
+        handled = 0
+        deadline = utcnow() + timedelta(seconds=timeout)
+        while utcnow() < deadline:
+            started = self._claim_and_dispatch()
+            while self._in_flight and utcnow() < deadline:
+                step = min(self.lease.total_seconds() / 3, (deadline - utcnow()).total_seconds())
+                with self._idle:
+                    self._idle.wait_for(lambda: not self._in_flight, timeout=max(0.0, step))
+                self._heartbeat()  # a slow Slack must not make our claims look abandoned
+            if not started:
+                break
+            handled += started
+        return handled
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._heartbeat()
+                started = self._claim_and_dispatch()
+                self._maybe_prune()
+            except Exception as error:  # database away: try again on the next tick
+                log.warning("delivery worker: could not claim deliveries: %s", error)
+                started = 0
+            if not started:
+                self._wake.wait(min(self.poll, self.lease.total_seconds() / 3))
+                self._wake.clear()
+
+    def _heartbeat(self) -> None:
+        """Keep this process's claims of sends still in flight fresh, so that a lease shorter than a
+        slow Slack call is never taken over while the call may still land (a dead process stops
+        renewing, and its claims run out)."""
+        now = utcnow()
+        with self._lock:
+            in_flight = set(self._in_flight)
+        if not in_flight or now - self._renewed_at < self.lease / 3:
+            return
+        with self.db.transaction() as session:
+            outbox.renew(session, self.name, in_flight, now=now)
+        self._renewed_at = now
+
+    def _claim_and_dispatch(self) -> int:
+        with self._lock:
+            room = self.threads - len(self._in_flight)
+        if room <= 0 or self._stopping.is_set():
+            return 0
+        with self.db.transaction() as session:
+            claimed = outbox.claim(session, self.name, limit=room, lease=self.lease)
+        for delivery in claimed:
+            with self._lock:
+                self._in_flight.add(delivery.id)
+            self._pool.submit(self._deliver, delivery)
+        return len(claimed)
+
+    def _deliver(self, delivery: outbox.Claimed) -> None:
+        try:
+            client = self.client_for(delivery.team_id)
+            outcome = send(client, delivery) if client else Outcome("failed", error="workspace_gone")
+            self._record(delivery, outcome)
+        except Exception:  # a bug or the database away: the lease hands it over, looked up first
+            log.exception("delivery %s: could not be sent or recorded", delivery.key)
+        finally:
+            with self._idle:
+                self._in_flight.discard(delivery.id)
+                self._idle.notify_all()
+            self._wake.set()  # the next in its lane may be due now
+
+    def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> None:
+        with self.db.transaction() as session:
+            if outcome.kind == "posted":
+                outbox.posted(session, delivery.id, self.name, channel=outcome.channel, ts=outcome.ts)
+                return
+            if outcome.kind == "retry":
+                log.info(
+                    "delivery %s: %s; retrying in %.1fs", delivery.key, outcome.error, outcome.delay.total_seconds()
+                )
+                if outbox.retry_later(
+                    session,
+                    delivery.id,
+                    self.name,
+                    error=outcome.error,
+                    delay=outcome.delay,
+                    maybe_sent=outcome.maybe_sent,
+                ):
+                    return
+                outcome = Outcome("failed", error=f"gave_up:{outcome.error}")
+            if outcome.error in WORKSPACE_GONE:
+                log.warning("delivery %s: the workspace's token no longer works (%s)", delivery.key, outcome.error)
+                outbox.failed(session, delivery.id, self.name, error=outcome.error)
+                outbox.cancel_workspace(session, delivery.team_id)
+                return
+            log.warning("delivery %s failed for good: %s", delivery.key, outcome.error)
+            failure = outbox.failed(session, delivery.id, self.name, error=outcome.error)
+            if failure and failure.notify_user and outcome.error not in ("parent_missing", "parent_failed"):
+                outbox.post(
+                    session,
+                    failure.team_id,
+                    f"{failure.key}:failed",
+                    failure.notify_user,
+                    failure_notice(failure),
+                    label=f"the notice that {failure.label} failed",
+                )
+
+    def _maybe_prune(self) -> None:
+        now = utcnow()
+        if now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        with self.db.transaction() as session:
+            outbox.prune(session, before=now - KEEP_FINISHED)
+
+
+def start_delivery_worker(
+    settings: Settings, db: Database, client_for: Callable[[str], WebClient | None]
+) -> DeliveryWorker:
+    """The serving process's worker, posting with each workspace's own client
+    (``AppContext.tenancy.client_for``: None once it is uninstalled)."""
+    worker = DeliveryWorker(
+        db,
+        client_for,
+        threads=settings.delivery_threads,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
+    metrics.register_delivery_counts(lambda: _counts(db))
+    return worker.start()
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.transaction(readonly=True) as session:
+        return outbox.counts(session)

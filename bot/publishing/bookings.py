@@ -1,0 +1,48 @@
+"""The booking's message in the car hire channel: posted once, then edited in place (through the outbox)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.orm import Session
+
+from bot.services import outbox
+from bot.services.clock import utcnow
+from bot.services.workspace_settings import WorkspaceConfig
+from bot.views.hire import bookings as booking_views
+from db.models import Booking
+
+
+def queue_new_damage(session: Session, config: WorkspaceConfig, booking: Booking, *, notify_user: str) -> None:
+    """Tell the car hire channel (else ``notify_user``) of new damage found at the booking's return, once."""
+    lane = f"{booking.team_id}:booking:{booking.id}"
+    outbox.post(
+        session, booking.team_id, f"{lane}:new-damage", config.fleet_channel or notify_user,
+        booking_views.new_damage_message(booking), label=f"the new damage notice of {booking.key}", lane=lane,
+        notify_user=notify_user,
+    )  # fmt: skip
+
+
+def queue_booking_message(
+    session: Session, config: WorkspaceConfig, booking: Booking, *, notify_user: str | None
+) -> None:
+    """Queue the booking's message: an edit where it lives (posted again if someone deleted it),
+    or its first post (car hire channel; else ``notify_user``'s DM). In the change's transaction;
+    where it lands is recorded on the booking once posted. ``notify_user`` hears of a failure."""
+    card = booking_views.booking_card(booking, config.tz, utcnow())
+    lane = f"{booking.team_id}:booking:{booking.id}"
+    key, label = f"{lane}:card", f"the message of {booking.key}"
+    if booking.card_ts or outbox.exists_key(session, key):
+        outbox.edit(
+            session, booking.team_id, f"{key}:edit:{secrets.token_hex(8)}", card, label=label, supersede=key,
+            of=key, channel=booking.card_channel, ts=booking.card_ts, lane=lane, notify_user=notify_user,
+            repost_if_missing=True, purpose="booking_card", subject_id=booking.id,
+        )  # fmt: skip
+        return
+    channel = config.fleet_channel or notify_user
+    if channel is None:  # a job's change of a booking that never had a message, and no channel to post in
+        return
+    outbox.post(
+        session, booking.team_id, key, channel, card, label=label, lane=lane,
+        purpose="booking_card", subject_id=booking.id, notify_user=notify_user,
+    )  # fmt: skip

@@ -1,0 +1,497 @@
+"""The outbox (PRODUCT.md §8): Slack messages queued in the transaction of the change they report.
+
+Enqueueing side (handlers and jobs, inside their transaction):
+``post`` a message, ``edit`` one posted earlier, ``publish_home`` an App Home
+tab, ``respond`` through a response_url. Nothing here talks to Slack.
+
+Sending side (``bot.delivery.worker``, each step its own short transaction):
+``claim`` due deliveries, then ``posted`` / ``retry_later`` / ``failed``.
+
+Rules kept here:
+- Deliveries of one *lane* (e.g. ``T1:ticket:12``) are sent one at a time in
+  the order they were queued, so a card is posted before its thread replies
+  and edits arrive in order.
+- An edit supersedes any still-pending edit of the same message: only the
+  newest render is sent.
+- A post claimed again after an attempt whose outcome is unknown (time-out,
+  lost answer, dead process) is flagged ``maybe_sent``: the worker looks for it
+  in the channel (message metadata carries the key) before posting again.
+- A permanent failure is recorded, cancels what depended on it, and is told
+  once to the person who acted; admins see it on their App Home.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session, aliased
+
+from bot.services.clock import utcnow
+from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket
+from db.models.hire import Booking
+
+METADATA_EVENT_TYPE = "hiredesk_delivery"
+POST, EDIT, PUBLISH_HOME, RESPOND = "chat.postMessage", "chat.update", "views.publish", "response_url"
+# A claim older than this is considered abandoned (its process died) and is taken over.
+DEFAULT_LEASE = timedelta(seconds=60)
+# Transient failures are retried this long before the delivery is given up as failed.
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery as the worker sends it: plain values, detached from any session."""
+
+    id: int
+    key: str
+    team_id: str
+    method: str
+    channel: str | None
+    ts: str | None
+    thread_ts: str | None
+    payload: dict[str, Any]
+    maybe_sent: bool  # an earlier attempt may have been posted: look before posting
+    created_at: datetime
+    attempts: int
+    parent_missing: bool = False  # it edits or replies to a message that was never posted
+
+
+def _add(
+    session: Session,
+    team_id: str,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    *,
+    label: str,
+    lane: str | None = None,
+    channel: str | None = None,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    parent_key: str | None = None,
+    supersede: str | None = None,
+    purpose: str | None = None,
+    subject_id: int | None = None,
+    notify_user: str | None = None,
+) -> str:
+    now = utcnow()
+    if supersede:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.supersede == supersede, Delivery.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.SUPERSEDED, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.add(
+        Delivery(
+            key=key,
+            team_id=team_id,
+            lane=lane,
+            method=method,
+            channel=channel,
+            ts=ts,
+            thread_ts=thread_ts,
+            parent_key=parent_key,
+            supersede=supersede,
+            payload=json.dumps(payload),
+            purpose=purpose,
+            subject_id=subject_id,
+            notify_user=notify_user,
+            label=label[:200],
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            maybe_sent=False,
+            created_at=now,
+        )
+    )
+    session.info["outbox_queued"] = True  # Database wakes the worker after commit
+    session.flush()
+    return key
+
+
+def post(
+    session: Session,
+    team_id: str,
+    key: str,
+    channel: str,
+    message: dict[str, Any],
+    *,
+    label: str,
+    lane: str | None = None,
+    thread_of: str | None = None,
+    thread_ts: str | None = None,
+    purpose: str | None = None,
+    subject_id: int | None = None,
+    notify_user: str | None = None,
+) -> str:
+    """Queue a new message in ``channel`` (a user ID means their DM). ``key`` names it for good:
+    it must be unique, and the same change queued twice must use the same key.
+
+    ``thread_of`` (the key of an earlier post) or ``thread_ts`` puts it in that message's thread.
+    """
+    return _add(
+        session,
+        team_id,
+        key,
+        POST,
+        message,
+        label=label,
+        lane=lane,
+        channel=channel,
+        thread_ts=thread_ts,
+        parent_key=thread_of,
+        purpose=purpose,
+        subject_id=subject_id,
+        notify_user=notify_user,
+    )
+
+
+def edit(
+    session: Session,
+    team_id: str,
+    key: str,
+    message: dict[str, Any],
+    *,
+    label: str,
+    supersede: str,
+    of: str | None = None,
+    channel: str | None = None,
+    ts: str | None = None,
+    lane: str | None = None,
+    notify_user: str | None = None,
+    repost_if_missing: bool = False,
+    purpose: str | None = None,
+    subject_id: int | None = None,
+) -> str:
+    """Queue an edit of the message posted by delivery ``of`` (or at ``channel``/``ts`` if known).
+
+    ``supersede`` names the message for good (e.g. ``T1:ticket:12:card``): a still-pending edit
+    of it is dropped, only the newest render is sent. ``repost_if_missing``: if someone deleted
+    the message, post it again (``purpose``/``subject_id`` record where)."""
+    payload = {**message, "repost_if_missing": True} if repost_if_missing else message
+    return _add(
+        session,
+        team_id,
+        key,
+        EDIT,
+        payload,
+        label=label,
+        lane=lane,
+        channel=channel,
+        ts=ts,
+        parent_key=of,
+        supersede=f"edit:{supersede}",
+        notify_user=notify_user,
+        purpose=purpose,
+        subject_id=subject_id,
+    )
+
+
+def publish_home(session: Session, team_id: str, user_id: str, view: dict[str, Any], *, key: str) -> str:
+    """Queue an App Home refresh; a pending refresh of the same tab is superseded."""
+    return _add(
+        session,
+        team_id,
+        key,
+        PUBLISH_HOME,
+        {"user_id": user_id, "view": view},
+        label=f"the App Home of <@{user_id}>",
+        supersede=f"home:{team_id}:{user_id}",
+    )
+
+
+def respond(
+    session: Session, team_id: str, response_url: str, message: dict[str, Any], *, key: str, lane: str | None = None
+) -> str:
+    """Queue a reply through a response_url (replace the clicked message, or an ephemeral note)."""
+    return _add(session, team_id, key, RESPOND, {"url": response_url, **message}, label="a reply to a click", lane=lane)
+
+
+def exists_key(session: Session, key: str) -> bool:
+    """A delivery of this key was queued and is not failed or cancelled (e.g. a card to edit)."""
+    return (
+        session.scalar(
+            select(Delivery.id).where(
+                Delivery.key == key,
+                Delivery.status.not_in([DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]),
+            )
+        )
+        is not None
+    )
+
+
+# --- the sending side ------------------------------------------------------------------------
+
+
+def claim(
+    session: Session, worker: str, *, limit: int, lease: timedelta = DEFAULT_LEASE, now: datetime | None = None
+) -> list[Claimed]:
+    """Claim up to ``limit`` due deliveries for ``worker``; commit before sending.
+
+    A delivery is due when its next attempt time has come and nothing queued
+    before it in its lane is still open. ``FOR UPDATE SKIP LOCKED`` lets several
+    workers claim at once without taking the same row (PostgreSQL); SQLite's
+    write transactions are serialized anyway.
+    """
+    now = now or utcnow()
+    earlier = aliased(Delivery)
+    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
+    rows = session.scalars(
+        select(Delivery)
+        .where(
+            or_(
+                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
+                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease),
+            ),
+            or_(Delivery.lane.is_(None), ~blocked),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Delivery)
+    ).all()
+    claimed: list[Claimed] = []
+    for row in rows:
+        # A claim taken over from a dead process may have posted before it died.
+        abandoned = row.status == DeliveryStatus.SENDING
+        parent = _parent(session, row)
+        claimed.append(
+            Claimed(
+                id=row.id,
+                key=row.key,
+                team_id=row.team_id,
+                method=row.method,
+                channel=row.channel or parent[0],
+                ts=row.ts or (parent[1] if row.method == EDIT else None),
+                thread_ts=row.thread_ts or (parent[1] if row.method == POST and row.parent_key else None),
+                payload=json.loads(row.payload),
+                maybe_sent=row.maybe_sent or abandoned,
+                created_at=row.created_at,
+                attempts=row.attempts,
+                parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
+            )
+        )
+        row.status, row.claimed_by, row.claimed_at = DeliveryStatus.SENDING, worker, now
+        row.attempts += 1
+        if row.method == POST:
+            row.maybe_sent = True  # until Slack's answer says otherwise
+    return claimed
+
+
+def _parent(session: Session, row: Delivery) -> tuple[str | None, str | None]:
+    """Where the message this delivery edits or threads under was posted."""
+    if not row.parent_key:
+        return None, None
+    found = session.execute(
+        select(Delivery.posted_channel, Delivery.posted_ts).where(
+            Delivery.key == row.parent_key, Delivery.status == DeliveryStatus.POSTED
+        )
+    ).first()
+    return (found.posted_channel, found.posted_ts) if found else (None, None)
+
+
+def posted(
+    session: Session, delivery_id: int, worker: str, *, channel: str | None, ts: str | None, now: datetime | None = None
+) -> None:
+    """Slack accepted it (or it was found already posted): record where, and what it means."""
+    row = session.get(Delivery, delivery_id, with_for_update=True)
+    if row is None or row.status in (DeliveryStatus.POSTED, DeliveryStatus.CANCELLED):
+        return
+    row.status, row.finished_at, row.error = DeliveryStatus.POSTED, now or utcnow(), None
+    row.posted_channel, row.posted_ts, row.maybe_sent = channel, ts, False
+    row.claimed_by = worker
+    recorder = RECORDERS.get(row.purpose or "")
+    if recorder and channel and ts:
+        recorder(session, row, channel, ts)
+
+
+def retry_later(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    *,
+    error: str,
+    delay: timedelta,
+    maybe_sent: bool,
+    now: datetime | None = None,
+) -> bool:
+    """A transient failure: try again after ``delay``. Returns False if it was given up instead."""
+    now = now or utcnow()
+    row = session.get(Delivery, delivery_id, with_for_update=True)
+    if row is None or row.status != DeliveryStatus.SENDING or row.claimed_by != worker:
+        return True  # no longer ours (taken over after our lease ran out)
+    if now - row.created_at > GIVE_UP_AFTER:
+        failed(session, delivery_id, worker, error=f"gave_up:{error}", now=now)
+        return False
+    row.status, row.next_attempt_at, row.error = DeliveryStatus.PENDING, now + delay, error[:200]
+    row.maybe_sent = row.method == POST and maybe_sent
+    row.claimed_by = row.claimed_at = None
+    return True
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A delivery that failed for good, for the notice to the person who acted."""
+
+    key: str
+    team_id: str
+    notify_user: str | None
+    label: str
+    channel: str | None
+    error: str
+
+
+def failed(
+    session: Session, delivery_id: int, worker: str, *, error: str, now: datetime | None = None
+) -> Failure | None:
+    """A permanent failure: record it and cancel what depended on it. Returns what to tell whom
+    (the caller queues the notice, once: its key is derived from this delivery's)."""
+    now = now or utcnow()
+    row = session.get(Delivery, delivery_id, with_for_update=True)
+    if row is None or row.status in (DeliveryStatus.POSTED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED):
+        return None
+    row.status, row.finished_at, row.error, row.maybe_sent = DeliveryStatus.FAILED, now, error[:200], False
+    _cancel_dependants(session, row.key, now)
+    return Failure(row.key, row.team_id, row.notify_user, row.label, row.channel, error)
+
+
+def recent_failures(session: Session, team_id: str, *, since: datetime, limit: int = 5) -> list[Failure]:
+    """The workspace's latest permanent failures (the admins' App Home shows them)."""
+    rows = session.scalars(
+        select(Delivery)
+        .where(
+            Delivery.team_id == team_id,
+            Delivery.status == DeliveryStatus.FAILED,
+            Delivery.finished_at >= since,
+            Delivery.error != "parent_failed",
+        )
+        .order_by(Delivery.finished_at.desc())
+        .limit(limit)
+    ).all()
+    return [Failure(r.key, r.team_id, r.notify_user, r.label, r.channel, r.error or "") for r in rows]
+
+
+def _cancel_dependants(session: Session, key: str, now: datetime) -> None:
+    session.execute(
+        update(Delivery)
+        .where(Delivery.parent_key == key, Delivery.status.in_(OPEN_STATUSES))
+        .values(status=DeliveryStatus.CANCELLED, finished_at=now, error="parent_failed")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel_workspace(session: Session, team_id: str, now: datetime | None = None) -> int:
+    """Uninstalled or token revoked: nothing more is posted there."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.team_id == team_id, Delivery.status.in_(OPEN_STATUSES))
+        .values(status=DeliveryStatus.CANCELLED, finished_at=now or utcnow(), error="workspace_gone")
+        .execution_options(synchronize_session=False)
+    )
+    return cast("CursorResult[Any]", result).rowcount
+
+
+def renew(session: Session, worker: str, delivery_ids: set[int], *, now: datetime) -> None:
+    """The worker is alive and still sending these: push their lease forward."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: set[int]) -> int:
+    """On shutdown: hand this worker's claims back. Those in flight may have reached Slack, so
+    they are looked up first, and not before ``after`` (when our own call has surely ended)."""
+    now = utcnow()
+    rows = session.scalars(
+        select(Delivery).where(Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)
+    ).all()
+    for row in rows:
+        in_flight = row.id in maybe_sent_ids
+        row.status, row.claimed_by, row.claimed_at = DeliveryStatus.PENDING, None, None
+        row.next_attempt_at = now + after if in_flight else now
+        row.maybe_sent = row.maybe_sent if in_flight else False
+    return len(rows)
+
+
+def prune(session: Session, *, before: datetime) -> int:
+    """Forget finished deliveries (failures are kept longer for the admins' App Home)."""
+    finished = [DeliveryStatus.POSTED, DeliveryStatus.SUPERSEDED, DeliveryStatus.CANCELLED]
+    result = session.execute(
+        delete(Delivery)
+        .where(Delivery.status.in_(finished), Delivery.finished_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return cast("CursorResult[Any]", result).rowcount
+
+
+def problems(session: Session, *, since: timedelta, keys: list[str] | None = None) -> list[str]:
+    """Deliveries queued in the last ``since`` (of ``keys``, if given) that are not posted:
+    still open, or failed."""
+    query = select(Delivery.label, Delivery.status, Delivery.error).where(
+        Delivery.created_at >= utcnow() - since,
+        Delivery.status.in_([*OPEN_STATUSES, DeliveryStatus.FAILED]),
+    )
+    if keys is not None:
+        query = query.where(Delivery.key.in_(keys))
+    rows = session.execute(query).all()
+    return [f"{r.label}: {r.status.value}{f' ({r.error})' if r.error else ''}" for r in rows]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Deliveries by status (for /metrics)."""
+    return {
+        status.value: n
+        for status, n in session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    }
+
+
+# --- what a posted message means ---------------------------------------------------------------
+
+
+def _ticket_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
+    session.execute(
+        update(Ticket)
+        .where(Ticket.team_id == row.team_id, Ticket.id == row.subject_id)
+        .values(card_channel=channel, card_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _booking_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
+    session.execute(
+        update(Booking)
+        .where(Booking.team_id == row.team_id, Booking.id == row.subject_id)
+        .values(card_channel=channel, card_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
+    session.execute(
+        update(ReminderClaim)
+        .where(ReminderClaim.delivery_key == row.key)
+        .values(channel=channel, message_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# purpose → what to record once the message is posted
+RECORDERS: dict[str, Callable[[Session, Delivery, str, str], None]] = {
+    "ticket_card": _ticket_card,
+    "booking_card": _booking_card,
+    "reminder": _reminder,
+}
+
+
+def metadata_for(key: str) -> dict[str, Any]:
+    """The Slack message metadata that tags a message with its delivery key."""
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"key": key}}

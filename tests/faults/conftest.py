@@ -1,0 +1,23 @@
+"""The fault suite: everything under tests/faults is marked ``fault`` (``-m fault`` runs just it)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Base
+from db.session import Database
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/faults/" in str(item.fspath):
+            item.add_marker(pytest.mark.fault)
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """How many rows each table holds: a refused request must leave every count as it was."""
+    with db.transaction(readonly=True) as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables
+        }

@@ -1,0 +1,51 @@
+"""The morning manifest (PRODUCT.md §5): at 08:00 local, today's pickups and returns in one message
+in the car hire channel, exactly once (the due-returns job's claims), over both databases."""
+
+from __future__ import annotations
+
+import json
+
+from freezegun import freeze_time
+
+from db.models import BookingStatus
+
+from . import factories as f
+from .conftest import listed
+
+
+def test_one_message_lists_todays_pickups_and_returns_once(live_app, run_job_at):
+    with live_app.db.transaction() as s:
+        pickup = f.booking(s, pickup=f.utc(2026, 11, 25, 11), due=f.utc(2026, 11, 27, 9), status=BookingStatus.RESERVED)
+        same_day = f.booking(
+            s, pickup=f.utc(2026, 11, 25, 9), due=f.utc(2026, 11, 25, 18), status=BookingStatus.RESERVED
+        )
+        back = f.booking(s, pickup=f.utc(2026, 11, 23, 9), due=f.utc(2026, 11, 25, 16))
+        f.booking(
+            s, pickup=f.utc(2026, 11, 26, 9), due=f.utc(2026, 11, 28, 9), status=BookingStatus.RESERVED
+        )  # tomorrow
+        f.booking(  # booked after the manifest went out: not in it
+            s, pickup=f.utc(2026, 11, 25, 15), due=f.utc(2026, 11, 26, 9), status=BookingStatus.RESERVED,
+            created=f.utc(2026, 11, 25, 9),
+        )  # fmt: skip
+
+    with freeze_time(f.utc(2026, 11, 25, 7, 59)):
+        run_job_at("due-returns")
+    assert run_job_at.posts("CFLEET") == []
+
+    with freeze_time(f.utc(2026, 11, 25, 8, 0)):
+        assert run_job_at("due-returns").ok
+    (manifest,) = run_job_at.posts("CFLEET")
+    assert listed(manifest, "booking_picked_up") == [
+        ("today-pickup", str(same_day.id)),
+        ("today-pickup", str(pickup.id)),
+    ]
+    assert listed(manifest, "booking_returned") == [("today", str(back.id)), ("today", str(same_day.id))]
+    text = json.dumps(manifest.args["blocks"])
+    assert text.index("Pickups today* (2)") < text.index("Returns due today* (2)")
+    # Each reader sees their own zone; the workspace's (London) time is the fallback.
+    assert f"<!date^{int(pickup.pickup_at.timestamp())}^{{date_short_pretty}} {{time}}|Wed 25 Nov, 11:00>" in text
+
+    for later in (f.utc(2026, 11, 25, 8, 1), f.utc(2026, 11, 25, 12)):
+        with freeze_time(later):
+            run_job_at("due-returns")
+    assert [p for p in run_job_at.posts("CFLEET") if "Pickups today" in json.dumps(p.args)] == [manifest]
