@@ -119,9 +119,10 @@ def markdown(results: dict) -> str:
                 bare = bare_default[clients]
                 ratio = _f(row["p50"] / bare["p50"], 2) if bare else "–"
                 cells.append(f"{_f(row['p50'])} | {_f(row['p90'])} | {_f(row['p99'])} | {_f(row['rate'], 0)} | {ratio}")
-                errors += row["errors"] + row["error_replies"]
+                errors += row["errors"] + row["error_replies"] + row["effect_missing"]
             out.append(f"| HireDesk {kind.label} | " + " | ".join(cells) + f" | {errors} |")
-        out.append("")
+        out += ["", "Errors: an answer other than the one expected, an error message sent to the user out of band, "
+                "or an expected Web API effect that never came.", ""]
 
     out += [f"### Time to effect, {TARGET_CLIENTS} clients (request sent → the card posted/updated or the modal "
             "opened, at the fake Web API)", ""]
@@ -147,7 +148,7 @@ def markdown(results: dict) -> str:
                 "|" + "---|" * (7 + len(marks))]
         for mixed in results["mixed"]:
             rss = " | ".join(_f(mixed["marks"].get(m, {}).get("peak_rss_mb"), 0) for m in marks)
-            errors = mixed["errors"] + mixed["effects"]["error_replies"]
+            errors = mixed["errors"] + mixed["effects"]["error_replies"] + mixed["effects"]["missing"]
             out.append(f"| {mixed['backend']} | {mixed['n']:,} | {_f(mixed['rate'], 0)} | {_f(mixed['p50'])} | "
                        f"{_f(mixed['p99'])} | {errors} | {rss} | {_f(mixed['rss_growth_pct'], 1)} % |")
         out += ["", "RSS: gunicorn's master and its workers together (resident set, sampled every 0.2 s).", ""]

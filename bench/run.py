@@ -279,7 +279,7 @@ def _measure_kinds(run: Run, app: Server, fake: FakeSlackProcess, workload: Work
             run.latencies[("HireDesk", backend, kind, clients)] = [s.latency * 1000 for s in phase.samples if not s.error]
             run.effects[(backend, kind, clients)] = effect_ms.get(kind, [])
             run.log(f"  {backend:<8} {kind:<17} ×{clients}: p50 {row['p50']:6.1f} ms  p99 {row['p99']:7.1f} ms  "
-                    f"{row['rate']:6.0f}/s  errors {row['errors'] + row['error_replies']}"
+                    f"{row['rate']:6.0f}/s  errors {row['errors'] + row['error_replies'] + row['effect_missing']}"
                     + (f"  effect p50 {row['effect']['p50']:.1f} ms" if row["effect"] else ""))
 
 
@@ -318,7 +318,7 @@ def _measure_mixed(run: Run, app: Server, fake: FakeSlackProcess, workload: Work
            "by_kind": {kind: _summary(phase, kind) for kind in plan.kinds}}
     run.results["mixed"].append(row)
     run.log(f"  {backend:<8} mixed ×{row['clients']}: {row['rate']:.0f}/s, p50 {row['p50']:.1f} ms, p99 {row['p99']:.1f} ms,"
-            f" errors {row['errors'] + effects['error_replies']}, peak RSS {first:.0f} → {last:.0f} MB ({growth:+.1f} %)")
+            f" errors {row['errors'] + effects['error_replies'] + effects['missing']}, peak RSS {first:.0f} → {last:.0f} MB ({growth:+.1f} %)")
 
 
 def _measure_baseline(run: Run, bare: Server, workload: Workload, watched) -> None:

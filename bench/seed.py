@@ -3,7 +3,7 @@
 A workspace (``TEAM``) whose users ``UBENCH1..n`` are admins (``HIREDESK_ADMINS``), a
 history of resolved tickets and some open ones (what ``/ticket queue`` reads), and pools
 of subjects that requests use up or reuse: unassigned tickets with cards (Assign to me,
-once each; in a second workspace, ``ASSIGN_TEAM``), open tickets with cards (Resolve), vehicles and customers (new bookings),
+once each: thousands, so the queue ``/ticket queue`` reads is a long one), open tickets with cards (Resolve), vehicles and customers (new bookings),
 bookings with cards (Extend). Cards are real messages in the fake Slack, so the app's
 ``chat.update`` finds them.
 """
@@ -23,9 +23,6 @@ from db.models import (
 from db.session import Database
 
 TEAM = "T0001"
-# Assign to me needs a fresh unassigned ticket per request: thousands, kept in a second workspace
-# of the same install so that TEAM's queue (what /ticket queue reads) keeps a desk's usual size.
-ASSIGN_TEAM = "T0002"
 TRIAGE, FLEET = "CTRIAGE", "CFLEET"
 REPORTER = "UREPORTER"
 HISTORY_TICKETS = 2000  # resolved, over the last year
@@ -52,9 +49,8 @@ class Seeded:
 def seed(db: Database, fake, assign_count: int) -> Seeded:
     now = utcnow().replace(microsecond=0)
     with db.transaction() as session:
-        session.execute(insert(Workspace), [{"team_id": team, "created_at": now - timedelta(days=400),
-                                             "last_ticket_number": 0, "last_booking_number": 0}
-                                            for team in (TEAM, ASSIGN_TEAM)])
+        session.execute(insert(Workspace), [{"team_id": TEAM, "created_at": now - timedelta(days=400),
+                                             "last_ticket_number": 0, "last_booking_number": 0}])
     ticket_card = _sample_ticket_card(db, now)
     number = _ticket_numbers(db, TEAM)
     with db.transaction() as session:
@@ -63,12 +59,10 @@ def seed(db: Database, fake, assign_count: int) -> Seeded:
         ] + [_ticket(next(number), now - timedelta(hours=i), assignee="UTECH" if i % 3 else None)
              for i in range(OPEN_TICKETS)])
     resolve_pool = _tickets_with_cards(db, fake, TEAM, number, RESOLVE_POOL, now, ticket_card, assignee="UTECH")
-    assign_numbers = _ticket_numbers(db, ASSIGN_TEAM)
-    assign_pool = _tickets_with_cards(db, fake, ASSIGN_TEAM, assign_numbers, assign_count, now, ticket_card)
+    assign_pool = _tickets_with_cards(db, fake, TEAM, number, assign_count, now, ticket_card)
     with db.transaction() as session:
-        for team, numbers in ((TEAM, number), (ASSIGN_TEAM, assign_numbers)):
-            _add_ticket_events(session, team)
-            session.execute(update(Workspace).where(Workspace.team_id == team).values(last_ticket_number=next(numbers) - 1))
+        _add_ticket_events(session, TEAM)
+        session.execute(update(Workspace).where(Workspace.team_id == TEAM).values(last_ticket_number=next(number) - 1))
 
     vehicles = _vehicles(db, "BV", BOOKING_VEHICLES + EXTEND_POOL, now)
     booking_vehicles, extend_vehicles = vehicles[:BOOKING_VEHICLES], vehicles[BOOKING_VEHICLES:]
@@ -179,7 +173,7 @@ def _bookings_with_cards(db: Database, fake, vehicles: list[int], customers: lis
     with db.transaction() as session:
         sample = session.scalars(select(Booking).where(Booking.id == ids[0]).options(
             selectinload(Booking.vehicle), selectinload(Booking.customer), selectinload(Booking.events))).one()
-        card = booking_views.booking_card(sample, ZoneInfo("Europe/London"))
+        card = booking_views.booking_card(sample, ZoneInfo("Europe/London"), now)
     stamps = fake.post_cards(FLEET, card["text"], card["blocks"], len(ids))
     with db.transaction() as session:
         for booking_id, ts in zip(ids, stamps):

@@ -19,7 +19,7 @@ from bot.sandbox.signed_requests import SignedSlackClient
 from bot.views.hire import booking_modals
 from bot.views.tickets import modals as ticket_modals
 
-from .seed import ASSIGN_TEAM, FLEET, TEAM, TRIAGE, Seeded
+from .seed import FLEET, TEAM, TRIAGE, Seeded
 
 # An effect: ("trigger", trigger_id) → views.open; ("tag", tag) → the chat.postMessage carrying the tag;
 # ("card", channel, ts) → chat.update of that message.
@@ -140,8 +140,8 @@ class Workload:
         self._bookings = itertools.count(0)
         self._extend = list(seeded.extend_pool)  # (id, ts, due): taken off while a request uses it
         self._extend_free = threading.Condition(self._lock)
-        self.new_ticket_view = {**ticket_modals.new_ticket_modal(), "id": "VBENCHTICKET", "hash": "h1"}
-        self.new_booking_view = {**booking_modals.new_booking_modal(), "id": "VBENCHBOOKING", "hash": "h1"}
+        self.new_ticket_view = ticket_modals.new_ticket_modal()
+        self.new_booking_view = booking_modals.new_booking_modal()
         self.cards = {TRIAGE: _Message(**seeded.ticket_card), FLEET: _Message(**seeded.booking_card)}
 
     def builder(self, user: str) -> "ClientWorkload":
@@ -192,7 +192,6 @@ class ClientWorkload:
         self.user = user
         self.fake = _FakeView(workload.fake_base_url, workload.cards)
         self.slack = PayloadBuilder("http://unused", "unused", self.fake, team_id=TEAM)
-        self.slack_assign = PayloadBuilder("http://unused", "unused", self.fake, team_id=ASSIGN_TEAM)
         self.after: Callable[[bool], None] | None = None  # run once the answer came (ok or not)
 
     def make(self, kind: str) -> Prepared:
@@ -214,7 +213,7 @@ class ClientWorkload:
     def ticket_submit(self) -> Prepared:
         tag = self.workload.tag()
         values = _ticket_form(f"Printer on floor 2 is jammed {tag}", "Paper stuck in tray 3")
-        body, content_type = self.slack.view_submission(self.workload.new_ticket_view, values, user=self.user)
+        body, content_type = self.slack.view_submission(opened(self.workload.new_ticket_view, tag), values, user=self.user)
         return Prepared(body, content_type, ok_empty, ("tag", tag))
 
     def ticket_resolve(self) -> Prepared:
@@ -225,7 +224,7 @@ class ClientWorkload:
 
     def ticket_assign_me(self) -> Prepared:
         ticket_id, ts = self.workload.take_assignable()
-        body, content_type = self.slack_assign.block_action(_button("ticket_assign_me", ticket_id), user=self.user,
+        body, content_type = self.slack.block_action(_button("ticket_assign_me", ticket_id), user=self.user,
                                                      channel=TRIAGE, message_ts=ts)
         return Prepared(body, content_type, ok_empty, ("card", TRIAGE, ts))
 
@@ -233,20 +232,26 @@ class ClientWorkload:
         tag = self.workload.tag()
         customer, vehicle, pickup, due = self.workload.next_booking_slot()
         values = _booking_form(customer, vehicle, pickup, due, notes=f"Child seat please {tag}")
-        body, content_type = self.slack.view_submission(self.workload.new_booking_view, values, user=self.user)
+        body, content_type = self.slack.view_submission(opened(self.workload.new_booking_view, tag), values, user=self.user)
         return Prepared(body, content_type, ok_view_update, ("tag", tag))
 
     def booking_extend(self) -> Prepared:
         booking = self.workload.checkout_extendable()
         booking_id, ts, due = booking
-        view = {"id": f"VBENCHEXTEND{booking_id}", "hash": "h1", "type": "modal",
-                "callback_id": booking_modals.BOOKING_EXTEND, "private_metadata": json.dumps({"booking_id": booking_id}),
-                "title": {"type": "plain_text", "text": "Extend"}, "blocks": []}
+        view = opened({"type": "modal", "callback_id": booking_modals.BOOKING_EXTEND, "blocks": [],
+                       "private_metadata": json.dumps({"booking_id": booking_id}),
+                       "title": {"type": "plain_text", "text": "Extend"}}, self.workload.tag())
         values = {"return_due": {"return_due": {"type": "datetimepicker",
                                                 "selected_date_time": int((due + timedelta(hours=1)).timestamp())}}}
         body, content_type = self.slack.view_submission(view, values, user=self.user)
         self.after = lambda ok: self.workload.checkin_extendable(booking, ok or self.workload.baseline)
         return Prepared(body, content_type, ok_empty, ("card", FLEET, ts))
+
+
+def opened(view: dict, tag: str) -> dict:
+    """``view`` as Slack holds it once opened: an id and hash of its own (the app takes a second
+    submission of the same view and hash for Slack's retry of the first, and does nothing again)."""
+    return {**view, "id": f"V{tag}", "hash": f"h{tag}", "team_id": TEAM}
 
 
 def _button(action_id: str, ticket_id: int) -> dict:
