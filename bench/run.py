@@ -231,16 +231,22 @@ def _summary(phase: PhaseResult, kind: str | None = None) -> dict:
             "mean": sum(ms) / len(ms) if ms else float("nan"), "rate": phase.rate}
 
 
-def _calls_after(phase: PhaseResult, fake: FakeSlackProcess, patience: float = 3.0) -> list[dict]:
-    """The fake Slack's calls for this phase: effects come after the answers, so take
-    calls until every expected effect is there (or ``patience`` runs out)."""
+def _calls_after(phase: PhaseResult, fake: FakeSlackProcess, patience: float = 60.0, quiet: float = 1.0) -> list[dict]:
+    """The fake Slack's calls for this phase. Effects come after the answers (from the outbox, maybe
+    seconds later under load), so take calls until every expected effect is there and nothing more
+    came for ``quiet`` seconds: the next phase then starts with no backlog of this one's deliveries."""
     calls: list[dict] = []
     deadline = time.monotonic() + patience
-    while True:
-        calls += fake.take_calls()
-        if match_effects(phase.warmup + phase.samples, calls)[1] == 0 or time.monotonic() > deadline:
-            return calls
+    last_news = time.monotonic()
+    while time.monotonic() < deadline:
+        news = fake.take_calls()
+        if news:
+            calls += news
+            last_news = time.monotonic()
+        elif time.monotonic() - last_news >= quiet and match_effects(phase.warmup + phase.samples, calls)[1] == 0:
+            break
         time.sleep(0.1)
+    return calls
 
 
 def _effect_summary(phase: PhaseResult, calls: list[dict]) -> tuple[dict, dict[str, list[float]]]:
