@@ -2,10 +2,11 @@
 
 Matched by what identifies the request's subject: the trigger of the modal it
 opens, the tag in the text of the message it posts, or the card (channel, ts) it
-updates (the n-th request on a card ↔ the n-th update of it, both in time order).
+updates (its first update after the request was sent).
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 
@@ -61,11 +62,14 @@ def match_effects(samples: list[Sample], calls: list[dict]) -> tuple[dict[int, f
         else:
             found[index] = call["at"] - sample.sent_at
     for card, indexes in on_card.items():
-        indexes.sort(key=lambda i: samples[i].sent_at)
+        # The outbox keeps only a card's latest edit while earlier ones wait (they are superseded), so
+        # one update may carry several requests: each request's effect is the card's first update after it.
         updates = by_card.get(card, [])
-        for n, index in enumerate(indexes):
-            if n < len(updates):
-                found[index] = updates[n]["at"] - samples[index].sent_at
+        times = [u["at"] for u in updates]
+        for index in indexes:
+            later = bisect.bisect_left(times, samples[index].sent_at)
+            if later < len(times):
+                found[index] = times[later] - samples[index].sent_at
             else:
                 missing += 1
     return found, missing
