@@ -59,7 +59,7 @@ def build_wsgi_app(signing_secret: str, api_url: str, process_before_response: b
 
 
 def main() -> int:
-    from bot.server import GunicornServer
+    from bot.server import GunicornServer, ServingOptions
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--process-before-response", action="store_true")
@@ -68,7 +68,9 @@ def main() -> int:
     secret, api_url = os.environ["SLACK_SIGNING_SECRET"], os.environ.get("SLACK_API_URL", "https://slack.com/api/")
     bind = f"127.0.0.1:{os.environ.get('PORT', '3000')}"
     GunicornServer(
-        lambda: build_wsgi_app(secret, api_url, args.process_before_response), bind, workers=args.workers
+        lambda: build_wsgi_app(secret, api_url, args.process_before_response),
+        bind,
+        ServingOptions(workers=args.workers),  # served exactly as HireDesk is
     ).run()
     return 0
 
