@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DateTimePickerElement,
     ExternalDataSelectElement,
+    InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     PlainTextInputElement,
@@ -180,12 +181,7 @@ def pick_up_modal(booking: Booking, tz: ZoneInfo) -> dict:
             NumberInputElement(action_id="odometer", initial_value=vehicle.odometer, min_value=vehicle.odometer),
         ),
         input_block("fuel", "Fuel out", _fuel_select("full")),
-        input_block(
-            "damage",
-            "Damage already on the car",
-            PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
-            optional=True,
-        ),
+        _damage_input("Damage already on the car"),
     ]
     return View(
         type="modal",
@@ -215,22 +211,9 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
             "odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)
         ),
         input_block("fuel", "Fuel level", _fuel_select()),
-        input_block(
-            "damage",
-            "New damage (not there at pick-up)",
-            PlainTextInputElement(action_id="damage", multiline=True, max_length=2000),
-            optional=True,
-        ),
+        _damage_input("New damage (not there at pick-up)"),
     ]
-    return View(
-        type="modal",
-        callback_id=BOOKING_RETURN,
-        title=truncate(f"Return {booking.key}", 24),
-        submit="Record return",
-        close="Cancel",
-        blocks=blocks,
-        private_metadata=json.dumps({"booking_id": booking.id}),
-    ).to_dict()
+    return _booking_modal(booking, BOOKING_RETURN, "Return", "Record return", blocks)
 
 
 def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id: str | None = None) -> dict:
@@ -304,15 +287,7 @@ def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id
             vehicles,
             notes,
         ]
-    return View(
-        type="modal",
-        callback_id=BOOKING_EDIT,
-        title=truncate(f"Edit {booking.key}", 24),
-        submit="Save",
-        close="Cancel",
-        blocks=blocks,
-        private_metadata=json.dumps({"booking_id": booking.id}),
-    ).to_dict()
+    return _booking_modal(booking, BOOKING_EDIT, "Edit", "Save", blocks)
 
 
 def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
@@ -329,11 +304,22 @@ def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
             DateTimePickerElement(action_id="return_due", initial_date_time=_epoch(booking.return_due_at)),
         ),
     ]
+    return _booking_modal(booking, BOOKING_EXTEND, "Extend", "Extend", blocks)
+
+
+def _damage_input(label: str) -> InputBlock:
+    return input_block(
+        "damage", label, PlainTextInputElement(action_id="damage", multiline=True, max_length=2000), optional=True
+    )
+
+
+def _booking_modal(booking: Booking, callback_id: str, verb: str, submit: str, blocks: list[Block]) -> dict:
+    """The frame of a modal about one booking (pick up, return, edit, extend): its id in private_metadata."""
     return View(
         type="modal",
-        callback_id=BOOKING_EXTEND,
-        title=truncate(f"Extend {booking.key}", 24),
-        submit="Extend",
+        callback_id=callback_id,
+        title=truncate(f"{verb} {booking.key}", 24),
+        submit=submit,
         close="Cancel",
         blocks=blocks,
         private_metadata=json.dumps({"booking_id": booking.id}),
