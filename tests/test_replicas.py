@@ -36,8 +36,10 @@ ENV = {
     "HIREDESK_TIMEZONE": "UTC",
     "WEB_CONCURRENCY": "1",
     "DATABASE_POOL_SIZE": "3",
-    # a dead replica's claimed deliveries are taken over by the others after this
-    "HIREDESK_DELIVERY_LEASE_SECONDS": "2",
+    # A dead replica's claimed deliveries are taken over by the others after this. Live replicas renew
+    # theirs every third of it; a replica starved of CPU for longer than the lease (a loaded CI
+    # machine) would lose a claim in flight, so it is not set shorter than a loaded machine can stall.
+    "HIREDESK_DELIVERY_LEASE_SECONDS": "8",
 }
 
 
@@ -185,7 +187,7 @@ def test_three_replicas_one_killed_mid_load_everything_exactly_once(postgres_url
             driver.join(timeout=120)
         jobs.join(timeout=180)
 
-        wait_until(lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed")
+        wait_until(lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed", timeout=90)
     finally:
         for replica in replicas:
             replica.stop()
