@@ -187,7 +187,9 @@ def test_three_replicas_one_killed_mid_load_everything_exactly_once(postgres_url
             driver.join(timeout=120)
         jobs.join(timeout=180)
 
-        wait_until(lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed", timeout=90)
+        wait_until(
+            lambda: not open_deliveries(db), "the survivors to deliver what the dead one had claimed", timeout=90
+        )
     finally:
         for replica in replicas:
             replica.stop()
