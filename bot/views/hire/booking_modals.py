@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
 from bot.services.hire.booking_queries import BookingEditing, Quote, VehicleChoices
@@ -54,30 +55,8 @@ class NewBookingState:
 def new_booking_modal(state: NewBookingState = NewBookingState(), choices: VehicleChoices | None = None) -> dict:
     """Customer search, pickup and return pickers, the vehicles free then (each with its price) and notes."""
     blocks: list[Block] = [
-        input_block(
-            "customer",
-            "Customer",
-            ExternalDataSelectElement(
-                action_id="booking_customer",
-                placeholder="Name, email or licence number",
-                min_query_length=1,
-                initial_option=option(state.customer["text"]["text"], state.customer["value"])
-                if state.customer
-                else None,
-            ),
-        ),
-        input_block(
-            "pickup",
-            "Pickup",
-            DateTimePickerElement(action_id="booking_pickup", initial_date_time=_epoch(state.pickup)),
-            dispatch=True,
-        ),
-        input_block(
-            "return_due",
-            "Return",
-            DateTimePickerElement(action_id="booking_return_due", initial_date_time=_epoch(state.return_due)),
-            dispatch=True,
-        ),
+        _customer_input(option(state.customer["text"]["text"], state.customer["value"]) if state.customer else None),
+        *_period_inputs("booking", state.pickup, state.return_due),
     ]
     quotes = choices.quotes if choices else []
     if quotes:
@@ -259,28 +238,8 @@ def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id
         )
         blocks = [
             *sections([intro]),
-            input_block(
-                "customer",
-                "Customer",
-                ExternalDataSelectElement(
-                    action_id="booking_customer",
-                    placeholder="Name, email or licence number",
-                    min_query_length=1,
-                    initial_option=chosen_customer,
-                ),
-            ),
-            input_block(
-                "pickup",
-                "Pickup",
-                DateTimePickerElement(action_id="edit_pickup", initial_date_time=_epoch(editing.pickup)),
-                dispatch=True,
-            ),
-            input_block(
-                "return_due",
-                "Return",
-                DateTimePickerElement(action_id="edit_return_due", initial_date_time=_epoch(editing.return_due)),
-                dispatch=True,
-            ),
+            _customer_input(chosen_customer),
+            *_period_inputs("edit", editing.pickup, editing.return_due),
             ContextBlock(
                 elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
             ),
@@ -305,6 +264,38 @@ def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
         ),
     ]
     return _booking_modal(booking, BOOKING_EXTEND, "Extend", "Extend", blocks)
+
+
+def _customer_input(chosen: Option | None) -> InputBlock:
+    """The customer search (options from the app's suggestions), as in every booking form."""
+    return input_block(
+        "customer",
+        "Customer",
+        ExternalDataSelectElement(
+            action_id="booking_customer",
+            placeholder="Name, email or licence number",
+            min_query_length=1,
+            initial_option=chosen,
+        ),
+    )
+
+
+def _period_inputs(prefix: str, pickup: datetime | None, return_due: datetime | None) -> list[InputBlock]:
+    """Pickup and return pickers; changing either redraws the form (``<prefix>_pickup`` etc.)."""
+    return [
+        input_block(
+            "pickup",
+            "Pickup",
+            DateTimePickerElement(action_id=f"{prefix}_pickup", initial_date_time=_epoch(pickup)),
+            dispatch=True,
+        ),
+        input_block(
+            "return_due",
+            "Return",
+            DateTimePickerElement(action_id=f"{prefix}_return_due", initial_date_time=_epoch(return_due)),
+            dispatch=True,
+        ),
+    ]
 
 
 def _damage_input(label: str) -> InputBlock:
