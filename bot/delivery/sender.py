@@ -13,16 +13,29 @@ from __future__ import annotations
 
 import http.client
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.services.outbox import EDIT, METADATA_EVENT_TYPE, POST, PUBLISH_HOME, RESPOND, Claimed, metadata_for
+from bot.services.outbox import (
+    EDIT,
+    METADATA_EVENT_TYPE,
+    POST,
+    PUBLISH_HOME,
+    RESPOND,
+    UPLOAD,
+    Claimed,
+    metadata_for,
+)
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 log = logging.getLogger("hiredesk.delivery")
 
@@ -51,7 +64,9 @@ class Outcome:
         return Outcome("posted", channel=channel, ts=ts)
 
 
-def send(client: WebClient, delivery: Claimed) -> Outcome:
+def send(client: WebClient, delivery: Claimed, *, db: Database | None = None, worker: str = "") -> Outcome:
+    """Send ``delivery``; an upload (an export) reads its rows from ``db`` and notes its file as
+    ``worker``'s before sharing it (bot.delivery.file_export)."""
     if delivery.parent_missing:
         return Outcome("failed", error="parent_missing")
     try:
@@ -64,6 +79,10 @@ def send(client: WebClient, delivery: Claimed) -> Outcome:
             return Outcome.done()
         if delivery.method == RESPOND:
             return _respond(delivery)
+        if delivery.method == UPLOAD and db is not None:
+            from .file_export import send_export  # it needs this module's lookups
+
+            return send_export(client, delivery, db, worker)
         return Outcome("failed", error=f"unknown_method:{delivery.method}")
     except SlackApiError as error:
         return _from_slack_error(error, delivery)
@@ -119,6 +138,22 @@ def _message_args(delivery: Claimed, **where: Any) -> dict[str, Any]:
 
 def find_posted(client: WebClient, delivery: Claimed) -> tuple[str, str] | None:
     """The message of this delivery, if an earlier attempt posted it: searched by metadata key."""
+
+    def tagged(message: dict[str, Any]) -> bool:
+        metadata = message.get("metadata") or {}
+        return (
+            metadata.get("event_type") == METADATA_EVENT_TYPE
+            and (metadata.get("event_payload") or {}).get("key") == delivery.key
+        )
+
+    return find_message(client, delivery, tagged)
+
+
+def find_message(
+    client: WebClient, delivery: Claimed, matches: Callable[[dict[str, Any]], bool]
+) -> tuple[str, str] | None:
+    """The first message of the delivery's channel (or thread) since shortly before it was queued
+    that ``matches``: where an earlier attempt left it, if it did."""
     channel = delivery.channel or ""
     try:
         if channel[:1] in ("U", "W"):  # a DM is addressed by user; its history by D… channel
@@ -141,11 +176,7 @@ def find_posted(client: WebClient, delivery: Claimed) -> tuple[str, str] | None:
                 )
             messages: list[dict[str, Any]] = page.get("messages") or []
             for message in messages:
-                metadata = message.get("metadata") or {}
-                if (
-                    metadata.get("event_type") == METADATA_EVENT_TYPE
-                    and (metadata.get("event_payload") or {}).get("key") == delivery.key
-                ):
+                if matches(message):
                     return channel, message["ts"]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

@@ -6,7 +6,8 @@ given, and records every call (method, arguments, token) so tests can assert
 on them. Faults can be injected per method: an error code (any HTTP status,
 5xx included), a 429 with ``Retry-After``, a call held unanswered and never
 performed (``stall``), a call performed whose answer is lost (``accept_then_drop``),
-and slow answers (``slow``).
+and slow answers (``slow``). The upload URL of ``files.getUploadURLExternal`` is
+served too (its faults: ``fail("files.upload", ...)``); ``uploaded(file_id)`` reads the bytes.
 
 Message timestamps are taken from the clock (``bot.services.clock``, which
 freezegun moves), so ``conversations.history``'s ``oldest``/``latest`` filter
@@ -71,6 +72,21 @@ class Message:
     deleted: bool = False
     reply_broadcast: bool = False  # a thread reply also sent to the channel (it shows in its history)
     posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
+    files: list[dict] = field(default_factory=list)  # files shared with it (files.completeUploadExternal)
+
+
+@dataclass
+class Upload:
+    """A file of files.getUploadURLExternal: its bytes arrive at its upload URL, then
+    files.completeUploadExternal shares it (once)."""
+
+    id: str
+    filename: str
+    length: int
+    data: bytes | None = None  # None until the bytes were POSTed
+    title: str = ""
+    channel: str | None = None  # where it was shared
+    completed: bool = False
 
 
 @dataclass
@@ -135,6 +151,7 @@ class FakeSlack:
         self.home_tabs: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {}
+        self.uploads: dict[str, Upload] = {}  # file id -> the file (files.getUploadURLExternal)
         self.triggers: dict[str, float] = {}  # trigger_id -> issued at (monotonic)
         self.trigger_users: dict[str, str] = {}  # trigger_id -> the user whose click issued it
         self.view_owners: dict[str, str] = {}  # root view id -> the user the modal is open for
@@ -170,6 +187,8 @@ class FakeSlack:
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "users.list": self._users_list,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
             "apps.connections.open": self._apps_connections_open,
             "oauth.v2.access": self._oauth_v2_access,
         }
@@ -214,6 +233,7 @@ class FakeSlack:
             self.views.clear()
             self.view_stacks.clear()
             self.home_tabs.clear()
+            self.uploads.clear()
             self.failures.clear()
             self.triggers.clear()
             self.trigger_users.clear()
@@ -387,6 +407,19 @@ class FakeSlack:
     def dm_channel(self, user_id: str) -> str:
         return f"D{user_id}"
 
+    def uploaded(self, file_id: str) -> bytes:
+        """The bytes POSTed to a file's upload URL."""
+        with self._lock:
+            data = self.uploads[file_id].data
+        if data is None:
+            raise KeyError(f"nothing was uploaded for {file_id}")
+        return data
+
+    def shared_files(self, channel: str | None = None) -> list[Upload]:
+        """Files shared by files.completeUploadExternal (in ``channel``), oldest first."""
+        with self._lock:
+            return [u for u in self.uploads.values() if u.completed and channel in (None, u.channel)]
+
     # ---- HTTP ------------------------------------------------------------
     def _build_app(self) -> Flask:
         app = Flask("fake-slack")
@@ -396,6 +429,38 @@ class FakeSlack:
             args = _request_args()
             token = _bearer_token() or args.pop("token", None)
             return self._dispatch(method, args, token)
+
+        @app.post("/files/upload/v1/<file_id>")
+        def upload_url(file_id: str) -> Response:
+            """The upload URL: the file's bytes, as the raw body or the first part of a multipart form."""
+            data = next(iter(request.files.values())).read() if request.files else request.get_data()
+            call = Call("files.upload", {"file_id": file_id, "bytes": len(data)}, None)
+            try:
+                self._maybe_fail("files.upload")
+                with self._lock:
+                    upload = self.uploads.get(file_id)
+                    if upload is None or upload.completed:
+                        raise SlackError("file_not_found", status=404)
+                    upload.data = data
+            except SlackError as error:
+                call.args["_error"] = error.error
+                self._record(call)
+                status = error.status if error.status >= 400 else 500
+                return Response(f"error: {error.error}", status=status, mimetype="text/plain")
+            self._record(call)
+            return Response(f"OK - {len(data)}", mimetype="text/plain")
+
+        @app.get("/files/download/<file_id>/<name>")
+        def download(file_id: str, name: str) -> Response:
+            with self._lock:
+                upload = self.uploads.get(file_id)
+            if upload is None or not upload.completed or upload.data is None:
+                return Response("file_not_found", status=404, mimetype="text/plain")
+            return Response(
+                upload.data,
+                mimetype="text/csv" if upload.filename.endswith(".csv") else "application/octet-stream",
+                headers={"Content-Disposition": f'attachment; filename="{upload.filename}"'},
+            )
 
         @app.post("/response/<key>")
         def response_url(key: str) -> Response:
@@ -567,6 +632,8 @@ class FakeSlack:
                     reply_users_count=len(users),
                     latest_reply=replies[-1].ts,
                 )
+        if message.files:
+            body.update(files=message.files, upload=True, display_as_bot=False)
         if with_metadata and message.metadata:
             body["metadata"] = message.metadata
         return body
@@ -824,6 +891,61 @@ class FakeSlack:
             "messages": messages,
             "has_more": bool(next_cursor),
             **({"response_metadata": {"next_cursor": next_cursor}} if next_cursor else {}),
+        }
+
+    def _files_get_upload_url_external(self, args: dict) -> dict:
+        filename = args.get("filename")
+        try:
+            length = int(args.get("length") or "")
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        if not filename or length < 1:  # Slack refuses an empty file
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):010d}"
+        self.uploads[file_id] = Upload(id=file_id, filename=filename, length=length)
+        return {"upload_url": f"{self.base_url}/files/upload/v1/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, args: dict) -> dict:
+        wanted = _json_arg(args.get("files"))
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(f, dict) for f in wanted):
+            raise SlackError("invalid_arguments")
+        uploads = [self.uploads.get(str(f.get("id"))) for f in wanted]
+        if any(u is None or u.completed or u.data is None for u in uploads):
+            raise SlackError("file_not_found")  # unknown, never uploaded, or already completed
+        channel = self._conversation(args["channel_id"]) if args.get("channel_id") else None
+        files = []
+        for upload, asked in zip(uploads, wanted, strict=True):
+            assert upload is not None and upload.data is not None
+            if len(upload.data) != upload.length:
+                raise SlackError("file_upload_size_mismatch")
+            upload.title, upload.channel, upload.completed = asked.get("title") or upload.filename, channel, True
+            files.append(self._file_json(upload))
+        if channel:
+            message = Message(
+                channel=channel,
+                ts=self._next_ts(),
+                text=args.get("initial_comment") or "",
+                blocks=[],
+                user=self.BOT_USER,
+                thread_ts=args.get("thread_ts"),
+                files=files,
+            )
+            self.messages.append(message)
+            for file in files:
+                file["shares"] = {"private" if channel.startswith("D") else "public": {channel: [{"ts": message.ts}]}}
+        return {"files": files}
+
+    def _file_json(self, upload: Upload) -> dict:
+        return {
+            "id": upload.id,
+            "name": upload.filename,
+            "title": upload.title,
+            "mimetype": "text/csv" if upload.filename.endswith(".csv") else "application/octet-stream",
+            "filetype": "csv" if upload.filename.endswith(".csv") else "binary",
+            "size": upload.length,
+            "user": self.BOT_USER,
+            "url_private": f"{self.base_url}/files/download/{upload.id}/{upload.filename}",
+            "url_private_download": f"{self.base_url}/files/download/{upload.id}/{upload.filename}",
         }
 
     def _users_list(self, args: dict) -> dict:

@@ -3,7 +3,7 @@
 One threaded HTTP server on 127.0.0.1:PORT routes
 
     /slack/events, /healthz, /readyz   → HireDesk itself, built exactly as in production
-    /api/…, /response/…                → the fake Slack Web API (SLACK_API_URL points here)
+    /api/…, /response/…, /files/…      → the fake Slack Web API (SLACK_API_URL points here), its uploads
     /, /sandbox/…                      → the sandbox page
 
 The page sends signed requests to /slack/events like Slack does, with a signing
@@ -49,7 +49,7 @@ log = logging.getLogger("hiredesk.sandbox")
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 APP_PATHS = ("/slack/", "/healthz", "/readyz")
-FAKE_SLACK_PATHS = ("/api/", "/response/")
+FAKE_SLACK_PATHS = ("/api/", "/response/", "/files/")
 
 
 def sandbox_settings(settings: Settings, port: int, token: str, secret: str) -> Settings:

@@ -2,7 +2,8 @@
 
 Enqueueing side (handlers and jobs, inside their transaction):
 ``post`` a message, ``edit`` one posted earlier, ``publish_home`` an App Home
-tab, ``respond`` through a response_url. Nothing here talks to Slack.
+tab, ``respond`` through a response_url, ``upload`` a file to someone's DM (an
+export, built by the worker). Nothing here talks to Slack.
 
 Sending side (``bot.delivery.worker``, each step its own short transaction):
 ``claim`` due deliveries, then ``posted`` / ``retry_later`` / ``failed``.
@@ -38,6 +39,7 @@ from db.models.hire import Booking
 
 METADATA_EVENT_TYPE = "hiredesk_delivery"
 POST, EDIT, PUBLISH_HOME, RESPOND = "chat.postMessage", "chat.update", "views.publish", "response_url"
+UPLOAD = "file_export"  # files.getUploadURLExternal → the bytes → files.completeUploadExternal
 # A claim older than this is considered abandoned (its process died) and is taken over.
 DEFAULT_LEASE = timedelta(seconds=60)
 # Transient failures are retried this long before the delivery is given up as failed.
@@ -212,6 +214,21 @@ def respond(
 ) -> str:
     """Queue a reply through a response_url (replace the clicked message, or an ephemeral note)."""
     return _add(session, team_id, key, RESPOND, {"url": response_url, **message}, label="a reply to a click", lane=lane)
+
+
+def upload(session: Session, team_id: str, key: str, user_id: str, payload: dict[str, Any], *, label: str) -> str:
+    """Queue a file for ``user_id``'s DM; the worker builds it from ``payload`` (bot.delivery.file_export)."""
+    return _add(session, team_id, key, UPLOAD, payload, label=label, channel=user_id, notify_user=user_id)
+
+
+def note_upload(session: Session, delivery_id: int, worker: str, file_id: str) -> bool:
+    """An upload is about to be shared: remember its file, so that a retry after an unknown outcome
+    looks for it before sharing another. False if the delivery is no longer this worker's."""
+    row = session.get(Delivery, delivery_id, with_for_update=True)
+    if row is None or row.status != DeliveryStatus.SENDING or row.claimed_by != worker:
+        return False
+    row.payload = json.dumps({**json.loads(row.payload), "file_id": file_id})
+    return True
 
 
 def exists_key(session: Session, key: str) -> bool:

@@ -6,8 +6,10 @@ from slack_bolt import App
 
 from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
+from bot.services.hire import export as booking_export
 from bot.services.hire import bookings as booking_service
 from bot.services.workspace_settings import workspace_config
+from bot.views.exports import export_queued
 from bot.views.hire import booking_modals
 from bot.views.hire import bookings as booking_views
 from bot.views.messages import text_message
@@ -36,6 +38,8 @@ def booking_command(ack, body, command, client, ctx):
                 f"`/booking availability` needs a start, an end and optionally a category. {booking_views.USAGE}"
             ),
         )
+    if sub == "export":
+        return _export(ctx, ack, body, " ".join(words[1:]))
     if sub == "list" and len(words) > 2:
         return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
     with request_scope(ctx, body, readonly=True) as (session, actor):
@@ -59,3 +63,11 @@ def booking_command(ack, body, command, client, ctx):
                 booking_queries.search_bookings(session, actor, " ".join(words), ctx.settings)
             )
     ack(response_type="ephemeral", **reply)
+
+
+def _export(ctx, ack, body: dict, rest: str) -> None:
+    """``/booking export [from [to]]``: the CSV is queued for the requester's DM."""
+    with request_scope(ctx, body) as (session, actor):
+        tz = workspace_config(session, actor.team_id, ctx.settings).tz
+        queued = booking_export.request(session, actor, rest, tz=tz, today=utcnow().astimezone(tz).date())
+    ack(response_type="ephemeral", **export_queued("bookings", queued))

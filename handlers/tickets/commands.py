@@ -13,8 +13,10 @@ from bot.context import AppContext
 from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.tickets import export as ticket_export
 from bot.services.tickets import forms, queries
 from bot.services.workspace_settings import workspace_config
+from bot.views.exports import export_queued
 from bot.views.tickets import messages as ticket_views
 from bot.views.tickets import modals as ticket_modals
 
@@ -68,6 +70,15 @@ def _search(ctx: AppContext, ack, body: dict, words: str) -> None:
     _answer(ctx, ack, body, lambda session, actor, tz: render_page(session, actor, tz, request))
 
 
+def _export(ctx: AppContext, ack, body: dict, rest: str) -> None:
+    """``/ticket export [from [to]]``: the CSV is queued for the requester's DM."""
+    with request_scope(ctx, body) as (session, actor):
+        config = workspace_config(session, actor.team_id, ctx.settings)
+        today = utcnow().astimezone(config.tz).date()
+        queued = ticket_export.request(session, actor, rest, tz=config.tz, sla=config.sla, today=today)
+    ack(response_type="ephemeral", **export_queued("tickets", queued))
+
+
 def render_page(session: Session, actor: Actor, tz: ZoneInfo, request: PageRequest) -> dict:
     """One page of a list, or of a ticket's history, with the buttons to the pages beside it."""
     if request.listing == "history" and request.subject_id is not None:
@@ -106,4 +117,4 @@ def _answer(ctx: AppContext, ack, body: dict, render: Renderer) -> None:
     ack(response_type="ephemeral", **message)
 
 
-SUBCOMMANDS = {"help": _help, "list": _mine, "queue": _queue, "search": _search}
+SUBCOMMANDS = {"help": _help, "list": _mine, "queue": _queue, "search": _search, "export": _export}

@@ -22,6 +22,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations.open": {"im:write"},  # the DM of a post whose answer was lost (bot/delivery/sender.py)
     "conversations.history": HISTORY,  # a lost post looked up by its metadata, wherever it went
     "conversations.replies": HISTORY,
+    "files.getUploadURLExternal": {"files:write"},  # an export's CSV (bot/delivery/file_export.py)
+    "files.completeUploadExternal": {"files:write"},
     "views.open": set(),
     "views.push": set(),
     "views.update": set(),

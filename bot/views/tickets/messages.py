@@ -47,10 +47,11 @@ HELP = """*IT help desk*
 • `/ticket T-42` (or `42`) — one ticket with its history and what you can do with it
 • `/ticket queue` — unresolved tickets, unassigned first (technicians)
 • `/ticket search &lt;words&gt;` — find tickets by title, description, key (`T-42`) or person (`@maria`)
+• `/ticket export [YYYY-MM-DD [YYYY-MM-DD]]` — the tickets raised in that range as a CSV file in your DM (technicians, managers)
 • Message menu → *Create ticket* — raise a ticket from any message
 Technicians work tickets from the card in the triage channel; you get a DM when yours is assigned, started, resolved or reopened."""
 
-USAGE = "Usage: `/ticket [title]`, `/ticket list`, `/ticket T-42`, `/ticket queue`, `/ticket search &lt;words&gt;`, `/ticket help`."
+USAGE = "Usage: `/ticket [title]`, `/ticket list`, `/ticket T-42`, `/ticket queue`, `/ticket search &lt;words&gt;`, `/ticket export [from [to]]`, `/ticket help`."
 
 
 def help_message() -> dict:
