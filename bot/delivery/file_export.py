@@ -22,7 +22,6 @@ import tempfile
 import urllib.error
 import urllib.request
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
@@ -73,10 +72,8 @@ def send_export(client: WebClient, delivery: outbox.Claimed, db: Database, worke
 
 
 def _write(db: Database, team_id: str, desk: export.Desk, payload: dict[str, Any], out: IO[bytes]) -> int:
-    tz = ZoneInfo(payload["tz"])
-    start, end = export.range_of(payload).bounds(tz)
     with db.transaction(readonly=True) as session:
-        return export.write_csv(out, desk.header, desk.rows(session, team_id, start, end, tz, payload["options"]))
+        return export.write_csv(out, desk.header, desk.rows(session, export.query_of(team_id, payload)))
 
 
 def _upload(url: str, spool: IO[bytes], length: int, delivery: outbox.Claimed) -> Outcome | None:
@@ -88,7 +85,7 @@ def _upload(url: str, spool: IO[bytes], length: int, delivery: outbox.Claimed) -
         headers={"Content-Type": "application/octet-stream", "Content-Length": str(length)},
     )
     try:
-        with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT) as response:  # noqa: S310  # Slack's URL
+        with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT) as response:
             response.read()
     except urllib.error.HTTPError as error:
         if error.code == 429 or error.code >= 500:

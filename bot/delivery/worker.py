@@ -159,7 +159,10 @@ class DeliveryWorker:
     def _deliver(self, delivery: outbox.Claimed) -> None:
         try:
             client = self.client_for(delivery.team_id)
-            outcome = send(client, delivery, db=self.db, worker=self.name) if client else Outcome("failed", error="workspace_gone")
+            if client is None:
+                outcome = Outcome("failed", error="workspace_gone")
+            else:  # an export (outbox.UPLOAD) reads its rows from the database
+                outcome = send(client, delivery, db=self.db, worker=self.name)
             self._record(delivery, outcome)
         except Exception:  # a bug or the database away: the lease hands it over, looked up first
             log.exception("delivery %s: could not be sent or recorded", delivery.key)

@@ -54,14 +54,18 @@ class DateRange:
     def describe(self) -> str:
         if self.first is None:
             return "everything"
+        if self.last is None:
+            return f"from {self.first.isoformat()}"
         if self.first == self.last:
-            return f"{self.first.isoformat()}"
-        return f"{self.first.isoformat()} to {self.last.isoformat() if self.last else 'today'}"
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} to {self.last.isoformat()}"
 
     def filename_part(self) -> str:
         if self.first is None:
             return "all"
-        return self.first.isoformat() + (f"_{self.last.isoformat()}" if self.last != self.first else "")
+        if self.last is None or self.last == self.first:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
 
 
 def parse_range(text: str, today: date) -> DateRange:
@@ -141,15 +145,33 @@ def pages(session: Session, statement: Select[Any], id_column: Any) -> Iterator[
 
 
 @dataclass(frozen=True)
+class Query:
+    """What to export: a workspace's records in [start, end) (UTC; None: open), shown in ``tz``."""
+
+    team_id: str
+    start: datetime | None
+    end: datetime | None
+    tz: ZoneInfo
+    options: dict[str, Any]  # what the desk noted when the export was asked (e.g. the SLA targets)
+
+    def within(self, statement: Select[Any], column: Any) -> Select[Any]:
+        """``statement`` limited to rows whose ``column`` falls in the range."""
+        if self.start is not None:
+            statement = statement.where(column >= self.start)
+        if self.end is not None:
+            statement = statement.where(column < self.end)
+        return statement
+
+
+@dataclass(frozen=True)
 class Desk:
-    """One exportable desk: who may export, the columns, and the rows of a workspace's range."""
+    """One exportable desk: who may export, the columns, and the rows of a query, read in batches."""
 
     name: str  # "tickets" | "bookings": the delivery's payload names it
     roles: tuple[Role, ...]
     title: str  # "Tickets"
     header: Sequence[str]
-    # (session, team_id, start, end, tz, options) → rows, read in batches
-    rows: Callable[[Session, str, datetime | None, datetime | None, ZoneInfo, dict[str, Any]], Iterable[Sequence[Any]]]
+    rows: Callable[[Session, Query], Iterable[Sequence[Any]]]
 
 
 @dataclass(frozen=True)
@@ -189,3 +211,10 @@ def range_of(payload: dict[str, Any]) -> DateRange:
     """The range a queued export's payload names."""
     first, last = payload.get("first"), payload.get("last")
     return DateRange(date.fromisoformat(first) if first else None, date.fromisoformat(last) if last else None)
+
+
+def query_of(team_id: str, payload: dict[str, Any]) -> Query:
+    """The query a queued export's payload names."""
+    tz = ZoneInfo(payload["tz"])
+    start, end = range_of(payload).bounds(tz)
+    return Query(team_id, start, end, tz, payload.get("options") or {})

@@ -6,8 +6,8 @@ from slack_bolt import App
 
 from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
-from bot.services.hire import export as booking_export
 from bot.services.hire import bookings as booking_service
+from bot.services.hire import export as booking_export
 from bot.services.workspace_settings import workspace_config
 from bot.views.exports import export_queued
 from bot.views.hire import booking_modals

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,15 +29,9 @@ HEADER = (
 )
 
 
-def rows(
-    session: Session,
-    team_id: str,
-    start: datetime | None,
-    end: datetime | None,
-    tz: ZoneInfo,
-    options: dict[str, Any],
-) -> Iterator[list[str]]:
-    """One row per booking of ``team_id`` picked up (or due to be) in [start, end), in booking order."""
+def rows(session: Session, query: export.Query) -> Iterator[list[str]]:
+    """One row per booking of the workspace picked up (or due to be) in the range, in booking order."""
+    tz = query.tz
     statement = (
         select(
             Booking.id,
@@ -56,13 +49,9 @@ def rows(
         )
         .join(Customer, Customer.id == Booking.customer_id)
         .join(Vehicle, Vehicle.id == Booking.vehicle_id)
-        .where(Booking.team_id == team_id)
+        .where(Booking.team_id == query.team_id)
     )
-    if start is not None:
-        statement = statement.where(Booking.pickup_at >= start)
-    if end is not None:
-        statement = statement.where(Booking.pickup_at < end)
-    for page in export.pages(session, statement, Booking.id):
+    for page in export.pages(session, query.within(statement, Booking.pickup_at), Booking.id):
         for row in page:
             yield [
                 f"B-{row.number}",
@@ -79,13 +68,7 @@ def rows(
             ]
 
 
-DESK = export.Desk(
-    name="bookings",
-    roles=(Role.AGENT, Role.MANAGER),
-    title="Bookings",
-    header=HEADER,
-    rows=rows,
-)
+DESK = export.Desk("bookings", (Role.AGENT, Role.MANAGER), "Bookings", HEADER, rows)
 
 
 def request(session: Session, actor: Actor, text: str, *, tz: ZoneInfo, today: date) -> export.Queued:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,27 +38,16 @@ def csat_scores(session: Session, team_id: str, ticket_ids: Sequence[int]) -> di
     return {}
 
 
-def rows(
-    session: Session,
-    team_id: str,
-    start: datetime | None,
-    end: datetime | None,
-    tz: ZoneInfo,
-    options: dict[str, Any],
-) -> Iterator[list[str]]:
-    """One row per ticket raised in [start, end) in ``team_id`` (deleted ones left out), oldest first."""
+def rows(session: Session, query: export.Query) -> Iterator[list[str]]:
+    """One row per ticket of the workspace raised in the range (deleted ones left out), oldest first."""
     targets = {
         Severity(name): Targets(response=timedelta(minutes=minutes[0]), resolution=timedelta(minutes=minutes[1]))
-        for name, minutes in options["sla"].items()
+        for name, minutes in query.options["sla"].items()
     }
-    statement = select(Ticket.id, Ticket).where(Ticket.team_id == team_id, Ticket.deleted_at.is_(None))
-    if start is not None:
-        statement = statement.where(Ticket.created_at >= start)
-    if end is not None:
-        statement = statement.where(Ticket.created_at < end)
+    statement = select(Ticket.id, Ticket).where(Ticket.team_id == query.team_id, Ticket.deleted_at.is_(None))
     now = utcnow()
-    for page in export.pages(session, statement, Ticket.id):
-        yield from _rows_of(session, team_id, [row[1] for row in page], targets, tz, now)
+    for page in export.pages(session, query.within(statement, Ticket.created_at), Ticket.id):
+        yield from _rows_of(session, query.team_id, [row[1] for row in page], targets, query.tz, now)
 
 
 def _rows_of(
@@ -95,13 +83,7 @@ def _met(still_running: bool, breached: bool) -> str:
     return export.yes_no(None if still_running and not breached else not breached)
 
 
-DESK = export.Desk(
-    name="tickets",
-    roles=(Role.TECHNICIAN, Role.MANAGER),
-    title="Tickets",
-    header=HEADER,
-    rows=rows,
-)
+DESK = export.Desk("tickets", (Role.TECHNICIAN, Role.MANAGER), "Tickets", HEADER, rows)
 
 
 def request(
