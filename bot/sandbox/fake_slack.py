@@ -433,7 +433,10 @@ class FakeSlack:
         @app.post("/files/upload/v1/<file_id>")
         def upload_url(file_id: str) -> Response:
             """The upload URL: the file's bytes, as the raw body or the first part of a multipart form."""
-            data = next(iter(request.files.values())).read() if request.files else request.get_data()
+            if request.mimetype == "multipart/form-data" and request.files:
+                data = next(iter(request.files.values())).read()
+            else:  # the raw body, whatever type it claims (urllib calls it a form)
+                data = request.get_data(parse_form_data=False)
             call = Call("files.upload", {"file_id": file_id, "bytes": len(data)}, None)
             try:
                 self._maybe_fail("files.upload")

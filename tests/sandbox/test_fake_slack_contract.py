@@ -314,3 +314,53 @@ def test_500s_are_server_errors_slack_sdk_retries(fake_slack):
         post(retrying, "second card")
     assert failed.value.response.status_code == 500
     assert [m.text for m in fake_slack.channel_messages("CTRIAGE")] == ["card"]
+
+
+# ---- file uploads (files.getUploadURLExternal → upload URL → files.completeUploadExternal) ----
+
+
+def test_slack_sdks_own_upload_shares_the_file_in_the_dm(client, fake_slack):
+    dm = client.conversations_open(users="UADMIN")["channel"]["id"]
+    done = client.files_upload_v2(content=b"a,b\n1,2\n", filename="x.csv", title="X", channel=dm, initial_comment="Hi")
+    (file,) = done["files"]
+    assert file["id"].startswith("F") and file["title"] == "X" and file["name"] == "x.csv"
+    assert fake_slack.uploaded(file["id"]) == b"a,b\n1,2\n"
+    (message,) = history(client, channel=dm)
+    assert message["text"] == "Hi" and [f["id"] for f in message["files"]] == [file["id"]]
+    assert file["shares"]["private"][dm][0]["ts"] == message["ts"]
+    with urllib.request.urlopen(file["url_private_download"]) as download:
+        assert download.read() == b"a,b\n1,2\n"
+
+
+def test_an_upload_as_a_multipart_form_is_read_too(client, fake_slack):
+    target = client.files_getUploadURLExternal(filename="x.csv", length=3)
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\nabc\r\n--{boundary}--\r\n'
+    ).encode()
+    request = urllib.request.Request(
+        target["upload_url"], data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 200
+    assert fake_slack.uploaded(target["file_id"]) == b"abc"
+
+
+def test_a_file_completes_once_and_only_once_uploaded(client, fake_slack):
+    target = client.files_getUploadURLExternal(filename="x.csv", length=3)
+    with pytest.raises(SlackApiError) as never_uploaded:
+        client.files_completeUploadExternal(files=[{"id": target["file_id"]}], channel_id="CTRIAGE")
+    assert never_uploaded.value.response["error"] == "file_not_found"
+    urllib.request.urlopen(urllib.request.Request(target["upload_url"], data=b"abc")).close()
+    client.files_completeUploadExternal(files=[{"id": target["file_id"]}], channel_id="CTRIAGE")
+    with pytest.raises(SlackApiError) as again:
+        client.files_completeUploadExternal(files=[{"id": target["file_id"]}], channel_id="CTRIAGE")
+    assert again.value.response["error"] == "file_not_found"
+    assert len(fake_slack.shared_files("CTRIAGE")) == 1 and len(history(client)) == 1
+
+
+@pytest.mark.parametrize("arguments", [{"filename": "x.csv", "length": 0}, {"filename": "", "length": 3}])
+def test_an_upload_url_needs_a_name_and_a_length(client, arguments):
+    with pytest.raises(SlackApiError) as refused:
+        client.files_getUploadURLExternal(**arguments)
+    assert refused.value.response["error"] == "invalid_arguments"
