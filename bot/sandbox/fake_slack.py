@@ -23,6 +23,7 @@ import binascii
 import contextlib
 import itertools
 import json
+import secrets
 import socket
 import threading
 import time
@@ -904,7 +905,7 @@ class FakeSlack:
             raise SlackError("invalid_arguments") from None
         if not filename or length < 1:  # Slack refuses an empty file
             raise SlackError("invalid_arguments")
-        file_id = f"F{next(self._ids):010d}"
+        file_id = f"F{secrets.token_hex(5).upper()}"  # unique across restarts of the sandbox
         self.uploads[file_id] = Upload(id=file_id, filename=filename, length=length)
         return {"upload_url": f"{self.base_url}/files/upload/v1/{file_id}", "file_id": file_id}
 
@@ -973,7 +974,14 @@ class FakeSlack:
     def snapshot(self) -> dict:
         """The channels' messages as JSON-able data (the sandbox keeps them across restarts)."""
         with self._lock:
-            return {"messages": [{**asdict(m), "posted_at": m.posted_at.isoformat()} for m in self.messages]}
+            return {
+                "messages": [{**asdict(m), "posted_at": m.posted_at.isoformat()} for m in self.messages],
+                "uploads": [
+                    {**asdict(u), "data": base64.b64encode(u.data).decode() if u.data is not None else None}
+                    for u in self.uploads.values()
+                    if u.completed  # shared files stay downloadable after a restart
+                ],
+            }
 
     def restore(self, snapshot: dict) -> None:
         """Load a ``snapshot``; new timestamps and IDs continue after the restored ones."""
@@ -983,6 +991,10 @@ class FakeSlack:
                 for m in snapshot.get("messages", [])
             ]
             self._last_ts = max((int(_ts_value(m.ts) * 1_000_000) for m in self.messages), default=0)
+            self.uploads = {
+                u["id"]: Upload(**{**u, "data": base64.b64decode(u["data"]) if u.get("data") else None})
+                for u in snapshot.get("uploads", [])
+            }
             self._touch()
 
     def changed(self) -> None:

@@ -180,6 +180,25 @@ def test_channels_survive_a_restart(sandbox):
         again.stop()
 
 
+def test_an_export_shows_in_the_dm_with_a_download_link_that_survives_a_restart(sandbox):
+    post(sandbox, "/sandbox/send", **{"as": "UADMIN", "channel": TRIAGE, "text": "/ticket export"})
+    sandbox.fake.wait_for("files.completeUploadExternal")
+    dm = sandbox.fake.dm_channel("UADMIN")
+    (shared,) = sandbox.fake.shared_files(dm)
+    link = f"/files/download/{shared.id}/{shared.filename}"
+    assert f'href="{sandbox.url}{link}"' in screen(sandbox, "UADMIN", dm)["main"]
+    status, body = get(sandbox, link)
+    assert status == 200 and body.lstrip("\ufeff").startswith("key,title,category")
+
+    settings = sandbox.ctx.settings
+    sandbox.stop()
+    again = build_sandbox(settings, port=sandbox.fake.port).start_in_thread()
+    try:
+        assert get(again, link) == (status, body)
+    finally:
+        again.stop()
+
+
 def test_a_failing_app_is_reported_as_slack_reports_it(sandbox):
     @sandbox.bolt_app.command("/broken")
     def broken(ack):
