@@ -30,7 +30,7 @@ from bot.services.hire.export import DESK as BOOKINGS
 from bot.services.tickets.export import DESK as TICKETS
 from db.session import Database
 
-from .sender import Outcome, _delay, find_message
+from .sender import Outcome, find_message, retry_delay
 
 log = logging.getLogger("hiredesk.delivery")
 
@@ -62,7 +62,7 @@ def send_export(client: WebClient, delivery: outbox.Claimed, db: Database, worke
     with db.transaction() as session:
         still_ours = outbox.note_upload(session, delivery.id, worker, file_id)
     if not still_ours:  # taken over after our lease ran out: the new holder shares it
-        return Outcome("retry", error="claim_lost", delay=_delay(delivery))
+        return Outcome("retry", error="claim_lost", delay=retry_delay(delivery))
     shared = client.files_completeUploadExternal(
         files=[{"id": file_id, "title": payload["title"]}],
         channel_id=dm,
@@ -89,7 +89,7 @@ def _upload(url: str, spool: IO[bytes], length: int, delivery: outbox.Claimed) -
             response.read()
     except urllib.error.HTTPError as error:
         if error.code == 429 or error.code >= 500:
-            return Outcome("retry", error=f"upload_{error.code}", delay=_delay(delivery))
+            return Outcome("retry", error=f"upload_{error.code}", delay=retry_delay(delivery))
         return Outcome("failed", error=f"upload_{error.code}")
     return None
 

@@ -90,7 +90,7 @@ def send(client: WebClient, delivery: Claimed, *, db: Database | None = None, wo
         return Outcome(
             "retry",
             error=f"{type(error).__name__}: {error}"[:200],
-            delay=_delay(delivery),
+            delay=retry_delay(delivery),
             maybe_sent=delivery.method == POST,
         )
 
@@ -127,7 +127,7 @@ def _respond(delivery: Claimed) -> Outcome:
     if response.status_code == 200:
         return Outcome.done()
     if response.status_code == 429 or response.status_code >= 500:
-        return Outcome("retry", error=f"response_url {response.status_code}", delay=_delay(delivery))
+        return Outcome("retry", error=f"response_url {response.status_code}", delay=retry_delay(delivery))
     # 404 expired_url and the like: a response_url lives 30 minutes and answers 5 times.
     return Outcome("failed", error=f"response_url_{response.status_code}")
 
@@ -206,10 +206,10 @@ def _from_slack_error(error: SlackApiError, delivery: Claimed) -> Outcome:
         return Outcome(
             "retry",
             error="ratelimited",
-            delay=timedelta(seconds=retry_after) if retry_after is not None else _delay(delivery),
+            delay=timedelta(seconds=retry_after) if retry_after is not None else retry_delay(delivery),
         )
     if response.status_code >= 500 or code in TRANSIENT_ERRORS:
-        return Outcome("retry", error=code, delay=_delay(delivery), maybe_sent=delivery.method == POST)
+        return Outcome("retry", error=code, delay=retry_delay(delivery), maybe_sent=delivery.method == POST)
     return Outcome("failed", error=code)
 
 
@@ -224,6 +224,6 @@ def _retry_after(headers: dict[str, Any] | None) -> int | None:
     return None
 
 
-def _delay(delivery: Claimed) -> timedelta:
+def retry_delay(delivery: Claimed) -> timedelta:
     seconds = _backoff.calculate_sleep_duration(min(delivery.attempts, 10))
     return min(timedelta(seconds=seconds), MAX_DELAY)
