@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,9 @@ def _day(word: str) -> date:
             return date.fromisoformat(word)
         except ValueError:
             pass
-    raise DomainError(f"“{word[:40]}” is not a date like 2026-11-24. {USAGE}")
+    # Echoed only if plainly harmless (no Slack markup can hide in it).
+    shown = f"“{word}”" if re.fullmatch(r"[A-Za-z0-9./-]{1,20}", word) else "That"
+    raise DomainError(f"{shown} is not a date like 2026-11-24. {USAGE}")
 
 
 # --- cells and rows ---------------------------------------------------------------------------

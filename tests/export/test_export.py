@@ -274,6 +274,7 @@ def test_agents_cannot_export_tickets_nor_technicians_bookings(live_app):
         ("export 1/10/2026", "is not a date"),
         ("export 2026-10-31 2026-10-01", "ends (2026-10-01) before it starts (2026-10-31)"),
         ("export 2026-10-01 2026-10-02 2026-10-03", "Too many words"),
+        ("export <!channel>", "That is not a date"),  # user text is not echoed into Slack's markup
         (
             "export \u0662\u0660\u0662\u0666-\u0661\u0660-\u0660\u0661",
             "is not a date",
