@@ -20,7 +20,7 @@ from bot.services.hire.overdue_returns import overdue_bookings
 from bot.services.reminders.claims import Reminder, is_posted
 from bot.services.reminders.slots import local_date, local_day, local_instant
 from bot.services.reminders.snapshots import BookingLine, TicketLine
-from bot.services.tickets import sla
+from bot.services.tickets import csat, sla
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from db.models import (
@@ -66,6 +66,7 @@ class Digest:
     mean_time_to_resolve: timedelta | None
     sla_response: TargetShare  # of the first-response targets decided in the period, how many were met
     sla_resolution: TargetShare
+    csat: csat.CsatSummary  # the ratings given (or changed) in the period: average and count
     # car hire
     pickups_today: int
     returns_today: int
@@ -143,6 +144,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
         oldest_open=_oldest_open(session, open_tickets),
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
         **_sla_shares(session, config, since, now),
+        csat=csat.summary(session, team, since, now),
         pickups_today=_count(
             session,
             Booking,
