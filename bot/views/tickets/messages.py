@@ -22,8 +22,8 @@ from bot.services.tickets.queries import HISTORY_PAGE, LIST_LIMIT, TicketDetail,
 from bot.services.tickets.sla import SlaStatus
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.paging import pager
-from bot.views.tickets.csat import csat_blocks
 from bot.views.text import escape, safe, truncate, user
+from bot.views.tickets.csat import csat_blocks
 from bot.views.tickets.parts import (
     action_elements,
     actions_block_id,
