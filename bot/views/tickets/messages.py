@@ -3,7 +3,7 @@ updates and the reporter's DMs. Pure: domain objects in, Block Kit dicts out."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of 
 PAGE_BLOCK_ID = "ticket_pages"
 # The paging buttons; their value is JSON: {"list": mine|queue|search|history, "offset": n, "q": …, "ticket": id}
 PAGE_PREVIOUS, PAGE_NEXT = "ticket_page_previous", "ticket_page_next"
+UTC_ZONE = ZoneInfo("UTC")  # the DM's fallback time zone when none is given
 NOTIFICATION_LIMIT = 3000  # the top-level ``text`` (notifications, screen readers)
 
 HELP = """*IT help desk*
@@ -117,7 +118,7 @@ def thread_update(change: TicketChange) -> dict:
     return text_message(fit_lines([describe(event) for event in change.events], SECTION_TEXT_LIMIT))
 
 
-def reporter_dm(change: TicketChange, tz: ZoneInfo = UTC) -> dict | None:
+def reporter_dm(change: TicketChange, tz: ZoneInfo = UTC_ZONE) -> dict | None:
     """The reporter's one DM about ``change`` (None if it is not news for them). A resolution asks
     *How did we do?* (bot/views/tickets/csat.py)."""
     if not change.notify_reporter:
