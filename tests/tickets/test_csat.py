@@ -38,12 +38,27 @@ def resolve_dm(live_app, user: str = "UEMPLOYEE"):
     ][-1]
 
 
-def csat_button(message, score: int) -> dict:
+def button(message, action_id: str) -> dict:
+    """The element ``action_id`` of ``message``, as a click sends it (with its block id)."""
     for block in message.blocks:
         for element in block.get("elements", []):
-            if element.get("action_id") == f"ticket_csat_{score}":
+            if element.get("action_id") == action_id:
                 return {**element, "block_id": block["block_id"]}
-    raise AssertionError(f"no button {score} in {message.blocks}")
+    raise AssertionError(f"no {action_id} in {message.blocks}")
+
+
+def csat_button(message, score: int) -> dict:
+    return button(message, f"ticket_csat_{score}")
+
+
+def resolved_ticket(live_app, user: str = "UEMPLOYEE", *, first: bool = True):
+    """A ticket of ``user`` resolved by a technician (made one by the ``first`` call), and the DM that
+    asks them *How did we do?*."""
+    if first:
+        grant(live_app, "UTECH", Role.TECHNICIAN)
+    raised = raise_ticket(live_app, user=user)
+    resolve(live_app, raised)
+    return raised, resolve_dm(live_app, user)
 
 
 def rate(live_app, message, score: int, user: str = "UEMPLOYEE", value: str | None = None, action: dict | None = None):
@@ -83,11 +98,8 @@ def refused(live_app, send, words: str) -> bool:
 
 
 def test_rate_then_change_within_seven_days(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
     with freeze_time(RESOLVED, tick=True) as clock:
-        raised = raise_ticket(live_app)
-        resolve(live_app, raised)
-        dm = resolve_dm(live_app)
+        raised, dm = resolved_ticket(live_app)
         assert "How did we do?" in str(dm.blocks)
 
         assert rate(live_app, dm, 4).status == 200
@@ -110,11 +122,8 @@ def test_rate_then_change_within_seven_days(live_app):
 
 
 def test_refused_after_seven_days(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
     with freeze_time(RESOLVED, tick=True) as clock:
-        raised = raise_ticket(live_app)
-        resolve(live_app, raised)
-        dm = resolve_dm(live_app)
+        raised, dm = resolved_ticket(live_app)
         assert rate(live_app, dm, 5).status == 200
         clock.move_to(RESOLVED + timedelta(days=7, minutes=1))
         assert refused(live_app, lambda: rate(live_app, dm, 1), "7 days after the resolution")
@@ -124,10 +133,7 @@ def test_refused_after_seven_days(live_app):
 
 
 def test_a_reopened_ticket_refuses_the_old_dm_and_its_new_resolution_is_rated_apart(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
-    raised = raise_ticket(live_app)
-    resolve(live_app, raised)
-    first = resolve_dm(live_app)
+    raised, first = resolved_ticket(live_app)
     old_button = csat_button(first, 3)
     rate(live_app, first, 2)
     click_in_dm(live_app, raised, "ticket_reopen", "UEMPLOYEE")
@@ -144,10 +150,7 @@ def test_a_reopened_ticket_refuses_the_old_dm_and_its_new_resolution_is_rated_ap
 
 
 def test_only_the_reporter_rates_and_a_foreign_id_is_not_found(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
-    raised = raise_ticket(live_app)
-    resolve(live_app, raised)
-    dm = resolve_dm(live_app)
+    raised, dm = resolved_ticket(live_app)
     # Someone else clicking the same button (a forged click with the same value): refused.
     assert refused(live_app, lambda: rate(live_app, dm, 1, user="UTECH"), "Only the reporter")
     assert refused(live_app, lambda: rate(live_app, dm, 1, user="UOTHER"), "Only the reporter")
@@ -161,9 +164,7 @@ def test_only_the_reporter_rates_and_a_foreign_id_is_not_found(live_app):
 
 
 def test_a_resolution_of_another_workspace_is_not_found(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
-    raised = raise_ticket(live_app)
-    resolve(live_app, raised)
+    raised, _ = resolved_ticket(live_app)
     with live_app.db.transaction() as session:
         actor = Actor("TOTHER", "UEMPLOYEE", frozenset({Role.EMPLOYEE}))
         resolution = csat.latest_resolution_id(session, ticket(live_app, raised.id))
@@ -178,10 +179,7 @@ def test_a_resolution_of_another_workspace_is_not_found(live_app):
 
 
 def test_a_double_click_or_a_retry_records_one_rating(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
-    raised = raise_ticket(live_app)
-    resolve(live_app, raised)
-    dm = resolve_dm(live_app)
+    raised, dm = resolved_ticket(live_app)
     action = csat_button(dm, 3)
     payload = {
         "type": "block_actions",
@@ -205,18 +203,10 @@ def test_a_double_click_or_a_retry_records_one_rating(live_app):
 
 
 def test_the_comment_modal(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
-    raised = raise_ticket(live_app)
-    resolve(live_app, raised)
-    dm = resolve_dm(live_app)
+    raised, dm = resolved_ticket(live_app)
     rate(live_app, dm, 4)
     rated = live_app.fake.message(dm.channel, dm.ts)
-    comment_button = next(
-        {**element, "block_id": block["block_id"]}
-        for block in rated.blocks
-        for element in block.get("elements", [])
-        if element.get("action_id") == "ticket_csat_comment"
-    )
+    comment_button = button(rated, "ticket_csat_comment")
     # Nobody else may open it.
     assert refused(
         live_app,
@@ -245,12 +235,10 @@ def test_the_comment_modal(live_app):
 
 
 def test_the_digest_shows_the_average_and_count(live_app):
-    grant(live_app, "UTECH", Role.TECHNICIAN)
     grant(live_app, "UMANAGER", Role.MANAGER)
     for user, score in (("UEMPLOYEE", 5), ("UOTHER", 2)):
-        raised = raise_ticket(live_app, user=user)
-        resolve(live_app, raised)
-        rate(live_app, resolve_dm(live_app, user), score, user=user)
+        raised, dm = resolved_ticket(live_app, user, first=user == "UEMPLOYEE")
+        rate(live_app, dm, score, user=user)
     response = live_app.slack.command("/hiredesk", "digest now", user="UMANAGER")
     assert "Satisfaction" in str(response.json["blocks"]) and "3.5/5 (2 ratings)" in str(response.json["blocks"])
     with live_app.db.transaction() as session:
