@@ -16,6 +16,7 @@ from bot.services.digest import digest_now
 from bot.services.tickets import csat
 from bot.views.digest import digest_message
 from db.models import Role, TicketEvent, TicketRating
+from tests.faults.block_kit import problems
 
 from .helpers import click, click_in_dm, grant, latest_view, raise_ticket, ticket
 
@@ -246,3 +247,21 @@ def test_the_digest_shows_the_average_and_count(live_app):
         later = digest_now(session, manager, live_app.ctx.settings, utcnow() + timedelta(days=2))
         assert later.csat.count == 0 and "no ratings" in str(digest_message(later)["blocks"])
         assert session.scalar(select(func.count()).select_from(TicketRating)) == 2
+
+
+def test_a_hostile_comment_of_the_longest_kind_is_posted_escaped_and_within_limits(live_app):
+    _, dm = resolved_ticket(live_app)
+    rate(live_app, dm, 1)
+    before = len(live_app.fake.calls_to("views.open"))
+    action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
+    live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
+    live_app.fake.wait_for("views.open", count=before + 1)
+    hostile = ("<!channel> <@UADMIN> *bold* &amp; <https://evil|click> " * 30)[: csat.COMMENT_LIMIT]
+    values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": hostile}}}
+    assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
+    live_app.settle()
+    assert ratings(live_app)[0].comment == hostile.strip()
+    for call in live_app.fake.calls:
+        assert not problems(call.method, call.args), problems(call.method, call.args)
+        if not call.method.startswith("views."):
+            assert "<!channel>" not in str(call.args) and "<https://evil" not in str(call.args), call.method
