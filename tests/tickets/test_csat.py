@@ -4,6 +4,7 @@ the reporter only, the comment modal, the history, the digest. Time with freezeg
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -265,3 +266,30 @@ def test_a_hostile_comment_of_the_longest_kind_is_posted_escaped_and_within_limi
         assert not problems(call.method, call.args), problems(call.method, call.args)
         if not call.method.startswith("views."):
             assert "<!channel>" not in str(call.args) and "<https://evil" not in str(call.args), call.method
+
+
+def test_two_clicks_at_once_make_one_rating(live_app):
+    """Two scores clicked at the same moment (two tabs): the ticket's row lock orders them; one rating row,
+    the second replacing the first in the history."""
+    raised, dm = resolved_ticket(live_app)
+    start = threading.Barrier(2)
+    statuses = {}
+
+    def click_score(score: int) -> None:
+        start.wait()
+        action = csat_button(dm, score)
+        statuses[score] = live_app.slack.block_action(
+            action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts
+        ).status
+
+    threads = [threading.Thread(target=click_score, args=(score,)) for score in (2, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == {2: 200, 4: 200}
+    live_app.settle()
+    (rating,) = ratings(live_app)
+    events = csat_events(live_app, raised.id)
+    first, second = events
+    assert first[1] is None and second[1] == first[2] and second[2] == str(rating.rating)
