@@ -9,19 +9,22 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
+from bot.services import digest as digest_service
 from bot.services import home as home_service
 from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.views.deliveries import failures_section
+from bot.views.digest import digest_message
 from bot.views.hire.bookings import home_hire_section
-from bot.views.home import home_view
+from bot.views.home import DIGEST_NOW, home_view
 
 from .support import guarded, request_scope
 
 
 def register(app: App) -> None:
     app.event("app_home_opened")(app_home_opened)
+    app.action(DIGEST_NOW)(digest_now_clicked)
 
 
 @guarded
@@ -30,6 +33,20 @@ def app_home_opened(body, event, ctx):
         # request_scope: once per event_id, so Slack's retries of the event publish nothing more.
         with request_scope(ctx, body) as (session, actor):
             queue_home(ctx, session, actor)
+
+
+@guarded
+def digest_now_clicked(ack, body, ctx):
+    """The managers' *Digest now* button: the digest (as ``/hiredesk digest now``), by DM to the manager who
+    asked, through the outbox. The role is checked by the service: anyone else's click changes nothing."""
+    with request_scope(ctx, body) as (session, actor):
+        digest = digest_service.digest_now(session, actor, ctx.settings, utcnow())
+        outbox.post(
+            session, actor.team_id, f"{actor.team_id}:digest-now:{actor.user_id}:{secrets.token_hex(8)}",
+            actor.user_id, digest_message(digest), label=f"the digest <@{actor.user_id}> asked for",
+            notify_user=actor.user_id,
+        )  # fmt: skip
+    ack()
 
 
 def queue_home(ctx: AppContext, session: Session, actor: Actor) -> None:

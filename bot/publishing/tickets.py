@@ -49,7 +49,8 @@ def queue_ticket_change(
             ticket_views.thread_update(change), label=f"the update in the thread of {ticket.key}", lane=lane,
             thread_of=card, thread_ts=ticket.card_ts, notify_user=notify_user,
         )  # fmt: skip
-    dm = ticket_views.reporter_dm(change)
+    session.flush()  # the events' ids: a resolution's DM rates that resolution (CSAT)
+    dm = ticket_views.reporter_dm(change, config.tz)
     if dm:
         outbox.post(
             session, ticket.team_id, f"{lane}:dm:{unique()}", ticket.reporter_id, dm,

@@ -20,7 +20,7 @@ from bot.services.hire.overdue_returns import overdue_bookings
 from bot.services.reminders.claims import Reminder, is_posted
 from bot.services.reminders.slots import local_date, local_day, local_instant
 from bot.services.reminders.snapshots import BookingLine, TicketLine
-from bot.services.tickets import sla
+from bot.services.tickets import csat, queries, sla
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from db.models import (
@@ -66,6 +66,7 @@ class Digest:
     mean_time_to_resolve: timedelta | None
     sla_response: TargetShare  # of the first-response targets decided in the period, how many were met
     sla_resolution: TargetShare
+    csat: csat.CsatSummary  # the ratings given (or changed) in the period: average and count
     # car hire
     pickups_today: int
     returns_today: int
@@ -120,12 +121,6 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
     since = now - (WEEK if weekly else timedelta(days=1))
     today = local_date(now, config.tz)
     day_start, day_end = local_day(today, config.tz)
-    open_tickets = (Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
-    by_severity = dict(
-        session.execute(select(Ticket.severity, func.count()).where(*open_tickets).group_by(Ticket.severity))
-        .tuples()
-        .all()
-    )
     overdue = overdue_bookings(session, config, now, limit=NAMED)
     return Digest(
         weekly=weekly,
@@ -139,10 +134,11 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
         tickets_resolved=_count(
             session, Ticket, Ticket.team_id == team, Ticket.resolved_at >= since, Ticket.resolved_at < now
         ),
-        open_by_severity={severity: by_severity.get(severity, 0) for severity in Severity},
-        oldest_open=_oldest_open(session, open_tickets),
+        open_by_severity=queries.open_by_severity(session, team),
+        oldest_open=[TicketLine.of(t) for t in queries.oldest_open(session, team, NAMED)],
         mean_time_to_resolve=_mean_time_to_resolve(session, team, since, now),
         **_sla_shares(session, config, since, now),
+        csat=csat.summary(session, team, since, now),
         pickups_today=_count(
             session,
             Booking,
@@ -199,25 +195,6 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
         )
         or Decimal(0),
     )
-
-
-def _oldest_open(session: Session, open_tickets: tuple[ColumnElement[bool], ...]) -> list[TicketLine]:
-    """The NAMED oldest open tickets: the oldest of each severity (an index range each), merged.
-
-    One ORDER BY created_at over all open tickets would walk the workspace's
-    whole ticket history, mostly resolved, to find them."""
-    candidates = [
-        ticket
-        for severity in Severity
-        for ticket in session.scalars(
-            select(Ticket)
-            .where(*open_tickets, Ticket.severity == severity)
-            .order_by(Ticket.created_at, Ticket.id)
-            .limit(NAMED)
-        )
-    ]
-    candidates.sort(key=lambda t: (t.created_at, t.id))
-    return [TicketLine.of(t) for t in candidates[:NAMED]]
 
 
 def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, until: datetime) -> dict[str, TargetShare]:

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Mar
 
 from bot.services.digest import Digest, TargetShare
 from bot.services.reminders.claims import Reminder
+from bot.services.tickets.csat import CsatSummary
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
 from bot.views.when import duration, local_day_time
@@ -39,6 +40,7 @@ def digest_message(digest: Digest) -> dict:
                     else "—",
                     "First response on time": _share(digest.sla_response),
                     "Resolved on time": _share(digest.sla_resolution),
+                    "Satisfaction": _csat(digest.csat),
                 }
             ),
         ),
@@ -115,6 +117,13 @@ def _share(share: TargetShare) -> str:
     if share.share is None:
         return "— (none due)"
     return f"{share.share:.0%} ({share.met} of {share.decided})"
+
+
+def _csat(summary: CsatSummary) -> str:
+    """4.2/5 (12 ratings) · — (no ratings)"""
+    if summary.average is None:
+        return "— (no ratings)"
+    return f"{summary.average:.1f}/5 ({summary.count} rating{'' if summary.count == 1 else 's'})"
 
 
 def _utilisation(digest: Digest) -> str:

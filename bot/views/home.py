@@ -19,11 +19,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.home import HomeOverview
+from bot.services.home import MANAGER_LIST_LIMIT, HomeOverview
 from bot.services.tickets.queries import TicketList
+from bot.views.hire.bookings import booking_summary
+from bot.views.messages import SECTION_TEXT_LIMIT
 from bot.views.text import user
-from bot.views.tickets.parts import headline, status
-from db.models import Ticket, TicketState
+from bot.views.tickets.parts import SEVERITY_EMOJI, fit_lines, headline, local_time, status
+from db.models import Severity, Ticket, TicketState
 
 HOME_LIST_LIMIT = 10  # tickets per list; the tab holds at most 100 blocks
 
@@ -89,6 +91,60 @@ def _admin(overview: HomeOverview) -> list:
     ]
 
 
+DIGEST_NOW = "home_digest_now"  # the managers' "Digest now" button (value "now")
+TARGET_NAMES = {"response": "first response", "resolution": "resolution"}
+
+
+def _managers(overview: HomeOverview) -> list:
+    """Managers (and admins): open tickets by severity, SLA breaches, the oldest open, today's car hire."""
+    summary = overview.manager
+    if summary is None:
+        return []
+    tz = overview.config.tz
+    counts = " · ".join(
+        f"{SEVERITY_EMOJI[severity]} {severity.value.title()} {summary.open_by_severity.get(severity, 0)}"
+        for severity in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+    )
+    breaches = [
+        f"• {headline(b.ticket, 200)} · {' and '.join(TARGET_NAMES[t] for t in b.targets)} target missed"
+        + (f" · {user(b.ticket.assignee_id)}" if b.ticket.assignee_id else " · _unassigned_")
+        for b in summary.breaches
+    ]
+    if summary.breach_count > len(summary.breaches):
+        breaches.append(f"… and {summary.breach_count - len(summary.breaches)} more")
+    oldest = [f"• {status(t)} {headline(t, 200)} · opened {local_time(t.created_at, tz)}" for t in summary.oldest_open]
+    blocks: list = [
+        DividerBlock(),
+        HeaderBlock(text="Managers"),
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*Open tickets* ({summary.open_total})\n{counts}"),
+            accessory=ButtonElement(text="Digest now", action_id=DIGEST_NOW, value="now"),
+        ),
+        _lines_section(
+            f"*SLA breaches* ({summary.breach_count})",
+            breaches,
+            "No open ticket is past its targets. :white_check_mark:",
+        ),
+        _lines_section("*Oldest open tickets*", oldest, "No open tickets."),
+    ]
+    if summary.pickups is not None and summary.returns is not None:
+        for title, bookings, empty in (
+            ("*Pickups today*", summary.pickups, "No more pickups today."),
+            ("*Returns due today*", summary.returns, "No more returns due today."),
+        ):
+            lines = [f"• {booking_summary(b, tz)}" for b in bookings[:MANAGER_LIST_LIMIT]]
+            if len(bookings) > MANAGER_LIST_LIMIT:
+                lines.append("… and more: `/booking list today`")
+            blocks.append(_lines_section(title, lines, empty))
+    return blocks
+
+
+def _lines_section(title: str, lines: list[str], empty: str) -> SectionBlock:
+    return SectionBlock(
+        text=MarkdownTextObject(text=fit_lines([title, *(lines or [f"_{empty}_"])], SECTION_TEXT_LIMIT))
+    )
+
+
 def _channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "_not set_"
 
@@ -123,4 +179,4 @@ def _next_step(ticket: Ticket) -> ButtonElement:
     return ButtonElement(text="Resolve", action_id="ticket_resolve", value=str(ticket.id))
 
 
-SECTION_BUILDERS: list[SectionBuilder] = [_welcome, _my_tickets, _queue, _admin]
+SECTION_BUILDERS: list[SectionBuilder] = [_welcome, _my_tickets, _queue, _managers, _admin]

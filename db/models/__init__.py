@@ -16,7 +16,7 @@ from .hire import (
 from .installs import slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
-from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
+from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState
 
 __all__ = [
     "HOLDING_STATUSES",
@@ -36,6 +36,7 @@ __all__ = [
     "Severity",
     "Ticket",
     "TicketEvent",
+    "TicketRating",
     "TicketState",
     "UserRole",
     "Vehicle",

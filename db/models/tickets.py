@@ -104,3 +104,24 @@ class TicketEvent(Base):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketRating(Base):
+    """The reporter's satisfaction rating (CSAT) of one resolution of a ticket: one row per
+    resolution (its RESOLVED state event), replaced in place while it may still change."""
+
+    __tablename__ = "ticket_ratings"
+    __table_args__ = (
+        UniqueConstraint("resolution_event_id"),
+        Index("ix_ticket_ratings_ticket", "ticket_id", "resolution_event_id"),
+        Index("ix_ticket_ratings_rated", "team_id", "rated_at"),  # the digest's period
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    resolution_event_id: Mapped[int] = mapped_column(ForeignKey("ticket_events.id", ondelete="CASCADE"))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 = poor … 5 = great
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_by: Mapped[str] = mapped_column(SlackId)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the current rating's time

@@ -2,9 +2,9 @@
 
 from slack_bolt import App
 
-from . import actions, commands, modals, shortcut
+from . import actions, commands, csat, modals, shortcut
 
 
 def register(app: App) -> None:
-    for module in (commands, actions, modals, shortcut):
+    for module in (commands, actions, csat, modals, shortcut):
         module.register(app)

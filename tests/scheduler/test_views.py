@@ -11,6 +11,7 @@ from bot.services.digest import Digest, TargetShare
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.snapshots import BookingLine, TicketLine
 from bot.services.tickets.critical import StaleTicket
+from bot.services.tickets.csat import CsatSummary
 from bot.views.digest import digest_message
 from bot.views.reminders.messages import reminder_message
 from bot.views.when import duration
@@ -140,6 +141,7 @@ def test_digest_numbers_first_and_names_the_oldest_and_overdue():
         mean_time_to_resolve=timedelta(hours=5, minutes=30),
         sla_response=TargetShare(met=3, decided=4),
         sla_resolution=TargetShare(met=0, decided=0),
+        csat=CsatSummary(count=3, average=4.0),
         pickups_today=3,
         returns_today=2,
         overdue_count=9,
@@ -158,6 +160,7 @@ def test_digest_numbers_first_and_names_the_oldest_and_overdue():
     assert "*Mean time to resolve*\n5 h 30 min" in fields and "*Fleet utilisation*\n75% (3 of 4 on hire)" in fields
     assert "*Revenue, last 7 days*\n1,234.50" in fields
     assert "*First response on time*\n75% (3 of 4)" in fields and "*Resolved on time*\n— (none due)" in fields
+    assert "*Satisfaction*\n4.0/5 (3 ratings)" in fields
     text = str(blocks)
     assert "*T-1* Old" in text and "*B-3*" in text and "…and 8 more" in text
 

@@ -114,7 +114,11 @@ def test_detail_shows_only_the_viewers_buttons_and_hides_internal_notes_from_the
 def test_reporter_dm_only_for_news_and_with_reopen_after_resolve():
     ticket = make_ticket(state=TicketState.RESOLVED)
     resolved = views.reporter_dm(change_of(ticket, "UTECH", ("state", "IN_PROGRESS", "RESOLVED", "Swapped toner")))
-    assert "Swapped toner" in resolved["text"] and element_ids(resolved) == ["ticket_reopen", "ticket_reply"]
+    assert "Swapped toner" in resolved["text"] and element_ids(resolved) == [
+        "ticket_reopen",
+        "ticket_reply",
+        *(f"ticket_csat_{score}" for score in range(1, 6)),  # How did we do? (CSAT)
+    ]
     started = views.reporter_dm(change_of(make_ticket(), "UTECH", ("state", "OPEN", "IN_PROGRESS", None)))
     assert "started work" in started["text"] and element_ids(started) == ["ticket_reply"]
     assert views.reporter_dm(change_of(make_ticket(), "UTECH", ("severity", "MINOR", "MAJOR", None))) is None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.services import export
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.tickets import csat
 from bot.services.tickets.sla import Targets, status
 from db.models import Role, Severity, Ticket
 
@@ -33,9 +34,9 @@ HEADER = (
 
 
 def csat_scores(session: Session, team_id: str, ticket_ids: Sequence[int]) -> dict[int, str]:
-    """The satisfaction rating of each of these tickets that has one (the CSAT column).
-    Ratings are not recorded yet (docs/help-desk.md): every cell stays empty."""
-    return {}
+    """The satisfaction rating of each of these tickets that has one (the CSAT column):
+    that of its most recent rated resolution."""
+    return {tid: str(rating) for tid, rating in csat.current_ratings(session, team_id, ticket_ids).items()}
 
 
 def rows(session: Session, query: export.Query) -> Iterator[list[str]]:

@@ -155,3 +155,39 @@ def _page(
     offset = clamp_offset(offset, total, LIST_LIMIT)
     tickets = list(session.scalars(query.order_by(*order, Ticket.id).offset(offset).limit(LIST_LIMIT)))
     return TicketList(tickets=tickets, total=total, offset=offset)
+
+
+def open_ticket_conditions(team_id: str) -> tuple[ColumnElement[bool], ...]:
+    """A workspace's open tickets: exactly the partial index ``ix_tickets_open_queue``'s predicate."""
+    return (Ticket.team_id == team_id, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
+
+
+def open_by_severity(session: Session, team_id: str) -> dict[Severity, int]:
+    """How many open tickets of each severity (the digest, the managers' App Home)."""
+    counts = dict(
+        session.execute(
+            select(Ticket.severity, func.count()).where(*open_ticket_conditions(team_id)).group_by(Ticket.severity)
+        )
+        .tuples()
+        .all()
+    )
+    return {severity: counts.get(severity, 0) for severity in Severity}
+
+
+def oldest_open(session: Session, team_id: str, limit: int) -> list[Ticket]:
+    """The ``limit`` oldest open tickets: the oldest of each severity (an index range each), merged.
+
+    One ORDER BY created_at over all open tickets would walk the workspace's
+    whole ticket history, mostly resolved, to find them."""
+    candidates = [
+        ticket
+        for severity in Severity
+        for ticket in session.scalars(
+            select(Ticket)
+            .where(*open_ticket_conditions(team_id), Ticket.severity == severity)
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(limit)
+        )
+    ]
+    candidates.sort(key=lambda t: (t.created_at, t.id))
+    return candidates[:limit]

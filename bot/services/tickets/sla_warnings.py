@@ -71,8 +71,11 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
     return reminders
 
 
-def missed_targets(session: Session, config: WorkspaceConfig, now: datetime) -> list[tuple[Ticket, str, datetime]]:
-    """(ticket, target, deadline) for each target missed in the last ``LOOKBACK``, oldest ticket first."""
+def missed_targets(
+    session: Session, config: WorkspaceConfig, now: datetime, lookback: timedelta | None = LOOKBACK
+) -> list[tuple[Ticket, str, datetime]]:
+    """(ticket, target, deadline) for each target missed in the last ``lookback`` (None: ever), oldest
+    ticket first. Open tickets only (the partial index ``ix_tickets_open_queue``)."""
     found: list[tuple[Ticket, str, datetime]] = []
     for severity in Severity:
         targets = config.sla[severity]
@@ -92,8 +95,12 @@ def missed_targets(session: Session, config: WorkspaceConfig, now: datetime) -> 
         )
         for ticket in candidates:
             status = sla.status(ticket, config.sla, now)
-            if status.response_open and status.response_breached and now - status.respond_by <= LOOKBACK:
+            if status.response_open and status.response_breached and _recent(status.respond_by, now, lookback):
                 found.append((ticket, RESPONSE, status.respond_by))
-            if status.resolution_open and status.resolution_breached and now - status.resolve_by <= LOOKBACK:
+            if status.resolution_open and status.resolution_breached and _recent(status.resolve_by, now, lookback):
                 found.append((ticket, RESOLUTION, status.resolve_by))
     return found
+
+
+def _recent(deadline: datetime, now: datetime, lookback: timedelta | None) -> bool:
+    return lookback is None or now - deadline <= lookback

@@ -16,12 +16,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.tickets.access import Action, possible
+from bot.services.tickets.csat import is_resolution
 from bot.services.tickets.lifecycle import TicketChange
 from bot.services.tickets.queries import HISTORY_PAGE, LIST_LIMIT, TicketDetail, TicketList
 from bot.services.tickets.sla import SlaStatus
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.paging import pager
 from bot.views.text import escape, safe, truncate, user
+from bot.views.tickets.csat import csat_blocks
 from bot.views.tickets.parts import (
     action_elements,
     actions_block_id,
@@ -33,12 +35,13 @@ from bot.views.tickets.parts import (
     quote,
     status,
 )
-from db.models import Ticket, TicketState
+from db.models import Ticket, TicketEvent, TicketRating, TicketState
 
 CARD_DESCRIPTION_LIMIT = 1200  # the card stays short; /ticket T-n shows all of it
 PAGE_BLOCK_ID = "ticket_pages"
 # The paging buttons; their value is JSON: {"list": mine|queue|search|history, "offset": n, "q": …, "ticket": id}
 PAGE_PREVIOUS, PAGE_NEXT = "ticket_page_previous", "ticket_page_next"
+UTC_ZONE = ZoneInfo("UTC")  # the DM's fallback time zone when none is given
 NOTIFICATION_LIMIT = 3000  # the top-level ``text`` (notifications, screen readers)
 
 HELP = """*IT help desk*
@@ -116,12 +119,23 @@ def thread_update(change: TicketChange) -> dict:
     return text_message(fit_lines([describe(event) for event in change.events], SECTION_TEXT_LIMIT))
 
 
-def reporter_dm(change: TicketChange) -> dict | None:
-    """The reporter's one DM about ``change`` (None if it is not news for them)."""
+def reporter_dm(change: TicketChange, tz: ZoneInfo = UTC_ZONE) -> dict | None:
+    """The reporter's one DM about ``change`` (None if it is not news for them). A resolution asks
+    *How did we do?* (bot/views/tickets/csat.py)."""
     if not change.notify_reporter:
         return None
-    ticket = change.ticket
-    news = [describe(event) for event in change.events if not event.internal and event.kind != "severity"]
+    news = [event for event in change.events if not event.internal and event.kind != "severity"]
+    resolution = next((event for event in reversed(change.events) if is_resolution(event)), None)
+    return _reporter_dm(change.ticket, news, csat_blocks(resolution, None, tz) if resolution else [])
+
+
+def rated_dm(ticket: Ticket, resolution: TicketEvent, rating: TicketRating | None, tz: ZoneInfo) -> dict:
+    """The resolve DM again, once the reporter rated it: "You rated 4/5 — thanks"."""
+    return _reporter_dm(ticket, [resolution], csat_blocks(resolution, rating, tz))
+
+
+def _reporter_dm(ticket: Ticket, events: list[TicketEvent], csat: list) -> dict:
+    news = [describe(event) for event in events]
     text = fit_lines([f"Update on your ticket {headline(ticket)}", *news], SECTION_TEXT_LIMIT)
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
     if ticket.state is TicketState.WAITING:
@@ -135,7 +149,7 @@ def reporter_dm(change: TicketChange) -> dict | None:
     # What the reporter may do from here: answer the technicians, and reopen once resolved.
     actions = possible(ticket) & {Action.REOPEN, Action.REPLY}
     blocks.append(ActionsBlock(block_id=actions_block_id(ticket), elements=action_elements(ticket, actions)))
-    return _message(text, blocks)
+    return _message(text, [*blocks, *csat])
 
 
 def created_notice(ticket_headline: str, triage_channel: str | None) -> dict:

@@ -121,6 +121,12 @@ def describe(event: TicketEvent) -> str:
             return f"{who} commented:\n{quote(event.body)}"
         case "deleted":
             return f"{who} deleted it"
+        case "csat" if event.old_value:
+            return f":star: {who} changed their rating of the resolution from {old}/5 to {new}/5"
+        case "csat":
+            return f":star: {who} rated the resolution {new}/5"
+        case "csat_comment":
+            return f":star: {who} commented on their rating:\n{quote(event.body)}"
     return f"{who} changed {safe(event.kind, 40)}"
 
 
