@@ -52,11 +52,11 @@ def test_a_booking_and_an_overlapping_one(page):
     open_as(ada, "UADMIN", workspace.CAR_HIRE.channel_id)
     fill_new_booking(ada, "Sam Patel", local_input(7, 9), local_input(8, 9), "AB12CDE")
     modal(ada).get_by_role("button", name="Book").click()
-    expect(modal(ada).get_by_role("heading", name="B-6 booked")).to_be_visible()
+    expect(modal(ada).get_by_role("heading", name="B-8 booked")).to_be_visible()
     other.close()
 
     modal(page).get_by_role("button", name="Book").click()
     error = modal(page).locator(".field-error:visible")
-    expect(error).to_contain_text("AB12CDE is booked then (B-6")
+    expect(error).to_contain_text("AB12CDE is booked then (B-8")
     expect(error).to_contain_text("No other economy is free then.")  # the Yaris is in maintenance
     shoot(page, "sandbox-booking-overlap")
