@@ -151,6 +151,24 @@ def test_within_grace_there_is_no_late_fee(desk):
     assert returned.late_fee == Decimal("0.00")
 
 
+def test_a_return_in_the_minute_of_the_pick_up_is_not_earlier(desk):
+    """Slack's date-time picker chooses whole minutes: a car handed over at 09:00:40 and brought
+    straight back is returned "at 09:00", which is not before its pick-up; 08:59 is."""
+    c, v = add_customer(desk), add_vehicle(desk)
+    booking = create(desk, c, v, NOW, NOW + timedelta(days=1))
+    with freeze_time(NOW + timedelta(seconds=40)), desk.transaction() as session:
+        booking_service.pick_up(session, actor(session, "UAGENT"), booking.id)
+
+    def give_back(at):
+        with freeze_time(NOW + timedelta(seconds=50)), desk.transaction() as session:
+            values = ReturnValues(at, "1000", "full", "")
+            return booking_service.return_booking(session, actor(session, "UAGENT"), booking.id, values, SETTINGS)
+
+    with pytest.raises(FormErrors, match="can't be earlier"):
+        give_back(NOW - timedelta(minutes=1))
+    assert give_back(NOW).status is BookingStatus.RETURNED
+
+
 def test_lifecycle_states_are_enforced(desk):
     c, v = add_customer(desk), add_vehicle(desk)
     booking = create(desk, c, v, TEN, TEN + timedelta(days=1))

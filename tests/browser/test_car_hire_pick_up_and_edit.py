@@ -1,0 +1,116 @@
+"""End to end in the browser, on the sandbox's demo data: an agent hands a car over (the Pick-up
+sheet with the odometer prefilled, fuel out, damage already on the car) and takes it back with a
+refuel charge and new damage; and edits a reserved booking, where a car booked meanwhile by
+someone else is refused inline, naming the booking in the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bot.sandbox import workspace
+from tests.browser.conftest import shoot
+from tests.browser.steps import modal, open_as
+from tests.browser.test_car_hire_flow import fill_new_booking, local_input
+
+pytestmark = pytest.mark.browser
+
+
+def booking_message(page, key: str):
+    """The booking's own message in #car-hire (its header reads ``B-3 · STATUS``)."""
+    return page.locator("#surface article.message", has_text=re.compile(rf"{key} · [A-Z]")).first
+
+
+def load_demo_as_agent(page) -> None:
+    open_as(page, "UAGENT", workspace.CAR_HIRE.channel_id)
+    page.get_by_role("button", name="Load demo data").click()
+    expect(page.get_by_role("status")).to_contain_text("Demo data loaded")
+
+
+def test_pick_up_then_return_with_a_refuel_charge_and_new_damage(page):
+    load_demo_as_agent(page)
+    golf = booking_message(page, "B-3")  # Olivia's Golf, picking up today
+    expect(golf).to_contain_text("RESERVED")
+    golf.get_by_role("button", name="Picked up").click()
+
+    sheet = modal(page)
+    expect(sheet.get_by_role("heading", name="Pick up B-3")).to_be_visible()
+    expect(sheet.get_by_label("Odometer out")).to_have_value("28750")  # the Golf's last reading
+    expect(sheet.get_by_label("Fuel out")).to_have_value("full")
+    sheet.get_by_label("Fuel out").select_option("3/4")
+    sheet.get_by_label("Damage already on the car").fill("Dent in the driver's door.")
+    shoot(page, "sandbox-pick-up")
+    sheet.get_by_label("Odometer out").fill("28740")  # below the car's reading: refused on the field
+    sheet.get_by_role("button", name="Hand over").click()
+    expect(sheet.locator(".field-error:visible")).to_contain_text("at least 28750")
+    sheet.get_by_label("Odometer out").fill("28751")
+    sheet.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+    golf = booking_message(page, "B-3")
+    expect(golf).to_contain_text("ACTIVE")
+    expect(golf).to_contain_text("odometer 28,751 · fuel 3/4")
+    expect(golf).to_contain_text("Damage at pick-up: Dent in the driver's door.")
+
+    golf.get_by_role("button", name="Returned").click()
+    back = modal(page)
+    expect(back).to_contain_text("At pick-up: odometer 28,751, fuel 3/4.")
+    expect(back).to_contain_text("Damage at pick-up: Dent in the driver's door.")
+    back.get_by_label("Odometer").fill("28990")
+    back.get_by_label("Fuel level").select_option("1/2")  # two eighths below the pick-up level
+    back.get_by_label("New damage (not there at pick-up)").fill("Cracked wing mirror.")
+    back.get_by_role("button", name="Record return").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+    golf = booking_message(page, "B-3")
+    expect(golf).to_contain_text("RETURNED")
+    expect(golf).to_contain_text("Refuel charge")
+    expect(golf).to_contain_text("20.00")
+    expect(golf).to_contain_text("New damage: Cracked wing mirror.")
+    notice = page.locator("#surface article.message", has_text="New damage on KX21LMN")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("B-3")
+    shoot(page, "sandbox-return-with-charges")
+
+
+def test_edit_a_booking_and_an_overlapping_edit_refused_naming_the_blocker(page):
+    load_demo_as_agent(page)
+    bmw = booking_message(page, "B-4")  # Jane's BMW from tomorrow
+    bmw.get_by_role("button", name="Edit").click()
+    form = modal(page)
+    expect(form.get_by_role("heading", name="Edit B-4")).to_be_visible()
+    expect(form).to_contain_text("Times are in Europe/London")
+    form.get_by_label("Pickup").fill(local_input(6, 9))
+    expect(form.get_by_label("Pickup")).to_have_value(local_input(6, 9))
+    form.get_by_label("Return").fill(local_input(8, 9))
+    vehicle = form.get_by_label("Vehicle (free over the period)")
+    expect(vehicle.locator("option", has_text="VN19TRN")).to_have_count(1)  # the list was redrawn for then
+    vehicle.select_option(vehicle.locator("option", has_text="VN19TRN").get_attribute("value"))
+
+    # Meanwhile Ada books the Transit over those days in her own browser …
+    other = page.context.browser.new_context(viewport={"width": 1280, "height": 860})
+    ada = other.new_page()
+    ada.sandbox_url = page.sandbox_url
+    open_as(ada, "UADMIN", workspace.CAR_HIRE.channel_id)
+    fill_new_booking(ada, "Sam Patel", local_input(7, 9), local_input(9, 9), "VN19TRN")
+    modal(ada).get_by_role("button", name="Book").click()
+    expect(modal(ada).get_by_role("heading", name="B-8 booked")).to_be_visible()
+    other.close()
+
+    # … so Alex's edit is refused on the vehicle field, naming her booking.
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".field-error:visible")).to_contain_text("VN19TRN is booked then (B-8")
+    shoot(page, "sandbox-edit-overlap")
+
+    vehicle.select_option(vehicle.locator("option", has_text="AB12CDE").get_attribute("value"))
+    form.get_by_label("Notes").fill("Child seat, please.")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+    bmw = booking_message(page, "B-4")
+    expect(bmw).to_contain_text("AB12CDE")
+    expect(bmw).to_contain_text("Vehicle PR22BMW → AB12CDE")
+    expect(bmw).to_contain_text("Notes none → Child seat, please.")
+    shoot(page, "sandbox-edited-booking")
