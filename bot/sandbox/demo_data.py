@@ -67,6 +67,13 @@ CUSTOMERS = [  # name, email, phone, licence, years of licence left, do not rent
         "Unpaid damage from a 2025 hire.",
     ),
 ]
+# More regulars, so that ``/customer list`` has a second page (25 a page).
+REGULARS = (
+    "Aisha Khan, Ben Carter, Chloe Martin, Daniel Evans, Emma Wilson, Farah Ali, George Hughes, Hannah Lewis, "
+    "Isaac Green, Julia Fischer, Kofi Mensah, Laura Schmidt, Mohammed Hassan, Nina Petrova, Oscar Lindqvist, "
+    "Priya Sharma, Quentin Dubois, Rosa Garcia, Tom Becker, Uma Reddy, Victor Novak, Wendy Clarke, Yusuf Demir, "
+    "Zoe Taylor"
+).split(", ")
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
 
@@ -218,6 +225,10 @@ def _seed_car_hire(session: Session, settings: Settings, team_id: str, now: date
     with as_of(now - 30 * DAY):
         vehicles = [_vehicle(session, agent, row) for row in FLEET]
         customers = [_customer(session, agent, row, now) for row in CUSTOMERS]
+        for number, name in enumerate(REGULARS, start=1):
+            first, last = name.lower().split()
+            row = (name, f"{first}.{last}@example.com", "", f"{last[:5].upper()}{number:03d}DEMO", 1 + number % 9)
+            _customer(session, agent, (*row, False, None), now)
     with as_of(now - 10 * DAY):  # a change in Sam's history (``/customer sam``)
         sam = _customer_values(CUSTOMERS[1], now)
         customer_service.update_customer(session, agent, customers[1].id, replace(sam, phone="+44 7700 900457"))

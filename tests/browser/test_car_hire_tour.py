@@ -1,0 +1,100 @@
+"""docs/car-hire.md's tour of the sandbox, step by step in the browser, on the demo data: a
+booking's damage and charges, the customer view and its history, searches and paging, the
+No-show button once the pickup time has passed, and the morning manifest."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from bot.sandbox import workspace
+from bot.services.clock import utcnow
+from tests.browser.conftest import shoot
+from tests.browser.steps import last_message, modal, send
+from tests.browser.test_car_hire_flow import fill_new_booking
+from tests.browser.test_car_hire_pick_up_and_edit import booking_message, load_demo_as_agent
+
+pytestmark = pytest.mark.browser
+LONDON = ZoneInfo(workspace.TIMEZONE)
+
+
+def test_lookups_history_searches_and_paging(page):
+    load_demo_as_agent(page)
+
+    send(page, "/booking B-7")  # the return with damage and a refuel charge
+    answer = last_message(page)
+    expect(answer).to_contain_text("Only visible to you")
+    expect(answer).to_contain_text("Damage at pick-up: Scuff on the rear bumper")
+    expect(answer).to_contain_text("New damage: Chipped windscreen")
+    expect(answer).to_contain_text("Refuel charge")
+    expect(answer).to_contain_text("30.00")
+    send(page, "/booking B-6")  # marked by the no-shows job
+    expect(last_message(page)).to_contain_text("NO SHOW")
+    expect(last_message(page)).to_contain_text("by HireDesk")
+
+    send(page, "/customer sam")  # one match: the customer, their bookings latest first, their history
+    sam = last_message(page)
+    expect(sam).to_contain_text("Sam Patel")
+    expect(sam).to_contain_text(re.compile(r"B-6.*B-2", re.DOTALL))
+    expect(sam).to_contain_text("+44 7700 900456 → +44 7700 900457")
+    shoot(page, "sandbox-customer-view")
+
+    send(page, "/customer brown")  # one match
+    expect(last_message(page)).to_contain_text("Olivia Brown")
+    send(page, "/customer an")  # several: each with View
+    several = last_message(page)
+    expect(several.get_by_role("button", name="View")).not_to_have_count(0)
+    several.locator("section, div", has_text="Aisha Khan").get_by_role("button", name="View").first.click()
+    expect(last_message(page)).to_contain_text("Licence expires")  # her own view
+
+    send(page, "/customer list")  # 28 customers, 25 a page
+    listing = last_message(page)
+    expect(listing).to_contain_text("Aisha Khan")
+    listing.get_by_role("button", name="Next").click()
+    expect(last_message(page)).to_contain_text("Zoe Taylor")
+    last_message(page).get_by_role("button", name="Previous").click()
+    expect(last_message(page)).to_contain_text("Aisha Khan")
+
+    send(page, "/booking kx21 lmn")  # the Golf's bookings, latest first
+    expect(last_message(page)).to_contain_text(re.compile(r"B-3.*B-6", re.DOTALL))
+    send(page, "/booking olivia")
+    expect(last_message(page)).to_contain_text(re.compile(r"B-3.*B-7.*B-5", re.DOTALL))
+    send(page, "/vehicle MA68YRS")  # its history: sent to maintenance
+    expect(last_message(page)).to_contain_text("AVAILABLE → MAINTENANCE")
+
+
+def test_no_show_button_once_the_pickup_time_has_passed_and_the_morning_manifest(page):
+    load_demo_as_agent(page)
+    soon = (utcnow() + timedelta(minutes=10)).astimezone(LONDON)
+    pickup = soon.strftime("%Y-%m-%dT%H:%M")
+    due = (soon + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    fill_new_booking(page, "Jane Doe", pickup, due, "VN19TRN")
+    modal(page).get_by_role("button", name="Book").click()
+    expect(modal(page).get_by_role("heading", name="B-8 booked")).to_be_visible()
+    modal(page).get_by_role("button", name="Close").click()
+    transit = booking_message(page, "B-8")
+    expect(transit.get_by_role("button", name="No-show")).to_have_count(0)  # not before the pickup time
+
+    page.get_by_role("button", name="+30 min").click()  # the no-shows job redraws the message
+    transit = booking_message(page, "B-8")
+    expect(transit.get_by_role("button", name="No-show")).to_be_visible()
+    transit.get_by_role("button", name="No-show").click()
+    confirm = page.locator("#confirm-dialog")
+    expect(confirm.get_by_role("heading", name="Mark B-8 a no-show?")).to_be_visible()
+    confirm.get_by_role("button", name="Mark no-show").click()
+    expect(booking_message(page, "B-8")).to_contain_text("NO SHOW")
+    shoot(page, "sandbox-no-show")
+
+    while utcnow().astimezone(LONDON).hour < 8:  # the manifest is posted from 08:00
+        before = page.locator("#clock").inner_text()
+        page.get_by_role("button", name="+1 hour").click()
+        expect(page.locator("#clock")).not_to_have_text(before)
+    page.get_by_role("button", name="Run due-returns").click()  # once a day: again, nothing new
+    expect(page.get_by_role("status")).to_contain_text("due-returns")
+    manifest = page.locator("#surface article.message", has_text=re.compile("Pickups today|Returns due today"))
+    expect(manifest).to_have_count(1)
+    shoot(page, "sandbox-morning-manifest")
