@@ -58,6 +58,8 @@ def new_booking_modal(state: NewBookingState = NewBookingState(), choices: Vehic
         _customer_input(option(state.customer["text"]["text"], state.customer["value"]) if state.customer else None),
         *_period_inputs("booking", state.pickup, state.return_due),
     ]
+    if choices and choices.timezone:
+        blocks.append(_zone_note(choices.timezone))
     quotes = choices.quotes if choices else []
     if quotes:
         options = [option(_quote_text(q), str(q.vehicle.id)) for q in quotes[:MAX_OPTIONS]]
@@ -186,6 +188,7 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         input_block(
             "returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))
         ),
+        _zone_note(str(tz)),
         input_block(
             "odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)
         ),
@@ -240,9 +243,7 @@ def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id
             *sections([intro]),
             _customer_input(chosen_customer),
             *_period_inputs("edit", editing.pickup, editing.return_due),
-            ContextBlock(
-                elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
-            ),
+            _zone_note(editing.timezone),
             vehicles,
             notes,
         ]
@@ -262,6 +263,7 @@ def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
             "New return",
             DateTimePickerElement(action_id="return_due", initial_date_time=_epoch(booking.return_due_at)),
         ),
+        _zone_note(str(tz)),
     ]
     return _booking_modal(booking, BOOKING_EXTEND, "Extend", "Extend", blocks)
 
@@ -296,6 +298,11 @@ def _period_inputs(prefix: str, pickup: datetime | None, return_due: datetime | 
             dispatch=True,
         ),
     ]
+
+
+def _zone_note(timezone: str) -> ContextBlock:
+    """Which zone the modal's times are in (the workspace's): under the date-time pickers."""
+    return ContextBlock(elements=[MarkdownTextObject(text=f"Times are in {timezone}, the workspace's time zone.")])
 
 
 def _damage_input(label: str) -> InputBlock:
