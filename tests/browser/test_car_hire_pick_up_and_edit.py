@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from bot.sandbox import workspace
 from tests.browser.conftest import shoot
-from tests.browser.steps import modal, open_as
+from tests.browser.steps import last_message, modal, open_as, send
 from tests.browser.test_car_hire_flow import fill_new_booking, local_input
 
 pytestmark = pytest.mark.browser
@@ -73,6 +73,11 @@ def test_pick_up_then_return_with_a_refuel_charge_and_new_damage(page):
     expect(notice).to_have_count(1)
     expect(notice).to_contain_text("B-3")
     shoot(page, "sandbox-return-with-charges")
+
+    open_as(page, "UMANAGER", workspace.CAR_HIRE.channel_id)  # the charges are revenue
+    send(page, "/hiredesk digest now")
+    # B-5 240.00, B-7 240.00 + 30.00 refuel, B-3 90.00 + 20.00 refuel
+    expect(last_message(page)).to_contain_text(re.compile(r"Revenue, last 7 days\W*620\.00"))
 
 
 def test_edit_a_booking_and_an_overlapping_edit_refused_naming_the_blocker(page):

@@ -49,6 +49,17 @@ def test_lookups_history_searches_and_paging(page):
     expect(sam).to_contain_text("+44 7700 900456 → +44 7700 900457")
     shoot(page, "sandbox-customer-view")
 
+    sam.get_by_role("button", name="Edit").click()  # an edit of his goes to the same history
+    form = modal(page)
+    form.get_by_label("Notes").fill("Prefers automatics. Child seat.")
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_contain_text("Sam Patel")
+    form.get_by_role("button", name="Close").click()
+    send(page, "/customer sam")
+    expect(last_message(page)).to_contain_text(
+        "Notes Prefers automatics. → Prefers automatics. Child seat. by @Alex Agent"
+    )
+
     send(page, "/customer brown")  # one match
     expect(last_message(page)).to_contain_text("Olivia Brown")
     send(page, "/customer an")  # several: each with View
