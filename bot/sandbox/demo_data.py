@@ -68,12 +68,32 @@ CUSTOMERS = [  # name, email, phone, licence, years of licence left, do not rent
     ),
 ]
 # More regulars, so that ``/customer list`` has a second page (25 a page).
-REGULARS = (
-    "Aisha Khan, Ben Carter, Chloe Martin, Daniel Evans, Emma Wilson, Farah Ali, George Hughes, Hannah Lewis, "
-    "Isaac Green, Julia Fischer, Kofi Mensah, Laura Schmidt, Mohammed Hassan, Nina Petrova, Oscar Lindqvist, "
-    "Priya Sharma, Quentin Dubois, Rosa Garcia, Tom Becker, Uma Reddy, Victor Novak, Wendy Clarke, Yusuf Demir, "
-    "Zoe Taylor"
-).split(", ")
+REGULARS = [
+    "Aisha Khan",
+    "Ben Carter",
+    "Chloe Martin",
+    "Daniel Evans",
+    "Emma Wilson",
+    "Farah Ali",
+    "George Hughes",
+    "Hannah Lewis",
+    "Isaac Green",
+    "Julia Fischer",
+    "Kofi Mensah",
+    "Laura Schmidt",
+    "Mohammed Hassan",
+    "Nina Petrova",
+    "Oscar Lindqvist",
+    "Priya Sharma",
+    "Quentin Dubois",
+    "Rosa Garcia",
+    "Tom Becker",
+    "Uma Reddy",
+    "Victor Novak",
+    "Wendy Clarke",
+    "Yusuf Demir",
+    "Zoe Taylor",
+]
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
 

@@ -12,21 +12,10 @@ from playwright.sync_api import expect
 
 from bot.sandbox import workspace
 from tests.browser.conftest import shoot
+from tests.browser.hire_steps import ada_books_meanwhile, booking_message, load_demo_as_agent, local_input, shows
 from tests.browser.steps import last_message, modal, open_as, send
-from tests.browser.test_car_hire_flow import fill_new_booking, local_input
 
 pytestmark = pytest.mark.browser
-
-
-def booking_message(page, key: str):
-    """The booking's own message in #car-hire (its header reads ``B-3 · STATUS``)."""
-    return page.locator("#surface article.message", has_text=re.compile(rf"{key} · [A-Z]")).first
-
-
-def load_demo_as_agent(page) -> None:
-    open_as(page, "UAGENT", workspace.CAR_HIRE.channel_id)
-    page.get_by_role("button", name="Load demo data").click()
-    expect(page.get_by_role("status")).to_contain_text("Demo data loaded")
 
 
 def test_pick_up_then_return_with_a_refuel_charge_and_new_damage(page):
@@ -50,25 +39,18 @@ def test_pick_up_then_return_with_a_refuel_charge_and_new_damage(page):
     expect(page.get_by_role("dialog")).to_have_count(0)
 
     golf = booking_message(page, "B-3")
-    expect(golf).to_contain_text("ACTIVE")
-    expect(golf).to_contain_text("odometer 28,751 · fuel 3/4")
-    expect(golf).to_contain_text("Damage at pick-up: Dent in the driver's door.")
+    shows(golf, "ACTIVE", "odometer 28,751 · fuel 3/4", "Damage at pick-up: Dent in the driver's door.")
 
     golf.get_by_role("button", name="Returned").click()
     back = modal(page)
-    expect(back).to_contain_text("At pick-up: odometer 28,751, fuel 3/4.")
-    expect(back).to_contain_text("Damage at pick-up: Dent in the driver's door.")
+    shows(back, "At pick-up: odometer 28,751, fuel 3/4.", "Damage at pick-up: Dent in the driver's door.")
     back.get_by_label("Odometer").fill("28990")
     back.get_by_label("Fuel level").select_option("1/2")  # two eighths below the pick-up level
     back.get_by_label("New damage (not there at pick-up)").fill("Cracked wing mirror.")
     back.get_by_role("button", name="Record return").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
-    golf = booking_message(page, "B-3")
-    expect(golf).to_contain_text("RETURNED")
-    expect(golf).to_contain_text("Refuel charge")
-    expect(golf).to_contain_text("20.00")
-    expect(golf).to_contain_text("New damage: Cracked wing mirror.")
+    shows(booking_message(page, "B-3"), "RETURNED", "Refuel charge", "20.00", "New damage: Cracked wing mirror.")
     notice = page.locator("#surface article.message", has_text="New damage on KX21LMN")
     expect(notice).to_have_count(1)
     expect(notice).to_contain_text("B-3")
@@ -95,14 +77,7 @@ def test_edit_a_booking_and_an_overlapping_edit_refused_naming_the_blocker(page)
     vehicle.select_option(vehicle.locator("option", has_text="VN19TRN").get_attribute("value"))
 
     # Meanwhile Ada books the Transit over those days in her own browser …
-    other = page.context.browser.new_context(viewport={"width": 1280, "height": 860})
-    ada = other.new_page()
-    ada.sandbox_url = page.sandbox_url
-    open_as(ada, "UADMIN", workspace.CAR_HIRE.channel_id)
-    fill_new_booking(ada, "Sam Patel", local_input(7, 9), local_input(9, 9), "VN19TRN")
-    modal(ada).get_by_role("button", name="Book").click()
-    expect(modal(ada).get_by_role("heading", name="B-8 booked")).to_be_visible()
-    other.close()
+    ada_books_meanwhile(page, "Sam Patel", local_input(7, 9), local_input(9, 9), "VN19TRN", "B-8")
 
     # … so Alex's edit is refused on the vehicle field, naming her booking.
     form.get_by_role("button", name="Save").click()
