@@ -3,6 +3,7 @@ itself would: a no-show marked by the job, a return with new damage and a refuel
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from bot.context import AppContext
 from bot.sandbox import workspace
 from bot.sandbox.demo_data import seed_demo
-from bot.services.clock import utcnow
+from bot.services.clock import as_of, utcnow
 from bot.services.hire.bookings import SCHEDULER
 from bot.settings import load_settings
 from bot.views.hire.bookings import booking_card
@@ -57,3 +58,16 @@ def test_demo_data_has_a_no_show_and_a_return_with_damage_and_a_refuel_charge(da
         assert [(e.field, e.new_value) for e in sam.events] == [("phone", "+44 7700 900457")]
         yaris = session.scalars(select(Vehicle).where(Vehicle.registration == "MA68YRS")).one()
         assert yaris.status is VehicleStatus.MAINTENANCE and [e.field for e in yaris.events] == ["status"]
+
+
+def test_as_of_stops_the_clock_in_its_own_thread_only():
+    seen: list = []
+    with freeze_time(NOW), as_of(NOW - timedelta(days=3)):
+        assert utcnow() == NOW - timedelta(days=3)
+        reader = threading.Thread(target=lambda: seen.append(utcnow()))
+        reader.start()
+        reader.join()
+        with as_of(NOW - timedelta(days=5)):  # nested: the inner moment, then the outer again
+            assert utcnow() == NOW - timedelta(days=5)
+        assert utcnow() == NOW - timedelta(days=3)
+    assert seen == [NOW]  # a serving thread keeps the (here frozen) real clock
