@@ -21,6 +21,17 @@ def register(app: App) -> None:
     app.command("/booking")(booking_command)
 
 
+def _blank_booking_form(ctx):
+    """The New booking modal before anything is chosen (it names the workspace's time zone)."""
+
+    def build(session, actor) -> dict:
+        return booking_modals.new_booking_modal(
+            choices=booking_queries.vehicle_choices(session, actor, None, None, ctx.settings)
+        )
+
+    return build
+
+
 @guarded
 def booking_command(ack, body, command, client, ctx):
     words = command_text(command).split()
@@ -59,14 +70,3 @@ def booking_command(ack, body, command, client, ctx):
                 booking_queries.search_bookings(session, actor, " ".join(words), ctx.settings)
             )
     ack(response_type="ephemeral", **reply)
-
-
-def _blank_booking_form(ctx):
-    """The New booking modal before anything is chosen (it names the workspace's time zone)."""
-
-    def build(session, actor) -> dict:
-        return booking_modals.new_booking_modal(
-            choices=booking_queries.vehicle_choices(session, actor, None, None, ctx.settings)
-        )
-
-    return build
