@@ -1,30 +1,37 @@
 """The sandbox's people get their roles; demo data on request
 (the page's "Load demo data" button or ``python app.py seed-demo``).
 
-Demo rows are written as the desks would have left them, with their history,
-relative to the (sandbox) clock: bookings due back today and overdue, a
-pickup today, tickets of every severity.
+The car hire desk's demo rows are made by its own services, each step at the
+moment it would have happened (``clock.as_of``, relative to the sandbox clock), so
+they carry the history, prices and charges the desk itself computes: bookings
+due back today and overdue, a pickup today, a return with damage and a refuel
+charge, a no-show marked by the ``no-shows`` job. Tickets are written as the
+help desk would have left them, with their history.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from math import ceil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import roles as role_service
-from bot.services.actors import load_actor
-from bot.services.clock import utcnow
+from bot.services.actors import Actor, load_actor
+from bot.services.clock import as_of, utcnow
+from bot.services.hire import bookings as booking_service
+from bot.services.hire import customers as customer_service
+from bot.services.hire import vehicles as vehicle_service
+from bot.services.hire.bookings import SCHEDULER, NewBooking, PickUpValues, ReturnValues
+from bot.services.hire.customers import CustomerValues
+from bot.services.hire.vehicles import VehicleValues
+from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import ensure_workspace, next_number
+from bot.settings import Settings
 from db.models import (
     Booking,
-    BookingEvent,
-    BookingStatus,
     Category,
     Customer,
     Role,
@@ -33,19 +40,18 @@ from db.models import (
     TicketEvent,
     TicketState,
     Vehicle,
-    VehicleCategory,
     VehicleStatus,
 )
 
 from . import workspace
 
 FLEET = [  # registration, make, model, category, seats, daily rate, odometer, status
-    ("AB12CDE", "Ford", "Fiesta", VehicleCategory.ECONOMY, 5, "35.00", 41200, VehicleStatus.AVAILABLE),
-    ("KX21LMN", "Volkswagen", "Golf", VehicleCategory.COMPACT, 5, "45.00", 28750, VehicleStatus.AVAILABLE),
-    ("YR70QSH", "Nissan", "Qashqai", VehicleCategory.SUV, 5, "65.00", 19020, VehicleStatus.AVAILABLE),
-    ("VN19TRN", "Ford", "Transit", VehicleCategory.VAN, 3, "80.00", 88410, VehicleStatus.AVAILABLE),
-    ("PR22BMW", "BMW", "5 Series", VehicleCategory.PREMIUM, 5, "120.00", 12200, VehicleStatus.AVAILABLE),
-    ("MA68YRS", "Toyota", "Yaris", VehicleCategory.ECONOMY, 5, "32.00", 67300, VehicleStatus.MAINTENANCE),
+    ("AB12CDE", "Ford", "Fiesta", "economy", 5, "35.00", 41200, VehicleStatus.AVAILABLE),
+    ("KX21LMN", "Volkswagen", "Golf", "compact", 5, "45.00", 28750, VehicleStatus.AVAILABLE),
+    ("YR70QSH", "Nissan", "Qashqai", "suv", 5, "65.00", 19020, VehicleStatus.AVAILABLE),
+    ("VN19TRN", "Ford", "Transit", "van", 3, "80.00", 88410, VehicleStatus.AVAILABLE),
+    ("PR22BMW", "BMW", "5 Series", "premium", 5, "120.00", 12200, VehicleStatus.AVAILABLE),
+    ("MA68YRS", "Toyota", "Yaris", "economy", 5, "32.00", 67300, VehicleStatus.MAINTENANCE),
 ]
 CUSTOMERS = [  # name, email, phone, licence, years of licence left, do not rent, notes
     ("Jane Doe", "jane.doe@example.com", "+44 7700 900123", "DOE99901JA9AB", 6, False, None),
@@ -59,6 +65,73 @@ CUSTOMERS = [  # name, email, phone, licence, years of licence left, do not rent
         2,
         True,
         "Unpaid damage from a 2025 hire.",
+    ),
+]
+# More regulars, so that ``/customer list`` has a second page (25 a page).
+REGULARS = [
+    "Aisha Khan",
+    "Ben Carter",
+    "Chloe Martin",
+    "Daniel Evans",
+    "Emma Wilson",
+    "Farah Ali",
+    "George Hughes",
+    "Hannah Lewis",
+    "Isaac Green",
+    "Julia Fischer",
+    "Kofi Mensah",
+    "Laura Schmidt",
+    "Mohammed Hassan",
+    "Nina Petrova",
+    "Oscar Lindqvist",
+    "Priya Sharma",
+    "Quentin Dubois",
+    "Rosa Garcia",
+    "Tom Becker",
+    "Uma Reddy",
+    "Victor Novak",
+    "Wendy Clarke",
+    "Yusuf Demir",
+    "Zoe Taylor",
+]
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DemoBooking:
+    """One demo booking's life, each time relative to now (the number is its place in BOOKINGS)."""
+
+    customer: int
+    vehicle: int
+    booked: timedelta  # when the agent made it
+    pickup: timedelta
+    due: timedelta
+    picked_up: PickUpValues | None = None  # handed over at the pickup time
+    returned: timedelta | None = None  # when it came back (with ``fuel_in`` and ``new_damage``)
+    fuel_in: str = "full"
+    new_damage: str = ""
+    distance: int = 0  # km driven
+    no_show: bool = False  # marked by the no-shows job once the grace ran out
+
+
+BOOKINGS = [
+    DemoBooking(0, 0, -5 * DAY, -3 * DAY, 2 * HOUR, picked_up=PickUpValues()),  # B-1 due back today
+    DemoBooking(1, 2, -6 * DAY, -4 * DAY, -20 * HOUR, picked_up=PickUpValues()),  # B-2 overdue
+    DemoBooking(2, 1, -2 * DAY, 3 * HOUR, 2 * DAY + 3 * HOUR),  # B-3 pickup today
+    DemoBooking(0, 4, -2 * DAY, DAY, 4 * DAY),  # B-4 upcoming
+    DemoBooking(2, 3, -11 * DAY, -9 * DAY, -6 * DAY, picked_up=PickUpValues(), returned=-6 * DAY, distance=412),
+    DemoBooking(1, 1, -3 * DAY, -30 * HOUR, -6 * HOUR, no_show=True),  # B-6 never came
+    DemoBooking(  # B-7 came back with new damage and 3/8 of a tank less: a refuel charge
+        2,
+        4,
+        -8 * DAY,
+        -6 * DAY,
+        -4 * DAY,
+        picked_up=PickUpValues(damage="Scuff on the rear bumper, left side."),
+        returned=-4 * DAY + 20 * timedelta(minutes=1),
+        fuel_in="5/8",
+        new_damage="Chipped windscreen, passenger side.",
+        distance=386,
     ),
 ]
 TICKETS = [  # title, category, severity, state, assignee, minutes ago, description
@@ -151,21 +224,7 @@ def seed_demo(ctx: AppContext, team_id: str = workspace.TEAM_ID) -> DemoSummary:
         if session.scalar(select(func.count()).select_from(Vehicle).where(Vehicle.team_id == team_id)):
             return _summary(session, team_id, created=False)
         now = utcnow()
-        vehicles = [_vehicle(team_id, row, now) for row in FLEET]
-        customers = [_customer(team_id, row, now) for row in CUSTOMERS]
-        session.add_all([*vehicles, *customers])
-        session.flush()
-        plans = [  # customer, vehicle, status, pickup (from now), return due (from now)
-            (0, 0, BookingStatus.ACTIVE, timedelta(days=-3), timedelta(hours=2)),  # due back today
-            (1, 2, BookingStatus.ACTIVE, timedelta(days=-4), timedelta(hours=-20)),  # overdue
-            (2, 1, BookingStatus.RESERVED, timedelta(hours=3), timedelta(days=2, hours=3)),  # pickup today
-            (0, 4, BookingStatus.RESERVED, timedelta(days=1), timedelta(days=4)),  # upcoming
-            (2, 3, BookingStatus.RETURNED, timedelta(days=-9), timedelta(days=-6)),  # history
-        ]
-        for customer, vehicle, status, pickup, due in plans:
-            session.add(
-                _booking(session, team_id, customers[customer], vehicles[vehicle], status, now + pickup, now + due)
-            )
+        _seed_car_hire(session, ctx.settings, team_id, now)
         for row in TICKETS:
             session.add(_ticket(session, team_id, row, now))
         session.flush()
@@ -179,88 +238,70 @@ def _summary(session: Session, team_id: str, created: bool) -> DemoSummary:
     return DemoSummary(created, count(Vehicle), count(Customer), count(Booking), count(Ticket))
 
 
-def _vehicle(team_id: str, row: tuple, now: datetime) -> Vehicle:
-    registration, make, model, category, seats, rate, odometer, status = row
-    return Vehicle(
-        team_id=team_id,
-        registration=registration,
-        make=make,
-        model=model,
-        category=category,
-        seats=seats,
-        daily_rate=Decimal(rate),
-        odometer=odometer,
-        status=status,
-        created_at=now,
-    )
+def _seed_car_hire(session: Session, settings: Settings, team_id: str, now: datetime) -> None:
+    """The fleet, the customers and their bookings, made by the car hire services as the sandbox's
+    agent would have made them, each step at its own (past) moment."""
+    agent = Actor(team_id, next(p.user_id for p in workspace.PEOPLE if p.role is Role.AGENT), frozenset({Role.AGENT}))
+    with as_of(now - 30 * DAY):
+        vehicles = [_vehicle(session, agent, row) for row in FLEET]
+        customers = [_customer(session, agent, row, now) for row in CUSTOMERS]
+        for number, name in enumerate(REGULARS, start=1):
+            first, last = name.lower().split()
+            row = (name, f"{first}.{last}@example.com", "", f"{last[:5].upper()}{number:03d}DEMO", 1 + number % 9)
+            _customer(session, agent, (*row, False, None), now)
+    with as_of(now - 10 * DAY):  # a change in Sam's history (``/customer sam``)
+        sam = _customer_values(CUSTOMERS[1], now)
+        customer_service.update_customer(session, agent, customers[1].id, replace(sam, phone="+44 7700 900457"))
+    with as_of(now - 2 * DAY):  # and one in the Yaris's (``/vehicle MA68YRS``)
+        for registration, *_, status in FLEET:
+            if status is not VehicleStatus.AVAILABLE:
+                vehicle_service.set_status(session, agent, registration, status)
+    for plan in BOOKINGS:
+        _booking(session, settings, agent, plan, customers[plan.customer], vehicles[plan.vehicle], now)
 
 
-def _customer(team_id: str, row: tuple, now: datetime) -> Customer:
+def _vehicle(session: Session, agent: Actor, row: tuple) -> Vehicle:
+    registration, make, model, category, seats, rate, odometer, _status = row
+    values = VehicleValues(registration, make, model, category, str(seats), rate, str(odometer))
+    return vehicle_service.create_vehicle(session, agent, values)
+
+
+def _customer_values(row: tuple, now: datetime) -> CustomerValues:
     name, email, phone, licence, years_left, do_not_rent, notes = row
     expiry = date(now.year + years_left, 6, 30)
-    return Customer(
-        team_id=team_id,
-        name=name,
-        email=email,
-        phone=phone,
-        licence_number=licence,
-        licence_expiry=expiry,
-        notes=notes,
-        do_not_rent=do_not_rent,
-        created_at=now,
-        created_by=workspace.ADMIN.user_id,
-    )
+    return CustomerValues(name, email, phone, licence, expiry, None, notes or "", do_not_rent)
+
+
+def _customer(session: Session, agent: Actor, row: tuple, now: datetime) -> Customer:
+    return customer_service.create_customer(session, agent, _customer_values(row, now))
 
 
 def _booking(
     session: Session,
-    team_id: str,
+    settings: Settings,
+    agent: Actor,
+    plan: DemoBooking,
     customer: Customer,
     vehicle: Vehicle,
-    status: BookingStatus,
-    pickup: datetime,
-    due: datetime,
+    now: datetime,
 ) -> Booking:
-    agent = next(p.user_id for p in workspace.PEOPLE if p.role is Role.AGENT)
-    created = min(pickup, utcnow()) - timedelta(days=2)
-    days = max(1, ceil((due - pickup) / timedelta(days=1)))
-    booking = Booking(
-        team_id=team_id,
-        number=next_number(session, team_id, "booking"),
-        customer=customer,
-        vehicle=vehicle,
-        pickup_at=pickup,
-        return_due_at=due,
-        status=status,
-        quoted_price=vehicle.daily_rate * days,
-        created_by=agent,
-        created_at=created,
-        updated_at=created,
-    )
-    booking.events.append(
-        BookingEvent(
-            team_id=team_id,
-            actor_id=agent,
-            at=created,
-            kind="created",
-            new_value=f"{vehicle.registration} for {customer.name}",
-        )
-    )
-    if status in (BookingStatus.ACTIVE, BookingStatus.RETURNED):
-        booking.picked_up_at, booking.odometer_out = pickup, vehicle.odometer
-        booking.events.append(
-            BookingEvent(
-                team_id=team_id, actor_id=agent, at=pickup, kind="picked_up", old_value="RESERVED", new_value="ACTIVE"
-            )
-        )
-    if status is BookingStatus.RETURNED:
-        booking.returned_at, booking.odometer_in, booking.fuel_level = due, vehicle.odometer + 412, "full"
-        booking.events.append(
-            BookingEvent(
-                team_id=team_id, actor_id=agent, at=due, kind="returned", old_value="ACTIVE", new_value="RETURNED"
-            )
-        )
-    booking.updated_at = max(event.at for event in booking.events)
+    pickup, due = now + plan.pickup, now + plan.due
+    with as_of(now + plan.booked):
+        form = NewBooking(customer=customer.id, vehicle=vehicle.id, pickup=pickup, return_due=due)
+        booking = booking_service.create_booking(session, agent, form, settings)
+    if plan.picked_up is not None:
+        with as_of(pickup):
+            booking_service.pick_up(session, agent, booking.id, plan.picked_up)
+    if plan.returned is not None:
+        returned = now + plan.returned
+        with as_of(returned):
+            odometer = str((booking.odometer_out or 0) + plan.distance)
+            values = ReturnValues(returned, odometer, plan.fuel_in, plan.new_damage)
+            booking_service.return_booking(session, agent, booking.id, values, settings)
+    if plan.no_show:
+        grace = workspace_config(session, agent.team_id, settings).no_show_grace
+        with as_of(pickup + grace):  # the no-shows job, once the grace ran out
+            booking_service.record_no_show(session, booking, SCHEDULER)
     return booking
 
 

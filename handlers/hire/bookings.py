@@ -23,12 +23,23 @@ def register(app: App) -> None:
     app.command("/booking")(booking_command)
 
 
+def _blank_booking_form(ctx):
+    """The New booking modal before anything is chosen (it names the workspace's time zone)."""
+
+    def build(session, actor) -> dict:
+        return booking_modals.new_booking_modal(
+            choices=booking_queries.vehicle_choices(session, actor, None, None, ctx.settings)
+        )
+
+    return build
+
+
 @guarded
 def booking_command(ack, body, command, client, ctx):
     words = command_text(command).split()
     sub = words[0].lower() if words else "new"
     if sub in ("new", "add"):
-        return open_blank_form(ctx, ack, body, client, booking_modals.new_booking_modal(), to="create bookings")
+        return open_blank_form(ctx, ack, body, client, _blank_booking_form(ctx), to="create bookings")
     if sub == "help":
         return ack(response_type="ephemeral", **text_message(booking_views.USAGE))
     if sub == "availability" and len(words) not in (3, 4):

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.services import outbox
+from bot.services.actors import Actor
 from bot.services.hire import customers as customer_service
 from bot.services.hire import vehicles as vehicle_service
 from bot.services.hire.access import require_agent
@@ -72,10 +74,15 @@ def register(app: App) -> None:
         app.action(f"{noun}_remove")(record_remove)
 
 
-def open_blank_form(ctx: AppContext, ack, body: dict, client, modal: dict, to: str) -> None:
-    """Refuse non-agents at once, before a form they could not submit opens."""
-    with request_scope(ctx, body, readonly=True) as (_, actor):
+def open_blank_form(
+    ctx: AppContext, ack, body: dict, client, modal: dict | Callable[[Session, Actor], dict], to: str
+) -> None:
+    """Refuse non-agents at once, before a form they could not submit opens (``modal`` may be
+    built from the workspace's data: a function of the session and the actor)."""
+    with request_scope(ctx, body, readonly=True) as (session, actor):
         require_agent(actor, to=to)
+        if callable(modal):
+            modal = modal(session, actor)
     ack()
     client.views_open(trigger_id=body["trigger_id"], view=modal)
 

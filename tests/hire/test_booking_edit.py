@@ -8,16 +8,21 @@ import json
 import threading
 from datetime import timedelta
 
+import pytest
+from freezegun import freeze_time
 from sqlalchemy import select, update
 
-from bot.errors import FormErrors
+from bot.errors import FormErrors, NotFound, PermissionDenied
 from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import BookingEdit, NewBooking
+from bot.services.hire.vehicles import set_status
 from db.models import Booking, BookingStatus, Vehicle, VehicleStatus
 from db.session import Database
 
 from .helpers import (
+    NOW,
     SETTINGS,
+    TEAM,
     actor,
     add_customer,
     add_vehicle,
@@ -53,7 +58,7 @@ def test_an_edit_that_would_overlap_is_refused_inline_then_a_good_one_is_in_the_
 
     press(live_app, "booking_edit", booking.id, booking.card_ts)
     view = opened_modal(live_app, "booking_edit")
-    assert "Times are in Europe/London" in json.dumps(view["blocks"])
+    assert "the workspace's is Europe/London" in json.dumps(view["blocks"])
     vehicle_select = next(b for b in view["blocks"] if b.get("block_id") == "vehicle")
     assert vehicle_select["element"]["initial_option"]["value"] == str(car)  # its own car is offered
 
@@ -196,3 +201,47 @@ def test_changing_the_times_redraws_the_vehicle_list_and_says_when_nothing_is_fr
         none_free, edit_values(ada, car, first, later + timedelta(days=1)), user="UAGENT"
     )
     assert answer.json["response_action"] == "errors" and "return_due" in answer.json["errors"]
+
+
+def test_every_rule_of_a_new_booking_applies_to_an_edit_and_a_refusal_changes_nothing(desk):
+    """Service level, both databases: customer, vehicle and period rules; a late customer's
+    unchanged pickup may be past, a moved one may not; only agents edit, within their workspace."""
+    ada, car = add_customer(desk), add_vehicle(desk)
+    banned = add_customer(desk, name="Bo Banned", licence_number="BANNED123", do_not_rent=True)
+    soon = (NOW + timedelta(days=1)).date()
+    expiring = add_customer(desk, name="Cy Soon", licence_number="EXPIRE123", licence_expiry=soon)
+    workshop = add_vehicle(desk, registration="WORK 1")
+    with desk.transaction() as s:
+        set_status(s, actor(s, "UAGENT"), "WORK1", VehicleStatus.MAINTENANCE)
+    pickup, due = NOW + timedelta(hours=2), NOW + timedelta(days=3)
+    with desk.transaction() as s:
+        booking_id = booking_service.create_booking(
+            s, actor(s, "UAGENT"), NewBooking(ada, car, pickup, due), SETTINGS
+        ).id
+
+    def edit(customer=ada, vehicle=car, start=pickup, end=due, user="UAGENT", team=TEAM):
+        with desk.transaction() as s:
+            form = BookingEdit(customer, vehicle, start, end, "")
+            return booking_service.edit_booking(s, actor(s, user, team=team), booking_id, form, SETTINGS)
+
+    def refused(**change) -> dict[str, str]:
+        with pytest.raises(FormErrors) as raised:
+            edit(**change)
+        return raised.value.errors
+
+    assert "flagged do-not-rent" in refused(customer=banned)["customer"]
+    assert "before the return" in refused(customer=expiring)["customer"]
+    assert "maintenance, so it can't be booked" in refused(vehicle=workshop)["vehicle"]
+    assert refused(end=pickup)["return_due"] == "Return must be after pickup."
+    assert refused(end=pickup + timedelta(days=366))["return_due"] == "A booking can last at most 365 days."
+    with freeze_time(pickup + timedelta(minutes=30)):  # the customer is late
+        assert refused(start=pickup - timedelta(hours=1))["pickup"] == "Pickup can't be in the past."
+        assert edit(end=due + timedelta(hours=1)).return_due_at == due + timedelta(hours=1)  # unchanged pickup
+    with pytest.raises(PermissionDenied):
+        edit(user="UEMPLOYEE")
+    with pytest.raises(NotFound):
+        edit(user="UADMIN", team="T0THER")
+    with desk.transaction() as s:
+        stored = s.get_one(Booking, booking_id)
+        assert (stored.customer_id, stored.vehicle_id, stored.pickup_at) == (ada, car, pickup)
+        assert [e.kind for e in stored.events] == ["created", "edited_return_due"]

@@ -15,13 +15,14 @@ from bot.errors import DomainError, FormErrors, NotFound, PermissionDenied
 from bot.services.clock import utcnow
 from bot.services.hire import booking_queries
 from bot.services.hire import bookings as booking_service
-from bot.services.hire.bookings import NewBooking, ReturnValues
+from bot.services.hire.bookings import NewBooking, PickUpValues, ReturnValues
 from bot.services.hire.vehicles import set_status
 from bot.services.local_time import local
+from bot.services.workspaces import ensure_workspace
 from db.models import Booking, BookingStatus, VehicleStatus
 from db.session import Database
 
-from .helpers import NOW, SETTINGS, actor, add_customer, add_vehicle, make_agent, stored_bookings
+from .helpers import NOW, SETTINGS, TEAM, actor, add_customer, add_vehicle, make_agent, stored_bookings
 
 LONDON = ZoneInfo("Europe/London")
 TEN = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)  # 10:00 in London (BST)
@@ -149,6 +150,36 @@ def test_within_grace_there_is_no_late_fee(desk):
             session, actor(session, "UAGENT"), booking.id, ReturnValues(at, "1000", "1/2", ""), SETTINGS
         )
     assert returned.late_fee == Decimal("0.00")
+
+
+def test_a_return_in_the_minute_of_the_pick_up_is_not_earlier(desk):
+    """Slack's date-time picker chooses whole minutes: a car handed over at 09:00:40 and brought
+    straight back is returned "at 09:00", which is not before its pick-up; 08:59 is."""
+    c, v = add_customer(desk), add_vehicle(desk)
+    booking = create(desk, c, v, NOW, NOW + timedelta(days=1))
+    with freeze_time(NOW + timedelta(seconds=40)), desk.transaction() as session:
+        booking_service.pick_up(session, actor(session, "UAGENT"), booking.id)
+
+    def give_back(at):
+        with freeze_time(NOW + timedelta(seconds=50)), desk.transaction() as session:
+            values = ReturnValues(at, "1000", "full", "")
+            return booking_service.return_booking(session, actor(session, "UAGENT"), booking.id, values, SETTINGS)
+
+    with pytest.raises(FormErrors, match="can't be earlier"):
+        give_back(NOW - timedelta(minutes=1))
+    assert give_back(NOW).status is BookingStatus.RETURNED
+
+
+def test_the_refuel_charge_per_eighth_is_a_workspace_setting(desk):
+    c, v = add_customer(desk), add_vehicle(desk)
+    booking = create(desk, c, v, NOW, NOW + timedelta(days=1))
+    with desk.transaction() as session:
+        booking_service.pick_up(session, actor(session, "UAGENT"), booking.id, PickUpValues(fuel="3/4"))
+        ensure_workspace(session, TEAM).refuel_charge = Decimal("2.50")
+    with freeze_time(NOW + timedelta(hours=5)), desk.transaction() as session:
+        values = ReturnValues(NOW + timedelta(hours=5), "1100", "3/8", "")  # three eighths below 3/4
+        returned = booking_service.return_booking(session, actor(session, "UAGENT"), booking.id, values, SETTINGS)
+    assert returned.refuel_charge == Decimal("7.50")
 
 
 def test_lifecycle_states_are_enforced(desk):

@@ -105,6 +105,7 @@ def test_new_booking_modal_searches_customers_and_lists_only_free_vehicles(live_
     book(live_app, ada, busy, pickup - timedelta(hours=2), pickup + timedelta(hours=1))
 
     view = open_modal(live_app, "/booking")
+    assert "the workspace's is Europe/London." in json.dumps(view)
     suggestions = live_app.slack.block_suggestion(
         "booking_customer", "ADA", user="UAGENT", block_id="customer", view=view
     )

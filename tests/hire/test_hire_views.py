@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.hire.booking_queries import Quote, VehicleChoices
+from bot.services.hire.booking_queries import BookingEditing, Quote, VehicleChoices
 from bot.views.hire import booking_modals
 from bot.views.hire.bookings import booking_action_buttons, booking_card, home_hire_section
 from bot.views.hire.customers import customer_options
@@ -147,3 +147,23 @@ def test_errors_for_blocks_the_modal_lacks_show_under_the_return_time():
         {"vehicle": "Choose a vehicle.", "customer": "Choose a customer."}, without_vehicles
     )
     assert placed == {"return_due": "Choose a vehicle.", "customer": "Choose a customer."}
+
+
+def test_every_modal_with_a_date_time_picker_says_which_zone_its_times_are_in():
+    reserved, active = make_booking(), make_booking(BookingStatus.ACTIVE)
+    editing = BookingEditing(reserved, [], "Europe/London", PICKUP, PICKUP + timedelta(days=2), problem="None free.")
+    modals = [
+        booking_modals.new_booking_modal(choices=VehicleChoices([], timezone="Europe/London")),
+        booking_modals.edit_modal(editing),
+        booking_modals.return_modal(active, LONDON, PICKUP),
+        booking_modals.extend_modal(active, LONDON),
+    ]
+    for modal in modals:
+        assert any(b["type"] == "datetimepicker" for b in _elements(modal))
+        assert "the workspace's is Europe/London." in json.dumps(modal), modal["callback_id"]
+    pick_up = booking_modals.pick_up_modal(reserved, LONDON)  # no picker: its one time names its zone
+    assert "Due back Fri 3 Jul 2026, 10:00 BST." in json.dumps(pick_up)
+
+
+def _elements(modal: dict) -> list[dict]:
+    return [b["element"] for b in modal["blocks"] if b["type"] == "input"]

@@ -176,6 +176,8 @@ def test_customer_and_vehicle_lists_page(live_app):
     assert "1\\u201325 of 27" in json.dumps(first) and set(buttons(first)) == {"hire_page_next"}
     second = click(live_app, buttons(first)["hire_page_next"])
     assert "Customer 26" in json.dumps(second) and "Customer 24" not in json.dumps(second)
+    assert set(buttons(second)) == {"hire_page_previous"}
+    assert "Customer 00" in json.dumps(click(live_app, buttons(second)["hire_page_previous"]))
     fleet = answer(live_app, "/vehicle", "list")
     assert "1\\u201330 of 33" in json.dumps(fleet)
     rest = click(live_app, buttons(fleet)["hire_page_next"])

@@ -65,7 +65,7 @@ def test_half_the_credentials_is_an_error_not_the_sandbox(monkeypatch, capsys, t
 def test_seed_demo_loads_once_on_either_database(database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert app.main(["seed-demo"]) == 0
-    assert "Demo data loaded: 6 vehicles, 4 customers, 5 bookings and 6 tickets." in capsys.readouterr().out
+    assert "Demo data loaded: 6 vehicles, 28 customers, 7 bookings and 6 tickets." in capsys.readouterr().out
     assert app.main(["seed-demo"]) == 0
     assert "already there" in capsys.readouterr().out
 

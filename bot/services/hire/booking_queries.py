@@ -170,23 +170,29 @@ class VehicleChoices:
 
     quotes: list[Quote]
     problem: str | None = None
+    timezone: str = ""  # the workspace's, which the modal names
 
 
 def vehicle_choices(
     session: Session, actor: Actor, pickup: datetime | None, due: datetime | None, settings: Settings
 ) -> VehicleChoices:
+    """The vehicles free from ``pickup`` to ``due`` with their quotes; with neither chosen yet (the
+    blank form), nothing to offer and no problem either."""
     require_agent(actor, to="create bookings")
-    tz = workspace_config(session, actor.team_id, settings).tz
+    config = workspace_config(session, actor.team_id, settings)
+    if pickup is None and due is None:
+        return VehicleChoices([], timezone=config.timezone)
     try:
         pickup, due = check_period(pickup, due, utcnow())
     except FormErrors as errors:
-        return VehicleChoices([], problem=" ".join(errors.errors.values()))
-    days = pricing.rental_days(pickup, due, tz)
+        return VehicleChoices([], problem=" ".join(errors.errors.values()), timezone=config.timezone)
+    days = pricing.rental_days(pickup, due, config.tz)
     quotes = [
-        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, tz))
+        Quote(v, days, pricing.quote(v.daily_rate, pickup, due, config.tz))
         for v in free_vehicles(session, actor.team_id, pickup, due)
     ]
-    return VehicleChoices(quotes, problem=None if quotes else "No vehicle is free for the whole period.")
+    problem = None if quotes else "No vehicle is free for the whole period."
+    return VehicleChoices(quotes, problem=problem, timezone=config.timezone)
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,7 @@ def return_booking(
     returned_at = form.returned_at
     if returned_at is None:
         errors["returned_at"] = "Choose when the car came back."
-    elif booking.picked_up_at is not None and returned_at < booking.picked_up_at:  # set on every ACTIVE booking
+    elif booking.picked_up_at is not None and returned_at < _to_the_minute(booking.picked_up_at):  # set when ACTIVE
         errors["returned_at"] = (
             f"The car was picked up at {local_short(booking.picked_up_at, config.tz)}; the return can't be earlier."
         )
@@ -213,6 +213,11 @@ def return_booking(
         summary += ", new damage"
     _record(session, actor.user_id, booking, "returned", old="ACTIVE", new="RETURNED", body=summary)
     return booking
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    """Slack's date-time picker chooses whole minutes: a return in the minute of the pick-up is not earlier."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def extend(

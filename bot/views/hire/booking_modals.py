@@ -58,6 +58,8 @@ def new_booking_modal(state: NewBookingState = NewBookingState(), choices: Vehic
         _customer_input(option(state.customer["text"]["text"], state.customer["value"]) if state.customer else None),
         *_period_inputs("booking", state.pickup, state.return_due),
     ]
+    if choices and choices.timezone:
+        blocks.append(_zone_note(choices.timezone))
     quotes = choices.quotes if choices else []
     if quotes:
         options = [option(_quote_text(q), str(q.vehicle.id)) for q in quotes[:MAX_OPTIONS]]
@@ -186,6 +188,7 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
         input_block(
             "returned_at", "Returned at", DateTimePickerElement(action_id="returned_at", initial_date_time=_epoch(now))
         ),
+        _zone_note(str(tz)),
         input_block(
             "odometer", "Odometer", NumberInputElement(action_id="odometer", min_value=booking.odometer_out or 0)
         ),
@@ -197,7 +200,7 @@ def return_modal(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
 
 def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id: str | None = None) -> dict:
     """Edit a RESERVED booking (vehicle from those free over the period shown, customer, times, notes)
-    or an ACTIVE one's notes. Times are in the workspace's zone, and the modal says which. A redraw
+    or an ACTIVE one's notes. The pickers are in the reader's own zone; the modal names the workspace's. A redraw
     keeps the ``customer`` option and ``vehicle_id`` the agent chose."""
     booking = editing.booking
     notes = input_block(
@@ -240,9 +243,7 @@ def edit_modal(editing: BookingEditing, customer: dict | None = None, vehicle_id
             *sections([intro]),
             _customer_input(chosen_customer),
             *_period_inputs("edit", editing.pickup, editing.return_due),
-            ContextBlock(
-                elements=[MarkdownTextObject(text=f"Times are in {editing.timezone}, the workspace's time zone.")]
-            ),
+            _zone_note(editing.timezone),
             vehicles,
             notes,
         ]
@@ -262,6 +263,7 @@ def extend_modal(booking: Booking, tz: ZoneInfo) -> dict:
             "New return",
             DateTimePickerElement(action_id="return_due", initial_date_time=_epoch(booking.return_due_at)),
         ),
+        _zone_note(str(tz)),
     ]
     return _booking_modal(booking, BOOKING_EXTEND, "Extend", "Extend", blocks)
 
@@ -296,6 +298,14 @@ def _period_inputs(prefix: str, pickup: datetime | None, return_due: datetime | 
             dispatch=True,
         ),
     ]
+
+
+def _zone_note(timezone: str) -> ContextBlock:
+    """Which zone the modal's times are in, under the date-time pickers. Slack draws a datetimepicker in
+    the reader's own time zone (its value is an instant), so the note says so and names the workspace's."""
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=f"Times are in your own Slack time zone; the workspace's is {timezone}.")]
+    )
 
 
 def _damage_input(label: str) -> InputBlock:
