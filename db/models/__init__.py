@@ -16,7 +16,7 @@ from .hire import (
 from .installs import slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
-from .tickets import Category, Severity, Ticket, TicketEvent, TicketState
+from .tickets import Category, Severity, Ticket, TicketEvent, TicketState, TicketThread
 
 __all__ = [
     "HOLDING_STATUSES",
@@ -37,6 +37,7 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TicketState",
+    "TicketThread",
     "UserRole",
     "Vehicle",
     "VehicleCategory",
