@@ -25,7 +25,9 @@ log = logging.getLogger("hiredesk.installs")
 
 # What HireDesk asks a workspace for: exactly what its Web API calls need (tests/test_scopes.py
 # checks this against the code and manifest.yml).
-BOT_SCOPES = ("commands", "chat:write", "im:write", "channels:history", "groups:history", "im:history")
+BOT_SCOPES = (
+    "commands", "chat:write", "im:write", "channels:history", "groups:history", "im:history", "reactions:read",
+)  # fmt: skip
 # An install started must finish within this (the "Add to Slack" click to Slack's redirect).
 STATE_EXPIRES_SECONDS = 600
 

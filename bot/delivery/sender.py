@@ -22,7 +22,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.services.outbox import EDIT, METADATA_EVENT_TYPE, POST, PUBLISH_HOME, RESPOND, Claimed, metadata_for
+from bot.services.outbox import EDIT, METADATA_EVENT_TYPE, POST, PUBLISH_HOME, RESPOND, TASK, Claimed, metadata_for
+
+from .tasks import TASKS
 
 log = logging.getLogger("hiredesk.delivery")
 
@@ -45,6 +47,7 @@ class Outcome:
     error: str = ""
     delay: timedelta = timedelta(0)
     maybe_sent: bool = False  # (retry) the attempt may have reached Slack
+    result: dict[str, Any] | None = None  # (posted, a task) what Slack said, for the task's change
 
     @staticmethod
     def done(channel: str | None = None, ts: str | None = None) -> Outcome:
@@ -64,6 +67,8 @@ def send(client: WebClient, delivery: Claimed) -> Outcome:
             return Outcome.done()
         if delivery.method == RESPOND:
             return _respond(delivery)
+        if delivery.method == TASK:
+            return _task(client, delivery)
         return Outcome("failed", error=f"unknown_method:{delivery.method}")
     except SlackApiError as error:
         return _from_slack_error(error, delivery)
@@ -100,6 +105,13 @@ def _edit(client: WebClient, delivery: Claimed) -> Outcome:
     # Someone deleted the message: post it anew (e.g. a booking's message), tagged with this key.
     log.info("delivery %s: the message to edit is gone; posting it again", delivery.key)
     return _post(client, replace(delivery, method=POST, payload=payload, ts=None))
+
+
+def _task(client: WebClient, delivery: Claimed) -> Outcome:
+    task = TASKS.get(str(delivery.payload.get("task")))
+    if task is None:
+        return Outcome("failed", error=f"unknown_task:{delivery.payload.get('task')}")
+    return Outcome("posted", result=task.fetch(client, delivery.payload))
 
 
 def _respond(delivery: Claimed) -> Outcome:

@@ -30,14 +30,18 @@ from typing import Any, cast
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.clock import utcnow
-from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket
+from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket, TicketThread
 from db.models.hire import Booking
 
 METADATA_EVENT_TYPE = "hiredesk_delivery"
 POST, EDIT, PUBLISH_HOME, RESPOND = "chat.postMessage", "chat.update", "views.publish", "response_url"
+# Work that needs Slack's answers before it can change anything (bot.delivery.tasks): e.g. emoji to
+# ticket reads the reacted message first. Queued like a message, so it survives a restart and runs once.
+TASK = "task"
 # A claim older than this is considered abandoned (its process died) and is taken over.
 DEFAULT_LEASE = timedelta(seconds=60)
 # Transient failures are retried this long before the delivery is given up as failed.
@@ -212,6 +216,39 @@ def respond(
 ) -> str:
     """Queue a reply through a response_url (replace the clicked message, or an ephemeral note)."""
     return _add(session, team_id, key, RESPOND, {"url": response_url, **message}, label="a reply to a click", lane=lane)
+
+
+def task(
+    session: Session,
+    team_id: str,
+    key: str,
+    name: str,
+    args: dict[str, Any],
+    *,
+    label: str,
+    lane: str | None = None,
+    notify_user: str | None = None,
+) -> bool:
+    """Queue task ``name`` (see ``bot.delivery.tasks``) once per ``key``: False if that key is
+    queued already (by this transaction or a concurrent one: the loser of the race adds nothing)."""
+    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            _add(
+                session, team_id, key, TASK, {"task": name, **args},
+                label=label, lane=lane, notify_user=notify_user,
+            )  # fmt: skip
+    except IntegrityError:
+        return False
+    return True
+
+
+def still_ours(session: Session, delivery_id: int, worker: str) -> bool:
+    """The delivery is still being sent by ``worker`` (row locked until commit): a task's effects
+    may be applied, once."""
+    row = session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
+    return row is not None and row.status == DeliveryStatus.SENDING and row.claimed_by == worker
 
 
 def exists_key(session: Session, key: str) -> bool:
@@ -484,9 +521,17 @@ def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
     )
 
 
+def _ticket_dm(session: Session, row: Delivery, channel: str, ts: str) -> None:
+    """A DM about a ticket: an answer in its thread is a comment (bot.services.tickets.conversation)."""
+    known = session.get(TicketThread, (row.team_id, channel, ts))
+    if known is None and row.subject_id is not None:
+        session.add(TicketThread(team_id=row.team_id, channel=channel, ts=ts, ticket_id=row.subject_id))
+
+
 # purpose → what to record once the message is posted
 RECORDERS: dict[str, Callable[[Session, Delivery, str, str], None]] = {
     "ticket_card": _ticket_card,
+    "ticket_dm": _ticket_dm,  # a DM to the reporter: their answers in its thread are comments
     "booking_card": _booking_card,
     "reminder": _reminder,
 }
