@@ -42,7 +42,8 @@ def fetch_reacted_message(client: WebClient, args: dict[str, Any]) -> dict[str, 
     try:
         message = _with_ts(client.conversations_history(**window), ts)
         if message is None:  # a thread reply (not sent to the channel): only its thread has it
-            message = _with_ts(client.conversations_replies(ts=ts, **window), ts)
+            # (Slack may put the thread's parent first whatever the window: room for both)
+            message = _with_ts(client.conversations_replies(ts=ts, **{**window, "limit": 2}), ts)
     except SlackApiError as error:
         if error.response.get("error") in GONE:
             return {"author": None}
