@@ -109,7 +109,7 @@ def test_what_is_not_the_reporters_answer_in_a_ticket_thread_is_ignored(live_app
             "hidden": True,
             "message": {"text": "edited", "user": "UEMPLOYEE"},
             "thread_ts": dm.ts,
-        },  # fmt: skip
+        },
         {"subtype": "message_deleted", "hidden": True, "thread_ts": dm.ts},
         {"subtype": "bot_message", "bot_id": "BOTHER", "username": "bot", "thread_ts": dm.ts},
         # not in a thread
