@@ -219,15 +219,7 @@ def respond(
 
 
 def task(
-    session: Session,
-    team_id: str,
-    key: str,
-    name: str,
-    args: dict[str, Any],
-    *,
-    label: str,
-    lane: str | None = None,
-    notify_user: str | None = None,
+    session: Session, team_id: str, key: str, name: str, args: dict[str, Any], *, label: str, notify_user: str
 ) -> bool:
     """Queue task ``name`` (see ``bot.delivery.tasks``) once per ``key``: False if that key is
     queued already (by this transaction or a concurrent one: the loser of the race adds nothing)."""
@@ -235,10 +227,7 @@ def task(
         return False
     try:
         with session.begin_nested():
-            _add(
-                session, team_id, key, TASK, {"task": name, **args},
-                label=label, lane=lane, notify_user=notify_user,
-            )  # fmt: skip
+            _add(session, team_id, key, TASK, {"task": name, **args}, label=label, notify_user=notify_user)
     except IntegrityError:
         return False
     return True
