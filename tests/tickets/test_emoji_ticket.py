@@ -197,3 +197,22 @@ def test_titles_and_descriptions_from_slack_text():
     long = emoji.ticket_form(source(text="y" * 5000))
     assert len(long.description) <= 3000 and long.description.endswith("Message: https://x.slack.com/archives/C1/p1")
     assert emoji.parse_emoji(":Ticket:") == "ticket" and emoji.parse_emoji("no spaces") is None
+
+
+def test_slack_failing_to_answer_is_retried_and_a_refusal_is_told_to_who_reacted(live_app):
+    fake = live_app.fake
+    message = fake.add_message("C0GENERAL", "UEMPLOYEE", "Monitor flickers")
+    fake.rate_limit("conversations.history", retry_after=0, times=1)
+    fake.fail("chat.getPermalink", "internal_error", times=1)
+    react(live_app, message)
+    live_app.settle()
+    assert [t.title for t in tickets(live_app)] == ["Monitor flickers"]
+
+    private = fake.add_message("C0GENERAL", "UEMPLOYEE", "Keyboard missing keys")
+    fake.fail("conversations.history", "not_in_channel", times=1)
+    react(live_app, private, user="UTECH2")
+    live_app.settle()
+    assert len(tickets(live_app)) == 1
+    [notice] = fake.channel_messages(fake.dm_channel("UTECH2"))
+    assert "could not post the ticket for the message you reacted to with :ticket: in <#C0GENERAL>" in notice.text
+    assert "HireDesk is not a member of <#C0GENERAL>" in notice.text

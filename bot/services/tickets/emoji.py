@@ -69,7 +69,8 @@ def request_ticket(session: Session, actor: Actor, configured: str, channel: str
     return outbox.task(
         session, actor.team_id, source_key(actor.team_id, channel, ts), TASK,
         {"channel": channel, "ts": ts, "reactor": actor.user_id},
-        label=f"the ticket from a message in <#{channel}>", notify_user=actor.user_id,
+        label=f"the ticket for the message you reacted to with :{configured}:", notify_user=actor.user_id,
+        channel=channel,
     )  # fmt: skip
 
 
