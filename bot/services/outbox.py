@@ -219,27 +219,16 @@ def respond(
 
 
 def task(
-    session: Session,
-    team_id: str,
-    key: str,
-    name: str,
-    args: dict[str, Any],
-    *,
-    label: str,
-    notify_user: str,
-    channel: str | None = None,
+    session: Session, team_id: str, key: str, args: dict[str, Any], *, label: str, user: str, channel: str
 ) -> bool:
-    """Queue task ``name`` (see ``bot.delivery.tasks``) once per ``key``: False if that key is
-    queued already (by this transaction or a concurrent one: the loser of the race adds nothing).
-    ``channel``: where it acts, for the notice if it fails for good."""
+    """Queue the task ``args["task"]`` (see ``bot.delivery.tasks``) once per ``key``: False if that
+    key is queued already (by this transaction or a concurrent one: the loser of the race adds
+    nothing). ``user`` (who asked) and ``channel`` (where it acts) are for the notice if it fails."""
     if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
         return False
     try:
         with session.begin_nested():
-            _add(
-                session, team_id, key, TASK, {"task": name, **args},
-                label=label, notify_user=notify_user, channel=channel,
-            )  # fmt: skip
+            _add(session, team_id, key, TASK, args, label=label, notify_user=user, channel=channel)
     except IntegrityError:
         return False
     return True

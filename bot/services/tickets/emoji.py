@@ -67,10 +67,9 @@ def request_ticket(session: Session, actor: Actor, configured: str, channel: str
     if ticket_of_message(session, actor.team_id, channel, ts) is not None:
         return False
     return outbox.task(
-        session, actor.team_id, source_key(actor.team_id, channel, ts), TASK,
-        {"channel": channel, "ts": ts, "reactor": actor.user_id},
-        label=f"the ticket for the message you reacted to with :{configured}:", notify_user=actor.user_id,
-        channel=channel,
+        session, actor.team_id, source_key(actor.team_id, channel, ts),
+        {"task": TASK, "channel": channel, "ts": ts, "reactor": actor.user_id},
+        label=f"the ticket for the message you reacted to with :{configured}:", user=actor.user_id, channel=channel,
     )  # fmt: skip
 
 
