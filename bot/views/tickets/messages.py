@@ -159,9 +159,8 @@ def assignee_comment_dm(change: TicketChange) -> dict:
 
 def emoji_ticket_notice(ticket: Ticket, raised_by: str, triage_channel: str | None) -> dict:
     """Told to the author of a message someone turned into a ticket with an emoji reaction."""
-    text = f":ticket: {user(raised_by)} raised {headline(ticket)} for you from your message."
-    if ticket.source_permalink:
-        text += f" <{escape(ticket.source_permalink)}|See the message>"
+    message = f"<{escape(ticket.source_permalink)}|a message>" if ticket.source_permalink else "a message"
+    text = f":ticket: {user(raised_by)} raised {headline(ticket)} for you, from {message} you wrote."
     context = "You'll get a message here when it is assigned, started, resolved or reopened; answer in this thread to add a comment."
     if not triage_channel:
         context = ":warning: No triage channel is set, so technicians won't see a card for it yet."
