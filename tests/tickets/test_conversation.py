@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.services.actors import load_actor
+from bot.services.tickets import conversation, forms, lifecycle
 from db.models import Role, TicketEvent, TicketState, TicketThread
 
 from .helpers import click, grant, raise_ticket, ticket
@@ -146,3 +148,17 @@ def test_slacks_retries_of_one_answer_add_one_comment(live_app):
     assert len(comments(live_app, raised.id)) == 1
     told = [m for m in live_app.fake.channel_messages(live_app.fake.dm_channel("UTECH")) if "Still broken" in m.text]
     assert len(told) == 1
+
+
+def test_a_dm_thread_is_only_ever_its_own_workspaces(database):
+    with database.transaction() as session:
+        reporter = load_actor(session, "T1", "UEMPLOYEE")
+        form = forms.parse_ticket_form("VPN down", "", "network", "MINOR")
+        ticket_id = lifecycle.create(session, reporter, form).ticket.id
+        session.add(TicketThread(team_id="T1", channel="DUEMPLOYEE", ts="1700000000.000100", ticket_id=ticket_id))
+    with database.transaction() as session:
+        stranger = load_actor(session, "T2", "UEMPLOYEE")  # the same ids in another workspace
+        assert conversation.comment_from_dm(session, stranger, "DUEMPLOYEE", "1700000000.000100", "hi") is None
+        mine = load_actor(session, "T1", "UEMPLOYEE")
+        change = conversation.comment_from_dm(session, mine, "DUEMPLOYEE", "1700000000.000100", "x" * 4000)
+        assert change is not None and len(change.events[0].body) == 3000 and change.events[0].body.endswith(" …")

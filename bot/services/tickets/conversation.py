@@ -38,10 +38,11 @@ def comment_from_dm(
     ticket_id = ticket_of_thread(session, actor.team_id, channel, thread_ts)
     if ticket_id is None:
         return None
-    ticket = session.get(Ticket, ticket_id)
-    if ticket is None or ticket.team_id != actor.team_id or ticket.reporter_id != actor.user_id:
-        return None
-    if ticket.deleted_at is not None:
+    # Whose and whether deleted, read without loading the ticket: the comment loads it locked, fresh.
+    found = session.execute(
+        select(Ticket.reporter_id, Ticket.deleted_at).where(Ticket.team_id == actor.team_id, Ticket.id == ticket_id)
+    ).first()
+    if found is None or found.reporter_id != actor.user_id or found.deleted_at is not None:
         return None
     body = comment_text(text)
     if not body:
