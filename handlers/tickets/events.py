@@ -13,6 +13,9 @@ from ..payloads import slack_unescape
 from ..support import guarded, request_scope
 from .publish import queue_change
 
+# A person's own message: no subtype, or one of these (edits, deletions, bots' posts… are not).
+PEOPLES_MESSAGES = {None, "file_share", "thread_broadcast"}
+
 
 def register(app: App) -> None:
     app.event("message")(direct_message)
@@ -22,13 +25,14 @@ def register(app: App) -> None:
 @guarded
 def direct_message(body, event, context, ctx):
     """A message in a DM with HireDesk. Only a person's new message in a thread is a possible
-    comment: edits, deletions and bots' posts (any ``subtype``, a ``bot_id``), HireDesk's own
+    comment (with the files they shared): edits, deletions and bots' posts (a ``subtype`` other than
+    a file share or a broadcast reply, a ``bot_id``), HireDesk's own
     messages and top-level messages are ignored (the service then checks the thread is a
     HireDesk DM about a ticket of theirs)."""
     thread_ts, user = event.get("thread_ts"), event.get("user")
     if (
         event.get("channel_type") != "im"
-        or event.get("subtype")
+        or event.get("subtype") not in PEOPLES_MESSAGES
         or event.get("bot_id")
         or not user
         or user == context.get("bot_user_id")
@@ -37,8 +41,11 @@ def direct_message(body, event, context, ctx):
     ):
         return
     text = slack_unescape(event.get("text") or "")
+    files = [
+        (str(f.get("name") or "file"), str(f["permalink"])) for f in event.get("files") or [] if f.get("permalink")
+    ]
     with request_scope(ctx, body) as (session, actor):
-        change = conversation.comment_from_dm(session, actor, event.get("channel") or "", thread_ts, text)
+        change = conversation.comment_from_dm(session, actor, event.get("channel") or "", thread_ts, text, files)
         if change is not None:
             queue_change(ctx, session, actor, change)
 

@@ -162,3 +162,16 @@ def test_a_dm_thread_is_only_ever_its_own_workspaces(database):
         mine = load_actor(session, "T1", "UEMPLOYEE")
         change = conversation.comment_from_dm(session, mine, "DUEMPLOYEE", "1700000000.000100", "x" * 4000)
         assert change is not None and len(change.events[0].body) == 3000 and change.events[0].body.endswith(" …")
+
+
+def test_a_file_shared_in_the_thread_is_part_of_the_comment(live_app):
+    raised = assigned_ticket(live_app)
+    dm = newest_dm(live_app)
+    shared = {"id": "F1", "name": "error.png", "permalink": "https://fake.slack.test/files/UEMPLOYEE/F1/error.png"}
+    event = {
+        "type": "message", "subtype": "file_share", "channel": dm.channel, "channel_type": "im", "user": "UEMPLOYEE",
+        "text": "", "ts": "1900000001.000100", "thread_ts": dm.ts, "files": [shared],
+    }  # fmt: skip
+    assert live_app.slack.event(event).status == 200
+    live_app.settle()
+    assert comments(live_app, raised.id) == [("UEMPLOYEE", f"• error.png: {shared['permalink']}")]

@@ -9,6 +9,8 @@ is not a comment and is ignored (it is a chat message, not a request to refuse).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +33,7 @@ def ticket_of_thread(session: Session, team_id: str, channel: str, thread_ts: st
 
 
 def comment_from_dm(
-    session: Session, actor: Actor, channel: str, thread_ts: str, text: str
+    session: Session, actor: Actor, channel: str, thread_ts: str, text: str, files: Sequence[tuple[str, str]] = ()
 ) -> lifecycle.TicketChange | None:
     """The actor's message in the thread of DM (``channel``, ``thread_ts``): a comment on its ticket
     if that DM is HireDesk's about a ticket the actor reported; None (nothing changes) otherwise."""
@@ -44,15 +46,17 @@ def comment_from_dm(
     ).first()
     if found is None or found.reporter_id != actor.user_id or found.deleted_at is not None:
         return None
-    body = comment_text(text)
+    body = comment_text(text, files)
     if not body:
         return None
     return lifecycle.comment(session, actor, ticket_id, body)
 
 
-def comment_text(text: str) -> str:
-    """What they wrote, as a history entry: no control characters, at most ``NOTE_MAX`` characters."""
-    body = strip_control_characters(text).strip()
+def comment_text(text: str, files: Sequence[tuple[str, str]] = ()) -> str:
+    """What they wrote, and the files they shared as (name, link), as a history entry: no control
+    characters, at most ``NOTE_MAX`` characters."""
+    shared = [f"• {name}: {link}" for name, link in files]
+    body = strip_control_characters("\n".join([text.strip(), *shared])).strip()
     if len(body) > NOTE_MAX:
         body = body[: NOTE_MAX - len(TRUNCATED)].rstrip() + TRUNCATED
     return body
