@@ -165,27 +165,44 @@ def test_the_same_message_is_one_ticket_per_workspace(database):
 
 
 def test_two_deliveries_racing_for_one_message_make_one_ticket(database):
-    with database.transaction() as session:
-        load_actor(session, "T1", "UTECH")  # the workspace exists
-    barrier, results, errors = threading.Barrier(2), [], []
+    changes = race(
+        database, lambda session, actor: emoji.raise_from_message(session, actor, source(text=actor.user_id))
+    )
+    assert [change is None for change in changes].count(True) == 1  # the loser changed nothing
+    with database.transaction(readonly=True) as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 1
 
-    def deliver(user: str) -> None:
+
+def race(database, work, users=("UTECH", "UADMIN")) -> list:
+    """``work(session, actor)`` for each of ``users`` at once, each in its own transaction."""
+    with database.transaction() as session:
+        load_actor(session, "T1", users[0])  # the workspace exists
+    barrier, results, errors = threading.Barrier(len(users)), [], []
+
+    def run(user: str) -> None:
         try:
             barrier.wait(timeout=10)
             with database.transaction() as session:
-                change = emoji.raise_from_message(session, load_actor(session, "T1", user), source(text=user))
-                results.append(change.ticket.title if change else None)
+                results.append(work(session, load_actor(session, "T1", user)))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=deliver, args=(user,)) for user in ("UTECH", "UADMIN")]
+    threads = [threading.Thread(target=run, args=(user,)) for user in users]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert errors == [] and len(results) == 2 and results.count(None) == 1  # the loser changed nothing
+    assert errors == [] and len(results) == len(users)
+    return results
+
+
+def test_two_reactions_at_once_queue_one_task(database):
+    queued = race(
+        database, lambda session, actor: emoji.request_ticket(session, actor, "ticket", "C1", "1.000100", "ticket")
+    )
+    assert sorted(queued) == [False, True]
     with database.transaction(readonly=True) as session:
-        assert session.scalar(select(func.count()).select_from(Ticket)) == 1
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
 
 
 def test_titles_and_descriptions_from_slack_text():
