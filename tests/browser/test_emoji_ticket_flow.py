@@ -43,6 +43,8 @@ def test_a_ticket_from_an_emoji_reaction_and_the_reporters_answer(page):
     notice.hover()
     notice.get_by_label("More actions on this message").click()
     notice.get_by_role("menuitem", name="Reply in thread").click()
+    page.wait_for_url(re.compile(r"thread=\d"))  # the link opens the page with the thread beside it
+    expect(page.locator("#thread")).to_contain_text("answer in this thread")
     composer = page.locator("#thread-text")
     composer.fill("It drops every 10 minutes, near the kitchen")
     composer.press("Enter")
