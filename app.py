@@ -186,6 +186,7 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
         ctx.tenancy.client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        settings=settings,
     )
     worker.drain()
     if keys is None:

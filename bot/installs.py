@@ -33,6 +33,7 @@ BOT_SCOPES = (
     "groups:history",
     "im:history",
     "files:write",
+    "reactions:read",
 )
 # An install started must finish within this (the "Add to Slack" click to Slack's redirect).
 STATE_EXPIRES_SECONDS = 600

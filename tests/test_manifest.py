@@ -74,4 +74,5 @@ def test_every_declared_command_shortcut_and_event_has_a_handler():
     events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     assert commands == registered("command")
     assert shortcuts == registered("shortcut") | registered("message_shortcut")
-    assert events == registered("event")
+    # message.im, message.channels… are all "message" events to Bolt
+    assert {event.split(".")[0] for event in events} == registered("event")

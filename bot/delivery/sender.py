@@ -29,6 +29,7 @@ from bot.services.outbox import (
     POST,
     PUBLISH_HOME,
     RESPOND,
+    TASK,
     UPLOAD,
     Claimed,
     metadata_for,
@@ -36,6 +37,8 @@ from bot.services.outbox import (
 
 if TYPE_CHECKING:
     from db.session import Database
+
+from .tasks import TASKS
 
 log = logging.getLogger("hiredesk.delivery")
 
@@ -58,6 +61,7 @@ class Outcome:
     error: str = ""
     delay: timedelta = timedelta(0)
     maybe_sent: bool = False  # (retry) the attempt may have reached Slack
+    result: dict[str, Any] | None = None  # (posted, a task) what Slack said, for the task's change
 
     @staticmethod
     def done(channel: str | None = None, ts: str | None = None) -> Outcome:
@@ -83,6 +87,8 @@ def send(client: WebClient, delivery: Claimed, *, db: Database | None = None, wo
             from .file_export import send_export  # it needs this module's lookups
 
             return send_export(client, delivery, db, worker)
+        if delivery.method == TASK:
+            return _task(client, delivery)
         return Outcome("failed", error=f"unknown_method:{delivery.method}")
     except SlackApiError as error:
         return _from_slack_error(error, delivery)
@@ -119,6 +125,13 @@ def _edit(client: WebClient, delivery: Claimed) -> Outcome:
     # Someone deleted the message: post it anew (e.g. a booking's message), tagged with this key.
     log.info("delivery %s: the message to edit is gone; posting it again", delivery.key)
     return _post(client, replace(delivery, method=POST, payload=payload, ts=None))
+
+
+def _task(client: WebClient, delivery: Claimed) -> Outcome:
+    task = TASKS.get(str(delivery.payload.get("task")))
+    if task is None:
+        return Outcome("failed", error=f"unknown_task:{delivery.payload.get('task')}")
+    return Outcome("posted", result=task.fetch(client, delivery.payload))
 
 
 def _respond(delivery: Claimed) -> Outcome:

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import cast
 
 from slack_sdk import WebClient
 
@@ -33,6 +34,7 @@ from db.deadline import deadline
 from db.session import Database
 
 from .sender import WORKSPACE_GONE, Outcome, send
+from .tasks import TASKS
 
 log = logging.getLogger("hiredesk.delivery")
 
@@ -57,8 +59,10 @@ class DeliveryWorker:
         threads: int = 8,
         lease: timedelta = outbox.DEFAULT_LEASE,
         poll: float = POLL_SECONDS,
+        settings: Settings | None = None,
     ) -> None:
         self.db = db
+        self.settings = settings  # the workspaces' defaults, for tasks (None: tasks fail)
         self.client_for = client_for  # team_id → the workspace's client (None: not installed)
         self.threads, self.lease, self.poll = threads, lease, poll
         self.name = worker_name()
@@ -174,7 +178,16 @@ class DeliveryWorker:
 
     def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> None:
         with self.db.transaction() as session:
+            if outcome.kind == "posted" and delivery.method == outbox.TASK and self.settings is None:
+                outcome = Outcome("failed", error="no_settings")
             if outcome.kind == "posted":
+                if delivery.method == outbox.TASK:
+                    if not outbox.still_ours(session, delivery.id, self.name):
+                        return  # taken over (our lease ran out): the new holder applies it
+                    task = TASKS[str(delivery.payload["task"])]
+                    task.apply(
+                        session, cast(Settings, self.settings), delivery.team_id, delivery.payload, outcome.result or {}
+                    )
                 outbox.posted(session, delivery.id, self.name, channel=outcome.channel, ts=outcome.ts)
                 return
             if outcome.kind == "retry":
@@ -231,6 +244,7 @@ def start_delivery_worker(
         client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        settings=settings,
     )
     metrics.register_delivery_counts(lambda: _counts(db))
     return worker.start()

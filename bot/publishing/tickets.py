@@ -52,10 +52,44 @@ def queue_ticket_change(
     session.flush()  # the events' ids: a resolution's DM rates that resolution (CSAT)
     dm = ticket_views.reporter_dm(change, config.tz)
     if dm:
+        queue_reporter_dm(session, ticket, dm, key=f"{lane}:dm:{unique()}", notify_user=notify_user)
+    if "comment" in change.kinds and ticket.assignee_id and ticket.assignee_id != change.actor_id:
+        # The reporter's comment (Reply, or their answer in a DM's thread): the assignee is told.
         outbox.post(
-            session, ticket.team_id, f"{lane}:dm:{unique()}", ticket.reporter_id, dm,
-            label=f"the DM to <@{ticket.reporter_id}> about {ticket.key}", lane=lane, notify_user=notify_user,
+            session, ticket.team_id, f"{lane}:assignee:{unique()}", ticket.assignee_id,
+            ticket_views.assignee_comment_dm(change), label=f"the DM to <@{ticket.assignee_id}> about {ticket.key}",
+            lane=lane, notify_user=notify_user,
         )  # fmt: skip
+
+
+def queue_new_ticket(
+    session: Session, config: WorkspaceConfig, change: lifecycle.TicketChange, notice: dict, *, notify_user: str
+) -> None:
+    """The new ticket's card in the triage channel (its place recorded once posted), and ``notice``
+    to the reporter by DM."""
+    ticket = change.ticket
+    if config.triage_channel:
+        outbox.post(
+            session, ticket.team_id, card_key(ticket), config.triage_channel,
+            card_of(ticket, config, utcnow()), label=f"the card of {ticket.key}",
+            lane=lane_of(ticket), purpose="ticket_card", subject_id=ticket.id, notify_user=notify_user,
+        )  # fmt: skip
+    queue_reporter_dm(
+        session, ticket, notice, key=f"{lane_of(ticket)}:created", notify_user=notify_user,
+        label=f"the notice that {ticket.key} is raised",
+    )  # fmt: skip
+
+
+def queue_reporter_dm(
+    session: Session, ticket: Ticket, message: dict, *, key: str, notify_user: str | None, label: str | None = None
+) -> None:
+    """A DM to the reporter about ``ticket``: once posted, an answer in its thread is a comment
+    on the ticket (bot.services.tickets.conversation)."""
+    outbox.post(
+        session, ticket.team_id, key, ticket.reporter_id, message,
+        label=label or f"the DM to <@{ticket.reporter_id}> about {ticket.key}", lane=lane_of(ticket),
+        notify_user=notify_user, purpose="ticket_dm", subject_id=ticket.id,
+    )  # fmt: skip
 
 
 def unique() -> str:

@@ -74,6 +74,7 @@ class Message:
     reply_broadcast: bool = False  # a thread reply also sent to the channel (it shows in its history)
     posted_at: datetime = field(default_factory=utcnow)  # on the (sandbox) clock, for the page
     files: list[dict] = field(default_factory=list)  # files shared with it (files.completeUploadExternal)
+    reactions: list[dict] = field(default_factory=list)  # [{"name", "users", "count"}], as Slack lists them
 
 
 @dataclass
@@ -638,6 +639,8 @@ class FakeSlack:
                 )
         if message.files:
             body.update(files=message.files, upload=True, display_as_bot=False)
+        if message.reactions:
+            body["reactions"] = message.reactions
         if with_metadata and message.metadata:
             body["metadata"] = message.metadata
         return body
@@ -747,7 +750,11 @@ class FakeSlack:
     def _chat_get_permalink(self, args: dict) -> dict:
         channel = self._channel(args.get("channel"))
         ts = args.get("message_ts", "")
-        return {"channel": channel, "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+        permalink = f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"
+        message = self.message(channel, ts)
+        if message is not None and message.thread_ts and message.thread_ts != ts:  # a reply: Slack names its thread
+            permalink += f"?thread_ts={message.thread_ts}&cid={channel}"
+        return {"channel": channel, "permalink": permalink}
 
     def _new_view(self, view: Any, root_id: str | None = None) -> dict:
         view = _json_arg(view)
@@ -1011,8 +1018,10 @@ class FakeSlack:
         thread_ts: str | None = None,
         ephemeral_for: str | None = None,
         blocks: list[dict] | None = None,
+        files: list[str] | None = None,
     ) -> Message:
-        """A message written by a person (or Slackbot), not through the Web API."""
+        """A message written by a person (or Slackbot), not through the Web API; ``files``: the
+        names of files shared with it."""
         with self._changed:
             message = Message(
                 channel=self._channel(channel),
@@ -1022,10 +1031,42 @@ class FakeSlack:
                 user=user,
                 thread_ts=thread_ts,
                 ephemeral_for=ephemeral_for,
+                files=[self._file(user, name) for name in files or []],
             )
             self.messages.append(message)
             self._touch()
             return message
+
+    def _file(self, user: str, name: str) -> dict:
+        """A shared file as Slack describes it in a message (the fields HireDesk reads, and a few more)."""
+        file_id = f"F{next(self._ids):08d}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "user": user,
+            "mimetype": "application/octet-stream",
+            "url_private": f"https://files.fake.slack.test/files-pri/{self.team_id}-{file_id}/{name}",
+            "permalink": f"https://fake.slack.test/files/{user}/{file_id}/{name}",
+        }
+
+    def add_reaction(self, channel: str, ts: str, user: str, name: str) -> bool:
+        """``user`` reacts with ``name`` (no colons) to a message: False if they already had (Slack
+        then answers ``already_reacted`` and sends no event)."""
+        with self._changed:
+            message = self.message(channel, ts)
+            if message is None or message.deleted or message.ephemeral_for:
+                raise SlackError("message_not_found")
+            reaction = next((r for r in message.reactions if r["name"] == name), None)
+            if reaction is None:
+                reaction = {"name": name, "users": [], "count": 0}
+                message.reactions.append(reaction)
+            if user in reaction["users"]:
+                return False
+            reaction["users"].append(user)
+            reaction["count"] += 1
+            self._touch()
+            return True
 
     def delete_message(self, channel: str, ts: str) -> None:
         with self._changed:

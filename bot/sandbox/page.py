@@ -119,6 +119,11 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
         data = request.get_json()
         return _answer(lambda: ui.message_shortcut(acting_user(data), data["channel"], data["ts"], data["callback_id"]))
 
+    @page.post("/sandbox/react")
+    def react() -> Response:
+        data = request.get_json()
+        return _answer(lambda: ui.react(acting_user(data), data["channel"], data["ts"], data["name"]))
+
     @page.post("/sandbox/dismiss")
     def dismiss() -> Response:
         data = request.get_json()

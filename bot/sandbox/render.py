@@ -23,7 +23,7 @@ from . import workspace
 from .block_state import action_id, block_id, local_input_value
 from .fake_slack import FakeSlack, Message
 from .mrkdwn import Directory, mrkdwn, text_object
-from .slack_ui import SLACKBOT, SlackUI
+from .slack_ui import REACTIONS, SLACKBOT, SlackUI
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HOME = "home"
@@ -79,6 +79,7 @@ class Renderer:
             channel_options=lambda: [(c.channel_id, f"#{c.name}") for c in workspace.CHANNELS],
             author_of=self.author,
             shortcuts=ui.message_shortcuts,
+            reactions=REACTIONS,
         )
 
     @cached_property
@@ -160,6 +161,7 @@ class Renderer:
                 empty=empty,
                 link=lambda **changes: screen.link(**changes),
                 replies=lambda m: self.fake.reply_count(m.channel, m.ts),
+                user=screen.user,
             )
         )
 

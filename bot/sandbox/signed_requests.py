@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 import urllib.error
@@ -61,12 +62,14 @@ class SignedSlackClient:
         timestamp: int | None = None,
         secret: str | None = None,
         signature: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> SlackResponse:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature if signature is not None else sign(secret or self.secret, ts, body),
+            **(headers or {}),
         }
         request = urllib.request.Request(self.app_url, data=body.encode(), headers=headers, method="POST")
         try:
@@ -237,7 +240,13 @@ class SignedSlackClient:
             **kwargs,
         )
 
-    def event(self, event: dict, **kwargs) -> SlackResponse:
+    def event(
+        self, event: dict, *, event_id: str | None = None, retry_num: int | None = None, **kwargs
+    ) -> SlackResponse:
+        """An Events API callback. Slack sends a retry with the same ``event_id`` and an
+        ``X-Slack-Retry-Num`` header (1, 2, 3) when the app did not answer 200 in time."""
+        if retry_num is not None:
+            kwargs["headers"] = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.post_json(
             {
                 "token": "deprecated",
@@ -245,7 +254,7 @@ class SignedSlackClient:
                 "api_app_id": "AHIREDESK",
                 "event": {"event_ts": f"{time.time():.6f}", **event},
                 "type": "event_callback",
-                "event_id": f"Ev{int(time.time() * 1000)}",
+                "event_id": event_id or f"Ev{int(time.time() * 1000)}{next(_event_numbers)}",
                 "event_time": int(time.time()),
                 "authorizations": [
                     {
@@ -263,3 +272,36 @@ class SignedSlackClient:
 
     def app_home_opened(self, user: str, **kwargs) -> SlackResponse:
         return self.event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, **kwargs)
+
+    def message_im(self, user: str, text: str, *, ts: str, thread_ts: str | None = None, **kwargs) -> SlackResponse:
+        """``message.im``: ``user`` wrote ``text`` in their DM with the app (in a thread: ``thread_ts``)."""
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel": self.fake.dm_channel(user),
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "team": self.team_id,
+            "channel_type": "im",
+            "client_msg_id": f"{next(_event_numbers):08x}-0000-4000-8000-000000000000",
+        }
+        if thread_ts:
+            parent = self.fake.message(self.fake.dm_channel(user), thread_ts)
+            event.update(thread_ts=thread_ts, parent_user_id=parent.user if parent else FakeSlack.BOT_USER)
+        return self.event(event, **kwargs)
+
+    def reaction_added(self, user: str, reaction: str, *, channel: str, ts: str, **kwargs) -> SlackResponse:
+        """``reaction_added``: ``user`` reacted with ``reaction`` (no colons) to a message."""
+        message = self.fake.message(channel, ts)
+        event: dict[str, Any] = {
+            "type": "reaction_added",
+            "user": user,
+            "reaction": reaction,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+        }
+        if message is not None:
+            event["item_user"] = message.user
+        return self.event(event, **kwargs)
+
+
+_event_numbers = itertools.count(1)

@@ -18,6 +18,8 @@ from .fake_slack import FakeSlack, Message
 from .signed_requests import SignedSlackClient, SlackResponse
 
 SLACKBOT = "USLACKBOT"
+# The reactions the page's message menu offers: the ticket emoji (emoji to ticket) and two others.
+REACTIONS = ("ticket", "eyes", "white_check_mark")
 HANDLE = re.compile(r"(?<![\w@])@([\w-]+(?:\.[\w-]+)*)")
 CHANNEL = re.compile(r"(?<![\w#&])#([\w-]+)")
 
@@ -42,13 +44,16 @@ class SlackUI:
         self.message_shortcuts = message_shortcuts  # [{"name": …, "callback_id": …}] from the manifest
 
     # ---- the composer --------------------------------------------------------
-    def send(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> None:
+    def send(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> str | None:
         """Enter in the composer: a slash command runs, anything else is posted as the user's message."""
         text = text.strip()
         if text.startswith("/") and not thread_ts:
             self.run_command(user, channel, text)
         elif text:
-            self.fake.add_message(channel, user, self._as_typed(text), thread_ts=thread_ts)
+            message = self.fake.add_message(channel, user, self._as_typed(text), thread_ts=thread_ts)
+            if channel.startswith("D"):  # the DM with HireDesk: Slack sends it ``message.im``
+                return _problem(self.slack.message_im(user, message.text, ts=message.ts, thread_ts=message.thread_ts))
+        return None
 
     def run_command(self, user: str, channel: str, text: str) -> None:
         """Slack answers an unknown command or a failed request itself, with Slackbot."""
@@ -131,6 +136,16 @@ class SlackUI:
             "blocks": message.blocks,
         }
         return _problem(self.slack.message_shortcut(callback_id, user=user, channel=channel, message=shared))
+
+    def react(self, user: str, channel: str, ts: str, name: str) -> str | None:
+        """Add an emoji reaction to a message: Slack sends the app ``reaction_added`` (once per
+        person and emoji; a second click on the same one changes nothing)."""
+        if name not in REACTIONS:
+            raise Refused("The sandbox offers only a few reactions.")
+        message = self._message(user, channel, ts)
+        if message.ephemeral_for or not self.fake.add_reaction(channel, ts, user, name):
+            return None
+        return _problem(self.slack.reaction_added(user, name, channel=channel, ts=ts))
 
     def dismiss(self, user: str, channel: str, ts: str) -> None:
         """Dismiss an ephemeral message (only its viewer can)."""

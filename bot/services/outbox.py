@@ -31,15 +31,19 @@ from typing import Any, cast
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.clock import utcnow
-from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket
+from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket, TicketThread
 from db.models.hire import Booking
 
 METADATA_EVENT_TYPE = "hiredesk_delivery"
 POST, EDIT, PUBLISH_HOME, RESPOND = "chat.postMessage", "chat.update", "views.publish", "response_url"
 UPLOAD = "file_export"  # files.getUploadURLExternal → the bytes → files.completeUploadExternal
+# Work that needs Slack's answers before it can change anything (bot.delivery.tasks): e.g. emoji to
+# ticket reads the reacted message first. Queued like a message, so it survives a restart and runs once.
+TASK = "task"
 # A claim older than this is considered abandoned (its process died) and is taken over.
 DEFAULT_LEASE = timedelta(seconds=60)
 # Transient failures are retried this long before the delivery is given up as failed.
@@ -216,6 +220,29 @@ def respond(
     return _add(session, team_id, key, RESPOND, {"url": response_url, **message}, label="a reply to a click", lane=lane)
 
 
+def task(
+    session: Session, team_id: str, key: str, args: dict[str, Any], *, label: str, user: str, channel: str
+) -> bool:
+    """Queue the task ``args["task"]`` (see ``bot.delivery.tasks``) once per ``key``: False if that
+    key is queued already (by this transaction or a concurrent one: the loser of the race adds
+    nothing). ``user`` (who asked) and ``channel`` (where it acts) are for the notice if it fails."""
+    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            _add(session, team_id, key, TASK, args, label=label, notify_user=user, channel=channel)
+    except IntegrityError:
+        return False
+    return True
+
+
+def still_ours(session: Session, delivery_id: int, worker: str) -> bool:
+    """The delivery is still being sent by ``worker`` (row locked until commit): a task's effects
+    may be applied, once."""
+    row = session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
+    return row is not None and row.status == DeliveryStatus.SENDING and row.claimed_by == worker
+
+
 def upload(session: Session, team_id: str, key: str, user_id: str, payload: dict[str, Any], *, label: str) -> str:
     """Queue a file for ``user_id``'s DM; the worker builds it from ``payload`` (bot.delivery.file_export)."""
     return _add(session, team_id, key, UPLOAD, payload, label=label, channel=user_id, notify_user=user_id)
@@ -224,9 +251,10 @@ def upload(session: Session, team_id: str, key: str, user_id: str, payload: dict
 def note_upload(session: Session, delivery_id: int, worker: str, file_id: str) -> bool:
     """An upload is about to be shared: remember its file, so that a retry after an unknown outcome
     looks for it before sharing another. False if the delivery is no longer this worker's."""
-    row = session.get(Delivery, delivery_id, with_for_update=True)
-    if row is None or row.status != DeliveryStatus.SENDING or row.claimed_by != worker:
+    if not still_ours(session, delivery_id, worker):
         return False
+    row = session.get(Delivery, delivery_id)
+    assert row is not None
     row.payload = json.dumps({**json.loads(row.payload), "file_id": file_id})
     return True
 
@@ -501,9 +529,17 @@ def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
     )
 
 
+def _ticket_dm(session: Session, row: Delivery, channel: str, ts: str) -> None:
+    """A DM about a ticket: an answer in its thread is a comment (bot.services.tickets.conversation)."""
+    known = session.get(TicketThread, (row.team_id, channel, ts))
+    if known is None and row.subject_id is not None:
+        session.add(TicketThread(team_id=row.team_id, channel=channel, ts=ts, ticket_id=row.subject_id))
+
+
 # purpose → what to record once the message is posted
 RECORDERS: dict[str, Callable[[Session, Delivery, str, str], None]] = {
     "ticket_card": _ticket_card,
+    "ticket_dm": _ticket_dm,  # a DM to the reporter: their answers in its thread are comments
     "booking_card": _booking_card,
     "reminder": _reminder,
 }

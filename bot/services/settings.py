@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import FormErrors
 from bot.services.actors import Actor
+from bot.services.tickets.emoji import EMOJI_FORMAT, parse_emoji
 from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.services.workspaces import ensure_workspace
 from bot.settings import Settings
@@ -59,6 +60,7 @@ class SettingsForm:
     no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
     auto_resolve_minutes: str | None = None  # likewise
     refuel_charge: str | None = None  # likewise
+    ticket_emoji: str | None = None  # likewise
 
 
 def settings_for_edit(session: Session, actor: Actor, defaults: Settings) -> WorkspaceConfig:
@@ -103,6 +105,11 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
             refuel_charge = None
         if refuel_charge is None or not refuel_charge.is_finite() or not 0 <= refuel_charge <= 1000:
             errors["refuel_charge"] = "An amount from 0 to 1000, like 12.50."
+    ticket_emoji = None
+    if form.ticket_emoji is not None:
+        ticket_emoji = parse_emoji(form.ticket_emoji)
+        if ticket_emoji is None:
+            errors["ticket_emoji"] = EMOJI_FORMAT
     if not errors and minutes["critical_escalation_minutes"] < minutes["critical_reminder_minutes"]:
         errors["critical_escalation_minutes"] = "Escalate no sooner than the first reminder."
     if errors:
@@ -116,5 +123,7 @@ def save_settings(session: Session, actor: Actor, form: SettingsForm, defaults: 
         setattr(workspace, field, value)
     if refuel_charge is not None:
         workspace.refuel_charge = refuel_charge.quantize(Decimal("0.01"))
+    if ticket_emoji is not None:
+        workspace.ticket_emoji = ticket_emoji
     session.flush()
     return workspace_config(session, actor.team_id, defaults)

@@ -19,6 +19,7 @@ from db.models import Severity
 DEFAULT_REFUEL_CHARGE = Decimal("10.00")
 DEFAULT_NO_SHOW_GRACE = timedelta(hours=2)
 DEFAULT_AUTO_RESOLVE = timedelta(days=3)
+DEFAULT_TICKET_EMOJI = "ticket"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class WorkspaceConfig:
     no_show_grace: timedelta = DEFAULT_NO_SHOW_GRACE  # not picked up this long after pickup: a no-show
     refuel_charge: Decimal = DEFAULT_REFUEL_CHARGE  # per eighth of a tank returned below the pick-up level
     auto_resolve: timedelta = DEFAULT_AUTO_RESOLVE  # a ticket waiting on its reporter this long is resolved
+    ticket_emoji: str = DEFAULT_TICKET_EMOJI  # reacting with it to a message raises a ticket (emoji to ticket)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,6 +75,7 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         no_show_grace=minutes(ws.no_show_grace_minutes, DEFAULT_NO_SHOW_GRACE // timedelta(minutes=1)),
         refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
         auto_resolve=_minutes_or(ws.auto_resolve_minutes, DEFAULT_AUTO_RESOLVE),
+        ticket_emoji=ws.ticket_emoji or DEFAULT_TICKET_EMOJI,
     )
 
 

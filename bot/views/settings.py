@@ -115,6 +115,14 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         )
     )
     blocks.append(
+        InputBlock(
+            block_id="ticket_emoji",
+            label="Emoji that raises a ticket from a message",
+            hint="React with it to a message in a channel where HireDesk is: the author gets a ticket.",
+            element=PlainTextInputElement(action_id=ACTION, initial_value=f":{config.ticket_emoji}:", max_length=102),
+        )
+    )
+    blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -146,6 +154,7 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         ),
         f"• No-shows: after {duration(config.no_show_grace)} past the pickup time; "
         f"refuel charge {config.refuel_charge:,.2f} per eighth",
+        f"• Emoji to ticket: :{config.ticket_emoji}:",
     ]
     return View(
         type="modal",

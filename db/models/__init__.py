@@ -16,7 +16,7 @@ from .hire import (
 from .installs import slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
 from .reminders import ReminderClaim
-from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState
+from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState, TicketThread
 
 __all__ = [
     "HOLDING_STATUSES",
@@ -38,6 +38,7 @@ __all__ = [
     "TicketEvent",
     "TicketRating",
     "TicketState",
+    "TicketThread",
     "UserRole",
     "Vehicle",
     "VehicleCategory",

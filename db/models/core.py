@@ -58,6 +58,7 @@ class Workspace(Base):
     no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
     auto_resolve_minutes: Mapped[int | None] = mapped_column(Integer)  # a ticket WAITING this long is resolved
     refuel_charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # per eighth of a tank
+    ticket_emoji: Mapped[str | None] = mapped_column(String(100))  # reacting with it raises a ticket (None: "ticket")
 
 
 class UserRole(Base):

@@ -50,6 +50,8 @@ class Ticket(Base):
         Index("ix_tickets_reporter", "team_id", "reporter_id", "created_at"),
         Index("ix_tickets_created", "team_id", "created_at"),
         Index("ix_tickets_resolved", "team_id", "resolved_at"),
+        # Emoji to ticket: one ticket per Slack message, however often it is reacted to.
+        UniqueConstraint("team_id", "source_channel", "source_ts", name="uq_tickets_source_message"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +73,9 @@ class Ticket(Base):
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     source_permalink: Mapped[str | None] = mapped_column(String(500))
+    # The message a ticket was raised from by an emoji reaction (channel, ts): at most one ticket each.
+    source_channel: Mapped[str | None] = mapped_column(SlackId)
+    source_ts: Mapped[str | None] = mapped_column(String(32))
     card_channel: Mapped[str | None] = mapped_column(SlackId)
     card_ts: Mapped[str | None] = mapped_column(String(32))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -125,3 +130,16 @@ class TicketRating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     rated_by: Mapped[str] = mapped_column(SlackId)
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the current rating's time
+
+
+class TicketThread(Base):
+    """A DM HireDesk sent the reporter about a ticket (channel D…, ts): their answer in its thread
+    becomes a comment on the ticket. Recorded once the DM is posted (bot.services.outbox RECORDERS);
+    kept for good, unlike the delivery rows, which are pruned after a week."""
+
+    __tablename__ = "ticket_threads"
+
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(SlackId, primary_key=True)
+    ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)

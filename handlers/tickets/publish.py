@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.publishing.tickets import card_key, card_of, lane_of, queue_ticket_change, unique
+from bot.publishing.tickets import queue_new_ticket as queue_new_ticket_messages
 from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
@@ -29,19 +30,9 @@ __all__ = ["card_key", "card_of", "lane_of", "queue_change", "queue_new_ticket"]
 
 def queue_new_ticket(ctx: AppContext, session: Session, actor: Actor, change: lifecycle.TicketChange) -> None:
     """The new ticket's card in the triage channel (its place recorded once posted), and the notice."""
-    ticket = change.ticket
     config = workspace_config(session, actor.team_id, ctx.settings)
-    if config.triage_channel:
-        outbox.post(
-            session, ticket.team_id, card_key(ticket), config.triage_channel,
-            card_of(ticket, config, utcnow()), label=f"the card of {ticket.key}",
-            lane=lane_of(ticket), purpose="ticket_card", subject_id=ticket.id, notify_user=actor.user_id,
-        )  # fmt: skip
-    outbox.post(
-        session, ticket.team_id, f"{lane_of(ticket)}:created", actor.user_id,
-        ticket_views.created_notice(headline(ticket), config.triage_channel),
-        label=f"the notice that {ticket.key} is raised", lane=lane_of(ticket),
-    )  # fmt: skip
+    notice = ticket_views.created_notice(headline(change.ticket), config.triage_channel)
+    queue_new_ticket_messages(session, config, change, notice, notify_user=actor.user_id)
 
 
 def queue_change(

@@ -31,6 +31,14 @@ METHOD_SCOPES: dict[str, set[str]] = {
 }
 # Slash commands and the message shortcut (manifest features) need "commands".
 FEATURE_SCOPES = {"commands"}
+# Event subscription → bot scopes it needs (https://api.slack.com/events).
+EVENT_SCOPES: dict[str, set[str]] = {
+    "app_home_opened": set(),
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
+    "message.im": {"im:history"},  # the reporter's answer in a DM thread (conversation)
+    "reaction_added": {"reactions:read"},  # emoji to ticket
+}
 CALL = re.compile(r"\bclient\.(auth|chat|conversations|views|users|reactions|files|team|apps)_(\w+)\(")
 
 
@@ -52,7 +60,11 @@ def test_every_call_is_in_the_table():
 
 
 def test_the_manifest_and_oauth_ask_for_exactly_what_the_calls_need():
-    needed = FEATURE_SCOPES.union(*(METHOD_SCOPES[method] for method in methods_called()))
+    events = manifest.load()["settings"]["event_subscriptions"]["bot_events"]
+    assert set(events) <= set(EVENT_SCOPES), f"add these events and their scopes: {set(events) - set(EVENT_SCOPES)}"
+    needed = FEATURE_SCOPES.union(
+        *(METHOD_SCOPES[method] for method in methods_called()), *(EVENT_SCOPES[event] for event in events)
+    )
     asked = set(manifest.load()["oauth_config"]["scopes"]["bot"])
     assert asked == needed, f"unused: {asked - needed}; missing: {needed - asked}"
     assert set(BOT_SCOPES) == needed

@@ -226,6 +226,9 @@ def test_user_text_is_escaped_and_cut_everywhere_it_is_posted(title, description
         views.reporter_dm(change),
         views.ticket_list(f"Tickets matching “{title}”", listing, empty="-", tz=TZ),
         views.created_notice(views.headline(ticket), "CTRIAGE"),
+        views.assignee_comment_dm(change),
+        views.emoji_ticket_notice(ticket, "UTECH", None),
+        views.emoji_ticket_reply(ticket, "UTECH"),
         home_view(HomeOverview(TECHNICIAN, config, my_open=listing, unassigned=listing, assigned_to_me=listing)),
     ):
         assert_safe(message)

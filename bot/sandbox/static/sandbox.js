@@ -323,6 +323,12 @@ document.addEventListener("click", async (event) => {
     shortcut.closest("details").open = false;
     return post("/sandbox/shortcut", {channel: message.dataset.channel, ts: message.dataset.ts, callback_id: shortcut.dataset.shortcut});
   }
+  const reaction = target.closest("[data-react]");
+  if (reaction && message) {
+    const details = reaction.closest("details");
+    if (details) details.open = false;
+    return busy(reaction, () => post("/sandbox/react", {channel: message.dataset.channel, ts: message.dataset.ts, name: reaction.dataset.react}));
+  }
   const option = target.closest("[role=option][data-option]");
   if (option) return choose(option);
   const clock = target.closest("[data-clock]");

@@ -74,7 +74,17 @@ def prepare(session: Session, actor: Actor, ticket_id: int, action: Action) -> T
     return ticket
 
 
-def create(session: Session, actor: Actor, form: TicketForm, source_permalink: str | None = None) -> TicketChange:
+def create(
+    session: Session,
+    actor: Actor,
+    form: TicketForm,
+    source_permalink: str | None = None,
+    *,
+    reporter_id: str | None = None,
+    source_message: tuple[str, str] | None = None,
+) -> TicketChange:
+    """A new ticket, reported by ``actor`` (or by ``reporter_id``, raised for them by ``actor``:
+    emoji to ticket, whose ``source_message`` (channel, ts) can have only one ticket)."""
     now = utcnow()
     ticket = Ticket(
         team_id=actor.team_id,
@@ -84,10 +94,12 @@ def create(session: Session, actor: Actor, form: TicketForm, source_permalink: s
         category=form.category,
         severity=form.severity,
         state=TicketState.OPEN,
-        reporter_id=actor.user_id,
+        reporter_id=reporter_id or actor.user_id,
         created_at=now,
         updated_at=now,
         source_permalink=parse_permalink(source_permalink),
+        source_channel=source_message[0] if source_message else None,
+        source_ts=source_message[1] if source_message else None,
     )
     session.add(ticket)
     change = TicketChange(ticket, actor.user_id)
@@ -223,13 +235,26 @@ def reply_kind(actor: Actor) -> str:
 def reply(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
     """A technician's reply (DM'd to the reporter) or the reporter's own comment."""
     change = _begin(session, actor, ticket_id, Action.REPLY)
-    kind = reply_kind(actor)
-    change.record(kind, body=text)
-    if kind == "reply":
+    if reply_kind(actor) == "reply":
+        change.record("reply", body=text)
         sla.record_first_response(change.ticket, change.ticket.updated_at)
-    elif change.ticket.state is TicketState.WAITING and is_reporter(actor, change.ticket):
-        _set_state(change, TicketState.IN_PROGRESS)  # the reporter's answer: back to work, the clock runs again
+    else:
+        _comment(change, actor, text)
     return change
+
+
+def comment(session: Session, actor: Actor, ticket_id: int, text: str) -> TicketChange:
+    """A comment for the technicians, whatever the actor's roles (the reporter's answer in the
+    thread of a DM about their ticket: a technician reporting a ticket of their own comments too)."""
+    change = _begin(session, actor, ticket_id, Action.REPLY)
+    _comment(change, actor, text)
+    return change
+
+
+def _comment(change: TicketChange, actor: Actor, text: str) -> None:
+    change.record("comment", body=text)
+    if change.ticket.state is TicketState.WAITING and is_reporter(actor, change.ticket):
+        _set_state(change, TicketState.IN_PROGRESS)  # the reporter's answer: back to work, the clock runs again
 
 
 def delete(session: Session, actor: Actor, ticket_id: int) -> TicketChange:

@@ -163,6 +163,33 @@ def created_notice(ticket_headline: str, triage_channel: str | None) -> dict:
     return text_message(text, context=context)
 
 
+def assignee_comment_dm(change: TicketChange) -> dict:
+    """The assignee's DM: the reporter commented (e.g. answered in the thread of a DM)."""
+    ticket = change.ticket
+    news = [describe(event) for event in change.events if not event.internal]
+    text = fit_lines([f"News on {headline(ticket)}, assigned to you", *news], SECTION_TEXT_LIMIT)
+    where = f"Its card is in <#{ticket.card_channel}>. " if ticket.card_channel else ""
+    return text_message(text, context=f"{where}Answer the reporter with *Reply* on the card.")
+
+
+def emoji_ticket_notice(ticket: Ticket, raised_by: str, triage_channel: str | None) -> dict:
+    """Told to the author of a message someone turned into a ticket with an emoji reaction."""
+    message = f"<{escape(ticket.source_permalink)}|a message>" if ticket.source_permalink else "a message"
+    text = f":ticket: {user(raised_by)} raised {headline(ticket)} for you, from {message} you wrote."
+    context = "You'll get a message here when it is assigned, started, resolved or reopened; answer in this thread to add a comment."
+    if not triage_channel:
+        context = ":warning: No triage channel is set, so technicians won't see a card for it yet."
+    return text_message(text, context=context)
+
+
+def emoji_ticket_reply(ticket: Ticket, raised_by: str) -> dict:
+    """HireDesk's answer in the thread of the message a ticket was raised from."""
+    return text_message(
+        f":ticket: {user(raised_by)} raised {headline(ticket)} for {user(ticket.reporter_id)}.",
+        context="The technicians take it from here; updates go to the reporter by DM.",
+    )
+
+
 def ticket_list(
     title: str, listing: TicketList, *, empty: str, tz: ZoneInfo, pages: dict[str, Any] | None = None
 ) -> dict:
