@@ -19,6 +19,8 @@ from db.models import (
     HandledRequest,
     RecordEvent,
     ReminderClaim,
+    TicketEvent,
+    TicketRating,
     Workspace,
     slack_bots,
     slack_installations,
@@ -77,7 +79,7 @@ def test_revoking_only_user_tokens_changes_nothing(live_app):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path):
-    raise_ticket(live_app)
+    raised = raise_ticket(live_app)
     make_agent(live_app.db)
     customer_id = add_customer(live_app.db)
     book(live_app, customer_id, add_vehicle(live_app.db), hours_from_now(2), hours_from_now(26))
@@ -90,6 +92,17 @@ def test_purge_workspace_deletes_every_row_of_that_workspace(live_app, tmp_path)
         session.add(
             ReminderClaim(
                 team_id="T0001", job="digest", subject="digest", slot="x", claimed_at=utcnow(), claimed_by="t"
+            )
+        )
+        event = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == raised.id)).first()
+        session.add(
+            TicketRating(
+                team_id="T0001",
+                ticket_id=raised.id,
+                resolution_event_id=event.id,
+                rating=5,
+                rated_by="U1",
+                rated_at=utcnow(),
             )
         )
         session.execute(slack_bots.insert().values(**STORED_TOKEN, client_id="1.2", app_id="A1"))
