@@ -30,7 +30,8 @@ from bot.services.hire.export import DESK as BOOKINGS
 from bot.services.tickets.export import DESK as TICKETS
 from db.session import Database
 
-from .sender import Outcome, find_message, retry_delay
+from .lookup import find_message
+from .outcomes import Outcome, retry_delay
 
 log = logging.getLogger("hiredesk.delivery")
 

@@ -33,7 +33,8 @@ from bot.views.deliveries import failure_notice
 from db.deadline import deadline
 from db.session import Database
 
-from .sender import WORKSPACE_GONE, Outcome, send
+from .outcomes import WORKSPACE_GONE, Outcome
+from .sender import send
 from .tasks import TASKS
 
 log = logging.getLogger("hiredesk.delivery")

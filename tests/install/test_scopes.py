@@ -19,7 +19,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.update": {"chat:write"},
     "chat.postEphemeral": {"chat:write"},
     "chat.getPermalink": set(),
-    "conversations.open": {"im:write"},  # the DM of a post whose answer was lost (bot/delivery/sender.py)
+    "conversations.open": {"im:write"},  # the DM of a post whose answer was lost (bot/delivery/lookup.py)
     "conversations.history": HISTORY,  # a lost post looked up by its metadata, wherever it went
     "conversations.replies": HISTORY,
     "files.getUploadURLExternal": {"files:write"},  # an export's CSV (bot/delivery/file_export.py)
