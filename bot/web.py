@@ -38,6 +38,7 @@ log = logging.getLogger("hiredesk.web")
 # modal, every field full of 4-byte characters and percent-encoded, stays under 400 KB; 1 MiB leaves
 # room and still refuses a flood before it costs memory.
 MAX_BODY_BYTES = 1024 * 1024
+SLACK_EVENTS = "/slack/events"
 
 ANSWER_DEADLINE_S = 2.2  # for the listener's database waits, leaving the rest of Slack's 3 s for the answer
 
@@ -50,7 +51,7 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
     # Socket Mode has no signing secret: Slack's requests come over the socket, never to /slack/events.
     verifier = SignatureVerifier(ctx.settings.slack_signing_secret) if ctx.settings.slack_signing_secret else None
 
-    @web.post("/slack/events")
+    @web.post(SLACK_EVENTS)
     def slack_events() -> Response:
         if verifier is None or not _signature_headers_well_formed():
             return _refuse(401, "invalid request signature")
@@ -105,8 +106,14 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
 
 
 def _signature_headers_well_formed() -> bool:
-    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    signature = request.headers.get("X-Slack-Signature", "")
+    return signature_headers_well_formed(
+        request.headers.get("X-Slack-Request-Timestamp", ""), request.headers.get("X-Slack-Signature", "")
+    )
+
+
+def signature_headers_well_formed(timestamp: str, signature: str) -> bool:
+    """Whether a request's Slack headers could be a signature at all (the check before the body is
+    read, here and in ``bot.server``'s workers, which read bodies before the app sees the request)."""
     return bool(TIMESTAMP.fullmatch(timestamp) and SIGNATURE.fullmatch(signature))
 
 
