@@ -9,7 +9,7 @@ state filled in from its blocks, the Web API calls made since a point."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -20,8 +20,8 @@ from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import NewBooking
 from bot.services.tickets import forms, lifecycle
 from db.models import Base, Role
-from tests.hire.helpers import add_customer, add_vehicle
 from tests.harness.live_app import settings_for_tests
+from tests.hire.helpers import add_customer, add_vehicle
 
 FOREIGN_TEAM = "T0FOREIGN"
 # Who plays each part: "reporter" raised the tickets (an employee); "employee" is another employee.
@@ -48,7 +48,6 @@ class Records:
     reserved: int = 0
     active: int = 0
     registration: str = ""
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def furnish(live_app) -> tuple[Records, Records]:
