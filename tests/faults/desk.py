@@ -9,7 +9,8 @@ state filled in from its blocks, the Web API calls made since a point."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from bot.services.hire.bookings import NewBooking
 from bot.services.tickets import forms, lifecycle
 from db.models import Base, Role
 from tests.harness.live_app import settings_for_tests
-from tests.hire.helpers import add_customer, add_vehicle
+from tests.hire.helpers import add_customer, add_vehicle, epoch
 
 FOREIGN_TEAM = "T0FOREIGN"
 # Who plays each part: "reporter" raised the tickets (an employee); "employee" is another employee.
@@ -86,6 +87,64 @@ def _records(live_app, team: str, registration: str) -> Records:
         records.active = book(records.spare_vehicle, now + timedelta(minutes=5))
         booking_service.pick_up(session, admin, records.active)
     return records
+
+
+@dataclass
+class Run:
+    """One live app, its records, and the modals an admin opened (to be submitted by others)."""
+
+    live_app: object
+    here: Records
+    foreign: Records
+    modals: dict[str, dict] = field(default_factory=dict)
+
+    def click(self, action_id: str, record_id: object, user: str, *, home: bool = False):
+        element = {"action_id": action_id, "block_id": f"{action_id.split('_')[0]}_actions:{record_id}"}
+        if action_id == "ticket_assign":
+            element["selected_user"] = "UTECH"
+        elif action_id == "ticket_severity":
+            element["selected_option"] = {"value": "CRITICAL", "text": {"type": "plain_text", "text": "Critical"}}
+        else:
+            element.update(type="button", value=str(record_id))
+        if home:
+            home_view = {"id": "VHOME" + user, "type": "home", "callback_id": "", "private_metadata": "", "blocks": []}
+            return self.live_app.slack.block_action(element, user=user, view=home_view)
+        return self.live_app.slack.block_action(element, user=user, channel="CTRIAGE")
+
+    def command(self, command: str, text: str, user: str):
+        return self.live_app.slack.command(command, text, user=user)
+
+    def modal(self, name: str, opens: Callable[[Run], object]) -> dict:
+        """The modal ``opens`` makes the app open for an admin (opened once per run)."""
+        if name not in self.modals:
+            fake = self.live_app.fake
+            before = len(fake.calls_to("views.open"))
+            response = opens(self)
+            assert response.status == 200, response.body
+            fake.wait_for("views.open", count=before + 1)
+            self.modals[name] = list(fake.views.values())[-1]
+        return self.modals[name]
+
+
+def admin_clicks(action_id: str, subject: str) -> Callable[[Run], object]:
+    return lambda run: run.click(action_id, getattr(run.here, subject), "UADMIN")
+
+
+def admin_runs(command: str, text: str = "") -> Callable[[Run], object]:
+    return lambda run: run.command(command, text, "UADMIN")
+
+
+def later(days: float) -> int:
+    return epoch(datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=days))
+
+
+NEW_CUSTOMER = {"name": "Grace Hopper", "email": "grace@example.com", "licence_number": "HOPPE 906 GB1"}
+NEW_VEHICLE = {"registration": "NE77 WCR", "make": "Ford", "model": "Focus", "seats": "5", "daily_rate": "45"}
+
+
+def customer_typed(run: Run) -> dict:
+    """The New customer form's fields that must be typed to save one."""
+    return {**NEW_CUSTOMER, "licence_expiry": (datetime.now(UTC) + timedelta(days=800)).date().isoformat()}
 
 
 def snapshot(db) -> dict[str, list[tuple]]:

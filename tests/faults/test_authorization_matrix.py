@@ -20,7 +20,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,15 +33,19 @@ from db.models import Role, Ticket, TicketState
 from handlers.support import UNEXPECTED
 from tests.faults.desk import (
     GRANTS,
+    NEW_VEHICLE,
     PEOPLE,
-    Records,
+    Run,
+    admin_clicks,
+    admin_runs,
     changed_tables,
-    furnish,
+    customer_typed,
+    later,
     snapshot,
     values_for,
     with_metadata_id,
 )
-from tests.hire.helpers import epoch, new_booking_values
+from tests.hire.helpers import new_booking_values
 from tests.tickets.helpers import form_values
 
 # ---- PRODUCT.md §1, as this test reads it (admins may everything) ----------------------------------
@@ -57,43 +61,6 @@ DIGEST = frozenset({"manager", "admin"})
 NOBODY: frozenset[str] = frozenset()  # nobody grants a role to themselves
 
 # ---- how a request is sent --------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    """One live app, its records, and the modals an admin opened (to be submitted by others)."""
-
-    live_app: object
-    here: Records
-    foreign: Records
-    modals: dict[str, dict] = field(default_factory=dict)
-
-    def click(self, action_id: str, record_id: object, user: str, *, home: bool = False, select: bool = False):
-        element = {"action_id": action_id, "block_id": f"{action_id.split('_')[0]}_actions:{record_id}"}
-        if action_id == "ticket_assign":
-            element["selected_user"] = "UTECH"
-        elif action_id == "ticket_severity":
-            element["selected_option"] = {"value": "CRITICAL", "text": {"type": "plain_text", "text": "Critical"}}
-        else:
-            element.update(type="button", value=str(record_id))
-        if home:
-            home_view = {"id": "VHOME" + user, "type": "home", "callback_id": "", "private_metadata": "", "blocks": []}
-            return self.live_app.slack.block_action(element, user=user, view=home_view)
-        return self.live_app.slack.block_action(element, user=user, channel="CTRIAGE")
-
-    def command(self, command: str, text: str, user: str):
-        return self.live_app.slack.command(command, text, user=user)
-
-    def modal(self, name: str, opens: Callable[[Run], object]) -> dict:
-        """The modal ``opens`` makes the app open for an admin (opened once per run)."""
-        if name not in self.modals:
-            fake = self.live_app.fake
-            before = len(fake.calls_to("views.open"))
-            response = opens(self)
-            assert response.status == 200, response.body
-            fake.wait_for("views.open", count=before + 1)
-            self.modals[name] = list(fake.views.values())[-1]
-        return self.modals[name]
 
 
 @dataclass(frozen=True)
@@ -151,18 +118,6 @@ def commanded(
     return Surface(f"{command} {label or text}", may, send, kind="command", says=says)
 
 
-def admin_clicks(action_id: str, subject: str) -> Callable[[Run], object]:
-    return lambda run: run.click(action_id, getattr(run.here, subject), "UADMIN")
-
-
-def admin_runs(command: str, text: str = "") -> Callable[[Run], object]:
-    return lambda run: run.command(command, text, "UADMIN")
-
-
-def later(days: float) -> int:
-    return epoch(datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=days))
-
-
 def new_booking(run: Run, view: dict) -> dict:
     return new_booking_values(
         run.here.customer,
@@ -170,14 +125,6 @@ def new_booking(run: Run, view: dict) -> dict:
         datetime.fromtimestamp(later(5), UTC),
         datetime.fromtimestamp(later(6), UTC),
     )
-
-
-NEW_CUSTOMER = {"name": "Grace Hopper", "email": "grace@example.com", "licence_number": "HOPPE 906 GB1"}
-NEW_VEHICLE = {"registration": "NE77 WCR", "make": "Ford", "model": "Focus", "seats": "5", "daily_rate": "45"}
-
-
-def customer_typed(run: Run) -> dict:
-    return {**NEW_CUSTOMER, "licence_expiry": (datetime.now(UTC) + timedelta(days=800)).date().isoformat()}
 
 
 TICKET_CLICKS = {
@@ -370,12 +317,6 @@ def not_refused(run: Run, surface: Surface, role: str) -> None:
             return
         assert time.monotonic() < deadline, f"{role}'s {surface.name}: nothing happened"
         time.sleep(0.02)
-
-
-@pytest.fixture
-def run(live_app) -> Run:
-    here, foreign = furnish(live_app)
-    return Run(live_app, here, foreign)
 
 
 # PostgreSQL runs a representative subset (every kind of request, every desk, both kinds of refusal
