@@ -137,7 +137,10 @@ def modal(
         view = run.modal(name, opens)
         if fresh is not None:
             view = with_metadata_id(view, fresh(run))
-        typed = {**valid(run), **{block: text for block, text in zip(text_fields(run), texts) if text is not None}}
+        typed = {
+            **valid(run),
+            **{block: text for block, text in zip(text_fields(run), texts, strict=True) if text is not None},
+        }
         state = values(run, view, typed) if values else values_for(view, typed)
         return run.live_app.slack.view_submission({**view, "hash": uuid.uuid4().hex}, state, user="UADMIN")
 
