@@ -21,7 +21,8 @@ from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import NewBooking
 from bot.services.tickets import forms, lifecycle
 from db.models import Base, Role
-from tests.harness.live_app import settings_for_tests
+from handlers.hire.cards import queue_card
+from handlers.tickets.publish import queue_new_ticket
 from tests.hire.helpers import add_customer, add_vehicle, epoch
 
 FOREIGN_TEAM = "T0FOREIGN"
@@ -63,30 +64,51 @@ def furnish(live_app) -> tuple[Records, Records]:
 
 
 def _records(live_app, team: str, registration: str) -> Records:
-    db, settings = live_app.db, settings_for_tests(live_app.ctx.settings.database_url, live_app.fake)
+    publish = team == live_app.slack.team_id  # cards only where the app serves (the foreign one isn't)
+    db, now = live_app.db, datetime.now(UTC).replace(second=0, microsecond=0)
     records = Records(registration=registration)
-    with db.transaction() as session:
-        reporter = load_actor(session, team, PEOPLE["reporter"])
-        admin = load_actor(session, team, "UADMIN", ["UADMIN"])
-        form = forms.parse_ticket_form("Monitor flickers", "Since Monday", "hardware", "MINOR")
-        records.ticket = lifecycle.create(session, reporter, form).ticket.id
-        records.resolved_ticket = lifecycle.create(session, reporter, form).ticket.id
-        lifecycle.resolve(session, admin, records.resolved_ticket, "Cable replaced")
+    records.ticket = new_ticket(live_app, team, publish=publish)
+    records.resolved_ticket = new_ticket(live_app, team, resolved=True)
     records.customer = add_customer(db, team=team, licence_expiry=date.today() + timedelta(days=900))
     records.vehicle = add_vehicle(db, team=team, registration=registration)
     records.spare_vehicle = add_vehicle(db, team=team, registration=registration[:-1] + "Z")
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    with db.transaction() as session:
-        admin = load_actor(session, team, "UADMIN", ["UADMIN"])
-
-        def book(vehicle: int, pickup: datetime) -> int:
-            form = NewBooking(records.customer, vehicle, pickup, pickup + timedelta(days=2))
-            return booking_service.create_booking(session, admin, form, settings).id
-
-        records.reserved = book(records.vehicle, now + timedelta(hours=2))
-        records.active = book(records.spare_vehicle, now + timedelta(minutes=5))
-        booking_service.pick_up(session, admin, records.active)
+    records.reserved = new_booking(
+        live_app, team, records.customer, records.vehicle, now + timedelta(hours=2), publish=publish
+    )
+    records.active = new_booking(
+        live_app, team, records.customer, records.spare_vehicle, now + timedelta(minutes=5), picked_up=True
+    )
     return records
+
+
+def new_ticket(live_app, team: str, *, resolved: bool = False, publish: bool = False) -> int:
+    """A ticket UEMPLOYEE reported (resolved by UADMIN if asked); ``publish``: its card and notices
+    queued as the app would, so that what is done to it later is posted too."""
+    with live_app.db.transaction() as session:
+        reporter = load_actor(session, team, PEOPLE["reporter"])
+        form = forms.parse_ticket_form("Monitor flickers", "Since Monday", "hardware", "MINOR")
+        change = lifecycle.create(session, reporter, form)
+        if publish:
+            queue_new_ticket(live_app.ctx, session, reporter, change)
+        if resolved:
+            lifecycle.resolve(session, load_actor(session, team, "UADMIN", ["UADMIN"]), change.ticket.id, "Fixed")
+        return change.ticket.id
+
+
+def new_booking(
+    live_app, team: str, customer: int, vehicle: int, pickup: datetime, *, picked_up: bool = False,
+    publish: bool = False,
+) -> int:  # fmt: skip
+    """A two-day booking UADMIN made (and handed over, if ``picked_up``); ``publish``: its card queued."""
+    with live_app.db.transaction() as session:
+        admin = load_actor(session, team, "UADMIN", ["UADMIN"])
+        form = NewBooking(customer, vehicle, pickup, pickup + timedelta(days=2))
+        booking = booking_service.create_booking(session, admin, form, live_app.ctx.settings)
+        if picked_up:
+            booking_service.pick_up(session, admin, booking.id)
+        if publish:
+            queue_card(live_app.ctx, session, admin, booking)
+        return booking.id
 
 
 @dataclass
