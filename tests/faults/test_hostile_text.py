@@ -247,6 +247,7 @@ def posted_safely(live_app) -> None:
 
 @pytest.mark.parametrize("name", list(BY_NAME))
 def test_hostile_text(run, request, name):
+    """The surface's share of the examples; then a control character in each of its fields in turn."""
     surface = BY_NAME[name]
     surface.prepare(run)
     fields = surface.fields(run)
@@ -259,28 +260,23 @@ def test_hostile_text(run, request, name):
         answer_is_sound(surface.submit(run, texts))
 
     attempt()
-    posted_safely(run.live_app)
-
-
-@pytest.mark.parametrize("name", FORMS)
-def test_control_characters_are_refused_inline_on_their_field(run, name):
-    surface = BY_NAME[name]
-    surface.prepare(run)
-    fields = surface.fields(run)
     for index, block in enumerate(fields):
-        texts: list[str | None] = [None] * len(fields)
-        texts[index] = "Printer\x00 jammed\x1b[31m"
-        response = surface.submit(run, texts)
-        assert response.status == 200, response.body
-        errors = (response.json or {}).get("errors") or {}
-        assert block in errors, (name, block, response.body)
+        refused_inline(
+            surface, block, surface.submit(run, [CONTROL if i == index else None for i in range(len(fields))])
+        )
     posted_safely(run.live_app)
 
 
-@pytest.mark.parametrize("name", [surface.name for surface in SURFACES if surface.kind == "command"])
-def test_control_characters_in_a_command_are_refused(run, name):
-    answer = BY_NAME[name].submit(run, ["Printer\x00 jammed"])
-    assert REFUSED in answer.json["text"], answer.body
+CONTROL = "Printer\x00 jammed\x1b[31m"
+
+
+def refused_inline(surface: Surface, block: str, response) -> None:
+    """A form: an error under that very field. A command: the ephemeral "remove the control characters"."""
+    assert response.status == 200, response.body
+    if surface.kind == "form":
+        assert block in ((response.json or {}).get("errors") or {}), (surface.name, block, response.body)
+    elif surface.kind == "command":
+        assert REFUSED in response.json["text"], (surface.name, response.body)
 
 
 def test_arabic_indic_digits_are_no_ticket_number(run):
