@@ -283,3 +283,21 @@ def test_arabic_indic_digits_are_no_ticket_number(run):
     for text in ("\u0661", "T-\u0661", "\u0661\u0662"):
         answer = run.command("/ticket", text, "UADMIN")
         assert "T-1 " not in answer.body and "T-1*" not in answer.body, answer.body
+
+
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/vehicle", "<@UVICTIM>"),
+        ("/vehicle", "maintenance <!channel>"),
+        ("/hiredesk", "<!channel>"),
+        ("/hiredesk", "role <@UTECH> <!here>"),
+        ("/hiredesk", "role <!everyone> agent"),
+        ("/hiredesk", "unrole <https://evil.example|bank> agent"),
+    ],
+)
+def test_typed_text_quoted_back_in_an_error_is_escaped(run, command, text):
+    """Regressions the hypothesis run found: error and usage answers quoted the text as typed."""
+    answer = run.command(command, text, "UADMIN")
+    answer_is_sound(answer)
+    assert "&lt;" in answer.json["text"], answer.body
