@@ -38,9 +38,22 @@ from tests.faults.desk import (
     values_for,
     with_metadata_id,
 )
+from tests.harness.live_app import LiveServer, settings_for_tests
 from tests.hire.helpers import add_vehicle, new_booking_values
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def live_app(database_url, fake_slack):
+    """The app with a 5-s delivery lease. Thousands of writes in a minute on SQLite, on a loaded
+    machine, sometimes keep the delivery worker from recording a post within SQLite's 2-s lock wait;
+    the lease then hands the delivery over (looked up first: no duplicate). Waiting the default
+    60 s for that would only slow the run, not change what is checked."""
+    server = LiveServer(settings_for_tests(database_url, fake_slack, HIREDESK_DELIVERY_LEASE_SECONDS="5"), fake_slack)
+    yield server.app
+    server.stop()
+
 
 # What must never reach Slack raw: a broadcast, a mention of someone, a link in disguise.
 INJECTIONS = ["<!channel>", "<!here>", "<!everyone>", "<@UVICTIM>", "<#CVICTIM>", "<https://evil.example|bank>"]
