@@ -193,6 +193,7 @@ class SignedOnlyParser(HTTPRequestParser):
         if self._unsigned():
             self.error = Unsigned("invalid request signature")
             self.completed = True
+            self.expect_continue = False  # no "100 Continue": the body is not wanted
             self._channel.refused = True
             return len(data)  # the rest of what arrived is body: never parsed as a next request
         return consumed

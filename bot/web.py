@@ -4,7 +4,9 @@ The front door of ``POST /slack/events``, in the order it is checked (PRODUCT.md
 
 1. headers only — no signature or timestamp, a timestamp that is not a number of seconds, a
    signature not shaped ``v0=<64 hex>`` → 401; a declared body over ``MAX_BODY_BYTES`` → 413.
-   Nothing of the body has been read yet, and the connection is closed rather than drained;
+   Nothing of the body has been read yet, and the connection is closed rather than drained
+   (behind gunicorn, ``bot.server``'s workers read bodies before the app sees a request, so their
+   waitress parser makes this same check — ``signature_headers_well_formed`` — as the headers arrive);
 2. the body, read at most ``MAX_BODY_BYTES`` (a chunked body is cut off there → 413);
 3. the signature (HMAC, timestamp within 5 minutes either way) → 401;
 4. the shape: a JSON object, or a form whose ``payload`` is an object with the fields Bolt

@@ -171,3 +171,10 @@ def test_the_workers_refuse_a_declared_body_over_the_limit_unread(served):
 
 def slack_answers(served) -> bool:
     return get(f"{served.url}/healthz", timeout=1)[0] == 200
+
+
+def test_an_unsigned_request_expecting_100_continue_gets_401_not_continue(served):
+    head = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "500000", "Expect": "100-continue"}
+    status, took = raw_request(served.url, head)
+    assert status == 401
+    assert took < 0.5
