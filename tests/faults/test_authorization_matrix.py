@@ -16,6 +16,7 @@ product_md_s`` checks the services' own rule tables (tickets/access.py, hire/acc
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -82,6 +83,17 @@ def clicked(action_id: str, subject: str, may: frozenset[str], *, home: bool = F
         subject,
         "home" if home else "click",
     )
+
+
+def paged(action_id: str, listing: str, may: frozenset[str], subject: str | None = None) -> Surface:
+    """A **Next** button whose JSON value asks for ``listing`` (of ``subject``'s records), forged or not."""
+
+    def send(run: Run, user: str, record_id: object):
+        value = {"list": listing, "offset": 0, "q": "", **({subject: record_id} if subject else {})}
+        element = {"action_id": action_id, "block_id": action_id.split("_")[0] + "_pages", "type": "button"}
+        return run.live_app.slack.block_action({**element, "value": json.dumps(value)}, user=user, channel="CTRIAGE")
+
+    return Surface(f"{action_id} ({listing})", may, send, subject)
 
 
 def submitted(
@@ -165,6 +177,11 @@ SURFACES: list[Surface] = [
     *(clicked(a, _ticket_subject(a), may, home=home) for a, may in TICKET_CLICKS.items() for home in (False, True)),
     *(clicked(a, subject, HIRE_WORK, home=home) for a, subject in BOOKING_CLICKS.items() for home in (False, True)),
     *(clicked(a, subject, may) for (a, subject), may in RECORD_CLICKS.items()),
+    paged("ticket_page_next", "queue", QUEUE),
+    paged("ticket_page_next", "history", TICKET_READ, "ticket"),
+    paged("hire_page_next", "customers", HIRE_READ),
+    paged("hire_page_next", "vehicles", HIRE_READ),
+    paged("hire_page_next", "customer_bookings", HIRE_READ, "customer"),
     submitted(
         "ticket_resolve", TICKET_WORK, admin_clicks("ticket_resolve", "ticket"), "ticket",
         lambda r: {"note": "Cable replaced"},
@@ -327,7 +344,7 @@ ON_POSTGRES = {
     "vehicle_form (edit) (submitted)", "hiredesk_settings (submitted)", "/hiredesk role <@UOTHER> technician",
     "/hiredesk role <@me> admin (self-grant)", "/vehicle maintenance", "/hiredesk digest now",
     "ticket_assign", "booking_extend", "customer_edit", "ticket_resolve (submitted)", "booking_edit (submitted)",
-    "customer_form (edit) (submitted)",
+    "customer_form (edit) (submitted)", "hire_page_next (customer_bookings)",
 }  # fmt: skip
 
 
