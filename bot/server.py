@@ -25,12 +25,15 @@ import waitress
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer
+from waitress.utilities import Error, RequestEntityTooLarge
 from werkzeug.wsgi import ClosingIterator
 
 from bot import metrics
 from bot.context import AppContext
-from bot.web import MAX_BODY_BYTES
+from bot.web import MAX_BODY_BYTES, SLACK_EVENTS, signature_headers_well_formed
 
 log = logging.getLogger("hiredesk")
 
@@ -121,7 +124,7 @@ class BufferingWorker(Worker):
             cleanup_interval=max(1, min(30, self.cfg.keepalive / 2)),
             connection_limit=self.cfg.worker_connections,
             backlog=self.cfg.backlog,
-            max_request_body_size=MAX_BODY_BYTES,
+            max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses at the size itself; bot.web past it
             asyncore_use_poll=True,
             trusted_proxy="*",  # behind the proxy: https in X-Forwarded-Proto
             trusted_proxy_headers={"x-forwarded-proto"},
@@ -129,6 +132,8 @@ class BufferingWorker(Worker):
             ident="HireDesk",
         )
         listeners = [channel for channel in channels.values() if isinstance(channel, BaseWSGIServer)]
+        for listener in listeners:
+            listener.channel_class = SignedOnlyChannel
         overdue_reported = False
         while self.alive:
             wasyncore.loop(timeout=LOOP_SECONDS, map=channels, use_poll=True, count=1)
@@ -166,6 +171,60 @@ class BufferingWorker(Worker):
             wasyncore.loop(timeout=0.05, map=channels, use_poll=True, count=1)
             self.notify()
         log.warning("requests still running after the graceful time-out: stopping anyway")
+
+
+class Unsigned(Error):
+    code = 401
+    reason = "Unauthorized"
+
+
+class SignedOnlyParser(HTTPRequestParser):
+    """waitress's request parser, refusing ``POST /slack/events`` as soon as its headers are in when
+    they can't carry a signature (``bot.web.signature_headers_well_formed``): 401 before a byte of
+    the body is read, as ``bot.web`` does behind any other server (here the app would only see the
+    request once its body had been read). Also ahead of waitress's own 413, as in ``bot.web``."""
+
+    def __init__(self, adj, channel: SignedOnlyChannel) -> None:
+        super().__init__(adj)
+        self._channel = channel
+
+    def received(self, data: bytes) -> int:
+        consumed = super().received(data)
+        if self._unsigned():
+            self.error = Unsigned("invalid request signature")
+            self.completed = True
+            self.expect_continue = False  # no "100 Continue": the body is not wanted
+            self._channel.refused = True
+            return len(data)  # the rest of what arrived is body: never parsed as a next request
+        return consumed
+
+    def _unsigned(self) -> bool:
+        """Headers in, no other refusal but "too large", for Slack's URL, and no signature shape."""
+        return (
+            self.headers_finished
+            and (self.error is None or isinstance(self.error, RequestEntityTooLarge))
+            and self.command == "POST"
+            and self.path == SLACK_EVENTS
+            and not signature_headers_well_formed(
+                self.headers.get("X_SLACK_REQUEST_TIMESTAMP", ""), self.headers.get("X_SLACK_SIGNATURE", "")
+            )
+        )
+
+
+class SignedOnlyChannel(HTTPChannel):
+    """A connection whose requests are parsed by ``SignedOnlyParser``; after a refusal, whatever
+    else the client sends is dropped unread until the 401 is flushed and the connection closed."""
+
+    refused = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parser_class = lambda adj: SignedOnlyParser(adj, self)
+
+    def received(self, data: bytes) -> bool:
+        if self.refused:
+            return False
+        return super().received(data)
 
 
 class InFlightRequests:

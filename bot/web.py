@@ -4,7 +4,9 @@ The front door of ``POST /slack/events``, in the order it is checked (PRODUCT.md
 
 1. headers only — no signature or timestamp, a timestamp that is not a number of seconds, a
    signature not shaped ``v0=<64 hex>`` → 401; a declared body over ``MAX_BODY_BYTES`` → 413.
-   Nothing of the body has been read yet, and the connection is closed rather than drained;
+   Nothing of the body has been read yet, and the connection is closed rather than drained
+   (behind gunicorn, ``bot.server``'s workers read bodies before the app sees a request, so their
+   waitress parser makes this same check — ``signature_headers_well_formed`` — as the headers arrive);
 2. the body, read at most ``MAX_BODY_BYTES`` (a chunked body is cut off there → 413);
 3. the signature (HMAC, timestamp within 5 minutes either way) → 401;
 4. the shape: a JSON object, or a form whose ``payload`` is an object with the fields Bolt
@@ -38,6 +40,7 @@ log = logging.getLogger("hiredesk.web")
 # modal, every field full of 4-byte characters and percent-encoded, stays under 400 KB; 1 MiB leaves
 # room and still refuses a flood before it costs memory.
 MAX_BODY_BYTES = 1024 * 1024
+SLACK_EVENTS = "/slack/events"
 
 ANSWER_DEADLINE_S = 2.2  # for the listener's database waits, leaving the rest of Slack's 3 s for the answer
 
@@ -50,7 +53,7 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
     # Socket Mode has no signing secret: Slack's requests come over the socket, never to /slack/events.
     verifier = SignatureVerifier(ctx.settings.slack_signing_secret) if ctx.settings.slack_signing_secret else None
 
-    @web.post("/slack/events")
+    @web.post(SLACK_EVENTS)
     def slack_events() -> Response:
         if verifier is None or not _signature_headers_well_formed():
             return _refuse(401, "invalid request signature")
@@ -105,8 +108,14 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
 
 
 def _signature_headers_well_formed() -> bool:
-    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    signature = request.headers.get("X-Slack-Signature", "")
+    return signature_headers_well_formed(
+        request.headers.get("X-Slack-Request-Timestamp", ""), request.headers.get("X-Slack-Signature", "")
+    )
+
+
+def signature_headers_well_formed(timestamp: str, signature: str) -> bool:
+    """Whether a request's Slack headers could be a signature at all (the check before the body is
+    read, here and in ``bot.server``'s workers, which read bodies before the app sees the request)."""
     return bool(TIMESTAMP.fullmatch(timestamp) and SIGNATURE.fullmatch(signature))
 
 

@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.errors import DomainError
 from bot.services import roles as role_service
 from bot.views import roles as role_views
+from bot.views.text import safe
 
 from .payloads import command_text
 from .settings import digest_now, open_settings
@@ -23,7 +24,7 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 def parse_mention(text: str) -> str:
     match = MENTION.match(text.strip())
     if not match:
-        raise DomainError(f"“{text}” is not a person: mention them, like `@maria`.")
+        raise DomainError(f"“{safe(text, 60)}” is not a person: mention them, like `@maria`.")
     return match.group(1)
 
 
@@ -39,7 +40,7 @@ def hiredesk_command(ack, body, command, client, ctx):
         return ack(response_type="ephemeral", **role_views.help_message())
     handler = SUBCOMMANDS.get(sub)
     if handler is None:
-        return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{sub[:30]}`."))
+        return ack(response_type="ephemeral", **role_views.usage_message(f"I don't know `{safe(sub, 30)}`."))
     return handler(ctx, ack, body, words[1:], client=client)
 
 

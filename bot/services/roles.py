@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.errors import DomainError, PermissionDenied
 from bot.services.actors import Actor
 from bot.services.clock import utcnow
+from bot.services.user_text import quoted
 from db.models import Role, UserRole
 
 GRANTABLE = [Role.TECHNICIAN, Role.AGENT, Role.MANAGER, Role.ADMIN]
@@ -23,7 +24,7 @@ def parse_role(text: str) -> Role:
         role = None
     if role not in GRANTABLE:
         names = ", ".join(r.value for r in GRANTABLE)
-        raise DomainError(f"“{text}” is not a role. Roles: {names}.")
+        raise DomainError(f"“{quoted(text, 30)}” is not a role. Roles: {names}.")
     return role
 
 

@@ -15,6 +15,13 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 REFUSED = "Remove the control characters (invisible characters such as NUL) from this text."
 
 
+def quoted(text: str, limit: int) -> str:
+    """What a person typed, quoted back in a message (an error, a usage hint): cut to ``limit``
+    characters, then ``&``, ``<`` and ``>`` escaped, so that a typed ``<!channel>``, ``<@U…>`` or
+    ``<https://…|…>`` is shown as text and notifies or links nobody (messages are mrkdwn)."""
+    return text[:limit].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

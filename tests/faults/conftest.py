@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from db.models import Base
 from db.session import Database
+from tests.faults.desk import Run, furnish
 
 
 def pytest_collection_modifyitems(config, items):
@@ -21,3 +22,10 @@ def row_counts(db: Database) -> dict[str, int]:
         return {
             table.name: session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables
         }
+
+
+@pytest.fixture
+def run(live_app):
+    """The live app with people in every role and one of every record, here and in a foreign workspace."""
+    here, foreign = furnish(live_app)
+    return Run(live_app, here, foreign)

@@ -13,7 +13,9 @@ import time
 import pytest
 
 from bot.sandbox.signed_requests import SignedSlackClient
+from bot.web import MAX_BODY_BYTES
 from db.migrate import upgrade
+from tests.faults.test_front_door import raw_request, signed_headers
 from tests.harness.postgres import free_port
 from tests.harness.served import ROOT, SIGNING_SECRET, ServedApp, children_of, get, wait_until
 
@@ -138,3 +140,41 @@ def test_a_request_past_the_request_time_out_gets_its_worker_replaced():
         server.terminate()
         server.wait(30)
     stuck.join(timeout=5)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        {},  # no Slack headers at all
+        {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=" + "0" * 64},
+        {"X-Slack-Request-Timestamp": "1700000000", "X-Slack-Signature": "v1=" + "0" * 64},
+    ],
+    ids=["no headers", "timestamp not a number", "not v0"],
+)
+def test_the_workers_refuse_unsigned_requests_before_reading_the_body(served, head):
+    """Behind ``BufferingWorker`` waitress reads bodies before the app sees a request: its parser
+    refuses one whose signature headers are malformed as soon as the headers are in. 500 KB
+    declared, none of it sent: the 401 comes at once, and the connection is closed."""
+    head = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(500_000), **head}
+    status, took = raw_request(served.url, head)
+    assert status == 401
+    assert took < 0.5
+    assert slack_answers(served)  # the worker still serves signed requests
+
+
+def test_the_workers_refuse_a_declared_body_over_the_limit_unread(served):
+    head = {**signed_headers("x"), "Content-Length": str(MAX_BODY_BYTES + 1)}
+    status, took = raw_request(served.url, head)
+    assert status == 413
+    assert took < 0.5
+
+
+def slack_answers(served) -> bool:
+    return get(f"{served.url}/healthz", timeout=1)[0] == 200
+
+
+def test_an_unsigned_request_expecting_100_continue_gets_401_not_continue(served):
+    head = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "500000", "Expect": "100-continue"}
+    status, took = raw_request(served.url, head)
+    assert status == 401
+    assert took < 0.5

@@ -29,6 +29,7 @@ from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles
 from bot.services.ids import parse_id
 from bot.services.local_time import local_short
+from bot.services.user_text import quoted
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
 from bot.settings import Settings
@@ -346,7 +347,7 @@ def _load(session: Session, actor: Actor, key_or_id: int | str, *, by_key: bool 
     if by_key:
         match = KEY.match(str(key_or_id).strip())
         if match is None:
-            raise NotFound(f"“{str(key_or_id)[:20]}” is not a booking key (like B-12).")
+            raise NotFound(f"“{quoted(str(key_or_id), 20)}” is not a booking key (like B-12).")
         number = int(match.group(1))
         query = select(Booking).where(Booking.team_id == actor.team_id, Booking.number == number)
         missing = f"No booking B-{number}."

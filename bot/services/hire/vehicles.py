@@ -16,6 +16,7 @@ from bot.services.clock import utcnow
 from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
 from bot.services.paging import Page, page_of
+from bot.services.user_text import quoted
 from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
@@ -69,7 +70,7 @@ def find_vehicle(session: Session, actor: Actor, registration: str) -> Vehicle:
         select(Vehicle).where(Vehicle.team_id == actor.team_id, Vehicle.registration == reg)
     ).one_or_none()
     if vehicle is None:
-        raise NotFound(f"No vehicle with registration {reg[:16]}.")
+        raise NotFound(f"No vehicle with registration {quoted(reg, 16)}.")
     return vehicle
 
 
