@@ -1,7 +1,7 @@
 """The resolve DM's CSAT buttons (*How did we do?* 1 … 5, *Add a comment*) and the comment modal.
 
 A click is checked by the service (the reporter only, the current resolution, within 7 days); the
-rating goes to the ticket's history (and the card's thread), and the DM is redrawn through its
+rating goes to the ticket's history (and the card's thread; the card itself is left alone), and the DM is redrawn through its
 response_url: "You rated 4/5 — thanks", the buttons still there to change it.
 """
 
@@ -60,10 +60,11 @@ def comment_submitted(ack, body, view, ctx):
 
 
 def queue_rated(ctx: AppContext, session: Session, actor: Actor, rated: csat.Rated, response_url: str | None) -> None:
-    """The rating in the ticket's history, card and thread; the DM redrawn with it."""
+    """The rating in the ticket's history and the card's thread (the card itself doesn't show it, so it
+    is not re-sent); the DM redrawn with it."""
     config = workspace_config(session, actor.team_id, ctx.settings)
     if rated.change.events:
-        queue_ticket_change(session, config, rated.change, notify_user=actor.user_id)
+        queue_ticket_change(session, config, rated.change, notify_user=actor.user_id, edit_card=False)
     if response_url:
         dm = ticket_views.rated_dm(rated.ticket, rated.resolution, rated.rating, config.tz)
         outbox.respond(

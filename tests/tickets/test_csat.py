@@ -306,3 +306,23 @@ def test_the_export_carries_the_rating(live_app):
     header, *rows = the_file(live_app.fake, "UTECH")
     (row,) = [r for r in rows if r[0] == f"T-{raised.number}"]
     assert row[header.index("CSAT")] == "5"
+
+
+def test_a_rating_leaves_the_card_alone_only_its_thread_and_the_dm_change(live_app):
+    """The card doesn't show the rating: a click adds the line in its thread and redraws the DM, and
+    sends no edit of the card (it would be the same card again)."""
+    with freeze_time(RESOLVED, tick=True):
+        raised, dm = resolved_ticket(live_app)
+        card = (raised.card_channel, raised.card_ts)
+
+        def card_edits() -> int:
+            return len(
+                [c for c in live_app.fake.calls_to("chat.update") if (c.args.get("channel"), c.args.get("ts")) == card]
+            )
+
+        edits, thread = card_edits(), len(live_app.fake.channel_messages(*card))
+        assert rate(live_app, dm, 5).status == 200
+        assert rate(live_app, live_app.fake.message(dm.channel, dm.ts), 3).status == 200
+    assert card_edits() == edits
+    assert len(live_app.fake.channel_messages(*card)) == thread + 2
+    assert "You rated 3/5 — thanks" in str(live_app.fake.message(dm.channel, dm.ts).blocks)
