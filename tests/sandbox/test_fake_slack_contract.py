@@ -185,8 +185,18 @@ def test_replies_are_the_parent_then_the_replies_from_any_message_of_the_thread(
         thread = client.conversations_replies(channel="CTRIAGE", ts=named)["messages"]
         assert [m["text"] for m in thread] == ["card", "log 1", "log 2"]
     assert "metadata" not in thread[1]
+    # The window limits the replies; Slack still puts the thread's parent first (the card, untagged).
     tagged = client.conversations_replies(channel="CTRIAGE", ts=parent, oldest=parent, include_all_metadata=True)
-    assert [m.get("metadata") for m in tagged["messages"]] == [DELIVERY, None]
+    assert [m.get("metadata") for m in tagged["messages"]] == [None, DELIVERY, None]
+
+
+def test_replies_start_with_the_parent_whatever_the_window(client):
+    parent = post(client, "card")["ts"]
+    logs = [post(client, f"log {n}", thread_ts=parent)["ts"] for n in range(3)]
+    one = client.conversations_replies(channel="CTRIAGE", ts=logs[1], oldest=logs[1], latest=logs[1], inclusive=True)
+    assert [m["text"] for m in one["messages"]] == ["card", "log 1"]
+    later = client.conversations_replies(channel="CTRIAGE", ts=parent, oldest=logs[2])
+    assert [m["text"] for m in later["messages"]] == ["card"]  # not inclusive: no reply, the parent all the same
 
 
 def test_replies_page_with_a_cursor(client):
