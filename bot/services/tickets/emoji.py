@@ -134,13 +134,16 @@ def plain_text(mrkdwn: str) -> str:
 
     def label(match: re.Match[str]) -> str:
         sigil, target, shown = match.group(1), match.group(2), match.group(3)
-        if sigil == "@":
-            return "@" + (shown or target)
-        if sigil == "#":
-            return "#" + (shown or target)
+        if sigil in ("@", "#"):  # <@U1>, <@U1|name>, <#C1|general>, <#C1|>
+            return sigil + (shown or target).removeprefix(sigil)
         if sigil == "!":
-            return "@" + (shown or target.split("^", 1)[0])
-        return shown or target
+            command = target.split("^", 1)[0]
+            if command == "date":  # <!date^1392734382^{date}|Feb 18, 2014>: its fallback text
+                return shown or ""
+            if command == "subteam":  # <!subteam^S1|@it-team>, <!subteam^S1>
+                return "@" + (shown or "group").removeprefix("@")
+            return "@" + (shown or command).removeprefix("@")  # <!here>, <!here|@here>, <!channel>
+        return shown or target.removeprefix("mailto:")  # a link: its label (the permalink leads to it)
 
     text = SLACK_MARKUP.sub(label, mrkdwn)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
