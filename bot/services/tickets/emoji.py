@@ -32,7 +32,7 @@ from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.tickets import lifecycle
 from bot.services.tickets.forms import DESCRIPTION_MAX, TITLE_MAX, TicketForm
-from bot.services.user_text import strip_control_characters
+from bot.services.user_text import plain_text
 from db.models import Category, Severity, Ticket
 
 TASK = "emoji_ticket"
@@ -40,8 +40,6 @@ TASK = "emoji_ticket"
 EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]{1,100}$", re.ASCII)
 EMOJI_FORMAT = "An emoji name like ticket or :ticket: (lower-case letters, digits, - _ + ')."
 ELLIPSIS = "…"
-# Slack's markup in message text: <@U1>, <#C1|name>, <!here>, <https://x|label>, <https://x>
-SLACK_MARKUP = re.compile(r"<([@#!]?)([^>|]*)(?:\|([^>]*))?>")
 
 
 def parse_emoji(text: str | None) -> str | None:
@@ -126,25 +124,3 @@ def ticket_form(message: SourceMessage) -> TicketForm:
         body = body[: max(room - 1, 0)].rstrip() + ELLIPSIS
     description = "\n\n".join(part for part in (body, tail_text) if part)[:DESCRIPTION_MAX]
     return TicketForm(title=title, description=description, category=Category.OTHER, severity=Severity.MINOR)
-
-
-def plain_text(mrkdwn: str) -> str:
-    """A message's text as people read it: mentions and links as their labels, ``&lt;`` as ``<``,
-    no control characters."""
-
-    def label(match: re.Match[str]) -> str:
-        sigil, target, shown = match.group(1), match.group(2), match.group(3)
-        if sigil in ("@", "#"):  # <@U1>, <@U1|name>, <#C1|general>, <#C1|>
-            return sigil + (shown or target).removeprefix(sigil)
-        if sigil == "!":
-            command = target.split("^", 1)[0]
-            if command == "date":  # <!date^1392734382^{date}|Feb 18, 2014>: its fallback text
-                return shown or ""
-            if command == "subteam":  # <!subteam^S1|@it-team>, <!subteam^S1>
-                return "@" + (shown or "group").removeprefix("@")
-            return "@" + (shown or command).removeprefix("@")  # <!here>, <!here|@here>, <!channel>
-        return shown or target.removeprefix("mailto:")  # a link: its label (the permalink leads to it)
-
-    text = SLACK_MARKUP.sub(label, mrkdwn)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return strip_control_characters(text)
