@@ -949,9 +949,9 @@ class FakeSlack:
                 files=files,
             )
             self.messages.append(message)
-            for file in files:
-                file["shares"] = {"private" if channel.startswith("D") else "public": {channel: [{"ts": message.ts}]}}
-        return {"files": files}
+        # As Slack documents it: each file's id and title only. Slack shares the file in the channel
+        # after it answers, so the answer never says where (the message is in the channel's history).
+        return {"files": [{"id": file["id"], "title": file["title"]} for file in files]}
 
     def _file_json(self, upload: Upload) -> dict:
         return {

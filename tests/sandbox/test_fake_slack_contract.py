@@ -332,13 +332,15 @@ def test_500s_are_server_errors_slack_sdk_retries(fake_slack):
 def test_slack_sdks_own_upload_shares_the_file_in_the_dm(client, fake_slack):
     dm = client.conversations_open(users="UADMIN")["channel"]["id"]
     done = client.files_upload_v2(content=b"a,b\n1,2\n", filename="x.csv", title="X", channel=dm, initial_comment="Hi")
+    # The answer is Slack's documented one: each file's id and title, not where it was shared.
     (file,) = done["files"]
-    assert file["id"].startswith("F") and file["title"] == "X" and file["name"] == "x.csv"
+    assert file == {"id": file["id"], "title": "X"} and file["id"].startswith("F")
     assert fake_slack.uploaded(file["id"]) == b"a,b\n1,2\n"
     (message,) = history(client, channel=dm)
     assert message["text"] == "Hi" and [f["id"] for f in message["files"]] == [file["id"]]
-    assert file["shares"]["private"][dm][0]["ts"] == message["ts"]
-    with urllib.request.urlopen(file["url_private_download"]) as download:
+    (shared,) = message["files"]
+    assert shared["name"] == "x.csv" and shared["title"] == "X"
+    with urllib.request.urlopen(shared["url_private_download"]) as download:
         assert download.read() == b"a,b\n1,2\n"
 
 
