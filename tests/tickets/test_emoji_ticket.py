@@ -256,3 +256,22 @@ def test_the_messages_slack_markup_reads_as_people_see_it_and_mentions_nobody(li
     assert posted and not any(
         token in posted for token in ("<!here", "<!channel", "<!subteam", "and <@UTECH>", "<https://status")
     )
+
+
+def test_once_hiredesk_is_invited_a_new_reaction_raises_the_ticket_the_refusal_asked_for(live_app):
+    """The refusal says "invite HireDesk there": after that, reacting again works (once), instead of
+    the failed task of the first reaction swallowing every later one."""
+    fake = live_app.fake
+    message = fake.add_message("C0GENERAL", "UEMPLOYEE", "Projector in room 4 is dead")
+    fake.fail("conversations.history", "not_in_channel", times=1)
+    react(live_app, message, user="UTECH2")
+    live_app.settle()
+    assert tickets(live_app) == [] and "/invite" in fake.channel_messages(fake.dm_channel("UTECH2"))[-1].text
+
+    react(live_app, message, user="UTECH2", reaction="ticket::skin-tone-2")  # invited now; reacted again
+    react(live_app, message, user="UADMIN")  # and someone else at the same time
+    live_app.settle()
+    [raised] = tickets(live_app)
+    assert raised.title == "Projector in room 4 is dead" and raised.reporter_id == "UEMPLOYEE"
+    assert tasks_queued(live_app) == 2  # the failed one, and one more for both new reactions
+    assert len([m for m in fake.channel_messages("C0GENERAL", message.ts) if m.user == fake.BOT_USER]) == 1

@@ -7,7 +7,8 @@ Two steps, because the ``reaction_added`` event carries only the message's chann
 1. ``request_ticket`` (the listener, inside the event's transaction, before the HTTP answer): is it
    the ticket emoji, and is there no ticket for that message yet? Then queue an ``emoji_ticket``
    task in the outbox, keyed by the message (so any number of reactions and Slack retries queue
-   it once). No Web API call here: reading the message could be slow, and Slack wants its answer
+   it once; if it failed for good — HireDesk not in the channel, its notice says so — a new
+   reaction queues it again). No Web API call here: reading the message could be slow, and Slack wants its answer
    within 3 seconds.
 2. The delivery worker runs the task (``bot.delivery.tasks``): it reads the message and its
    permalink from Slack, then ``raise_from_message`` creates the ticket in the same transaction
@@ -68,6 +69,7 @@ def request_ticket(session: Session, actor: Actor, configured: str, channel: str
         session, actor.team_id, source_key(actor.team_id, channel, ts),
         {"task": TASK, "channel": channel, "ts": ts, "reactor": actor.user_id},
         label=f"the ticket for the message you reacted to with :{configured}:", user=actor.user_id, channel=channel,
+        again_if_failed=True,  # e.g. HireDesk wasn't in the channel: once invited, a new reaction works
     )  # fmt: skip
 
 
