@@ -326,3 +326,28 @@ def test_a_rating_leaves_the_card_alone_only_its_thread_and_the_dm_change(live_a
     assert card_edits() == edits
     assert len(live_app.fake.channel_messages(*card)) == thread + 2
     assert "You rated 3/5 — thanks" in str(live_app.fake.message(dm.channel, dm.ts).blocks)
+
+
+def test_a_comment_written_slowly_still_shows_in_the_dm(live_app):
+    """The comment modal may be submitted long after the click that opened it (a click's
+    response_url lasts 30 minutes): the DM is edited where it is (chat.update of its channel and ts),
+    never through a response_url."""
+    with freeze_time(RESOLVED, tick=True) as clock:
+        _, dm = resolved_ticket(live_app)
+        rate(live_app, dm, 4)
+        before = len(live_app.fake.calls_to("views.open"))
+        action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
+        live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
+        live_app.fake.wait_for("views.open", count=before + 1)
+        clock.move_to(RESOLVED + timedelta(hours=2))
+        values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": "Took a while, but fixed"}}}
+        assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
+        live_app.settle()
+    assert "Took a while, but fixed" in str(live_app.fake.message(dm.channel, dm.ts).blocks)
+    redraws = [
+        c
+        for c in live_app.fake.calls_to("chat.update")
+        if (c.args.get("channel"), c.args.get("ts")) == (dm.channel, dm.ts)
+    ]
+    assert len(redraws) == 2  # the rating, then the comment
+    assert not [c for c in live_app.fake.calls_to("response_url") if "csat" in str(c.args)]
