@@ -73,6 +73,14 @@ def rate(live_app, message, score: int, user: str = "UEMPLOYEE", value: str | No
     return response
 
 
+def open_comment_form(live_app, dm) -> None:
+    """The reporter clicks *Add a comment* on the (rated) DM ``dm``; its modal opens."""
+    before = len(live_app.fake.calls_to("views.open"))
+    action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
+    live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
+    live_app.fake.wait_for("views.open", count=before + 1)
+
+
 def ratings(live_app) -> list[TicketRating]:
     with live_app.db.transaction() as session:
         return list(session.scalars(select(TicketRating).order_by(TicketRating.id)))
@@ -253,10 +261,7 @@ def test_the_digest_shows_the_average_and_count(live_app):
 def test_a_hostile_comment_of_the_longest_kind_is_posted_escaped_and_within_limits(live_app):
     _, dm = resolved_ticket(live_app)
     rate(live_app, dm, 1)
-    before = len(live_app.fake.calls_to("views.open"))
-    action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
-    live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
-    live_app.fake.wait_for("views.open", count=before + 1)
+    open_comment_form(live_app, dm)
     hostile = ("<!channel> <@UADMIN> *bold* &amp; <https://evil|click> " * 30)[: csat.COMMENT_LIMIT]
     values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": hostile}}}
     assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
@@ -335,10 +340,7 @@ def test_a_comment_written_slowly_still_shows_in_the_dm(live_app):
     with freeze_time(RESOLVED, tick=True) as clock:
         _, dm = resolved_ticket(live_app)
         rate(live_app, dm, 4)
-        before = len(live_app.fake.calls_to("views.open"))
-        action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
-        live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
-        live_app.fake.wait_for("views.open", count=before + 1)
+        open_comment_form(live_app, dm)
         clock.move_to(RESOLVED + timedelta(hours=2))
         values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": "Took a while, but fixed"}}}
         assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
