@@ -71,6 +71,6 @@ def queue_rated(ctx: AppContext, session: Session, actor: Actor, rated: csat.Rat
         outbox.edit(
             session, actor.team_id, f"{lane}:csat:{unique()}",
             ticket_views.rated_dm(rated.ticket, rated.resolution, rated.rating, config.tz),
-            label=f"your rating of {rated.ticket.key}", supersede=f"{lane}:csat:{channel}:{ts}",
+            label=f"the DM with your rating of {rated.ticket.key}", supersede=f"{lane}:csat:{channel}:{ts}",
             channel=channel, ts=ts, lane=lane, notify_user=actor.user_id,
         )  # fmt: skip
