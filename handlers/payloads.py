@@ -63,6 +63,15 @@ def slack_unescape(text: str) -> str:
 # ---- clicks and suggestions ----------------------------------------------------------------
 
 
+def clicked_dm_message(body: dict) -> tuple[str, str] | None:
+    """(channel, ts) of the app's DM message a button was clicked in; None for any other place."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if container.get("type") != "message" or not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    return (channel, ts) if channel.startswith("D") and channel.isascii() and channel.isalnum() else None
+
+
 def clicked_id(action: dict) -> int:
     """The id of the record a click is about: a button's value; a select has no value of its
     own, so its record's id follows the last ``:`` of its block id (``ticket_actions:<id>``)."""

@@ -32,18 +32,25 @@ def card_of(ticket: Ticket, config: WorkspaceConfig, now: datetime) -> dict:
 
 
 def queue_ticket_change(
-    session: Session, config: WorkspaceConfig, change: lifecycle.TicketChange, *, notify_user: str | None
+    session: Session,
+    config: WorkspaceConfig,
+    change: lifecycle.TicketChange,
+    *,
+    notify_user: str | None,
+    edit_card: bool = True,
 ) -> None:
     """The card edited, the change in its thread, the reporter's DM (if it is news for them).
-    ``notify_user`` hears of a delivery that fails."""
+    ``notify_user`` hears of a delivery that fails. ``edit_card=False``: the change doesn't show on
+    the card (a CSAT rating), so only its thread hears of it."""
     ticket = change.ticket
     now, lane, card = utcnow(), lane_of(ticket), card_key(ticket)
     if ticket.card_ts or outbox.exists_key(session, card):
-        outbox.edit(
-            session, ticket.team_id, f"{card}:edit:{unique()}", card_of(ticket, config, now),
-            label=f"the card of {ticket.key}", supersede=card, of=card, channel=ticket.card_channel,
-            ts=ticket.card_ts, lane=lane, notify_user=notify_user,
-        )  # fmt: skip
+        if edit_card:
+            outbox.edit(
+                session, ticket.team_id, f"{card}:edit:{unique()}", card_of(ticket, config, now),
+                label=f"the card of {ticket.key}", supersede=card, of=card, channel=ticket.card_channel,
+                ts=ticket.card_ts, lane=lane, notify_user=notify_user,
+            )  # fmt: skip
         outbox.post(
             session, ticket.team_id, f"{lane}:thread:{unique()}", ticket.card_channel or "",
             ticket_views.thread_update(change), label=f"the update in the thread of {ticket.key}", lane=lane,

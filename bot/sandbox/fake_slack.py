@@ -886,7 +886,9 @@ class FakeSlack:
         }
 
     def _conversations_replies(self, args: dict) -> dict:
-        """A thread, oldest first: its parent, then the replies. ``ts`` may name any message of it."""
+        """A thread, oldest first: its parent, then the replies. ``ts`` may name any message of it.
+        As Slack does, the first page starts with the thread's parent whatever ``oldest``/``latest``
+        say (the window limits the replies only); later pages (``cursor``) don't repeat it."""
         channel = self._conversation(args.get("channel"))
         if not args.get("ts"):
             raise SlackError("invalid_arguments")
@@ -895,8 +897,13 @@ class FakeSlack:
             raise SlackError("thread_not_found")
         parent_ts = named.thread_ts or named.ts
         within = _time_range(args)
-        thread = [m for m in self._shown(channel) if (m.ts == parent_ts or m.thread_ts == parent_ts) and within(m.ts)]
-        page, next_cursor = _page(thread, args, default_limit=1000, max_limit=1000, newest_first=False)
+        shown = self._shown(channel)
+        parent = [m for m in shown if m.ts == parent_ts]
+        replies = [m for m in shown if m.thread_ts == parent_ts and m.ts != parent_ts and within(m.ts)]
+        if args.get("cursor"):
+            page, next_cursor = _page(replies, args, default_limit=1000, max_limit=1000, newest_first=False)
+        else:
+            page, next_cursor = _page(parent + replies, args, default_limit=1000, max_limit=1000, newest_first=False)
         messages = self._messages_json(channel, page, with_metadata=_flag(args.get("include_all_metadata")))
         return {
             "messages": messages,
@@ -942,9 +949,9 @@ class FakeSlack:
                 files=files,
             )
             self.messages.append(message)
-            for file in files:
-                file["shares"] = {"private" if channel.startswith("D") else "public": {channel: [{"ts": message.ts}]}}
-        return {"files": files}
+        # As Slack documents it: each file's id and title only. Slack shares the file in the channel
+        # after it answers, so the answer never says where (the message is in the channel's history).
+        return {"files": [{"id": file["id"], "title": file["title"]} for file in files]}
 
     def _file_json(self, upload: Upload) -> dict:
         return {

@@ -221,16 +221,30 @@ def respond(
 
 
 def task(
-    session: Session, team_id: str, key: str, args: dict[str, Any], *, label: str, user: str, channel: str
+    session: Session,
+    team_id: str,
+    key: str,
+    args: dict[str, Any],
+    *,
+    label: str,
+    user: str,
+    channel: str,
+    again_if_failed: bool = False,
 ) -> bool:
     """Queue the task ``args["task"]`` (see ``bot.delivery.tasks``) once per ``key``: False if that
     key is queued already (by this transaction or a concurrent one: the loser of the race adds
-    nothing). ``user`` (who asked) and ``channel`` (where it acts) are for the notice if it fails."""
-    if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
-        return False
+    nothing). ``user`` (who asked) and ``channel`` (where it acts) are for the notice if it fails.
+    ``again_if_failed``: a task of ``key`` that failed for good (its notice told ``user`` why, e.g.
+    "invite HireDesk there") doesn't count: asking again queues it again, once (``key:again:<n>``)."""
+    attempt, failures = key, 0
+    while (status := session.scalar(select(Delivery.status).where(Delivery.key == attempt))) is not None:
+        if not (again_if_failed and status == DeliveryStatus.FAILED):
+            return False
+        failures += 1
+        attempt = f"{key}:again:{failures}"
     try:
         with session.begin_nested():
-            _add(session, team_id, key, TASK, args, label=label, notify_user=user, channel=channel)
+            _add(session, team_id, attempt, TASK, args, label=label, notify_user=user, channel=channel)
     except IntegrityError:
         return False
     return True

@@ -9,7 +9,6 @@ from slack_bolt import App
 from bot.services.tickets import conversation, emoji
 from bot.services.workspace_settings import workspace_config
 
-from ..payloads import slack_unescape
 from ..support import guarded, request_scope
 from .publish import queue_change
 
@@ -40,7 +39,7 @@ def direct_message(body, event, context, ctx):
         or thread_ts == event.get("ts")
     ):
         return
-    text = slack_unescape(event.get("text") or "")
+    text = str(event.get("text") or "")  # in Slack's markup: the service reads it (user_text.plain_text)
     files = [
         (str(f.get("name") or "file"), str(f["permalink"])) for f in event.get("files") or [] if f.get("permalink")
     ]

@@ -9,10 +9,9 @@ from functools import partial
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.services.user_text import strip_control_characters
+from bot.services.user_text import plain_text
 from bot.views.tickets import modals as ticket_modals
 
-from ..payloads import slack_unescape
 from ..support import after_answer, guarded
 
 log = logging.getLogger("hiredesk.tickets")
@@ -25,7 +24,8 @@ def register(app: App) -> None:
 @guarded
 def create_ticket_from_message(ack, shortcut, client):
     ack()
-    text = strip_control_characters(slack_unescape(shortcut.get("message", {}).get("text") or ""))
+    # The message's text in Slack's markup, read as people see it (mentions as @name, links with their address).
+    text = plain_text(str(shortcut.get("message", {}).get("text") or ""), keep_links=True)
     source = {"channel": shortcut["channel"]["id"], "message_ts": shortcut["message"]["ts"]}
     prefilled = partial(ticket_modals.new_ticket_modal, title=first_line(text), description=text, source=source)
     # The trigger expires in 3 seconds: open the modal first; the permalink follows after the answer.

@@ -185,8 +185,18 @@ def test_replies_are_the_parent_then_the_replies_from_any_message_of_the_thread(
         thread = client.conversations_replies(channel="CTRIAGE", ts=named)["messages"]
         assert [m["text"] for m in thread] == ["card", "log 1", "log 2"]
     assert "metadata" not in thread[1]
+    # The window limits the replies; Slack still puts the thread's parent first (the card, untagged).
     tagged = client.conversations_replies(channel="CTRIAGE", ts=parent, oldest=parent, include_all_metadata=True)
-    assert [m.get("metadata") for m in tagged["messages"]] == [DELIVERY, None]
+    assert [m.get("metadata") for m in tagged["messages"]] == [None, DELIVERY, None]
+
+
+def test_replies_start_with_the_parent_whatever_the_window(client):
+    parent = post(client, "card")["ts"]
+    logs = [post(client, f"log {n}", thread_ts=parent)["ts"] for n in range(3)]
+    one = client.conversations_replies(channel="CTRIAGE", ts=logs[1], oldest=logs[1], latest=logs[1], inclusive=True)
+    assert [m["text"] for m in one["messages"]] == ["card", "log 1"]
+    later = client.conversations_replies(channel="CTRIAGE", ts=parent, oldest=logs[2])
+    assert [m["text"] for m in later["messages"]] == ["card"]  # not inclusive: no reply, the parent all the same
 
 
 def test_replies_page_with_a_cursor(client):
@@ -322,13 +332,15 @@ def test_500s_are_server_errors_slack_sdk_retries(fake_slack):
 def test_slack_sdks_own_upload_shares_the_file_in_the_dm(client, fake_slack):
     dm = client.conversations_open(users="UADMIN")["channel"]["id"]
     done = client.files_upload_v2(content=b"a,b\n1,2\n", filename="x.csv", title="X", channel=dm, initial_comment="Hi")
+    # The answer is Slack's documented one: each file's id and title, not where it was shared.
     (file,) = done["files"]
-    assert file["id"].startswith("F") and file["title"] == "X" and file["name"] == "x.csv"
+    assert file == {"id": file["id"], "title": "X"} and file["id"].startswith("F")
     assert fake_slack.uploaded(file["id"]) == b"a,b\n1,2\n"
     (message,) = history(client, channel=dm)
     assert message["text"] == "Hi" and [f["id"] for f in message["files"]] == [file["id"]]
-    assert file["shares"]["private"][dm][0]["ts"] == message["ts"]
-    with urllib.request.urlopen(file["url_private_download"]) as download:
+    (shared,) = message["files"]
+    assert shared["name"] == "x.csv" and shared["title"] == "X"
+    with urllib.request.urlopen(shared["url_private_download"]) as download:
         assert download.read() == b"a,b\n1,2\n"
 
 

@@ -189,3 +189,22 @@ def test_severity_cannot_change_after_resolution(live_app):
     refusal = live_app.fake.wait_for("response_url", lambda c: ".UTECH." in c.args["key"])[0]
     assert "T-1 is resolved: reopen it first." in refusal.args["text"]
     assert ticket(live_app, raised.id).state is TicketState.RESOLVED
+
+
+def test_a_message_in_slacks_markup_fills_the_form_as_people_read_it(live_app):
+    """*Create ticket* on a message with mentions and links: the form shows ``@here``, ``@sam`` and the
+    link's label with its address, not Slack's ``<!here>`` / ``<@U…|sam>`` markup."""
+    message = {
+        "type": "message",
+        "ts": "1700000000.000200",
+        "user": "UAGENT",
+        "text": "<!here> till 3 down, ask <@UTECH|sam>\nsee <https://wiki.example.test/till|the wiki> &amp; retry",
+    }
+    response = live_app.slack.message_shortcut(
+        "create_ticket_from_message", user="UEMPLOYEE", channel="C0GENERAL", message=message
+    )
+    assert response.status == 200
+    live_app.fake.wait_for("views.update")
+    values = [b.get("element", {}).get("initial_value") for b in latest_view(live_app)["blocks"]]
+    assert "@here till 3 down, ask @sam" in values
+    assert "@here till 3 down, ask @sam\nsee the wiki (https://wiki.example.test/till) & retry" in values

@@ -175,3 +175,23 @@ def test_a_file_shared_in_the_thread_is_part_of_the_comment(live_app):
     assert live_app.slack.event(event).status == 200
     live_app.settle()
     assert comments(live_app, raised.id) == [("UEMPLOYEE", f"• error.png: {shared['permalink']}")]
+
+
+def test_an_answer_in_slacks_markup_is_a_comment_people_can_read_that_pings_nobody(live_app):
+    """Slack sends the answer in its markup (``<!here>``, ``<@U…>``, links): the comment reads as the
+    reporter saw it, and the card's thread and the assignee's DM show it without any mention or link."""
+    raised = assigned_ticket(live_app)
+    dm = newest_dm(live_app)
+    answer_in_thread(
+        live_app,
+        dm,
+        "<!here> ask <@UTECH2|sam>, see <https://wiki.example.test/vpn?a=1&amp;b=2|the wiki> &lt;3 <!channel>",
+    )
+    live_app.settle()
+    written = "@here ask @sam, see the wiki (https://wiki.example.test/vpn?a=1&b=2) <3 @channel"
+    assert comments(live_app, raised.id) == [("UEMPLOYEE", written)]
+    thread = [m.text for m in live_app.fake.channel_messages(raised.card_channel, raised.card_ts) if "ask" in m.text]
+    [told] = [m for m in live_app.fake.channel_messages(live_app.fake.dm_channel("UTECH")) if "ask" in m.text]
+    for posted in (*thread, told.text):
+        assert "@here ask @sam, see the wiki (https://wiki.example.test/vpn?a=1&amp;b=2) &lt;3 @channel" in posted
+        assert not any(token in posted for token in ("<!here", "<!channel", "<@UTECH2", "<https://wiki"))

@@ -73,6 +73,14 @@ def rate(live_app, message, score: int, user: str = "UEMPLOYEE", value: str | No
     return response
 
 
+def open_comment_form(live_app, dm) -> None:
+    """The reporter clicks *Add a comment* on the (rated) DM ``dm``; its modal opens."""
+    before = len(live_app.fake.calls_to("views.open"))
+    action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
+    live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
+    live_app.fake.wait_for("views.open", count=before + 1)
+
+
 def ratings(live_app) -> list[TicketRating]:
     with live_app.db.transaction() as session:
         return list(session.scalars(select(TicketRating).order_by(TicketRating.id)))
@@ -253,10 +261,7 @@ def test_the_digest_shows_the_average_and_count(live_app):
 def test_a_hostile_comment_of_the_longest_kind_is_posted_escaped_and_within_limits(live_app):
     _, dm = resolved_ticket(live_app)
     rate(live_app, dm, 1)
-    before = len(live_app.fake.calls_to("views.open"))
-    action = button(live_app.fake.message(dm.channel, dm.ts), "ticket_csat_comment")
-    live_app.slack.block_action(action, user="UEMPLOYEE", channel=dm.channel, message_ts=dm.ts)
-    live_app.fake.wait_for("views.open", count=before + 1)
+    open_comment_form(live_app, dm)
     hostile = ("<!channel> <@UADMIN> *bold* &amp; <https://evil|click> " * 30)[: csat.COMMENT_LIMIT]
     values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": hostile}}}
     assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
@@ -306,3 +311,45 @@ def test_the_export_carries_the_rating(live_app):
     header, *rows = the_file(live_app.fake, "UTECH")
     (row,) = [r for r in rows if r[0] == f"T-{raised.number}"]
     assert row[header.index("CSAT")] == "5"
+
+
+def test_a_rating_leaves_the_card_alone_only_its_thread_and_the_dm_change(live_app):
+    """The card doesn't show the rating: a click adds the line in its thread and redraws the DM, and
+    sends no edit of the card (it would be the same card again)."""
+    with freeze_time(RESOLVED, tick=True):
+        raised, dm = resolved_ticket(live_app)
+        card = (raised.card_channel, raised.card_ts)
+
+        def card_edits() -> int:
+            return len(
+                [c for c in live_app.fake.calls_to("chat.update") if (c.args.get("channel"), c.args.get("ts")) == card]
+            )
+
+        edits, thread = card_edits(), len(live_app.fake.channel_messages(*card))
+        assert rate(live_app, dm, 5).status == 200
+        assert rate(live_app, live_app.fake.message(dm.channel, dm.ts), 3).status == 200
+    assert card_edits() == edits
+    assert len(live_app.fake.channel_messages(*card)) == thread + 2
+    assert "You rated 3/5 — thanks" in str(live_app.fake.message(dm.channel, dm.ts).blocks)
+
+
+def test_a_comment_written_slowly_still_shows_in_the_dm(live_app):
+    """The comment modal may be submitted long after the click that opened it (a click's
+    response_url lasts 30 minutes): the DM is edited where it is (chat.update of its channel and ts),
+    never through a response_url."""
+    with freeze_time(RESOLVED, tick=True) as clock:
+        _, dm = resolved_ticket(live_app)
+        rate(live_app, dm, 4)
+        open_comment_form(live_app, dm)
+        clock.move_to(RESOLVED + timedelta(hours=2))
+        values = {"csat_comment": {"comment": {"type": "plain_text_input", "value": "Took a while, but fixed"}}}
+        assert live_app.slack.view_submission(latest_view(live_app), values, user="UEMPLOYEE").status == 200
+        live_app.settle()
+    assert "Took a while, but fixed" in str(live_app.fake.message(dm.channel, dm.ts).blocks)
+    redraws = [
+        c
+        for c in live_app.fake.calls_to("chat.update")
+        if (c.args.get("channel"), c.args.get("ts")) == (dm.channel, dm.ts)
+    ]
+    assert len(redraws) == 2  # the rating, then the comment
+    assert not [c for c in live_app.fake.calls_to("response_url") if "csat" in str(c.args)]

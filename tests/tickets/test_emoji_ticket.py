@@ -233,3 +233,45 @@ def test_slack_failing_to_answer_is_retried_and_a_refusal_is_told_to_who_reacted
     [notice] = fake.channel_messages(fake.dm_channel("UTECH2"))
     assert "could not post the ticket for the message you reacted to with :ticket: in <#C0GENERAL>" in notice.text
     assert "HireDesk is not a member of <#C0GENERAL>" in notice.text
+
+
+def test_the_messages_slack_markup_reads_as_people_see_it_and_mentions_nobody(live_app):
+    """The message arrives in Slack's markup: special mentions, user groups and dates read as their
+    labels (no doubled ``@``, no ``@`` before a date); posted back, nothing notifies or links."""
+    fake = live_app.fake
+    message = fake.add_message(
+        "C0GENERAL",
+        "UEMPLOYEE",
+        "<!here|@here> VPN down since <!date^1392734382^{date}|Feb 18> for <!subteam^S1|@it-team> and <@UTECH>\n"
+        "See <https://status.example.test/vpn?a=1&amp;b=2|the status page> &lt;urgent&gt; <!channel>",
+    )
+    react(live_app, message)
+    live_app.settle()
+    [raised] = tickets(live_app)
+    assert raised.title == "@here VPN down since Feb 18 for @it-team and @UTECH"
+    assert "See the status page <urgent> @channel" in raised.description
+    posted = " ".join(
+        str(m.blocks) + m.text for m in fake.messages if m.user == fake.BOT_USER and "VPN" in str(m.blocks) + m.text
+    )
+    assert posted and not any(
+        token in posted for token in ("<!here", "<!channel", "<!subteam", "and <@UTECH>", "<https://status")
+    )
+
+
+def test_once_hiredesk_is_invited_a_new_reaction_raises_the_ticket_the_refusal_asked_for(live_app):
+    """The refusal says "invite HireDesk there": after that, reacting again works (once), instead of
+    the failed task of the first reaction swallowing every later one."""
+    fake = live_app.fake
+    message = fake.add_message("C0GENERAL", "UEMPLOYEE", "Projector in room 4 is dead")
+    fake.fail("conversations.history", "not_in_channel", times=1)
+    react(live_app, message, user="UTECH2")
+    live_app.settle()
+    assert tickets(live_app) == [] and "/invite" in fake.channel_messages(fake.dm_channel("UTECH2"))[-1].text
+
+    react(live_app, message, user="UTECH2", reaction="ticket::skin-tone-2")  # invited now; reacted again
+    react(live_app, message, user="UADMIN")  # and someone else at the same time
+    live_app.settle()
+    [raised] = tickets(live_app)
+    assert raised.title == "Projector in room 4 is dead" and raised.reporter_id == "UEMPLOYEE"
+    assert tasks_queued(live_app) == 2  # the failed one, and one more for both new reactions
+    assert len([m for m in fake.channel_messages("C0GENERAL", message.ts) if m.user == fake.BOT_USER]) == 1

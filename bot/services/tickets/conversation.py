@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.services.actors import Actor
 from bot.services.tickets import lifecycle
 from bot.services.tickets.forms import NOTE_MAX
-from bot.services.user_text import strip_control_characters
+from bot.services.user_text import plain_text, strip_control_characters
 from db.models import Ticket, TicketThread
 
 TRUNCATED = " …"
@@ -35,7 +35,7 @@ def ticket_of_thread(session: Session, team_id: str, channel: str, thread_ts: st
 def comment_from_dm(
     session: Session, actor: Actor, channel: str, thread_ts: str, text: str, files: Sequence[tuple[str, str]] = ()
 ) -> lifecycle.TicketChange | None:
-    """The actor's message in the thread of DM (``channel``, ``thread_ts``): a comment on its ticket
+    """The actor's message (``text`` in Slack's markup) in the thread of DM (``channel``, ``thread_ts``): a comment on its ticket
     if that DM is HireDesk's about a ticket the actor reported; None (nothing changes) otherwise."""
     ticket_id = ticket_of_thread(session, actor.team_id, channel, thread_ts)
     if ticket_id is None:
@@ -53,10 +53,11 @@ def comment_from_dm(
 
 
 def comment_text(text: str, files: Sequence[tuple[str, str]] = ()) -> str:
-    """What they wrote, and the files they shared as (name, link), as a history entry: no control
-    characters, at most ``NOTE_MAX`` characters."""
+    """What they wrote (``text`` as Slack sends it, in its markup), and the files they shared as
+    (name, link), as a history entry: mentions as ``@name`` (posted again, they notify nobody),
+    links with their address, no control characters, at most ``NOTE_MAX`` characters."""
     shared = [f"• {name}: {link}" for name, link in files]
-    body = strip_control_characters("\n".join([text.strip(), *shared])).strip()
+    body = strip_control_characters("\n".join([plain_text(text, keep_links=True).strip(), *shared])).strip()
     if len(body) > NOTE_MAX:
         body = body[: NOTE_MAX - len(TRUNCATED)].rstrip() + TRUNCATED
     return body

@@ -7,7 +7,8 @@ Two steps, because the ``reaction_added`` event carries only the message's chann
 1. ``request_ticket`` (the listener, inside the event's transaction, before the HTTP answer): is it
    the ticket emoji, and is there no ticket for that message yet? Then queue an ``emoji_ticket``
    task in the outbox, keyed by the message (so any number of reactions and Slack retries queue
-   it once). No Web API call here: reading the message could be slow, and Slack wants its answer
+   it once; if it failed for good — HireDesk not in the channel, its notice says so — a new
+   reaction queues it again). No Web API call here: reading the message could be slow, and Slack wants its answer
    within 3 seconds.
 2. The delivery worker runs the task (``bot.delivery.tasks``): it reads the message and its
    permalink from Slack, then ``raise_from_message`` creates the ticket in the same transaction
@@ -32,7 +33,7 @@ from bot.services import outbox
 from bot.services.actors import Actor
 from bot.services.tickets import lifecycle
 from bot.services.tickets.forms import DESCRIPTION_MAX, TITLE_MAX, TicketForm
-from bot.services.user_text import strip_control_characters
+from bot.services.user_text import plain_text
 from db.models import Category, Severity, Ticket
 
 TASK = "emoji_ticket"
@@ -40,8 +41,6 @@ TASK = "emoji_ticket"
 EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]{1,100}$", re.ASCII)
 EMOJI_FORMAT = "An emoji name like ticket or :ticket: (lower-case letters, digits, - _ + ')."
 ELLIPSIS = "…"
-# Slack's markup in message text: <@U1>, <#C1|name>, <!here>, <https://x|label>, <https://x>
-SLACK_MARKUP = re.compile(r"<([@#!]?)([^>|]*)(?:\|([^>]*))?>")
 
 
 def parse_emoji(text: str | None) -> str | None:
@@ -70,6 +69,7 @@ def request_ticket(session: Session, actor: Actor, configured: str, channel: str
         session, actor.team_id, source_key(actor.team_id, channel, ts),
         {"task": TASK, "channel": channel, "ts": ts, "reactor": actor.user_id},
         label=f"the ticket for the message you reacted to with :{configured}:", user=actor.user_id, channel=channel,
+        again_if_failed=True,  # e.g. HireDesk wasn't in the channel: once invited, a new reaction works
     )  # fmt: skip
 
 
@@ -126,22 +126,3 @@ def ticket_form(message: SourceMessage) -> TicketForm:
         body = body[: max(room - 1, 0)].rstrip() + ELLIPSIS
     description = "\n\n".join(part for part in (body, tail_text) if part)[:DESCRIPTION_MAX]
     return TicketForm(title=title, description=description, category=Category.OTHER, severity=Severity.MINOR)
-
-
-def plain_text(mrkdwn: str) -> str:
-    """A message's text as people read it: mentions and links as their labels, ``&lt;`` as ``<``,
-    no control characters."""
-
-    def label(match: re.Match[str]) -> str:
-        sigil, target, shown = match.group(1), match.group(2), match.group(3)
-        if sigil == "@":
-            return "@" + (shown or target)
-        if sigil == "#":
-            return "#" + (shown or target)
-        if sigil == "!":
-            return "@" + (shown or target.split("^", 1)[0])
-        return shown or target
-
-    text = SLACK_MARKUP.sub(label, mrkdwn)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return strip_control_characters(text)

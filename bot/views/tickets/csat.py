@@ -62,13 +62,14 @@ def csat_blocks(resolution: TicketEvent, rating: TicketRating | None, tz: ZoneIn
     return blocks
 
 
-def comment_modal(ticket: Ticket, resolution: TicketEvent, rating: TicketRating, response_url: str | None) -> dict:
-    """A comment on the rating (prefilled with the earlier one, which it replaces). ``response_url``:
-    the DM's, to redraw it with the comment."""
+def comment_modal(ticket: Ticket, resolution: TicketEvent, rating: TicketRating, dm: tuple[str, str] | None) -> dict:
+    """A comment on the rating (prefilled with the earlier one, which it replaces). ``dm``: the DM's
+    (channel, ts), to redraw it with the comment (a click's response_url would expire in 30 minutes)."""
+    channel, ts = dm or (None, None)
     return View(
         type="modal",
         callback_id=COMMENT_CALLBACK,
-        private_metadata=modal_metadata(resolution=resolution.id, response_url=response_url),
+        private_metadata=modal_metadata(resolution=resolution.id, dm_channel=channel, dm_ts=ts),
         title=plain("Your rating"),
         submit=plain("Save"),
         close=plain("Cancel"),
