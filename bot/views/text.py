@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
+# Slack may parse a plain "@here" in mrkdwn whose ``verbatim`` is false ("certain mentions will be
+# automatically parsed", Block Kit text object docs): a word joiner after the "@" keeps it a word.
+_BROADCAST = re.compile(r"(@)(here|channel|everyone)\b", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def escape(text: str | None) -> str:
     """Escape the three characters Slack treats as control characters in mrkdwn.
 
     After this, ``<!channel>``, ``<@U123>`` and ``<http://x|y>`` written by a user
-    are shown literally and notify or link nobody.
+    are shown literally and notify or link nobody; a plain ``@here``/``@channel``/``@everyone``
+    gets a word joiner after its ``@`` so no automatic parsing can turn it into a broadcast.
     """
     if not text:
         return ""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), text)
 
 
 def truncate(text: str | None, limit: int) -> str:

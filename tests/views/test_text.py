@@ -56,3 +56,9 @@ def test_truncate_never_cuts_a_slack_token_in_half():
         out = truncate(text, limit)
         assert len(out) <= limit
         assert out.count("<") == out.count(">"), out
+
+
+def test_escape_keeps_a_plain_broadcast_word_from_being_parsed():
+    """A plain "@here" could be parsed into a broadcast where ``verbatim`` is false: a word joiner
+    after the "@" keeps it a word (and an e-mail-like "x@heresy" is left alone)."""
+    assert escape("@here @Channel @everyone x@heresy") == "@\u2060here @\u2060Channel @\u2060everyone x@heresy"
