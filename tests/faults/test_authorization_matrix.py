@@ -1,5 +1,6 @@
-"""Who may do what (PRODUCT.md §1), over signed HTTP: every button, App Home button, modal submission
-and command that needs a role, tried by every role that must be refused.
+"""Who may do what (PRODUCT.md §1), over signed HTTP: every button (the resolve DM's CSAT buttons, which
+only the reporter may click, included), App Home button, modal submission and command that needs a role,
+tried by every role that must be refused; and the events whose sender decides whether they count.
 
 A refusal is one ephemeral answer naming the role needed — and nothing else: every row of every table
 as it was (a snapshot of the whole database, compared), no delivery queued, no Web API call but the
@@ -7,9 +8,10 @@ answer itself (the outbox drained first). A submission is tried with a modal an 
 service — not the missing button — is what refuses. Then the least entitled role that may is shown
 *not* refused, so a rule stricter than PRODUCT.md is caught too.
 
-Foreign ids: the same buttons and modals, as an admin (who may everything), carrying another
-workspace's id, a non-ASCII digit, a huge number or a negative one → "not found" or "out of date",
-zero effects.
+Foreign ids: the same buttons and modals, as an admin (who may everything; the reporter for the CSAT
+buttons, which admins may not click), carrying another workspace's id, a non-ASCII digit, a huge number
+or a negative one (and, for the CSAT buttons, the id of an event that is no resolution) → "not found"
+or "out of date", zero effects.
 
 Who may is stated here from PRODUCT.md §1, independently of the code; ``test_the_services_rules_are_
 product_md_s`` checks the services' own rule tables (tickets/access.py, hire/access.py) say the same."""

@@ -1,4 +1,6 @@
-"""Hostile text from hypothesis through every slash command and every text field of every modal.
+"""Hostile text from hypothesis through every slash command, every text field of every modal, and the
+text people write in Slack that reaches the app as an event (a DM thread answer, a message raised as a
+ticket by emoji).
 
 Whatever is typed: no 5xx, never "Something went wrong", no mention, broadcast or link reaching Slack
 raw — neither in the answer nor in anything the outbox worker delivers afterwards — and no Block Kit
