@@ -24,8 +24,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from bot.services.user_text import REFUSED
+from db.models import Delivery, DeliveryStatus
 from handlers.support import UNEXPECTED
 from tests.faults.block_kit import problems
 from tests.faults.desk import (
@@ -279,8 +281,16 @@ def no_raw_injection(where: str, sent: dict) -> None:
 
 
 def posted_safely(live_app) -> None:
-    """Everything the app sent to Slack, the outbox's deliveries included: no raw injection, within limits."""
+    """Everything the app sent to Slack, the outbox's deliveries included: no raw injection, within limits;
+    and nothing the outbox held failed (Slack refusing a post, a task such as emoji to ticket breaking)."""
     live_app.settle(timeout=120)
+    with live_app.db.transaction(readonly=True) as session:
+        failed = session.execute(
+            select(Delivery.method, Delivery.error).where(
+                Delivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.CANCELLED))
+            )
+        ).all()
+    assert not failed, failed
     for call in live_app.fake.calls:
         assert not problems(call.method, call.args), problems(call.method, call.args)
         no_raw_injection(call.method, call.args)
@@ -325,6 +335,17 @@ def test_arabic_indic_digits_are_no_ticket_number(run):
     for text in ("\u0661", "T-\u0661", "\u0661\u0662"):
         answer = run.command("/ticket", text, "UADMIN")
         assert "T-1 " not in answer.body and "T-1*" not in answer.body, answer.body
+
+
+@pytest.mark.parametrize("command", ["/ticket", "/booking"])
+@pytest.mark.parametrize("text", ["export 9999-12-31", "export 9999-12-30", "export 0001-01-01", "export 1900-01-01"])
+def test_export_ranges_at_the_ends_of_the_calendar(run, command, text):
+    """Regression: ``export 9999-12-31`` was queued, and the worker's query overflowed on each attempt
+    (the file never came); now the ends of the calendar are refused, the days within them exported."""
+    answer = run.command(command, text, "UADMIN")
+    answer_is_sound(answer)
+    assert ("is out of range" in answer.json["text"]) == (text in ("export 9999-12-31", "export 0001-01-01"))
+    posted_safely(run.live_app)
 
 
 @pytest.mark.parametrize(
