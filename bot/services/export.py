@@ -37,6 +37,9 @@ from db.models import Role
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000  # rows read from the database at a time
 USAGE = "Give no dates (everything), one date (from that day to today) or two: `YYYY-MM-DD [YYYY-MM-DD]`."
+# The days a range may name: the instants bounding them (the day after the last included) are datetimes
+# in any time zone. 9999-12-31 has no next day: the worker's query would overflow, the file never come.
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,15 @@ def parse_range(text: str, today: date) -> DateRange:
 def _day(word: str) -> date:
     if len(word) == 10 and word.isascii():
         try:
-            return date.fromisoformat(word)
+            day = date.fromisoformat(word)
         except ValueError:
             pass
+        else:
+            if EARLIEST <= day <= LATEST:
+                return day
+            raise DomainError(
+                f"“{word}” is out of range: give days from {EARLIEST.isoformat()} to {LATEST.isoformat()}. {USAGE}"
+            )
     # Echoed only if plainly harmless (no Slack markup can hide in it).
     shown = f"“{word}”" if re.fullmatch(r"[A-Za-z0-9./-]{1,20}", word) else "That"
     raise DomainError(f"{shown} is not a date like 2026-11-24. {USAGE}")

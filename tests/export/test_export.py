@@ -274,6 +274,8 @@ def test_agents_cannot_export_tickets_nor_technicians_bookings(live_app):
         ("export 1/10/2026", "is not a date"),
         ("export 2026-10-31 2026-10-01", "ends (2026-10-01) before it starts (2026-10-31)"),
         ("export 2026-10-01 2026-10-02 2026-10-03", "Too many words"),
+        ("export 9999-12-31", "“9999-12-31” is out of range"),  # no next day: the export never came
+        ("export 0001-01-01 2026-10-01", "“0001-01-01” is out of range"),  # before year 1 in UTC east of it
         ("export <!channel>", "That is not a date"),  # user text is not echoed into Slack's markup
         (
             "export \u0662\u0660\u0662\u0666-\u0661\u0660-\u0660\u0661",

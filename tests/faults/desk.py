@@ -8,6 +8,7 @@ state filled in from its blocks, the Web API calls made since a point."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.signed_requests import SignedSlackClient
 from bot.services import roles as role_service
 from bot.services.actors import load_actor
 from bot.services.hire import bookings as booking_service
 from bot.services.hire.bookings import NewBooking
 from bot.services.tickets import forms, lifecycle
-from db.models import Base, Role
+from bot.services.tickets.csat import latest_resolution_id
+from db.models import Base, Role, Ticket, TicketThread
 from handlers.hire.cards import queue_card
 from handlers.tickets.publish import queue_new_ticket
 from tests.hire.helpers import add_customer, add_vehicle, epoch
@@ -44,6 +48,8 @@ class Records:
 
     ticket: int = 0
     resolved_ticket: int = 0
+    resolution: int = 0  # the resolved ticket's RESOLVED event: what its CSAT buttons carry
+    event: int = 0  # another event of the resolved ticket (its creation): no resolution
     customer: int = 0
     vehicle: int = 0
     spare_vehicle: int = 0
@@ -68,7 +74,11 @@ def _records(live_app, team: str, registration: str) -> Records:
     db, now = live_app.db, datetime.now(UTC).replace(second=0, microsecond=0)
     records = Records(registration=registration)
     records.ticket = new_ticket(live_app, team, publish=publish)
-    records.resolved_ticket = new_ticket(live_app, team, resolved=True)
+    records.resolved_ticket = new_ticket(live_app, team, resolved=True, publish=publish)
+    with db.transaction(readonly=True) as session:
+        resolved = session.get(Ticket, records.resolved_ticket)
+        records.resolution = latest_resolution_id(session, resolved) or 0
+        records.event = min(event.id for event in resolved.events)
     records.customer = add_customer(db, team=team, licence_expiry=date.today() + timedelta(days=900))
     records.vehicle = add_vehicle(db, team=team, registration=registration)
     records.spare_vehicle = add_vehicle(db, team=team, registration=registration[:-1] + "Z")
@@ -120,7 +130,7 @@ class Run:
     foreign: Records
     modals: dict[str, dict] = field(default_factory=dict)
 
-    def click(self, action_id: str, record_id: object, user: str, *, home: bool = False):
+    def click(self, action_id: str, record_id: object, user: str, *, home: bool = False, channel: str = "CTRIAGE"):
         element = {"action_id": action_id, "block_id": f"{action_id.split('_')[0]}_actions:{record_id}"}
         if action_id == "ticket_assign":
             element["selected_user"] = "UTECH"
@@ -131,7 +141,7 @@ class Run:
         if home:
             home_view = {"id": "VHOME" + user, "type": "home", "callback_id": "", "private_metadata": "", "blocks": []}
             return self.live_app.slack.block_action(element, user=user, view=home_view)
-        return self.live_app.slack.block_action(element, user=user, channel="CTRIAGE")
+        return self.live_app.slack.block_action(element, user=user, channel=channel)
 
     def command(self, command: str, text: str, user: str):
         return self.live_app.slack.command(command, text, user=user)
@@ -146,6 +156,51 @@ class Run:
             fake.wait_for("views.open", count=before + 1)
             self.modals[name] = list(fake.views.values())[-1]
         return self.modals[name]
+
+
+def reporter_comments(run: Run):
+    """The reporter rates the resolved ticket in their DM, then clicks *Add a comment* (its modal opens)."""
+    dm = run.live_app.fake.dm_channel(PEOPLE["reporter"])
+    rated = run.click("ticket_csat_4", run.here.resolution, PEOPLE["reporter"], channel=dm)
+    assert rated.status == 200, rated.body
+    return run.click("ticket_csat_comment", run.here.resolution, PEOPLE["reporter"], channel=dm)
+
+
+def ticket_dm_thread(run: Run) -> tuple[str, str]:
+    """(channel, ts) of the reporter's first DM about the open ticket (its "raised" notice)."""
+    run.live_app.settle()
+    with run.live_app.db.transaction(readonly=True) as session:
+        thread = session.scalars(
+            select(TicketThread).where(TicketThread.ticket_id == run.here.ticket).order_by(TicketThread.ts)
+        ).first()
+        assert thread is not None, "the ticket's DM was not posted"
+        return thread.channel, thread.ts
+
+
+def answer_in_dm_thread(run: Run, user: str, text: str, *, client: SignedSlackClient | None = None):
+    """``user`` writes ``text`` in the thread of the reporter's DM about the open ticket: the
+    ``message.im`` Slack sends (``client``: from another workspace)."""
+    channel, thread_ts = ticket_dm_thread(run)
+    slack = client or run.live_app.slack
+    written = run.live_app.fake.add_message(channel, user, text, thread_ts=thread_ts)
+    event = {
+        "type": "message", "channel": channel, "user": user, "text": text, "ts": written.ts, "team": slack.team_id,
+        "channel_type": "im", "thread_ts": thread_ts, "parent_user_id": FakeSlack.BOT_USER,
+    }  # fmt: skip
+    return slack.event(event)
+
+
+def react_to(run: Run, user: str, text: str, reaction: str, *, client: SignedSlackClient | None = None):
+    """``user`` reacts with ``reaction`` to a new message of the reporter's in a channel, saying ``text``."""
+    message = run.live_app.fake.add_message("C0GENERAL", PEOPLE["reporter"], text)
+    return (client or run.live_app.slack).reaction_added(user, reaction, channel=message.channel, ts=message.ts)
+
+
+def foreign_slack(run: Run) -> SignedSlackClient:
+    """The same Slack, signing requests from the foreign workspace (which the app doesn't serve)."""
+    client = copy.copy(run.live_app.slack)
+    client.team_id = FOREIGN_TEAM
+    return client
 
 
 def admin_clicks(action_id: str, subject: str) -> Callable[[Run], object]:
@@ -220,9 +275,14 @@ def values_for(view: dict, typed: dict[str, object] | None = None, text: str | N
     return values
 
 
+RECORD_KEYS = {"resolution"}  # metadata keys holding a record's id without the "_id" suffix (the CSAT comment)
+
+
 def with_metadata_id(view: dict, record_id: str) -> dict:
     """The modal with its subject's id in private_metadata replaced (a forged or foreign id)."""
     meta = json.loads(view.get("private_metadata") or "{}")
-    keys = [key for key, value in meta.items() if key.endswith("_id") and isinstance(value, int)]
+    keys = [
+        key for key, value in meta.items() if (key.endswith("_id") or key in RECORD_KEYS) and isinstance(value, int)
+    ]
     assert keys, f"{view.get('callback_id')} carries no record id: {meta}"
     return {**view, "private_metadata": json.dumps({**meta, **dict.fromkeys(keys, record_id)})}

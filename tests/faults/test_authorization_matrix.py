@@ -1,5 +1,6 @@
-"""Who may do what (PRODUCT.md §1), over signed HTTP: every button, App Home button, modal submission
-and command that needs a role, tried by every role that must be refused.
+"""Who may do what (PRODUCT.md §1), over signed HTTP: every button (the resolve DM's CSAT buttons, which
+only the reporter may click, included), App Home button, modal submission and command that needs a role,
+tried by every role that must be refused; and the events whose sender decides whether they count.
 
 A refusal is one ephemeral answer naming the role needed — and nothing else: every row of every table
 as it was (a snapshot of the whole database, compared), no delivery queued, no Web API call but the
@@ -7,9 +8,10 @@ answer itself (the outbox drained first). A submission is tried with a modal an 
 service — not the missing button — is what refuses. Then the least entitled role that may is shown
 *not* refused, so a rule stricter than PRODUCT.md is caught too.
 
-Foreign ids: the same buttons and modals, as an admin (who may everything), carrying another
-workspace's id, a non-ASCII digit, a huge number or a negative one → "not found" or "out of date",
-zero effects.
+Foreign ids: the same buttons and modals, as an admin (who may everything; the reporter for the CSAT
+buttons, which admins may not click), carrying another workspace's id, a non-ASCII digit, a huge number
+or a negative one (and, for the CSAT buttons, the id of an event that is no resolution) → "not found"
+or "out of date", zero effects.
 
 Who may is stated here from PRODUCT.md §1, independently of the code; ``test_the_services_rules_are_
 product_md_s`` checks the services' own rule tables (tickets/access.py, hire/access.py) say the same."""
@@ -39,10 +41,15 @@ from tests.faults.desk import (
     Run,
     admin_clicks,
     admin_runs,
+    answer_in_dm_thread,
     changed_tables,
     customer_typed,
+    foreign_slack,
     later,
+    react_to,
+    reporter_comments,
     snapshot,
+    ticket_dm_thread,
     values_for,
     with_metadata_id,
 )
@@ -58,7 +65,10 @@ QUEUE = frozenset({"technician", "manager", "admin"})
 HIRE_WORK = frozenset({"agent", "admin"})  # customers, vehicles, bookings: create, edit, pick up, return…
 HIRE_READ = frozenset({"agent", "manager", "admin"})
 ADMIN = frozenset({"admin"})  # deletes, grants roles, changes settings
-DIGEST = frozenset({"manager", "admin"})
+DIGEST = frozenset({"manager", "admin"})  # the digest now: /hiredesk digest now, App Home's Digest now
+TICKET_EXPORT = QUEUE  # /ticket export: technicians and managers
+BOOKING_EXPORT = HIRE_READ  # /booking export: agents and managers
+REPORTER = frozenset({"reporter"})  # rates their ticket's resolution (PRODUCT.md §3): admins neither
 NOBODY: frozenset[str] = frozenset()  # nobody grants a role to themselves
 
 # ---- how a request is sent --------------------------------------------------------------------------
@@ -73,15 +83,21 @@ class Surface:
     kind: str = "click"  # click | home | submit | command
     says: tuple[str, ...] = ()  # what a refusal must say (default: "Only …<the roles who may>… can")
     prepare: Callable[[Run], object] = lambda run: None  # before counting: an admin opens the modal
+    unlike: tuple[str, ...] = ()  # Records fields holding ids of another kind, tried as its subject's id
 
 
-def clicked(action_id: str, subject: str, may: frozenset[str], *, home: bool = False) -> Surface:
+def clicked(
+    action_id: str, subject: str | None, may: frozenset[str], *, home: bool = False, value: str = "",
+    unlike: tuple[str, ...] = (),
+) -> Surface:  # fmt: skip
+    """A button (``value``: what it carries when it has no subject)."""
     return Surface(
         f"{'App Home ' if home else ''}{action_id}",
         may,
-        lambda run, user, record_id: run.click(action_id, record_id, user, home=home),
+        lambda run, user, record_id: run.click(action_id, record_id if subject else value, user, home=home),
         subject,
         "home" if home else "click",
+        unlike=unlike,
     )
 
 
@@ -103,6 +119,7 @@ def submitted(
     subject: str | None,
     typed: Callable[[Run], dict] | None = None,
     values: Callable[[Run, dict], dict] | None = None,
+    unlike: tuple[str, ...] = (),
 ) -> Surface:
     """A modal an admin opened (``opens``), submitted by someone else; ``typed`` fills its new fields
     (an edit modal comes filled), ``values`` gives the whole state instead."""
@@ -114,7 +131,9 @@ def submitted(
         state = values(run, view) if values else values_for(view, typed(run) if typed else None)
         return run.live_app.slack.view_submission({**view, "hash": uuid.uuid4().hex}, state, user=user)
 
-    return Surface(f"{name} (submitted)", may, send, subject, "submit", prepare=lambda run: run.modal(name, opens))
+    return Surface(
+        f"{name} (submitted)", may, send, subject, "submit", prepare=lambda run: run.modal(name, opens), unlike=unlike
+    )
 
 
 def commanded(
@@ -160,6 +179,8 @@ BOOKING_CLICKS = {
     "booking_no_show": "reserved",
     "booking_edit": "reserved",
 }
+# The resolve DM's CSAT buttons carry the resolution's event id; another event's id is no resolution.
+CSAT_CLICKS = [*(f"ticket_csat_{score}" for score in range(1, 6)), "ticket_csat_comment"]
 RECORD_CLICKS = {
     ("customer_view", "customer"): HIRE_READ,
     ("customer_edit", "customer"): HIRE_WORK,
@@ -177,6 +198,8 @@ SURFACES: list[Surface] = [
     *(clicked(a, _ticket_subject(a), may, home=home) for a, may in TICKET_CLICKS.items() for home in (False, True)),
     *(clicked(a, subject, HIRE_WORK, home=home) for a, subject in BOOKING_CLICKS.items() for home in (False, True)),
     *(clicked(a, subject, may) for (a, subject), may in RECORD_CLICKS.items()),
+    *(clicked(a, "resolution", REPORTER, unlike=("event",)) for a in CSAT_CLICKS),
+    clicked("home_digest_now", None, DIGEST, home=True, value="now"),
     paged("ticket_page_next", "queue", QUEUE),
     paged("ticket_page_next", "history", TICKET_READ, "ticket"),
     paged("hire_page_next", "customers", HIRE_READ),
@@ -209,11 +232,19 @@ SURFACES: list[Surface] = [
     submitted("vehicle_form (new)", HIRE_WORK, admin_runs("/vehicle", "new"), None, lambda r: NEW_VEHICLE),
     submitted("vehicle_form (edit)", HIRE_WORK, admin_clicks("vehicle_edit", "vehicle"), "vehicle"),
     submitted("hiredesk_settings", ADMIN, admin_runs("/hiredesk", "settings"), None),
+    submitted(
+        "ticket_csat_comment", REPORTER, reporter_comments, "resolution", lambda r: {"csat_comment": "Quick fix"},
+        unlike=("event",),
+    ),
     commanded("/ticket", "queue", QUEUE),
     commanded("/ticket", "T-1", TICKET_READ),
+    commanded("/ticket", "export", TICKET_EXPORT),
+    commanded("/ticket", "export 2026-01-01 2026-12-31", TICKET_EXPORT),
     commanded("/booking", "new", HIRE_WORK),
     commanded("/booking", "B-1", HIRE_READ),
     commanded("/booking", "list", HIRE_READ),
+    commanded("/booking", "export", BOOKING_EXPORT),
+    commanded("/booking", "export 2026-01-01", BOOKING_EXPORT),
     commanded("/customer", "new", HIRE_WORK),
     commanded("/customer", "list", HIRE_READ),
     commanded("/customer", "Ada", HIRE_READ),
@@ -244,6 +275,7 @@ NEEDED = {
     HIRE_READ: "managers",
     ADMIN: "admins",
     DIGEST: "managers",
+    REPORTER: "reporter",
 }
 SOUGHT = re.compile(r"doesn't exist|No such|out of date|not a booking key|no ticket")
 
@@ -345,6 +377,8 @@ ON_POSTGRES = {
     "/hiredesk role <@me> admin (self-grant)", "/vehicle maintenance", "/hiredesk digest now",
     "ticket_assign", "booking_extend", "customer_edit", "ticket_resolve (submitted)", "booking_edit (submitted)",
     "customer_form (edit) (submitted)", "hire_page_next (customer_bookings)",
+    "ticket_csat_3", "ticket_csat_comment (submitted)", "/ticket export", "/booking export 2026-01-01",
+    "App Home home_digest_now",
 }  # fmt: skip
 
 
@@ -381,10 +415,13 @@ assert set(BY_NAME) >= ON_POSTGRES, ON_POSTGRES - set(BY_NAME)
 
 @pytest.mark.parametrize(("database_url", "name"), on_databases(WITH_IDS), indirect=["database_url"])
 def test_foreign_and_malformed_ids_are_not_found_with_zero_effects(run, name):
+    """Tried by whoever may (admins; the reporter where only they may): the record, not the role, is refused."""
     surface = BY_NAME[name]
-    for label, bad in BAD_IDS.items():
+    role = "admin" if "admin" in surface.may else sorted(surface.may)[0]
+    unlike = {f"{field} id": getattr(run.here, field) for field in surface.unlike}
+    for label, bad in {**BAD_IDS, **unlike}.items():
         record_id = getattr(run.foreign, surface.subject) if bad is None else bad
-        answer = attempt(run, surface, "admin", record_id)
+        answer = attempt(run, surface, role, record_id)
         assert SOUGHT.search(answer), (surface.name, label, answer)
 
 
@@ -411,6 +448,53 @@ def booking_with(customer: Callable[[Run], object], vehicle: Callable[[Run], obj
 def test_a_booking_for_a_foreign_or_malformed_record_is_refused_inline(run, surface):
     answer = attempt(run, surface, "admin")
     assert SOUGHT.search(answer) or "Choose" in answer, answer
+
+
+# ---- events: nobody to answer, so whoever they are not meant for changes nothing at all ----------------
+# message.im in a ticket's DM thread is a comment only from the ticket's reporter; reaction_added raises a
+# ticket only with the workspace's ticket emoji; a workspace the app doesn't serve is refused first.
+# Nothing is written (but the note that the event was handled, so Slack's retries change nothing
+# either), nothing is queued, no Web API call. The reporter's answer and the ticket emoji are shown to work.
+
+MEANT = "the reporter's answer", "the ticket emoji"
+EVENTS: dict[str, Callable[[Run], object]] = {
+    **{
+        f"the {role}'s answer in the reporter's ticket DM thread": (
+            lambda run, user=PEOPLE[role]: answer_in_dm_thread(run, user, "Me too")
+        )
+        for role in ROLES
+        if role != "reporter"
+    },
+    "the reporter's answer from another workspace": (
+        lambda run: answer_in_dm_thread(run, PEOPLE["reporter"], "Any news?", client=foreign_slack(run))
+    ),
+    "another emoji (eyes)": lambda run: react_to(run, "UTECH", "Printer jammed", "eyes"),
+    "the ticket emoji's name plus a letter (tickets)": lambda run: react_to(run, "UTECH", "Printer jammed", "tickets"),
+    "the ticket emoji from another workspace": (
+        lambda run: react_to(run, "UTECH", "Printer jammed", "ticket", client=foreign_slack(run))
+    ),
+    MEANT[0]: lambda run: answer_in_dm_thread(run, PEOPLE["reporter"], "It's on floor 2"),
+    MEANT[1]: lambda run: react_to(run, "UTECH", "Printer jammed", "ticket"),
+}
+ON_POSTGRES |= {"the technician's answer in the reporter's ticket DM thread", "another emoji (eyes)", *MEANT}
+
+
+@pytest.mark.parametrize(("database_url", "name"), on_databases(list(EVENTS)), indirect=["database_url"])
+def test_events_not_meant_for_the_desk_change_nothing(run, name):
+    ticket_dm_thread(run)  # the reporter's DM about the ticket is posted
+    run.live_app.fake.reset()
+    before = snapshot(run.live_app.db)
+    response = EVENTS[name](run)
+    assert response.status == 200 and UNEXPECTED not in response.body, response.body
+    after = snapshot(run.live_app.db)
+    changed = [table for table in changed_tables(before, after) if table != "handled_requests"]
+    if name in MEANT:
+        assert "deliveries" in changed, f"{name} queued nothing"
+        return
+    assert changed == [], f"{name} changed {changed}"
+    run.live_app.settle()
+    calls = [c.method for c in run.live_app.fake.calls if c.method not in IDENTITY]
+    assert calls == [], f"{name} made Web API calls {calls}"
 
 
 TICKET_ACTIONS = {

@@ -1,4 +1,6 @@
-"""Hostile text from hypothesis through every slash command and every text field of every modal.
+"""Hostile text from hypothesis through every slash command, every text field of every modal, and the
+text people write in Slack that reaches the app as an event (a DM thread answer, a message raised as a
+ticket by emoji).
 
 Whatever is typed: no 5xx, never "Something went wrong", no mention, broadcast or link reaching Slack
 raw — neither in the answer nor in anything the outbox worker delivers afterwards — and no Block Kit
@@ -22,19 +24,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from bot.services.user_text import REFUSED
+from db.models import Delivery, DeliveryStatus
 from handlers.support import UNEXPECTED
 from tests.faults.block_kit import problems
 from tests.faults.desk import (
     NEW_VEHICLE,
+    PEOPLE,
     Run,
     admin_clicks,
     admin_runs,
+    answer_in_dm_thread,
     customer_typed,
     later,
     new_booking,
     new_ticket,
+    react_to,
+    reporter_comments,
     values_for,
     with_metadata_id,
 )
@@ -123,8 +131,9 @@ def modal(
     fresh: Callable[[Run], int] | None = None,
     values: Callable[[Run, dict, dict], dict] | None = None,
     weight: float = 1.0,
+    user: str = "UADMIN",
 ) -> Surface:
-    """The modal an admin opens with ``opens``, submitted with hostile text in its text inputs;
+    """The modal an admin (or ``user``) opens with ``opens``, submitted with hostile text in its text inputs;
     ``valid`` types what its other fields need; ``fresh`` gives each example a record of its own;
     ``values`` builds the whole state instead (a modal whose fields appear as it is filled in)."""
 
@@ -146,7 +155,7 @@ def modal(
             **{block: text for block, text in zip(text_fields(run), texts, strict=True) if text is not None},
         }
         state = values(run, view, typed) if values else values_for(view, typed)
-        return run.live_app.slack.view_submission({**view, "hash": uuid.uuid4().hex}, state, user="UADMIN")
+        return run.live_app.slack.view_submission({**view, "hash": uuid.uuid4().hex}, state, user=user)
 
     return Surface(name, text_fields, submit, weight, prepare=lambda run: run.modal(name, opens))
 
@@ -165,14 +174,30 @@ def customer_search(run: Run, texts: list[str | None]):
     )
 
 
+def assigned(run: Run) -> None:
+    """The open ticket assigned to a technician, who is DM'd the reporter's answers."""
+    response = run.click("ticket_assign_me", run.here.ticket, "UTECH")
+    assert response.status == 200, response.body
+    run.live_app.settle()
+
+
+def event(name: str, send: Callable[[Run, str], object], prepare: Callable[[Run], object] = lambda run: None):
+    """Text a person writes in Slack, which reaches the app as an event (``send(run, text)``)."""
+    return Surface(
+        name, lambda run: ["text"], lambda run, texts: send(run, texts[0] or "x"), prepare=prepare, kind="event"
+    )
+
+
 SURFACES = [
     command("/ticket", weight=2),
     command("/ticket", "T-"),
     command("/ticket", "queue "),
+    command("/ticket", "export "),
     command("/booking", weight=2),
     command("/booking", "list "),
     command("/booking", "availability "),
     command("/booking", "B-"),
+    command("/booking", "export "),
     command("/customer", weight=2),
     command("/customer", "list "),
     command("/vehicle", weight=2),
@@ -199,7 +224,13 @@ SURFACES = [
     modal("customer_form (edit)", admin_clicks("customer_edit", "customer"), weight=2),
     modal("vehicle_form (new)", admin_runs("/vehicle", "new"), lambda run: dict(NEW_VEHICLE), weight=2),
     modal("vehicle_form (edit)", admin_clicks("vehicle_edit", "vehicle"), weight=2),
-    modal("hiredesk_settings", admin_runs("/hiredesk", "settings")),
+    modal("hiredesk_settings", admin_runs("/hiredesk", "settings")),  # its "Emoji that raises a ticket" too
+    modal("ticket_csat_comment", reporter_comments, user=PEOPLE["reporter"], weight=2),
+    event(
+        "the reporter's answer in a ticket DM thread",
+        lambda run, text: answer_in_dm_thread(run, PEOPLE["reporter"], text), prepare=assigned,
+    ),
+    event("a message reacted to with the ticket emoji", lambda run, text: react_to(run, "UTECH", text, "ticket")),
 ]  # fmt: skip
 BY_NAME = {surface.name: surface for surface in SURFACES}
 FORMS = [surface.name for surface in SURFACES if surface.kind == "form"]
@@ -250,8 +281,16 @@ def no_raw_injection(where: str, sent: dict) -> None:
 
 
 def posted_safely(live_app) -> None:
-    """Everything the app sent to Slack, the outbox's deliveries included: no raw injection, within limits."""
+    """Everything the app sent to Slack, the outbox's deliveries included: no raw injection, within limits;
+    and nothing the outbox held failed (Slack refusing a post, a task such as emoji to ticket breaking)."""
     live_app.settle(timeout=120)
+    with live_app.db.transaction(readonly=True) as session:
+        failed = session.execute(
+            select(Delivery.method, Delivery.error).where(
+                Delivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.CANCELLED))
+            )
+        ).all()
+    assert not failed, failed
     for call in live_app.fake.calls:
         assert not problems(call.method, call.args), problems(call.method, call.args)
         no_raw_injection(call.method, call.args)
@@ -296,6 +335,17 @@ def test_arabic_indic_digits_are_no_ticket_number(run):
     for text in ("\u0661", "T-\u0661", "\u0661\u0662"):
         answer = run.command("/ticket", text, "UADMIN")
         assert "T-1 " not in answer.body and "T-1*" not in answer.body, answer.body
+
+
+@pytest.mark.parametrize("command", ["/ticket", "/booking"])
+@pytest.mark.parametrize("text", ["export 9999-12-31", "export 9999-12-30", "export 0001-01-01", "export 1900-01-01"])
+def test_export_ranges_at_the_ends_of_the_calendar(run, command, text):
+    """Regression: ``export 9999-12-31`` was queued, and the worker's query overflowed on each attempt
+    (the file never came); now the ends of the calendar are refused, the days within them exported."""
+    answer = run.command(command, text, "UADMIN")
+    answer_is_sound(answer)
+    assert ("is out of range" in answer.json["text"]) == (text in ("export 9999-12-31", "export 0001-01-01"))
+    posted_safely(run.live_app)
 
 
 @pytest.mark.parametrize(
