@@ -10,13 +10,13 @@ it as JSON and draws the latency distributions; stops everything it started.
 ``--quick`` (under a minute, for CI) sends fewer requests and fills 10⁴ rows only.
 See docs/performance.md.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import shutil
-import signal
 import sys
 import time
 from pathlib import Path
@@ -36,17 +36,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--png", type=Path, default=None, help="default: beside the JSON, .png")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
-    parser.add_argument("--update-doc", action="store_true",
-                        help="put the table into docs/performance.md (between its bench markers) and the picture "
-                             "into docs/performance.png")
+    parser.add_argument(
+        "--update-doc",
+        action="store_true",
+        help="put the table into docs/performance.md (between its bench markers) and the picture "
+        "into docs/performance.png",
+    )
     parser.add_argument("--backends", default=None, help="postgres,sqlite (default both)")
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
     parser.add_argument("--scale-only", action="store_true", help="only the scheduler scale part")
-    parser.add_argument("--report-from", type=Path, default=None, metavar="JSON",
-                        help="run nothing: print (and with --update-doc, put in the doc) the tables of a saved run")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to this long for the machine's load average to fall below 1")
+    parser.add_argument(
+        "--report-from",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="run nothing: print (and with --update-doc, put in the doc) the tables of a saved run",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine's load average to fall below 1",
+    )
     return parser.parse_args(argv)
 
 
@@ -54,7 +67,9 @@ def wait_until_quiet(patience: float) -> None:
     """Other work on the machine slows every figure down: give it a chance to finish."""
     deadline = time.monotonic() + patience
     while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
-        print(f"bench: load average {os.getloadavg()[0]:.1f}; waiting for a quiet machine …", file=sys.stderr, flush=True)
+        print(
+            f"bench: load average {os.getloadavg()[0]:.1f}; waiting for a quiet machine …", file=sys.stderr, flush=True
+        )
         time.sleep(min(30.0, max(deadline - time.monotonic(), 0.1)))
 
 

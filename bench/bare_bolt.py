@@ -8,6 +8,7 @@ own signature check, no database. Its only Web API call is Bolt's own ``auth.tes
 once per worker (HireDesk's too), to the fake Slack at ``SLACK_API_URL``. Whatever HireDesk takes
 beyond this is HireDesk's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,7 +67,9 @@ def main() -> int:
     args = parser.parse_args()
     secret, api_url = os.environ["SLACK_SIGNING_SECRET"], os.environ.get("SLACK_API_URL", "https://slack.com/api/")
     bind = f"127.0.0.1:{os.environ.get('PORT', '3000')}"
-    GunicornServer(lambda: build_wsgi_app(secret, api_url, args.process_before_response), bind, workers=args.workers).run()
+    GunicornServer(
+        lambda: build_wsgi_app(secret, api_url, args.process_before_response), bind, workers=args.workers
+    ).run()
     return 0
 
 

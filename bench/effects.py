@@ -4,6 +4,7 @@ Matched by what identifies the request's subject: the trigger of the modal it
 opens, the tag in the text of the message it posts, or the card (channel, ts) it
 updates (its first update after the request was sent).
 """
+
 from __future__ import annotations
 
 import bisect

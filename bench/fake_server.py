@@ -15,6 +15,7 @@ test needs, so the fake measures the app and not itself:
 and a few ``/bench/...`` routes for the benchmark: post many card messages at
 once, take (and forget) the calls recorded so far, reset.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,7 @@ class BenchFakeSlack(FakeSlack):
             if self._indexed > len(self.messages):  # reset() emptied the list
                 self._index.clear()
                 self._indexed = 0
-            for message in self.messages[self._indexed:]:
+            for message in self.messages[self._indexed :]:
                 self._index[(message.channel, message.ts)] = message
             self._indexed = len(self.messages)
             return self._index.get((channel, ts))
@@ -66,8 +67,13 @@ class BenchFakeSlack(FakeSlack):
             with self._changed:
                 posted = []
                 for _ in range(int(spec["count"])):
-                    message = Message(channel=spec["channel"], ts=self._next_ts(), text=spec["text"],
-                                      blocks=spec.get("blocks") or [], user=self.BOT_USER)
+                    message = Message(
+                        channel=spec["channel"],
+                        ts=self._next_ts(),
+                        text=spec["text"],
+                        blocks=spec.get("blocks") or [],
+                        user=self.BOT_USER,
+                    )
                     self.messages.append(message)
                     posted.append(message.ts)
             return Response(json.dumps(posted), mimetype="application/json")
@@ -88,9 +94,16 @@ class BenchFakeSlack(FakeSlack):
 def _summary(call) -> dict:
     args = call.args
     found = TAG.search(f"{args.get('text', '')} {args.get('blocks', '')}")
-    return {"method": call.method, "at": call.at, "channel": args.get("channel"), "ts": args.get("ts"),
-            "thread_ts": args.get("thread_ts"), "trigger_id": args.get("trigger_id"),
-            "tag": found.group(0) if found else None, "error": args.get("_error")}
+    return {
+        "method": call.method,
+        "at": call.at,
+        "channel": args.get("channel"),
+        "ts": args.get("ts"),
+        "thread_ts": args.get("thread_ts"),
+        "trigger_id": args.get("trigger_id"),
+        "tag": found.group(0) if found else None,
+        "error": args.get("_error"),
+    }
 
 
 def main() -> int:

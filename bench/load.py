@@ -5,6 +5,7 @@ as Slack's own senders keep connections open) and its own user. A client sends i
 next request as soon as the previous answer came (closed loop), so the rate is what
 the server sustains with that many requests in flight.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -54,8 +55,11 @@ class KeepAliveClient:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
                 self.conn.connect()
             timestamp = str(int(time.time()))
-            headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
-                       "X-Slack-Signature": sign(self.secret, timestamp, body)}
+            headers = {
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": sign(self.secret, timestamp, body),
+            }
             data = body.encode()
             sent_at, started = time.time(), time.perf_counter()
             try:
@@ -79,9 +83,19 @@ class KeepAliveClient:
             self.conn = None
 
 
-def run_phase(label: str, url: str, secret: str, workload: Workload, kinds: list[str], clients: int, requests: int,
-              warmup: int = 0, marks: tuple[int, ...] = (), on_mark: Callable[[], dict] | None = None,
-              users: Callable[[int], str] = lambda i: f"UBENCH{i + 1}") -> PhaseResult:
+def run_phase(
+    label: str,
+    url: str,
+    secret: str,
+    workload: Workload,
+    kinds: list[str],
+    clients: int,
+    requests: int,
+    warmup: int = 0,
+    marks: tuple[int, ...] = (),
+    on_mark: Callable[[], dict] | None = None,
+    users: Callable[[int], str] = lambda i: f"UBENCH{i + 1}",
+) -> PhaseResult:
     """Send ``requests`` requests (kinds in turn) from ``clients`` clients; the first ``warmup`` are not kept."""
     host, port = url.removeprefix("http://").split(":")
     order = itertools.count()
@@ -124,12 +138,14 @@ def run_phase(label: str, url: str, secret: str, workload: Workload, kinds: list
                     n = next(done)
                 if n in marks and on_mark is not None:
                     mark_results[n] = on_mark()
-        except BaseException as problem:  # noqa: BLE001 - reported by the caller
+        except BaseException as problem:
             failures.append(problem)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True) for i in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True) for i in range(clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

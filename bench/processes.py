@@ -3,6 +3,7 @@
 Everything started goes on one ``ExitStack``, so it is stopped at the end, on
 an error and on Ctrl-C alike.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -58,7 +59,6 @@ class ProcessTree:
         return sum(self.cpu_seen.values())
 
 
-
 @dataclass
 class Server(ProcessTree):
     """A server in a subprocess (its own process group), logging to ``log``."""
@@ -103,8 +103,15 @@ def free_port() -> int:
 
 def spawn(name: str, args: list[str], env: dict[str, str], log: Path, port: int) -> Server:
     with open(log, "ab") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return Server(process.pid, name=name, process=process, port=port, log=log)
 
 
@@ -149,15 +156,23 @@ def app_env(database_url: str, fake_api_url: str, port: int, admins: list[str]) 
 
 def migrate(env: dict[str, str], log: Path) -> None:
     with open(log, "ab") as out:
-        result = subprocess.run([sys.executable, "app.py", "migrate"], cwd=ROOT, env={**os.environ, **env},
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [sys.executable, "app.py", "migrate"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     if result.returncode != 0:
         raise StartFailed(f"python app.py migrate failed; see {log}")
 
 
 def start_hiredesk(env: dict[str, str], log: Path, workers: int) -> Server:
     """``python app.py serve`` (gunicorn, as in production) on a migrated database."""
-    server = spawn("HireDesk", [sys.executable, "app.py", "serve", "--workers", str(workers)], env, log, int(env["PORT"]))
+    server = spawn(
+        "HireDesk", [sys.executable, "app.py", "serve", "--workers", str(workers)], env, log, int(env["PORT"])
+    )
     wait_healthy(server)
     return server
 
@@ -169,8 +184,18 @@ def start_bare_bolt(workdir: Path, workers: int, process_before_response: bool, 
     if process_before_response:
         args.append("--process-before-response")
     log = workdir / ("bare-bolt-pbr.log" if process_before_response else "bare-bolt.log")
-    server = spawn(name, args, {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN,
-                                  "SLACK_API_URL": fake_api_url, "PORT": str(port)}, log, port)
+    server = spawn(
+        name,
+        args,
+        {
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": fake_api_url,
+            "PORT": str(port),
+        },
+        log,
+        port,
+    )
     wait_healthy(server)
     return server
 
@@ -180,16 +205,22 @@ class FakeSlackProcess:
 
     def __init__(self, workdir: Path) -> None:
         log = workdir / "fake-slack.log"
-        out = open(log, "ab")
-        self.process = subprocess.Popen([sys.executable, "-u", "-m", "bench.fake_server", "--token", BOT_TOKEN],
-                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=out, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
-        out.close()
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-u", "-m", "bench.fake_server", "--token", BOT_TOKEN],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=out,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         line = self.process.stdout.readline().decode()
         if not line.startswith("listening "):
             self.process.kill()
             raise StartFailed(f"the fake Slack did not start: {line!r}; see {log}")
-        self.server = Server(self.process.pid, name="fake Slack", process=self.process, port=int(line.split()[1]), log=log)
+        self.server = Server(
+            self.process.pid, name="fake Slack", process=self.process, port=int(line.split()[1]), log=log
+        )
 
     @property
     def base_url(self) -> str:

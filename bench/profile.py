@@ -14,6 +14,7 @@ Prints the share of samples spent in each layer (a sample counts for every layer
 on its stack, so shares overlap) and the hottest functions of HireDesk's own code,
 and writes the raw stacks (``--raw``) and a flame graph per worker (``--svg``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,10 @@ from db.session import Database  # noqa: E402
 # Layers of the request path, recognised by the file a frame is in (first match wins per frame).
 LAYERS = [
     ("Bolt: waiting for ack (10 ms polls)", ("slack_bolt/listener/thread_runner.py:run",)),
-    ("Web API calls (slack_sdk WebClient, urllib, http.client)", ("slack_sdk/web/", "urllib/request.py", "http/client.py")),
+    (
+        "Web API calls (slack_sdk WebClient, urllib, http.client)",
+        ("slack_sdk/web/", "urllib/request.py", "http/client.py"),
+    ),
     ("Block Kit building (slack_sdk.models, bot/views)", ("slack_sdk/models/", "/bot/views/")),
     ("SQLAlchemy ORM and Core", ("sqlalchemy/",)),
     ("database driver (psycopg2 / sqlite3)", ("psycopg2/", "sqlite3/")),
@@ -87,8 +91,11 @@ def summarize(raw: Path, top: int = 25, only_requests: bool = False) -> str:
         leaves[_short(frames[-1])] += n
     if not total:
         return "no samples (is py-spy allowed to trace? it needs ptrace)"
-    what = "samples of the threads serving requests (waiting included)" if only_requests else \
-        "samples of the gunicorn workers holding the GIL (Python CPU)"
+    what = (
+        "samples of the threads serving requests (waiting included)"
+        if only_requests
+        else "samples of the gunicorn workers holding the GIL (Python CPU)"
+    )
     out = [f"{total:,} {what}", "", "| layer (inclusive) | share of samples |", "|---|---|"]
     out += [f"| {name} | {layers[name] / total:.0%} |" for name, _ in LAYERS if layers[name]]
     out += ["", "| HireDesk function (inclusive) | share |", "|---|---|"]
@@ -132,7 +139,9 @@ def main() -> int:
         fake = FakeSlackProcess(workdir)
         stack.callback(fake.stop)
         url = _database(args.backend, cluster, workdir)
-        env = processes.app_env(url, fake.api_url, processes.free_port(), [f"UBENCH{i + 1}" for i in range(args.clients)])
+        env = processes.app_env(
+            url, fake.api_url, processes.free_port(), [f"UBENCH{i + 1}" for i in range(args.clients)]
+        )
         log = workdir / "hiredesk.log"
         processes.migrate(env, log)
         db = Database(url)
@@ -145,11 +154,34 @@ def main() -> int:
         args.raw.parent.mkdir(parents=True, exist_ok=True)
         recorders = []
         for worker in app.processes()[1:]:  # gunicorn's workers (the master only forks and watches)
-            for fmt, out in (("raw", args.raw.with_suffix(f".{worker.pid}.txt")), ("flamegraph", args.svg.with_suffix(f".{worker.pid}.svg"))):
-                recorders.append((out, subprocess.Popen(
-                    [py_spy, "record", "--pid", str(worker.pid), "--rate", "250", "--format", fmt, "--output", str(out),
-                     "--nolineno", "--full-filenames", "--gil" if args.mode == "cpu" else "--idle"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
+            for fmt, out in (
+                ("raw", args.raw.with_suffix(f".{worker.pid}.txt")),
+                ("flamegraph", args.svg.with_suffix(f".{worker.pid}.svg")),
+            ):
+                recorders.append(
+                    (
+                        out,
+                        subprocess.Popen(
+                            [
+                                py_spy,
+                                "record",
+                                "--pid",
+                                str(worker.pid),
+                                "--rate",
+                                "250",
+                                "--format",
+                                fmt,
+                                "--output",
+                                str(out),
+                                "--nolineno",
+                                "--full-filenames",
+                                "--gil" if args.mode == "cpu" else "--idle",
+                            ],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE,
+                        ),
+                    )
+                )
         time.sleep(1.0)  # py-spy attaches
         phase = run_phase("profiled", app.url, SIGNING_SECRET, workload, [args.kind], args.clients, args.requests)
         for _, recorder in recorders:
@@ -165,8 +197,10 @@ def main() -> int:
                 raw.unlink()
         errors = sum(1 for s in phase.samples if s.error)
         ms = sorted(s.latency * 1000 for s in phase.samples)
-        print(f"{args.kind} ×{args.clients} on {args.backend}: {phase.rate:.0f}/s, p50 {ms[len(ms) // 2]:.1f} ms, "
-              f"errors {errors}\n")
+        print(
+            f"{args.kind} ×{args.clients} on {args.backend}: {phase.rate:.0f}/s, p50 {ms[len(ms) // 2]:.1f} ms, "
+            f"errors {errors}\n"
+        )
         print(summarize(args.raw, only_requests=args.mode == "wall"))
         print(f"raw stacks: {args.raw}; flame graphs: {', '.join(str(o) for o, _ in recorders if o.suffix == '.svg')}")
     return 0

@@ -11,6 +11,7 @@ workspace: with the indexes (as the app runs them), and as a baseline in the
 same run with index scans switched off. Prints the EXPLAIN plan of every query
 so you can see which index it uses.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, text
 
-from bot.services import digest  # noqa: E402
+from bot.services import digest
+from bot.services.clock import utcnow
+from bot.services.hire import due_returns, overdue_returns
 from bot.services.tickets import critical as critical_tickets
-from bot.services.hire import due_returns
-from bot.services.hire import overdue_returns
-from bot.services.clock import utcnow  # noqa: E402
-from bot.services.workspace_settings import workspace_config  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.session import Database  # noqa: E402
+from bot.services.workspace_settings import workspace_config
+from bot.settings import load_settings
+from db.migrate import upgrade
+from db.session import Database
 
 TEAMS = 5
 TEAM = "TB0"  # the workspace the queries are timed for
@@ -120,8 +120,16 @@ def fill(db: Database, rows: int, now) -> None:
     # Each vehicle has rows/vehicles consecutive 3-day slots: half in the past, half to come.
     start = now - timedelta(days=3 * (rows // vehicles) // 2)
     stale_every = max(rows // STALE, 2) | 1  # odd: every 20th booking is cancelled, these must not be
-    params = {"rows": rows, "teams": TEAMS, "vehicles": vehicles, "customers": customers, "now": now, "start": start,
-              "per_day": TICKETS_PER_DAY, "stale_every": stale_every}
+    params = {
+        "rows": rows,
+        "teams": TEAMS,
+        "vehicles": vehicles,
+        "customers": customers,
+        "now": now,
+        "start": start,
+        "per_day": TICKETS_PER_DAY,
+        "stale_every": stale_every,
+    }
     with db.engine.connect() as conn:
         for statement in FILL:
             if statement == "VACUUM ANALYZE":
@@ -142,8 +150,14 @@ def planner(session, indexes: bool):
 
 
 def bench_settings(db: Database):
-    return load_settings({"DATABASE_URL": db.url, "HIREDESK_FLEET_CHANNEL": "CF", "HIREDESK_TRIAGE_CHANNEL": "CT",
-                          "HIREDESK_MANAGERS_CHANNEL": "CM"})
+    return load_settings(
+        {
+            "DATABASE_URL": db.url,
+            "HIREDESK_FLEET_CHANNEL": "CF",
+            "HIREDESK_TRIAGE_CHANNEL": "CT",
+            "HIREDESK_MANAGERS_CHANNEL": "CM",
+        }
+    )
 
 
 def time_job(db: Database, job, now, repeats: int, indexes: bool) -> float:
@@ -192,9 +206,14 @@ def explain(db: Database, job, now, analyze: bool = False) -> list[str]:
 
 def measure(db: Database, now, repeats: int, baseline: bool = True) -> list[Timing]:
     """Each job timed with the indexes and (``baseline``) without index scans."""
-    return [Timing(name, time_job(db, job, now, repeats, True),
-                   time_job(db, job, now, repeats, False) if baseline else float("nan"))
-            for name, job in JOBS.items()]
+    return [
+        Timing(
+            name,
+            time_job(db, job, now, repeats, True),
+            time_job(db, job, now, repeats, False) if baseline else float("nan"),
+        )
+        for name, job in JOBS.items()
+    ]
 
 
 def plans(db: Database, now, analyze: bool = False) -> dict[str, list[str]]:
@@ -207,9 +226,14 @@ def run(url: str, rows: int, repeats: int, out=sys.stdout) -> list[Timing]:
     now = utcnow()
     started = time.perf_counter()
     fill(db, rows, now)
-    print(f"filled {rows:,} bookings and {rows:,} tickets over {TEAMS} workspaces in {time.perf_counter() - started:.1f} s",
-          file=out)
-    print(f"\n{'job':<18}{'with indexes':>14}{'baseline':>14}   (median of {repeats}, ms; baseline = index scans off)", file=out)
+    print(
+        f"filled {rows:,} bookings and {rows:,} tickets over {TEAMS} workspaces in {time.perf_counter() - started:.1f} s",
+        file=out,
+    )
+    print(
+        f"\n{'job':<18}{'with indexes':>14}{'baseline':>14}   (median of {repeats}, ms; baseline = index scans off)",
+        file=out,
+    )
     timings = measure(db, now, repeats)
     for timing in timings:
         print(f"{timing.job:<18}{timing.indexed_ms:>14.1f}{timing.baseline_ms:>14.1f}", file=out)

@@ -1,4 +1,5 @@
 """The run's results as Markdown (printed and in docs/performance.md), JSON, a PNG, and the issue's targets."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ def _f(value, digits: int = 1) -> str:
 
 
 def _row(results: dict, backend: str, kind: str, clients: int) -> dict | None:
-    return next((r for r in results["latency"]
-                 if r["backend"] == backend and r["kind"] == kind and r["clients"] == clients), None)
+    return next(
+        (r for r in results["latency"] if r["backend"] == backend and r["kind"] == kind and r["clients"] == clients),
+        None,
+    )
 
 
 def _baseline(results: dict, name: str, clients: int) -> dict | None:
@@ -30,14 +33,18 @@ def _baseline(results: dict, name: str, clients: int) -> dict | None:
 
 # ---- targets ------------------------------------------------------------------------
 
+
 def targets(results: dict) -> list[dict]:
     """Each target of issue 13: what was measured and whether it is met (None: not measured in this run)."""
     checks: list[dict] = []
 
     def check(what: str, measured, limit: float, unit: str, at_most: bool = True) -> None:
-        met = None if measured is None or math.isnan(measured) else (measured <= limit if at_most else measured >= limit)
-        checks.append({"target": what, "measured": measured, "limit": limit, "unit": unit,
-                       "at_most": at_most, "met": met})
+        met = (
+            None if measured is None or math.isnan(measured) else (measured <= limit if at_most else measured >= limit)
+        )
+        checks.append(
+            {"target": what, "measured": measured, "limit": limit, "unit": unit, "at_most": at_most, "met": met}
+        )
 
     bare = _baseline(results, BARE_DEFAULT, TARGET_CLIENTS)
     for kind in KINDS:
@@ -72,6 +79,7 @@ def targets(results: dict) -> list[dict]:
 
 # ---- Markdown -----------------------------------------------------------------------
 
+
 def other_share(results: dict) -> float:
     """The share of all CPU used during the request phases that went to processes outside the benchmark."""
     total = others = 0.0
@@ -84,31 +92,48 @@ def other_share(results: dict) -> float:
 
 def markdown(results: dict) -> str:
     meta = results["meta"]
-    out = [f"Run of {meta['date']} on commit `{meta['commit']}`{' (--quick)' if meta['quick'] else ''}: "
-           f"{meta['cores']} cores, {meta['memory_gb']} GB, Python {meta['python']}; gunicorn {meta['workers']} workers × "
-           f"{meta['threads']} threads (gthread); keep-alive clients; per request kind "
-           + ", ".join(f"{n:,} requests at {c} client{'s' if int(c) > 1 else ''}" for c, n in meta["requests_per_kind"].items())
-           + f", each after {meta['warmup']} warm-up requests. Load average before the run "
-           f"{meta.get('load_average_before')}, after {meta.get('load_average_after')}.", ""]
+    out = [
+        f"Run of {meta['date']} on commit `{meta['commit']}`{' (--quick)' if meta['quick'] else ''}: "
+        f"{meta['cores']} cores, {meta['memory_gb']} GB, Python {meta['python']}; gunicorn {meta['workers']} workers × "
+        f"{meta['threads']} threads (gthread); keep-alive clients; per request kind "
+        + ", ".join(
+            f"{n:,} requests at {c} client{'s' if int(c) > 1 else ''}" for c, n in meta["requests_per_kind"].items()
+        )
+        + f", each after {meta['warmup']} warm-up requests. Load average before the run "
+        f"{meta.get('load_average_before')}, after {meta.get('load_average_after')}.",
+        "",
+    ]
     others = other_share(results)
     out[-2] += f" Other processes used {others:.0%} of the CPU spent during the request phases."
     if others > 0.15:
-        out += [f"**The machine was busy with other work during this run** ({others:.0%} of the CPU went to other "
-                "processes; see the \"other processes\" column): every figure is slower and noisier than on a "
-                "quiet machine.", ""]
+        out += [
+            f"**The machine was busy with other work during this run** ({others:.0%} of the CPU went to other "
+            'processes; see the "other processes" column): every figure is slower and noisier than on a '
+            "quiet machine.",
+            "",
+        ]
     bare_default = {c: _baseline(results, BARE_DEFAULT, c) for c in (1, TARGET_CLIENTS)}
     backends = sorted({r["backend"] for r in results["latency"]}, key=lambda b: b != "postgres")
     for clients in sorted({r["clients"] for r in results["latency"]}):
         out += [f"### Ack latency, {clients} client{'s' if clients > 1 else ''} (request sent → HTTP answer)", ""]
-        head = "| request | " + " | ".join(f"{b} p50 ms | p90 | p99 | req/s | ÷ bare p50" for b in backends) + " | errors |"
+        head = (
+            "| request | "
+            + " | ".join(f"{b} p50 ms | p90 | p99 | req/s | ÷ bare p50" for b in backends)
+            + " | errors |"
+        )
         out += [head, "|" + "---|" * (head.count("|") - 1)]
         for name in (BARE_DEFAULT, BARE_PBR):
             row = _baseline(results, name, clients)
             if row:
-                cells = f"{_f(row['p50'])} | {_f(row['p90'])} | {_f(row['p99'])} | {_f(row['rate'], 0)} | " \
-                        f"{_f(row['p50'] / bare_default[clients]['p50'], 2) if bare_default[clients] else '–'}"
-                out.append(f"| {name}, listener only acks (all kinds' payloads) | {cells}"
-                           + " | – | – | – | – | –" * (len(backends) - 1) + f" | {row['errors']} |")
+                cells = (
+                    f"{_f(row['p50'])} | {_f(row['p90'])} | {_f(row['p99'])} | {_f(row['rate'], 0)} | "
+                    f"{_f(row['p50'] / bare_default[clients]['p50'], 2) if bare_default[clients] else '–'}"
+                )
+                out.append(
+                    f"| {name}, listener only acks (all kinds' payloads) | {cells}"
+                    + " | – | – | – | – | –" * (len(backends) - 1)
+                    + f" | {row['errors']} |"
+                )
         for kind in KINDS:
             cells, errors = [], 0
             for backend in backends:
@@ -121,11 +146,18 @@ def markdown(results: dict) -> str:
                 cells.append(f"{_f(row['p50'])} | {_f(row['p90'])} | {_f(row['p99'])} | {_f(row['rate'], 0)} | {ratio}")
                 errors += row["errors"] + row["error_replies"] + row["effect_missing"]
             out.append(f"| HireDesk {kind.label} | " + " | ".join(cells) + f" | {errors} |")
-        out += ["", "Errors: an answer other than the one expected, an error message sent to the user out of band, "
-                "or an expected Web API effect that never came.", ""]
+        out += [
+            "",
+            "Errors: an answer other than the one expected, an error message sent to the user out of band, "
+            "or an expected Web API effect that never came.",
+            "",
+        ]
 
-    out += [f"### Time to effect, {TARGET_CLIENTS} clients (request sent → the card posted/updated or the modal "
-            "opened, at the fake Web API)", ""]
+    out += [
+        f"### Time to effect, {TARGET_CLIENTS} clients (request sent → the card posted/updated or the modal "
+        "opened, at the fake Web API)",
+        "",
+    ]
     head = "| request | effect | " + " | ".join(f"{b} p50 ms | p90 | p99 | missing" for b in backends) + " |"
     out += [head, "|" + "---|" * (head.count("|") - 1)]
     for kind in KINDS:
@@ -135,34 +167,48 @@ def markdown(results: dict) -> str:
         for backend in backends:
             row = _row(results, backend, kind.name, TARGET_CLIENTS)
             effect = (row or {}).get("effect") or {}
-            cells.append(f"{_f(effect.get('p50'))} | {_f(effect.get('p90'))} | {_f(effect.get('p99'))} | "
-                         f"{row['effect_missing'] if row else '–'}")
+            cells.append(
+                f"{_f(effect.get('p50'))} | {_f(effect.get('p90'))} | {_f(effect.get('p99'))} | "
+                f"{row['effect_missing'] if row else '–'}"
+            )
         out.append(f"| {kind.label} | `{kind.effect_method}` | " + " | ".join(cells) + " |")
     out.append("")
 
     if results["mixed"]:
         marks = list(results["mixed"][0]["marks"])
-        out += [f"### Mixed requests, {results['mixed'][0]['clients']} clients (all kinds in turn)", "",
-                "| database | requests | req/s | p50 ms | p99 ms | errors | "
-                + " | ".join(f"peak RSS after {int(m):,} MB" for m in marks) + " | growth |",
-                "|" + "---|" * (7 + len(marks))]
+        out += [
+            f"### Mixed requests, {results['mixed'][0]['clients']} clients (all kinds in turn)",
+            "",
+            "| database | requests | req/s | p50 ms | p99 ms | errors | "
+            + " | ".join(f"peak RSS after {int(m):,} MB" for m in marks)
+            + " | growth |",
+            "|" + "---|" * (7 + len(marks)),
+        ]
         for mixed in results["mixed"]:
             rss = " | ".join(_f(mixed["marks"].get(m, {}).get("peak_rss_mb"), 0) for m in marks)
             errors = mixed["errors"] + mixed["effects"]["error_replies"] + mixed["effects"]["missing"]
-            out.append(f"| {mixed['backend']} | {mixed['n']:,} | {_f(mixed['rate'], 0)} | {_f(mixed['p50'])} | "
-                       f"{_f(mixed['p99'])} | {errors} | {rss} | {_f(mixed['rss_growth_pct'], 1)} % |")
+            out.append(
+                f"| {mixed['backend']} | {mixed['n']:,} | {_f(mixed['rate'], 0)} | {_f(mixed['p50'])} | "
+                f"{_f(mixed['p99'])} | {errors} | {rss} | {_f(mixed['rss_growth_pct'], 1)} % |"
+            )
         out += ["", "RSS: gunicorn's master and its workers together (resident set, sampled every 0.2 s).", ""]
 
     cpu_rows = [r for r in results["latency"] if r["backend"] == TARGET_BACKEND and r["clients"] == TARGET_CLIENTS]
     if cpu_rows:
         names = list(cpu_rows[0]["cpu_ms_per_request"])
-        out += [f"### Where the CPU goes ({TARGET_BACKEND}, {TARGET_CLIENTS} clients; CPU ms per request)", "",
-                "| request | " + " | ".join(names) + " | SQL statements per request | their execution ms |",
-                "|" + "---|" * (len(names) + 3)]
+        out += [
+            f"### Where the CPU goes ({TARGET_BACKEND}, {TARGET_CLIENTS} clients; CPU ms per request)",
+            "",
+            "| request | " + " | ".join(names) + " | SQL statements per request | their execution ms |",
+            "|" + "---|" * (len(names) + 3),
+        ]
         for row in cpu_rows:
             sql = row.get("sql") or {}
-            out.append(f"| {BY_NAME[row['kind']].label} | " + " | ".join(_f(row["cpu_ms_per_request"][n], 2) for n in names)
-                       + f" | {_f(sql.get('statements_per_request'))} | {_f(sql.get('db_exec_ms_per_request'), 2)} |")
+            out.append(
+                f"| {BY_NAME[row['kind']].label} | "
+                + " | ".join(_f(row["cpu_ms_per_request"][n], 2) for n in names)
+                + f" | {_f(sql.get('statements_per_request'))} | {_f(sql.get('db_exec_ms_per_request'), 2)} |"
+            )
         for row in results["baselines"]:
             if row["clients"] == TARGET_CLIENTS:
                 cpu = row["cpu_ms_per_request"]
@@ -171,27 +217,48 @@ def markdown(results: dict) -> str:
 
     if results["scale"]:
         sizes = [r["rows"] for r in results["scale"]]
-        out += ["### Scheduler scale (PostgreSQL; one workspace's run of each job, median ms; rows = tickets = bookings)",
-                "", "| job | " + " | ".join(f"{n:,} rows" for n in sizes)
-                + " | growth | its SQL alone, " + " / ".join(_power_of_ten(n) for n in sizes)
-                + " | without indexes, largest |", "|" + "---|" * (len(sizes) + 4)]
+        out += [
+            "### Scheduler scale (PostgreSQL; one workspace's run of each job, median ms; rows = tickets = bookings)",
+            "",
+            "| job | "
+            + " | ".join(f"{n:,} rows" for n in sizes)
+            + " | growth | its SQL alone, "
+            + " / ".join(_power_of_ten(n) for n in sizes)
+            + " | without indexes, largest |",
+            "|" + "---|" * (len(sizes) + 4),
+        ]
         for job in results["scale"][0]["jobs"]:
             times = [r["jobs"][job] for r in results["scale"]]
             growth = times[-1] / times[0] if len(times) > 1 else float("nan")
             sql = " / ".join(_f((r.get("sql") or {}).get(job), 2) for r in results["scale"])
-            out.append(f"| {job} | " + " | ".join(_f(t, 2) for t in times) + f" | {_f(growth, 2)}× | {sql} | "
-                       f"{_f(results['scale'][-1]['no_index'][job], 1)} |")
-        out += ["", "A job's time is its `find_due` (the digest: `build_digest`) in one transaction: the SQL (its "
-                "statements' execution time from EXPLAIN ANALYZE, next column) and the Python that loads the rows "
-                "and builds the reminders."]
-        out += ["", f"Fill times: " + ", ".join(f"{r['rows']:,} rows {r['fill_seconds']:.1f} s" for r in results["scale"]), ""]
+            out.append(
+                f"| {job} | " + " | ".join(_f(t, 2) for t in times) + f" | {_f(growth, 2)}× | {sql} | "
+                f"{_f(results['scale'][-1]['no_index'][job], 1)} |"
+            )
+        out += [
+            "",
+            "A job's time is its `find_due` (the digest: `build_digest`) in one transaction: the SQL (its "
+            "statements' execution time from EXPLAIN ANALYZE, next column) and the Python that loads the rows "
+            "and builds the reminders.",
+        ]
+        out += [
+            "",
+            "Fill times: " + ", ".join(f"{r['rows']:,} rows {r['fill_seconds']:.1f} s" for r in results["scale"]),
+            "",
+        ]
 
-    out += ["### Targets (issue 13; PostgreSQL, 8 clients unless named)", "", "| target | measured | limit | |",
-            "|---|---|---|---|"]
+    out += [
+        "### Targets (issue 13; PostgreSQL, 8 clients unless named)",
+        "",
+        "| target | measured | limit | |",
+        "|---|---|---|---|",
+    ]
     for t in results.get("targets", []):
         mark = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
         sign = "≤" if t["at_most"] else "≥"
-        out.append(f"| {t['target']} | {_f(t['measured'], 2)} {t['unit']} | {sign} {_f(t['limit'], 1)} {t['unit']} | {mark} |")
+        out.append(
+            f"| {t['target']} | {_f(t['measured'], 2)} {t['unit']} | {sign} {_f(t['limit'], 1)} {t['unit']} | {mark} |"
+        )
     met = sum(1 for t in results.get("targets", []) if t["met"])
     missed = sum(1 for t in results.get("targets", []) if t["met"] is False)
     out += ["", f"{met} met, {missed} missed."]
@@ -200,7 +267,7 @@ def markdown(results: dict) -> str:
 
 def _power_of_ten(n: int) -> str:
     exponent = len(str(n)) - 1
-    return f"10{str(exponent).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}" if n == 10 ** exponent else f"{n:,}"
+    return f"10{str(exponent).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}" if n == 10**exponent else f"{n:,}"
 
 
 def explain_text(results: dict) -> str:
@@ -208,7 +275,10 @@ def explain_text(results: dict) -> str:
     if not results["scale"]:
         return ""
     largest = results["scale"][-1]
-    out = [f"EXPLAIN ANALYZE at {largest['rows']:,} rows: each statement of each job, [execution time, rows], its scan lines", ""]
+    out = [
+        f"EXPLAIN ANALYZE at {largest['rows']:,} rows: each statement of each job, [execution time, rows], its scan lines",
+        "",
+    ]
     for job, lines in largest["plans"].items():
         out.append(f"{job}:")
         out += [f"  {line}" for line in lines]
@@ -223,13 +293,16 @@ def update_doc(doc: Path, table: str, explain: str) -> None:
     text = doc.read_text()
     if BEGIN not in text or END not in text:
         raise SystemExit(f"bench: {doc} has no bench markers; add {BEGIN} … {END}")
-    block = f"{BEGIN}\n{table}\n<details><summary>EXPLAIN ANALYZE of the jobs' statements</summary>\n\n" \
-            f"```\n{explain}```\n</details>\n{END}"
+    block = (
+        f"{BEGIN}\n{table}\n<details><summary>EXPLAIN ANALYZE of the jobs' statements</summary>\n\n"
+        f"```\n{explain}```\n</details>\n{END}"
+    )
     head, rest = text.split(BEGIN, 1)
     doc.write_text(head + block + rest.split(END, 1)[1])
 
 
 # ---- JSON and the picture -------------------------------------------------------------
+
 
 def write_json(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,17 +329,22 @@ def draw(latencies: dict, effects: dict, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     most = max((key[3] for key in latencies), default=1)
-    panels = [(f"ack latency, PostgreSQL, {most} clients", "postgres", most),
-              (f"ack latency, SQLite, {most} clients", "sqlite", most),
-              ("ack latency, PostgreSQL, 1 client", "postgres", 1),
-              (f"time to effect, PostgreSQL, {most} clients", "effect", most)]
+    panels = [
+        (f"ack latency, PostgreSQL, {most} clients", "postgres", most),
+        (f"ack latency, SQLite, {most} clients", "sqlite", most),
+        ("ack latency, PostgreSQL, 1 client", "postgres", 1),
+        (f"time to effect, PostgreSQL, {most} clients", "effect", most),
+    ]
     fig, axes = plt.subplots(2, 2, figsize=(13, 10), sharey=True)
     colours = {kind.name: plt.get_cmap("tab10")(i) for i, kind in enumerate(KINDS)}
-    for ax, (title, which, clients) in zip(axes.flat, panels):
+    for ax, (title, which, clients) in zip(axes.flat, panels, strict=True):
         series = []  # (label, ms, colour, style)
         if which == "effect":
-            series = [(BY_NAME[kind].label, ms, colours[kind], "-") for (backend, kind, c), ms in effects.items()
-                      if backend == "postgres" and c == clients and ms]
+            series = [
+                (BY_NAME[kind].label, ms, colours[kind], "-")
+                for (backend, kind, c), ms in effects.items()
+                if backend == "postgres" and c == clients and ms
+            ]
         else:
             for (target, backend, kind, c), ms in latencies.items():
                 if c != clients or not ms:

@@ -1,4 +1,5 @@
 """One benchmark run: what it starts, in which order, and what it measures."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -42,17 +43,36 @@ class Plan:
     scale_repeats: int
     workers: int = 2
     threads: int = 8
+    effect_patience: float = 60.0  # how long after a phase its effects may still come (the outbox's backlog)
 
     @classmethod
-    def make(cls, quick: bool) -> "Plan":
+    def make(cls, quick: bool) -> Plan:
         if quick:
-            return cls(quick=True, backends=["postgres", "sqlite"], kinds=[k.name for k in KINDS],
-                       requests={1: 10, 8: 40}, warmup=3, baseline_requests={1: 40, 8: 160},
-                       mixed_requests=300, mixed_marks=(150, 300), scale_sizes=[10_000], scale_repeats=2)
-        return cls(quick=False, backends=["postgres", "sqlite"], kinds=[k.name for k in KINDS],
-                   requests={1: 200, 8: 1000}, warmup=40, baseline_requests={1: 1000, 8: 4000},
-                   mixed_requests=20_000, mixed_marks=(10_000, 20_000), scale_sizes=[10_000, 100_000, 1_000_000],
-                   scale_repeats=11)
+            return cls(
+                quick=True,
+                backends=["postgres", "sqlite"],
+                kinds=[k.name for k in KINDS],
+                requests={1: 10, 8: 40},
+                warmup=3,
+                baseline_requests={1: 40, 8: 160},
+                mixed_requests=300,
+                mixed_marks=(150, 300),
+                scale_sizes=[10_000],
+                scale_repeats=2,
+                effect_patience=10.0,
+            )
+        return cls(
+            quick=False,
+            backends=["postgres", "sqlite"],
+            kinds=[k.name for k in KINDS],
+            requests={1: 200, 8: 1000},
+            warmup=40,
+            baseline_requests={1: 1000, 8: 4000},
+            mixed_requests=20_000,
+            mixed_marks=(10_000, 20_000),
+            scale_sizes=[10_000, 100_000, 1_000_000],
+            scale_repeats=11,
+        )
 
     def assign_requests(self) -> int:
         """Assign to me takes an unassigned ticket each time: how many the run uses, and a margin."""
@@ -123,22 +143,32 @@ def execute(plan: Plan, log=print) -> Run:
             from .scale import run_scale
 
             log(f"scheduler scale at {', '.join(f'{n:,}' for n in plan.scale_sizes)} rows …")
-            run.results["scale"] = [r.to_json() for r in run_scale(cluster.admin_url, plan.scale_sizes,
-                                                                     plan.scale_repeats, log=log)]
+            run.results["scale"] = [
+                r.to_json() for r in run_scale(cluster.admin_url, plan.scale_sizes, plan.scale_repeats, log=log)
+            ]
     return run
 
 
 def _meta(plan: Plan) -> dict:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=processes.ROOT, capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=processes.ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit = ""
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit, "quick": plan.quick,
-            "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1024 ** 3),
-            "python": platform.python_version(), "workers": plan.workers, "threads": plan.threads,
-            "requests_per_kind": plan.requests, "warmup": plan.warmup,
-            "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+        "quick": plan.quick,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 1024**3),
+        "python": platform.python_version(),
+        "workers": plan.workers,
+        "threads": plan.threads,
+        "requests_per_kind": plan.requests,
+        "warmup": plan.warmup,
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def _with_statement_counts(cluster) -> bool:
@@ -148,7 +178,7 @@ def _with_statement_counts(cluster) -> bool:
     try:
         cluster.resume()
         return True
-    except Exception:  # noqa: BLE001 - the extension is optional: run without the counts
+    except Exception:
         cluster.options = cluster.options.split(" -c shared_preload_libraries")[0]
         cluster.resume()
         return False
@@ -171,15 +201,27 @@ class StatementCounter:
         with self.engine.connect() as conn:
             calls, ms = conn.exec_driver_sql(
                 "SELECT coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0) FROM pg_stat_statements "
-                "WHERE dbid = %(db)s AND query NOT LIKE '%%pg_stat_statements%%'", {"db": self.dbid}).one()
+                "WHERE dbid = %(db)s AND query NOT LIKE '%%pg_stat_statements%%'",
+                {"db": self.dbid},
+            ).one()
             top = conn.exec_driver_sql(
                 "SELECT calls, total_exec_time, query FROM pg_stat_statements WHERE dbid = %(db)s "
-                "AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time DESC LIMIT 6", {"db": self.dbid}).all()
+                "AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time DESC LIMIT 6",
+                {"db": self.dbid},
+            ).all()
         per = max(requests, 1)
-        return {"statements_per_request": round(float(calls) / per, 1),
-                "db_exec_ms_per_request": round(float(ms) / per, 3),
-                "slowest": [{"per_request": round(c / per, 2), "ms_per_request": round(t / per, 3),
-                             "query": " ".join(q.split())[:300]} for c, t, q in top]}
+        return {
+            "statements_per_request": round(float(calls) / per, 1),
+            "db_exec_ms_per_request": round(float(ms) / per, 3),
+            "slowest": [
+                {
+                    "per_request": round(c / per, 2),
+                    "ms_per_request": round(t / per, 3),
+                    "query": " ".join(q.split())[:300],
+                }
+                for c, t, q in top
+            ],
+        }
 
     def close(self) -> None:
         self.engine.dispose()
@@ -218,17 +260,26 @@ class CpuMeter:
 
     def per_request_ms(self, requests: int) -> dict[str, float]:
         after = self._now()
-        return {name: round(max(after[name] - self.before.get(name, 0.0), 0.0) * 1000 / max(requests, 1), 2)
-                for name in after}
+        return {
+            name: round(max(after[name] - self.before.get(name, 0.0), 0.0) * 1000 / max(requests, 1), 2)
+            for name in after
+        }
 
 
 def _summary(phase: PhaseResult, kind: str | None = None) -> dict:
     samples = [s for s in phase.samples if kind is None or s.kind == kind]
     ms = [s.latency * 1000 for s in samples if s.error is None]
     errors = [s.error for s in samples if s.error]
-    return {"n": len(samples), "errors": len(errors), "first_error": errors[0] if errors else None,
-            "p50": percentile(ms, 50), "p90": percentile(ms, 90), "p99": percentile(ms, 99),
-            "mean": sum(ms) / len(ms) if ms else float("nan"), "rate": phase.rate}
+    return {
+        "n": len(samples),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "p50": percentile(ms, 50),
+        "p90": percentile(ms, 90),
+        "p99": percentile(ms, 99),
+        "mean": sum(ms) / len(ms) if ms else float("nan"),
+        "rate": phase.rate,
+    }
 
 
 def _calls_after(phase: PhaseResult, fake: FakeSlackProcess, patience: float = 60.0, quiet: float = 1.0) -> list[dict]:
@@ -257,14 +308,27 @@ def _effect_summary(phase: PhaseResult, calls: list[dict]) -> tuple[dict, dict[s
     for index, seconds in found.items():
         if index >= len(phase.warmup):
             per_kind.setdefault(everything[index].kind, []).append(seconds * 1000)
-    summary = {kind: {"n": len(ms), "p50": percentile(ms, 50), "p90": percentile(ms, 90), "p99": percentile(ms, 99)}
-               for kind, ms in per_kind.items()}
-    return {"kinds": summary, "missing": missing, "error_replies": error_replies(calls),
-            "failed_calls": failed_calls(calls)}, per_kind
+    summary = {
+        kind: {"n": len(ms), "p50": percentile(ms, 50), "p90": percentile(ms, 90), "p99": percentile(ms, 99)}
+        for kind, ms in per_kind.items()
+    }
+    return {
+        "kinds": summary,
+        "missing": missing,
+        "error_replies": error_replies(calls),
+        "failed_calls": failed_calls(calls),
+    }, per_kind
 
 
-def _measure_kinds(run: Run, app: Server, fake: FakeSlackProcess, workload: Workload, backend: str, watched,
-                   counter: StatementCounter | None = None) -> None:
+def _measure_kinds(
+    run: Run,
+    app: Server,
+    fake: FakeSlackProcess,
+    workload: Workload,
+    backend: str,
+    watched,
+    counter: StatementCounter | None = None,
+) -> None:
     plan = run.plan
     for kind in plan.kinds:
         for clients, requests in plan.requests.items():
@@ -272,21 +336,42 @@ def _measure_kinds(run: Run, app: Server, fake: FakeSlackProcess, workload: Work
             meter = CpuMeter(watched)
             if counter:
                 counter.reset()
-            phase = run_phase(f"{backend} {kind} ×{clients}", app.url, SIGNING_SECRET, workload, [kind], clients,
-                              requests, warmup=plan.warmup)
+            phase = run_phase(
+                f"{backend} {kind} ×{clients}",
+                app.url,
+                SIGNING_SECRET,
+                workload,
+                [kind],
+                clients,
+                requests,
+                warmup=plan.warmup,
+            )
             cpu = meter.per_request_ms(len(phase.samples))
-            effects, effect_ms = _effect_summary(phase, _calls_after(phase, fake))
+            effects, effect_ms = _effect_summary(phase, _calls_after(phase, fake, plan.effect_patience))
             sql = counter.read(len(phase.samples) + len(phase.warmup)) if counter else {}
-            row = {"target": "HireDesk", "backend": backend, "kind": kind, "clients": clients, **_summary(phase),
-                   "effect": effects["kinds"].get(kind), "effect_missing": effects["missing"],
-                   "error_replies": effects["error_replies"], "failed_calls": effects["failed_calls"],
-                   "cpu_ms_per_request": cpu, "sql": sql}
+            row = {
+                "target": "HireDesk",
+                "backend": backend,
+                "kind": kind,
+                "clients": clients,
+                **_summary(phase),
+                "effect": effects["kinds"].get(kind),
+                "effect_missing": effects["missing"],
+                "error_replies": effects["error_replies"],
+                "failed_calls": effects["failed_calls"],
+                "cpu_ms_per_request": cpu,
+                "sql": sql,
+            }
             run.results["latency"].append(row)
-            run.latencies[("HireDesk", backend, kind, clients)] = [s.latency * 1000 for s in phase.samples if not s.error]
+            run.latencies[("HireDesk", backend, kind, clients)] = [
+                s.latency * 1000 for s in phase.samples if not s.error
+            ]
             run.effects[(backend, kind, clients)] = effect_ms.get(kind, [])
-            run.log(f"  {backend:<8} {kind:<17} ×{clients}: p50 {row['p50']:6.1f} ms  p99 {row['p99']:7.1f} ms  "
-                    f"{row['rate']:6.0f}/s  errors {row['errors'] + row['error_replies'] + row['effect_missing']}"
-                    + (f"  effect p50 {row['effect']['p50']:.1f} ms" if row["effect"] else ""))
+            run.log(
+                f"  {backend:<8} {kind:<17} ×{clients}: p50 {row['p50']:6.1f} ms  p99 {row['p99']:7.1f} ms  "
+                f"{row['rate']:6.0f}/s  errors {row['errors'] + row['error_replies'] + row['effect_missing']}"
+                + (f"  effect p50 {row['effect']['p50']:.1f} ms" if row["effect"] else "")
+            )
 
 
 def _measure_mixed(run: Run, app: Server, fake: FakeSlackProcess, workload: Workload, backend: str, watched) -> None:
@@ -303,42 +388,78 @@ def _measure_mixed(run: Run, app: Server, fake: FakeSlackProcess, workload: Work
     def at_mark() -> dict:
         rss = app.rss_bytes()
         peak["rss"] = max(peak["rss"], rss)
-        return {"rss_mb": rss / MB, "peak_rss_mb": peak["rss"] / MB,
-                "workers_rss_mb": [p.memory_info().rss / MB for p in app.processes()[1:]]}
+        return {
+            "rss_mb": rss / MB,
+            "peak_rss_mb": peak["rss"] / MB,
+            "workers_rss_mb": [p.memory_info().rss / MB for p in app.processes()[1:]],
+        }
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
     sampler.start()
     meter = CpuMeter(watched)
     try:
-        phase = run_phase(f"{backend} mixed ×8", app.url, SIGNING_SECRET, workload, plan.kinds, max(plan.requests),
-                          plan.mixed_requests, warmup=0, marks=plan.mixed_marks, on_mark=at_mark)
+        phase = run_phase(
+            f"{backend} mixed ×8",
+            app.url,
+            SIGNING_SECRET,
+            workload,
+            plan.kinds,
+            max(plan.requests),
+            plan.mixed_requests,
+            warmup=0,
+            marks=plan.mixed_marks,
+            on_mark=at_mark,
+        )
     finally:
         stop.set()
         sampler.join()
     cpu = meter.per_request_ms(len(phase.samples))
-    effects, _ = _effect_summary(phase, _calls_after(phase, fake))
+    effects, _ = _effect_summary(phase, _calls_after(phase, fake, plan.effect_patience))
     first, last = (phase.marks.get(m, {}).get("peak_rss_mb") for m in (plan.mixed_marks[0], plan.mixed_marks[-1]))
     growth = (last - first) / first * 100 if first and last else float("nan")
-    row = {"backend": backend, "clients": max(plan.requests), **_summary(phase), "marks": phase.marks,
-           "rss_growth_pct": growth, "effects": effects, "cpu_ms_per_request": cpu,
-           "by_kind": {kind: _summary(phase, kind) for kind in plan.kinds}}
+    row = {
+        "backend": backend,
+        "clients": max(plan.requests),
+        **_summary(phase),
+        "marks": phase.marks,
+        "rss_growth_pct": growth,
+        "effects": effects,
+        "cpu_ms_per_request": cpu,
+        "by_kind": {kind: _summary(phase, kind) for kind in plan.kinds},
+    }
     run.results["mixed"].append(row)
-    run.log(f"  {backend:<8} mixed ×{row['clients']}: {row['rate']:.0f}/s, p50 {row['p50']:.1f} ms, p99 {row['p99']:.1f} ms,"
-            f" errors {row['errors'] + effects['error_replies'] + effects['missing']}, peak RSS {first:.0f} → {last:.0f} MB ({growth:+.1f} %)")
+    run.log(
+        f"  {backend:<8} mixed ×{row['clients']}: {row['rate']:.0f}/s, p50 {row['p50']:.1f} ms, p99 {row['p99']:.1f} ms,"
+        f" errors {row['errors'] + effects['error_replies'] + effects['missing']}, peak RSS {first:.0f} → {last:.0f} MB ({growth:+.1f} %)"
+    )
 
 
 def _measure_baseline(run: Run, bare: Server, workload: Workload, watched) -> None:
     plan = run.plan
     for clients, requests in plan.baseline_requests.items():
         meter = CpuMeter(watched)
-        phase = run_phase(f"{bare.name} ×{clients}", bare.url, SIGNING_SECRET, workload, plan.kinds, clients, requests,
-                          warmup=plan.warmup)
-        row = {"target": bare.name, "clients": clients, **_summary(phase),
-               "cpu_ms_per_request": meter.per_request_ms(len(phase.samples))}
+        phase = run_phase(
+            f"{bare.name} ×{clients}",
+            bare.url,
+            SIGNING_SECRET,
+            workload,
+            plan.kinds,
+            clients,
+            requests,
+            warmup=plan.warmup,
+        )
+        row = {
+            "target": bare.name,
+            "clients": clients,
+            **_summary(phase),
+            "cpu_ms_per_request": meter.per_request_ms(len(phase.samples)),
+        }
         run.results["baselines"].append(row)
         run.latencies[(bare.name, "", "ack only", clients)] = [s.latency * 1000 for s in phase.samples if not s.error]
-        run.log(f"  {bare.name:<36} ×{clients}: p50 {row['p50']:6.1f} ms  p99 {row['p99']:7.1f} ms  {row['rate']:6.0f}/s"
-                f"  errors {row['errors']}")
+        run.log(
+            f"  {bare.name:<36} ×{clients}: p50 {row['p50']:6.1f} ms  p99 {row['p99']:7.1f} ms  {row['rate']:6.0f}/s"
+            f"  errors {row['errors']}"
+        )
 
 
 def _log_problems(app: Server) -> dict:

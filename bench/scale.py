@@ -5,6 +5,7 @@ PostgreSQL itself (``INSERT … SELECT generate_series``, see ``reminder_queries
 that many tickets and as many bookings over five workspaces and two years, with
 their events. The jobs are timed for one workspace (a fifth of the rows).
 """
+
 from __future__ import annotations
 
 import time
@@ -80,10 +81,16 @@ def run_scale(admin_url: str, sizes: list[int], repeats: int, log=print) -> list
                 log(f"  scale: {rows:,} tickets and {rows:,} bookings (with events) filled in {filled:.1f} s")
                 timings = reminder_queries.measure(db, now, repeats, baseline=True)
                 plans = reminder_queries.plans(db, now, analyze=True)
-                results.append(ScaleResult(
-                    rows=rows, fill_seconds=filled, jobs={t.job: t.indexed_ms for t in timings},
-                    no_index={t.job: t.baseline_ms for t in timings}, plans=plans,
-                    sql={job: round(ScaleResult.sql_ms(lines), 3) for job, lines in plans.items()}))
+                results.append(
+                    ScaleResult(
+                        rows=rows,
+                        fill_seconds=filled,
+                        jobs={t.job: t.indexed_ms for t in timings},
+                        no_index={t.job: t.baseline_ms for t in timings},
+                        plans=plans,
+                        sql={job: round(ScaleResult.sql_ms(lines), 3) for job, lines in plans.items()},
+                    )
+                )
             finally:
                 db.dispose()
                 databases.drop(name)

@@ -6,6 +6,7 @@ back, and the load generator signs and sends it on a keep-alive connection.
 Each request says what answer it expects and which Web API call is its effect
 (for time to effect).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -144,7 +145,7 @@ class Workload:
         self.new_booking_view = booking_modals.new_booking_modal()
         self.cards = {TRIAGE: _Message(**seeded.ticket_card), FLEET: _Message(**seeded.booking_card)}
 
-    def builder(self, user: str) -> "ClientWorkload":
+    def builder(self, user: str) -> ClientWorkload:
         return ClientWorkload(self, user)
 
     def tag(self) -> str:
@@ -213,36 +214,55 @@ class ClientWorkload:
     def ticket_submit(self) -> Prepared:
         tag = self.workload.tag()
         values = _ticket_form(f"Printer on floor 2 is jammed {tag}", "Paper stuck in tray 3")
-        body, content_type = self.slack.view_submission(opened(self.workload.new_ticket_view, tag), values, user=self.user)
+        body, content_type = self.slack.view_submission(
+            opened(self.workload.new_ticket_view, tag), values, user=self.user
+        )
         return Prepared(body, content_type, ok_empty, ("tag", tag))
 
     def ticket_resolve(self) -> Prepared:
         ticket_id, ts = self.workload.take_resolvable()
-        body, content_type = self.slack.block_action(_button("ticket_resolve", ticket_id), user=self.user,
-                                                     channel=TRIAGE, message_ts=ts)
+        body, content_type = self.slack.block_action(
+            _button("ticket_resolve", ticket_id), user=self.user, channel=TRIAGE, message_ts=ts
+        )
         return Prepared(body, content_type, ok_empty, ("trigger", self.fake.last_trigger))
 
     def ticket_assign_me(self) -> Prepared:
         ticket_id, ts = self.workload.take_assignable()
-        body, content_type = self.slack.block_action(_button("ticket_assign_me", ticket_id), user=self.user,
-                                                     channel=TRIAGE, message_ts=ts)
+        body, content_type = self.slack.block_action(
+            _button("ticket_assign_me", ticket_id), user=self.user, channel=TRIAGE, message_ts=ts
+        )
         return Prepared(body, content_type, ok_empty, ("card", TRIAGE, ts))
 
     def booking_submit(self) -> Prepared:
         tag = self.workload.tag()
         customer, vehicle, pickup, due = self.workload.next_booking_slot()
         values = _booking_form(customer, vehicle, pickup, due, notes=f"Child seat please {tag}")
-        body, content_type = self.slack.view_submission(opened(self.workload.new_booking_view, tag), values, user=self.user)
+        body, content_type = self.slack.view_submission(
+            opened(self.workload.new_booking_view, tag), values, user=self.user
+        )
         return Prepared(body, content_type, ok_view_update, ("tag", tag))
 
     def booking_extend(self) -> Prepared:
         booking = self.workload.checkout_extendable()
         booking_id, ts, due = booking
-        view = opened({"type": "modal", "callback_id": booking_modals.BOOKING_EXTEND, "blocks": [],
-                       "private_metadata": json.dumps({"booking_id": booking_id}),
-                       "title": {"type": "plain_text", "text": "Extend"}}, self.workload.tag())
-        values = {"return_due": {"return_due": {"type": "datetimepicker",
-                                                "selected_date_time": int((due + timedelta(hours=1)).timestamp())}}}
+        view = opened(
+            {
+                "type": "modal",
+                "callback_id": booking_modals.BOOKING_EXTEND,
+                "blocks": [],
+                "private_metadata": json.dumps({"booking_id": booking_id}),
+                "title": {"type": "plain_text", "text": "Extend"},
+            },
+            self.workload.tag(),
+        )
+        values = {
+            "return_due": {
+                "return_due": {
+                    "type": "datetimepicker",
+                    "selected_date_time": int((due + timedelta(hours=1)).timestamp()),
+                }
+            }
+        }
         body, content_type = self.slack.view_submission(view, values, user=self.user)
         self.after = lambda ok: self.workload.checkin_extendable(booking, ok or self.workload.baseline)
         return Prepared(body, content_type, ok_empty, ("card", FLEET, ts))
@@ -255,23 +275,34 @@ def opened(view: dict, tag: str) -> dict:
 
 
 def _button(action_id: str, ticket_id: int) -> dict:
-    return {"action_id": action_id, "block_id": f"ticket_actions:{ticket_id}", "type": "button", "value": str(ticket_id)}
+    return {
+        "action_id": action_id,
+        "block_id": f"ticket_actions:{ticket_id}",
+        "type": "button",
+        "value": str(ticket_id),
+    }
 
 
 def _ticket_form(title: str, description: str, category: str = "hardware", severity: str = "MINOR") -> dict:
     """``view.state.values`` of the New ticket modal as Slack submits it."""
+
     def typed(action_id, value):
         return {action_id: {"type": "plain_text_input", "value": value}}
 
     def picked(action_id, value):
         return {action_id: {"type": "static_select", "selected_option": {"value": value}}}
 
-    return {"title": typed("title", title), "description": typed("description", description),
-            "category": picked("category", category), "severity": picked("severity", severity)}
+    return {
+        "title": typed("title", title),
+        "description": typed("description", description),
+        "category": picked("category", category),
+        "severity": picked("severity", severity),
+    }
 
 
 def _booking_form(customer: int, vehicle: int, pickup: datetime, due: datetime, notes: str) -> dict:
     """``view.state.values`` of the New booking modal (dates chosen, so the vehicle list is there)."""
+
     def option(value):
         return {"text": {"type": "plain_text", "text": "x"}, "value": str(value)}
 
