@@ -24,6 +24,9 @@ def ensure_workspace(session: Session, team_id: str) -> Workspace:
                 session.add(workspace)
         except IntegrityError:
             workspace = session.scalars(select(Workspace).where(Workspace.team_id == team_id)).one()
+    # The session's identity map holds its objects weakly: without a reference the row would be read
+    # again by the next ensure_workspace of the same request (the actor, the settings, the counter).
+    session.info.setdefault("workspaces", {})[team_id] = workspace
     return workspace
 
 
