@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import deadline
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 
 # Time-outs that keep a request inside Slack's 3 s when the database is slow, locked or gone.
 # (A frozen server answers nothing, so the request's own deadline, db/deadline.py, ends those waits.)
@@ -72,6 +81,11 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._after_outbox_commit: list[Callable[[], None]] = []
+        # SQLite has one writer at a time. Left to SQLite, every writing thread of the process
+        # (requests and the delivery worker) polls the file lock in its busy handler, sleeping up
+        # to 100 ms between looks, and some lose many times in a row (docs/performance.md, §4).
+        # Queued on one lock here instead, they take turns: one thread per process asks SQLite.
+        self._writer = _SqliteWriter(make_url(url).database) if self.dialect == "sqlite" else None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after each commit of a transaction that queued Slack deliveries
@@ -85,6 +99,15 @@ class Database:
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Session]:
         """One unit of work: commit if the block succeeds, roll back if it raises."""
+        if self._writer is None or readonly:
+            with self._unit_of_work(readonly) as session:
+                yield session
+            return
+        with self._writer.turn(), self._unit_of_work(readonly) as session:
+            yield session
+
+    @contextmanager
+    def _unit_of_work(self, readonly: bool) -> Iterator[Session]:
         session = self._sessions()
         if readonly:
             session.connection(execution_options={"readonly": True})
@@ -110,3 +133,59 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _SqliteWriter:
+    """Write transactions on one SQLite file take turns: the threads of this process queue on a lock,
+    then the one whose turn it is takes an advisory lock on ``<database>.writer`` that the other
+    processes serving the same file (gunicorn's workers, ``python app.py deliver``) take too, looking
+    every millisecond instead of sleeping up to 100 ms in SQLite's busy handler. Both waits end after
+    ``SQLITE_BUSY_TIMEOUT_MS`` ("database is locked": the request says "temporarily unavailable").
+    Re-entrant: a write transaction opened inside another (same thread) takes no second turn."""
+
+    def __init__(self, database: str | None) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._path = f"{database}.writer" if database and database != ":memory:" and fcntl else None
+        self._fd: int | None = None
+        self._pid = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise _locked("this process's other writers")
+        try:
+            if self._depth == 0:
+                self._lock_file(deadline)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._unlock_file()
+        finally:
+            self._lock.release()
+
+    def _lock_file(self, deadline: float) -> None:
+        if self._path is None:
+            return
+        if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
+            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _locked("another process") from None
+                time.sleep(0.001)
+
+    def _unlock_file(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _locked(by: str) -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, TimeoutError(f"database is locked (by {by})"))

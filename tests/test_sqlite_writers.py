@@ -1,0 +1,86 @@
+"""SQLite's write transactions take turns (db/session.py, _SqliteWriter): the threads of a process
+on one lock, the processes on an advisory lock beside the database file; both waits are bounded."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from db import session as db_session
+from db.session import Database
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    db = Database(url)
+    with db.transaction() as session:
+        session.execute(text("CREATE TABLE t (n INTEGER)"))
+    yield url, db
+    db.dispose()
+
+
+def _hold(db: Database, entered: threading.Event, release: threading.Event) -> None:
+    with db.transaction() as session:
+        session.execute(text("INSERT INTO t VALUES (1)"))
+        entered.set()
+        release.wait(5)
+
+
+@pytest.mark.parametrize("other_process", [False, True], ids=["same process", "another process"])
+def test_a_writer_waits_for_its_turn_then_writes(sqlite_file, other_process):
+    url, db = sqlite_file
+    other = Database(url) if other_process else db  # its own lock file handle, as a second process has
+    entered, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(db, entered, release))
+    holder.start()
+    assert entered.wait(5)
+    threading.Timer(0.2, release.set).start()
+    started = time.monotonic()
+    with other.transaction() as session:
+        session.execute(text("INSERT INTO t VALUES (2)"))
+    assert time.monotonic() - started >= 0.15  # it waited for the holder's commit
+    holder.join(5)
+    with db.transaction(readonly=True) as session:
+        assert session.scalar(text("SELECT count(*) FROM t")) == 2
+    if other is not db:
+        other.dispose()
+
+
+@pytest.mark.parametrize("other_process", [False, True], ids=["same process", "another process"])
+def test_a_writer_that_waits_too_long_is_told_the_database_is_locked(sqlite_file, other_process, monkeypatch):
+    url, db = sqlite_file
+    monkeypatch.setattr(db_session, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    other = Database(url) if other_process else db
+    entered, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(db, entered, release))
+    holder.start()
+    assert entered.wait(5)
+    try:
+        with pytest.raises(OperationalError, match="database is locked"), other.transaction():
+            pass
+    finally:
+        release.set()
+        holder.join(5)
+    with other.transaction() as session:  # the turn was handed back: the next writer gets it
+        session.execute(text("INSERT INTO t VALUES (3)"))
+    if other is not db:
+        other.dispose()
+
+
+def test_readers_do_not_wait_for_a_writer(sqlite_file):
+    _url, db = sqlite_file
+    entered, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(db, entered, release))
+    holder.start()
+    assert entered.wait(5)
+    try:
+        with db.transaction(readonly=True) as session:
+            assert session.scalar(text("SELECT count(*) FROM t")) == 0  # WAL: the last committed state
+    finally:
+        release.set()
+        holder.join(5)
