@@ -38,6 +38,7 @@ from .sender import WORKSPACE_GONE, Outcome, send
 log = logging.getLogger("hiredesk.delivery")
 
 POLL_SECONDS = 1.0
+TAKEOVER_FACTOR = 1.5  # a claim is taken over no sooner than this × the Web API call's time-out
 PRUNE_EVERY = timedelta(minutes=10)
 KEEP_FINISHED = timedelta(days=7)
 # A repeat of a request comes within minutes (Slack's retries, its 5-minute signature window, an
@@ -58,10 +59,16 @@ class DeliveryWorker:
         threads: int = 8,
         lease: timedelta = outbox.DEFAULT_LEASE,
         poll: float = POLL_SECONDS,
+        call_timeout: float = 10.0,
     ) -> None:
         self.db = db
         self.client_for = client_for  # team_id → the workspace's client (None: not installed)
         self.threads, self.lease, self.poll = threads, lease, poll
+        # Another process's claim is taken over once it is older than this: the lease, but never
+        # before a Web API call made under it has surely ended. A live process renews its claims in
+        # flight every third of the lease; one starved of CPU for longer than the lease would
+        # otherwise lose a post still in flight, and the heir's look-up could miss it: a duplicate.
+        self.takeover = max(lease, timedelta(seconds=call_timeout) * TAKEOVER_FACTOR)
         self.name = worker_name()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hiredesk-delivery")
         self._wake = threading.Event()
@@ -150,7 +157,7 @@ class DeliveryWorker:
         if room <= 0 or self._stopping.is_set():
             return 0
         with self.db.transaction() as session:
-            claimed = outbox.claim(session, self.name, limit=room, lease=self.lease)
+            claimed = outbox.claim(session, self.name, limit=room, lease=self.takeover)
         for delivery in claimed:
             with self._lock:
                 self._in_flight.add(delivery.id)
@@ -188,7 +195,7 @@ class DeliveryWorker:
             self._record_in(session, delivery, outcome)
             if outcome.kind == "retry" or delivery.lane is None or self._stopping.is_set():
                 return None
-            following = outbox.claim(session, self.name, limit=1, lease=self.lease, lane=delivery.lane)
+            following = outbox.claim(session, self.name, limit=1, lease=self.takeover, lane=delivery.lane)
         return following[0] if following else None
 
     def _record_in(self, session: Session, delivery: outbox.Claimed, outcome: Outcome) -> None:
@@ -242,14 +249,21 @@ def start_delivery_worker(
 ) -> DeliveryWorker:
     """The serving process's worker, posting with each workspace's own client
     (``AppContext.tenancy.client_for``: None once it is uninstalled)."""
-    worker = DeliveryWorker(
+    worker = make_delivery_worker(settings, db, client_for)
+    metrics.register_delivery_counts(lambda: _counts(db))
+    return worker.start()
+
+
+def make_delivery_worker(
+    settings: Settings, db: Database, client_for: Callable[[str], WebClient | None]
+) -> DeliveryWorker:
+    return DeliveryWorker(
         db,
         client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        call_timeout=settings.delivery_timeout_seconds,
     )
-    metrics.register_delivery_counts(lambda: _counts(db))
-    return worker.start()
 
 
 def _counts(db: Database) -> dict[str, int]:
