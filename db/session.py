@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -135,8 +136,46 @@ class Database:
         self.engine.dispose()
 
 
+class _Turns:
+    """A re-entrant lock handed to its waiters in the order they came (``threading.RLock`` is not
+    fair: under load some threads lose many times in a row and time out while others write)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiting: deque[tuple[int, threading.Event]] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me or (self._owner is None and not self._waiting):
+                self._owner, self._depth = me, self._depth + 1
+                return True
+            called = threading.Event()
+            self._waiting.append((me, called))
+        called.wait(timeout)
+        with self._mutex:
+            if called.is_set():  # handed over (perhaps just as the wait ran out)
+                return True
+            self._waiting.remove((me, called))
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._waiting:
+                self._owner, called = self._waiting.popleft()
+                self._depth = 1
+                called.set()
+            else:
+                self._owner = None
+
+
 class _SqliteWriter:
-    """Write transactions on one SQLite file take turns: the threads of this process queue on a lock,
+    """Write transactions on one SQLite file take turns: the threads of this process queue in order,
     then the one whose turn it is takes an advisory lock on ``<database>.writer`` that the other
     processes serving the same file (gunicorn's workers, ``python app.py deliver``) take too, looking
     every millisecond instead of sleeping up to 100 ms in SQLite's busy handler. Both waits end after
@@ -144,7 +183,7 @@ class _SqliteWriter:
     Re-entrant: a write transaction opened inside another (same thread) takes no second turn."""
 
     def __init__(self, database: str | None) -> None:
-        self._lock = threading.RLock()
+        self._lock = _Turns()
         self._depth = 0
         self._path = f"{database}.writer" if database and database != ":memory:" and fcntl else None
         self._fd: int | None = None

@@ -84,3 +84,30 @@ def test_readers_do_not_wait_for_a_writer(sqlite_file):
     finally:
         release.set()
         holder.join(5)
+
+
+def test_the_writers_of_a_process_get_their_turns_in_the_order_they_came():
+    turns = db_session._Turns()
+    assert turns.acquire(timeout=1) and turns.acquire(timeout=1)  # re-entrant
+    order: list[int] = []
+    waiting = []
+
+    def writer(i: int) -> None:
+        assert turns.acquire(timeout=5)
+        order.append(i)
+        turns.release()
+
+    for i in range(6):
+        thread = threading.Thread(target=writer, args=(i,))
+        thread.start()
+        waiting.append(thread)
+        deadline = time.monotonic() + 5
+        while len(turns._waiting) < i + 1 and time.monotonic() < deadline:  # queued before the next starts
+            time.sleep(0.001)
+    turns.release()
+    turns.release()
+    for thread in waiting:
+        thread.join(5)
+    assert order == list(range(6))
+    assert turns.acquire(timeout=0)  # free again
+    turns.release()
