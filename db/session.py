@@ -29,6 +29,7 @@ LOCK_TIMEOUT_MS = 2000  # a row or table lock waited for longer than this fails 
 IDLE_IN_TRANSACTION_MS = 10_000  # a transaction whose client vanished releases its locks
 POOL_TIMEOUT_S = 0.5  # every pooled connection busy (or hung) for this long: "temporarily unavailable"
 SQLITE_BUSY_TIMEOUT_MS = 2000  # waiting for SQLite's write lock
+FILE_TURN_GAP_S = 0.002  # SQLite: a process waits this long after its writer's turn before taking another
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwargs) -> Engine:
@@ -188,6 +189,7 @@ class _SqliteWriter:
         self._path = f"{database}.writer" if database and database != ":memory:" and fcntl else None
         self._fd: int | None = None
         self._pid = 0
+        self._released_at = 0.0
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -212,6 +214,11 @@ class _SqliteWriter:
             return
         if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
             self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        # The file lock was just ours: leave another process (looking every millisecond) a chance to
+        # take it before this process's next writer does, or one busy process would keep it.
+        handed_back = time.monotonic() - self._released_at
+        if handed_back < FILE_TURN_GAP_S:
+            time.sleep(FILE_TURN_GAP_S - handed_back)
         while True:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -224,6 +231,7 @@ class _SqliteWriter:
     def _unlock_file(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._released_at = time.monotonic()
 
 
 def _locked(by: str) -> OperationalError:
