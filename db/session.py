@@ -193,12 +193,11 @@ class _SqliteWriter:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
         if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             raise _locked("this process's other writers")
         try:
             if self._depth == 0:
-                self._lock_file(deadline)
+                self._lock_file()
             self._depth += 1
             try:
                 yield
@@ -209,24 +208,24 @@ class _SqliteWriter:
         finally:
             self._lock.release()
 
-    def _lock_file(self, deadline: float) -> None:
+    def _lock_file(self) -> None:
         if self._path is None:
             return
         if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
             self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
         # The file lock was just ours: leave another process (looking every millisecond) a chance to
-        # take it before this process's next writer does, or one busy process would keep it.
-        handed_back = time.monotonic() - self._released_at
-        if handed_back < FILE_TURN_GAP_S:
-            time.sleep(FILE_TURN_GAP_S - handed_back)
-        while True:
+        # take it before this process's next writer does, or one busy process would keep it. (Bounded,
+        # and the looks below counted, not timed: a test's frozen or moved clock must not change them.)
+        gap = FILE_TURN_GAP_S - (time.monotonic() - self._released_at)
+        if gap > 0:
+            time.sleep(min(gap, FILE_TURN_GAP_S))
+        for _ in range(SQLITE_BUSY_TIMEOUT_MS):
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _locked("another process") from None
                 time.sleep(0.001)
+        raise _locked("another process")
 
     def _unlock_file(self) -> None:
         if self._fd is not None:

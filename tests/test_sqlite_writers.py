@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -111,3 +112,23 @@ def test_the_writers_of_a_process_get_their_turns_in_the_order_they_came():
     assert order == list(range(6))
     assert turns.acquire(timeout=0)  # free again
     turns.release()
+
+
+def test_a_frozen_or_moved_test_clock_does_not_stall_the_writers(sqlite_file):
+    """freezegun moves time.monotonic too: the turns must not wait on it (a sleep of years, a
+    deadline that never comes)."""
+    _url, db = sqlite_file
+    done = threading.Event()
+
+    def write_across_clocks() -> None:
+        with freeze_time("2030-01-01"), db.transaction() as session:
+            session.execute(text("INSERT INTO t VALUES (1)"))
+        with db.transaction() as session:  # real clock again, its last turn "in the future"
+            session.execute(text("INSERT INTO t VALUES (2)"))
+        with freeze_time("2001-01-01"), db.transaction() as session:
+            session.execute(text("INSERT INTO t VALUES (3)"))
+        done.set()
+
+    writer = threading.Thread(target=write_across_clocks, daemon=True)
+    writer.start()
+    assert done.wait(10), "a writer stalled on the test clock"
