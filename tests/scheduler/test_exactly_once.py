@@ -73,9 +73,10 @@ def test_a_process_killed_mid_post_loses_and_duplicates_nothing(pg_app):
     out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, (out, err)
     assert "0 claimed by this run" in out
+    # The victim is dead (nothing of it in flight): this process takes its claim over at once.
     deliver = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "deliver"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env=job_environment(settings, HIREDESK_DELIVERY_LEASE_SECONDS="0.1", HIREDESK_DELIVERY_TIMEOUT_SECONDS="1"),
+        env=job_environment(settings, HIREDESK_DELIVERY_LEASE_SECONDS="0.1", HIREDESK_DELIVERY_TIMEOUT_SECONDS="0.1"),
     )  # fmt: skip
     assert deliver.returncode == 0, deliver.stderr
     pg_app.settle()
