@@ -178,16 +178,10 @@ def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = N
     for those another process is sending), or else of the last hour."""
     from datetime import timedelta
 
-    from bot.delivery.worker import DeliveryWorker
+    from bot.delivery.worker import make_delivery_worker
     from bot.services import outbox
 
-    worker = DeliveryWorker(
-        ctx.db,
-        ctx.tenancy.client_for,
-        threads=settings.delivery_threads,
-        lease=timedelta(seconds=settings.delivery_lease_seconds),
-        settings=settings,
-    )
+    worker = make_delivery_worker(settings, ctx.db, ctx.tenancy.client_for)
     worker.drain()
     if keys is None:
         with ctx.db.transaction(readonly=True) as session:

@@ -247,6 +247,8 @@ def markdown(results: dict) -> str:
             "",
         ]
 
+    if results.get("scale_error"):
+        out += [f"The scheduler scale part failed: {results['scale_error']}", ""]
     out += [
         "### Targets (issue 13; PostgreSQL, 8 clients unless named)",
         "",

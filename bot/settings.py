@@ -63,9 +63,11 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=True, alias="HIREDESK_SCHEDULER")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # The delivery worker (one per serving process): its own threads, and how long a claim
-    # lasts before another process may take it over (it looks the message up first).
+    # lasts before another process may take it over (it looks the message up first); never less
+    # than 1.5 x the time-out of its Web API calls, so a post still in flight is never taken over.
     delivery_threads: int = Field(default=8, alias="HIREDESK_DELIVERY_THREADS", ge=1, le=64)
     delivery_lease_seconds: float = Field(default=60, alias="HIREDESK_DELIVERY_LEASE_SECONDS", gt=0)
+    delivery_timeout_seconds: float = Field(default=10, alias="HIREDESK_DELIVERY_TIMEOUT_SECONDS", gt=0)
     log_format: Literal["text", "json"] = Field(default="text", alias="HIREDESK_LOG_FORMAT")
 
     @field_validator("admins", mode="before")

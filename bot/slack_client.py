@@ -15,11 +15,13 @@ from bot.settings import Settings
 
 # A listener's own calls (views.open/push/update) must leave time to answer Slack within 3 s.
 LISTENER_TIMEOUT = 2.5
-# Longer than Slack's slowest normal answer; a post that times out is looked up before a retry.
-DELIVERY_TIMEOUT = 10
 
 
-def make_web_client(settings: Settings, token: str | None = None, *, timeout: float = DELIVERY_TIMEOUT) -> WebClient:
+def make_web_client(settings: Settings, token: str | None = None, *, timeout: float | None = None) -> WebClient:
+    """A client for ``token`` (default: the bot token). Its calls time out after ``timeout`` s, by
+    default ``HIREDESK_DELIVERY_TIMEOUT_SECONDS`` (10: longer than Slack's slowest normal answer;
+    a post that times out is looked up before a retry)."""
+    timeout = timeout if timeout is not None else settings.delivery_timeout_seconds
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
         token=token or settings.slack_bot_token,

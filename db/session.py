@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import deadline
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 
 # Time-outs that keep a request inside Slack's 3 s when the database is slow, locked or gone.
 # (A frozen server answers nothing, so the request's own deadline, db/deadline.py, ends those waits.)
@@ -19,6 +29,7 @@ LOCK_TIMEOUT_MS = 2000  # a row or table lock waited for longer than this fails 
 IDLE_IN_TRANSACTION_MS = 10_000  # a transaction whose client vanished releases its locks
 POOL_TIMEOUT_S = 0.5  # every pooled connection busy (or hung) for this long: "temporarily unavailable"
 SQLITE_BUSY_TIMEOUT_MS = 2000  # waiting for SQLite's write lock
+FILE_TURN_GAP_S = 0.002  # SQLite: a process waits this long after its writer's turn before taking another
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwargs) -> Engine:
@@ -72,6 +83,11 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._after_outbox_commit: list[Callable[[], None]] = []
+        # SQLite has one writer at a time. Left to SQLite, every writing thread of the process
+        # (requests and the delivery worker) polls the file lock in its busy handler, sleeping up
+        # to 100 ms between looks, and some lose many times in a row (docs/performance.md, §4).
+        # Queued on one lock here instead, they take turns: one thread per process asks SQLite.
+        self._writer = _SqliteWriter(make_url(url).database) if self.dialect == "sqlite" else None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after each commit of a transaction that queued Slack deliveries
@@ -85,6 +101,15 @@ class Database:
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Session]:
         """One unit of work: commit if the block succeeds, roll back if it raises."""
+        if self._writer is None or readonly:
+            with self._unit_of_work(readonly) as session:
+                yield session
+            return
+        with self._writer.turn(), self._unit_of_work(readonly) as session:
+            yield session
+
+    @contextmanager
+    def _unit_of_work(self, readonly: bool) -> Iterator[Session]:
         session = self._sessions()
         if readonly:
             session.connection(execution_options={"readonly": True})
@@ -110,3 +135,103 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _Turns:
+    """A re-entrant lock handed to its waiters in the order they came (``threading.RLock`` is not
+    fair: under load some threads lose many times in a row and time out while others write)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiting: deque[tuple[int, threading.Event]] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me or (self._owner is None and not self._waiting):
+                self._owner, self._depth = me, self._depth + 1
+                return True
+            called = threading.Event()
+            self._waiting.append((me, called))
+        called.wait(timeout)
+        with self._mutex:
+            if called.is_set():  # handed over (perhaps just as the wait ran out)
+                return True
+            self._waiting.remove((me, called))
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._waiting:
+                self._owner, called = self._waiting.popleft()
+                self._depth = 1
+                called.set()
+            else:
+                self._owner = None
+
+
+class _SqliteWriter:
+    """Write transactions on one SQLite file take turns: the threads of this process queue in order,
+    then the one whose turn it is takes an advisory lock on ``<database>.writer`` that the other
+    processes serving the same file (gunicorn's workers, ``python app.py deliver``) take too, looking
+    every millisecond instead of sleeping up to 100 ms in SQLite's busy handler. Both waits end after
+    ``SQLITE_BUSY_TIMEOUT_MS`` ("database is locked": the request says "temporarily unavailable").
+    Re-entrant: a write transaction opened inside another (same thread) takes no second turn."""
+
+    def __init__(self, database: str | None) -> None:
+        self._lock = _Turns()
+        self._depth = 0
+        self._path = f"{database}.writer" if database and database != ":memory:" and fcntl else None
+        self._fd: int | None = None
+        self._pid = 0
+        self._released_at = 0.0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise _locked("this process's other writers")
+        try:
+            if self._depth == 0:
+                self._lock_file()
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._unlock_file()
+        finally:
+            self._lock.release()
+
+    def _lock_file(self) -> None:
+        if self._path is None:
+            return
+        if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
+            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        # The file lock was just ours: leave another process (looking every millisecond) a chance to
+        # take it before this process's next writer does, or one busy process would keep it. (Bounded,
+        # and the looks below counted, not timed: a test's frozen or moved clock must not change them.)
+        gap = FILE_TURN_GAP_S - (time.monotonic() - self._released_at)
+        if gap > 0:
+            time.sleep(min(gap, FILE_TURN_GAP_S))
+        for _ in range(SQLITE_BUSY_TIMEOUT_MS):
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                time.sleep(0.001)
+        raise _locked("another process")
+
+    def _unlock_file(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._released_at = time.monotonic()
+
+
+def _locked(by: str) -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, TimeoutError(f"database is locked (by {by})"))

@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import cast
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot import metrics
 from bot.services import handled, outbox
@@ -33,13 +34,16 @@ from bot.views.deliveries import failure_notice
 from db.deadline import deadline
 from db.session import Database
 
-from .outcomes import WORKSPACE_GONE, Outcome
+from .outcomes import WORKSPACE_GONE, Outcome, retry_delay
 from .sender import send
 from .tasks import TASKS
 
 log = logging.getLogger("hiredesk.delivery")
 
 POLL_SECONDS = 1.0
+# Attempts after which a delivery that keeps raising (a bug, not Slack) fails for good, told once.
+MAX_UNEXPECTED = 8
+TAKEOVER_FACTOR = 1.5  # a claim is taken over no sooner than this × the Web API call's time-out
 PRUNE_EVERY = timedelta(minutes=10)
 KEEP_FINISHED = timedelta(days=7)
 # A repeat of a request comes within minutes (Slack's retries, its 5-minute signature window, an
@@ -60,12 +64,18 @@ class DeliveryWorker:
         threads: int = 8,
         lease: timedelta = outbox.DEFAULT_LEASE,
         poll: float = POLL_SECONDS,
+        call_timeout: float = 10.0,
         settings: Settings | None = None,
     ) -> None:
         self.db = db
         self.settings = settings  # the workspaces' defaults, for tasks (None: tasks fail)
         self.client_for = client_for  # team_id → the workspace's client (None: not installed)
         self.threads, self.lease, self.poll = threads, lease, poll
+        # Another process's claim is taken over once it is older than this: the lease, but never
+        # before a Web API call made under it has surely ended. A live process renews its claims in
+        # flight every third of the lease; one starved of CPU for longer than the lease would
+        # otherwise lose a post still in flight, and the heir's look-up could miss it: a duplicate.
+        self.takeover = max(lease, timedelta(seconds=call_timeout) * TAKEOVER_FACTOR)
         self.name = worker_name()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hiredesk-delivery")
         self._wake = threading.Event()
@@ -154,7 +164,7 @@ class DeliveryWorker:
         if room <= 0 or self._stopping.is_set():
             return 0
         with self.db.transaction() as session:
-            claimed = outbox.claim(session, self.name, limit=room, lease=self.lease)
+            claimed = outbox.claim(session, self.name, limit=room, lease=self.takeover)
         for delivery in claimed:
             with self._lock:
                 self._in_flight.add(delivery.id)
@@ -162,65 +172,103 @@ class DeliveryWorker:
         return len(claimed)
 
     def _deliver(self, delivery: outbox.Claimed) -> None:
-        try:
-            client = self.client_for(delivery.team_id)
-            if client is None:
-                outcome = Outcome("failed", error="workspace_gone")
-            else:  # an export (outbox.UPLOAD) reads its rows from the database
-                outcome = send(client, delivery, db=self.db, worker=self.name)
-            self._record(delivery, outcome)
-        except Exception:  # a bug or the database away: the lease hands it over, looked up first
-            log.exception("delivery %s: could not be sent or recorded", delivery.key)
-        finally:
-            with self._idle:
-                self._in_flight.discard(delivery.id)
-                self._idle.notify_all()
-            self._wake.set()  # the next in its lane may be due now
+        """Send ``delivery``, then the rest of its lane as each becomes due: the next is claimed in
+        the transaction that records the one before, so a card, its thread reply and its DM go
+        out from this thread without waiting for the loop (one transaction per delivery, not two)."""
+        current: outbox.Claimed | None = delivery
+        while current is not None:
+            following = None
+            try:
+                client = self.client_for(current.team_id)
+                outcome = (  # an export (outbox.UPLOAD) reads its rows from the database
+                    send(client, current, db=self.db, worker=self.name)
+                    if client
+                    else Outcome("failed", error="workspace_gone")
+                )
+                following = self._record(current, outcome)
+            except Exception as error:  # a bug, or the database away
+                log.exception("delivery %s: could not be sent or recorded", current.key)
+                self._after_unexpected(current, error)
+            finally:
+                with self._idle:
+                    if following is not None and self._stopping.is_set():
+                        following = None  # not sent: stop() hands its claim back (or its lease runs out)
+                    if following is not None:
+                        self._in_flight.add(following.id)
+                    self._in_flight.discard(current.id)
+                    self._idle.notify_all()
+                if following is None:
+                    self._wake.set()  # the next in its lane may be due now (e.g. after a retry)
+            current = following
 
-    def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> None:
+    def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> outbox.Claimed | None:
+        """Record ``outcome``; when it finished the delivery, claim the next of its lane (if due)."""
         with self.db.transaction() as session:
-            if outcome.kind == "posted" and delivery.method == outbox.TASK and self.settings is None:
-                outcome = Outcome("failed", error="no_settings")
-            if outcome.kind == "posted":
-                if delivery.method == outbox.TASK:
-                    if not outbox.still_ours(session, delivery.id, self.name):
-                        return  # taken over (our lease ran out): the new holder applies it
-                    task = TASKS[str(delivery.payload["task"])]
-                    task.apply(
-                        session, cast(Settings, self.settings), delivery.team_id, delivery.payload, outcome.result or {}
-                    )
-                outbox.posted(session, delivery.id, self.name, channel=outcome.channel, ts=outcome.ts)
-                return
-            if outcome.kind == "retry":
-                log.info(
-                    "delivery %s: %s; retrying in %.1fs", delivery.key, outcome.error, outcome.delay.total_seconds()
+            if not self._record_in(session, delivery, outcome):
+                return None  # taken over (our lease ran out): the new holder goes on
+            if outcome.kind == "retry" or delivery.lane is None or self._stopping.is_set():
+                return None
+            following = outbox.claim(session, self.name, limit=1, lease=self.takeover, lane=delivery.lane)
+        return following[0] if following else None
+
+    def _after_unexpected(self, delivery: outbox.Claimed, error: Exception) -> None:
+        """An exception while sending or recording (a bug, an export's query failing, the database
+        away): try again after a backoff, looked up first as if it may have been sent, and after
+        ``MAX_UNEXPECTED`` attempts fail for good (told once) rather than retry for ever. If even
+        that can't be recorded, the lease hands the delivery over."""
+        if delivery.attempts >= MAX_UNEXPECTED:
+            outcome = Outcome("failed", error="internal_error")
+        else:
+            outcome = Outcome("retry", error=type(error).__name__, delay=retry_delay(delivery), maybe_sent=True)
+        try:
+            with self.db.transaction() as session:
+                self._record_in(session, delivery, outcome)
+        except Exception as again:
+            log.warning("delivery %s: could not record the failure either (%s)", delivery.key, again)
+
+    def _record_in(self, session: Session, delivery: outbox.Claimed, outcome: Outcome) -> bool:
+        """Record ``outcome`` in ``session``; False if the delivery is no longer ours to record."""
+        if outcome.kind == "posted" and delivery.method == outbox.TASK and self.settings is None:
+            outcome = Outcome("failed", error="no_settings")
+        if outcome.kind == "posted":
+            if delivery.method == outbox.TASK:
+                if not outbox.still_ours(session, delivery.id, self.name):
+                    return False  # taken over (our lease ran out): the new holder applies it
+                task = TASKS[str(delivery.payload["task"])]
+                task.apply(
+                    session, cast(Settings, self.settings), delivery.team_id, delivery.payload, outcome.result or {}
                 )
-                if outbox.retry_later(
-                    session,
-                    delivery.id,
-                    self.name,
-                    error=outcome.error,
-                    delay=outcome.delay,
-                    maybe_sent=outcome.maybe_sent,
-                ):
-                    return
-                outcome = Outcome("failed", error=f"gave_up:{outcome.error}")
-            if outcome.error in WORKSPACE_GONE:
-                log.warning("delivery %s: the workspace's token no longer works (%s)", delivery.key, outcome.error)
-                outbox.failed(session, delivery.id, self.name, error=outcome.error)
-                outbox.cancel_workspace(session, delivery.team_id)
-                return
-            log.warning("delivery %s failed for good: %s", delivery.key, outcome.error)
-            failure = outbox.failed(session, delivery.id, self.name, error=outcome.error)
-            if failure and failure.notify_user and outcome.error not in ("parent_missing", "parent_failed"):
-                outbox.post(
-                    session,
-                    failure.team_id,
-                    f"{failure.key}:failed",
-                    failure.notify_user,
-                    failure_notice(failure),
-                    label=f"the notice that {failure.label} failed",
-                )
+            outbox.posted(session, delivery.id, self.name, channel=outcome.channel, ts=outcome.ts)
+            return True
+        if outcome.kind == "retry":
+            log.info("delivery %s: %s; retrying in %.1fs", delivery.key, outcome.error, outcome.delay.total_seconds())
+            if outbox.retry_later(
+                session,
+                delivery.id,
+                self.name,
+                error=outcome.error,
+                delay=outcome.delay,
+                maybe_sent=outcome.maybe_sent,
+            ):
+                return True
+            outcome = Outcome("failed", error=f"gave_up:{outcome.error}")
+        if outcome.error in WORKSPACE_GONE:
+            log.warning("delivery %s: the workspace's token no longer works (%s)", delivery.key, outcome.error)
+            outbox.failed(session, delivery.id, self.name, error=outcome.error)
+            outbox.cancel_workspace(session, delivery.team_id)
+            return True
+        log.warning("delivery %s failed for good: %s", delivery.key, outcome.error)
+        failure = outbox.failed(session, delivery.id, self.name, error=outcome.error)
+        if failure and failure.notify_user and outcome.error not in ("parent_missing", "parent_failed"):
+            outbox.post(
+                session,
+                failure.team_id,
+                f"{failure.key}:failed",
+                failure.notify_user,
+                failure_notice(failure),
+                label=f"the notice that {failure.label} failed",
+            )
+        return True
 
     def _maybe_prune(self) -> None:
         now = utcnow()
@@ -240,15 +288,22 @@ def start_delivery_worker(
 ) -> DeliveryWorker:
     """The serving process's worker, posting with each workspace's own client
     (``AppContext.tenancy.client_for``: None once it is uninstalled)."""
-    worker = DeliveryWorker(
+    worker = make_delivery_worker(settings, db, client_for)
+    metrics.register_delivery_counts(lambda: _counts(db))
+    return worker.start()
+
+
+def make_delivery_worker(
+    settings: Settings, db: Database, client_for: Callable[[str], WebClient | None]
+) -> DeliveryWorker:
+    return DeliveryWorker(
         db,
         client_for,
         threads=settings.delivery_threads,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        call_timeout=settings.delivery_timeout_seconds,
         settings=settings,
     )
-    metrics.register_delivery_counts(lambda: _counts(db))
-    return worker.start()
 
 
 def _counts(db: Database) -> dict[str, int]:

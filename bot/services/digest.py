@@ -203,10 +203,23 @@ def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, unti
     A target is decided when it is met (the response or resolution came in time) or missed (its deadline
     passed first). Candidates: tickets responded to or resolved in the period, and the unresolved ones
     (whose deadlines may have passed in it); each is then placed with its own deadlines (pauses included).
+
+    The candidates' ids come from two index scans: the unresolved (``ix_tickets_open_queue``) and those
+    resolved since ``since`` (``ix_tickets_resolved``). A resolved ticket's first response is never after
+    its resolution (a resolution is a response, ``lifecycle.resolve``; the waiting a ticket is auto-resolved
+    from came after one), so one responded to in the period was resolved since ``since``. With the three
+    conditions in one OR, PostgreSQL read the workspace's whole history (docs/performance.md, §7).
     """
-    candidates = session.scalars(
-        select(Ticket).where(
-            Ticket.team_id == config.team_id,
+    team = config.team_id
+    ids = (
+        select(Ticket.id)
+        .where(Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
+        .union_all(select(Ticket.id).where(Ticket.team_id == team, Ticket.resolved_at >= since))
+    )
+    candidates = session.execute(
+        select(*sla.SlaFields.COLUMNS).where(
+            Ticket.id.in_(ids),
+            Ticket.team_id == team,
             Ticket.deleted_at.is_(None),
             or_(
                 Ticket.state != TicketState.RESOLVED,
@@ -216,8 +229,8 @@ def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, unti
         )
     )
     counts = {"sla_response": [0, 0], "sla_resolution": [0, 0]}
-    for ticket in candidates:
-        status = sla.status(ticket, config.sla, until)
+    for row in candidates:
+        status = sla.status(sla.SlaFields(*row), config.sla, until)
         for name, done_at, deadline, breached in (
             ("sla_response", status.responded_at, status.respond_by, status.response_breached),
             ("sla_resolution", status.resolved_at, status.resolve_by, status.resolution_breached),

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -66,6 +66,7 @@ class Claimed:
     created_at: datetime
     attempts: int
     parent_missing: bool = False  # it edits or replies to a message that was never posted
+    lane: str | None = None  # its lane: the next of it may be claimed when it is done
 
 
 def _add(
@@ -289,37 +290,58 @@ def exists_key(session: Session, key: str) -> bool:
 # --- the sending side ------------------------------------------------------------------------
 
 
+def _claim_statement() -> Select[tuple[Delivery, str | None, str | None]]:
+    """Built once (building it took more CPU than running it): the parameters are bound per call.
+    Each row comes with where its parent (the message it edits or replies to) was posted, if it was."""
+    earlier, parent = aliased(Delivery), aliased(Delivery)
+    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
+    return (
+        select(Delivery, parent.posted_channel, parent.posted_ts)
+        .outerjoin(parent, and_(parent.key == Delivery.parent_key, parent.status == DeliveryStatus.POSTED))
+        .where(
+            or_(
+                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= bindparam("now")),
+                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < bindparam("stale_before")),
+            ),
+            or_(Delivery.lane.is_(None), ~blocked),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(bindparam("limit", type_=Integer))
+        .with_for_update(skip_locked=True, of=Delivery)
+    )
+
+
+_CLAIM = _claim_statement()
+_CLAIM_IN_LANE = _CLAIM.where(Delivery.lane == bindparam("lane"))
+
+
 def claim(
-    session: Session, worker: str, *, limit: int, lease: timedelta = DEFAULT_LEASE, now: datetime | None = None
+    session: Session,
+    worker: str,
+    *,
+    limit: int,
+    lease: timedelta = DEFAULT_LEASE,
+    now: datetime | None = None,
+    lane: str | None = None,
 ) -> list[Claimed]:
     """Claim up to ``limit`` due deliveries for ``worker``; commit before sending.
 
     A delivery is due when its next attempt time has come and nothing queued
     before it in its lane is still open. ``FOR UPDATE SKIP LOCKED`` lets several
     workers claim at once without taking the same row (PostgreSQL); SQLite's
-    write transactions are serialized anyway.
+    write transactions are serialized anyway. With ``lane``, only that lane's
+    (the worker claims the next of a lane in the transaction recording the one before).
     """
     now = now or utcnow()
-    earlier = aliased(Delivery)
-    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
-    rows = session.scalars(
-        select(Delivery)
-        .where(
-            or_(
-                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
-                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease),
-            ),
-            or_(Delivery.lane.is_(None), ~blocked),
-        )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Delivery)
-    ).all()
+    values: dict[str, Any] = {"now": now, "stale_before": now - lease, "limit": limit}
+    if lane is not None:
+        values["lane"] = lane
+    rows = session.execute(_CLAIM if lane is None else _CLAIM_IN_LANE, values).all()
     claimed: list[Claimed] = []
-    for row in rows:
+    for row, parent_channel, parent_ts in rows:
         # A claim taken over from a dead process may have posted before it died.
         abandoned = row.status == DeliveryStatus.SENDING
-        parent = _parent(session, row)
+        parent = (parent_channel, parent_ts) if row.parent_key else (None, None)
         claimed.append(
             Claimed(
                 id=row.id,
@@ -334,6 +356,7 @@ def claim(
                 created_at=row.created_at,
                 attempts=row.attempts,
                 parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
+                lane=row.lane,
             )
         )
         row.status, row.claimed_by, row.claimed_at = DeliveryStatus.SENDING, worker, now
@@ -341,18 +364,6 @@ def claim(
         if row.method == POST:
             row.maybe_sent = True  # until Slack's answer says otherwise
     return claimed
-
-
-def _parent(session: Session, row: Delivery) -> tuple[str | None, str | None]:
-    """Where the message this delivery edits or threads under was posted."""
-    if not row.parent_key:
-        return None, None
-    found = session.execute(
-        select(Delivery.posted_channel, Delivery.posted_ts).where(
-            Delivery.key == row.parent_key, Delivery.status == DeliveryStatus.POSTED
-        )
-    ).first()
-    return (found.posted_channel, found.posted_ts) if found else (None, None)
 
 
 def posted(

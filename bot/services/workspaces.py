@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Engine, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,20 +24,34 @@ def ensure_workspace(session: Session, team_id: str) -> Workspace:
                 session.add(workspace)
         except IntegrityError:
             workspace = session.scalars(select(Workspace).where(Workspace.team_id == team_id)).one()
+    # The session's identity map holds its objects weakly: without a reference the row would be read
+    # again by the next ensure_workspace of the same request (the actor, the settings, the counter).
+    session.info.setdefault("workspaces", {})[team_id] = workspace
     return workspace
 
 
 def next_number(session: Session, team_id: str, counter: str) -> int:
-    """Atomically take the next T-<n>/B-<n> number of a workspace.
+    """Take the next T-<n>/B-<n> number of a workspace: unique, and increasing in the order taken.
 
-    ``UPDATE … RETURNING`` holds the row lock until commit, so two concurrent
-    requests never get the same number (PostgreSQL and SQLite ≥ 3.35).
+    On PostgreSQL the number is taken in a transaction of its own (another pooled connection,
+    committed at once), so the counter's row lock is held for that one statement instead of the
+    whole request: under concurrent writers the request's transaction used to queue on it
+    (docs/performance.md, §3). The price is a gap: a request that fails after taking its number
+    (e.g. the loser of a booking race) leaves that number unused, as a sequence would.
+    A workspace row this transaction created is not visible to another connection yet; then (and
+    on SQLite, whose writers are serialized by ``BEGIN IMMEDIATE`` anyway, or on a session bound to
+    a connection) the number is taken in the request's transaction, holding the lock until COMMIT.
     """
     column = {"ticket": Workspace.last_ticket_number, "booking": Workspace.last_booking_number}[counter]
     ensure_workspace(session, team_id)
-    return session.execute(
-        update(Workspace).where(Workspace.team_id == team_id).values({column: column + 1}).returning(column)
-    ).scalar_one()
+    take = update(Workspace).where(Workspace.team_id == team_id).values({column: column + 1}).returning(column)
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        with bind.begin() as connection:
+            number = connection.execute(take).scalar_one_or_none()
+        if number is not None:
+            return int(number)
+    return int(session.execute(take).scalar_one())
 
 
 def is_installed(session: Session, team_id: str) -> bool:

@@ -37,7 +37,7 @@ def test_quick_benchmark_runs_and_writes_json_and_png(tmp_path):
             assert {(backend, kind.name, 1), (backend, kind.name, 8)} <= measured
     for row in results["latency"]:
         assert row["n"] > 0 and row["errors"] < row["n"], row
-        if row["kind"] != "ticket_queue" and row["errors"] == 0:
+        if row["backend"] == "postgres" and row["kind"] != "ticket_queue":
             assert row["effect"] and row["effect"]["n"] > 0, row  # its Web API effect was seen
     assert {row["target"] for row in results["baselines"]} == {
         "bare Bolt (default)",

@@ -49,15 +49,17 @@ def test_fifty_concurrent_overlapping_bookings_create_exactly_one(postgres_url, 
         losers = [a for a in answers if a and a.get("response_action") == "errors"]
         assert len(winners) == 1, answers
         assert len(losers) == REQUESTS - 1, answers
+        (booking,) = wait_for_card(live_app.db)
         for loser in losers:
-            assert "RACE1 is booked then (B-1," in loser["errors"]["vehicle"]
+            assert f"RACE1 is booked then ({booking.key}," in loser["errors"]["vehicle"]
             assert "Free economy: SPARE1." in loser["errors"]["vehicle"]
 
-        (booking,) = wait_for_card(live_app.db)
         with live_app.db.transaction(readonly=True) as session:
             assert session.scalar(select(func.count()).select_from(Booking)) == 1
             assert session.scalar(select(func.count()).select_from(BookingEvent)) == 1  # no orphan events
-            assert session.scalar(select(Workspace.last_booking_number)) == 1  # losers' numbers rolled back
-        assert booking.number == 1 and booking.vehicle_id == vehicle_id
+            # The number is taken in a transaction of its own (the counter's lock is not held for the
+            # request): a loser that got past the overlap check before the winner committed burnt one.
+            assert 1 <= booking.number <= session.scalar(select(Workspace.last_booking_number)) <= REQUESTS
+        assert booking.vehicle_id == vehicle_id
     finally:
         server.stop()

@@ -7,9 +7,10 @@ stall past the client's time-out, 429s, 5xx — still gives exactly one message.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from bot.delivery.worker import DeliveryWorker
@@ -152,14 +153,34 @@ def test_a_thread_reply_waits_for_its_card_and_goes_under_it(database, worker, f
 
 def test_a_claim_abandoned_by_a_dead_process_is_looked_up_then_adopted(database, client, fake_slack):
     queue(database, ("orphan", "hello"))
-    dead = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0))
+    dead = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0), call_timeout=0)
     with database.transaction() as session:
         (_claimed,) = outbox.claim(session, dead.name, limit=1, lease=timedelta(seconds=0))
     client.chat_postMessage(channel="CTRIAGE", text="hello", metadata=outbox.metadata_for("orphan"))  # then it died
-    heir = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0))
+    heir = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0), call_timeout=0)
     heir.drain(timeout=10)
     assert posted_texts(fake_slack) == ["hello"]
     assert statuses(database) == {"orphan": DeliveryStatus.POSTED}
+
+
+def test_a_claim_is_never_taken_over_while_its_web_api_call_may_still_be_in_flight(database, client, fake_slack):
+    """A live process starved of CPU for longer than the lease can't renew its claim; its post may
+    still land. The lease (here 0) can't shorten the wait below 1.5 x the call's time-out (10 s)."""
+    claimed_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    starved = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0), call_timeout=10)
+    with freeze_time(claimed_at):
+        queue(database, ("starved", "hello"))
+        with database.transaction() as session:
+            (_claimed,) = outbox.claim(session, starved.name, limit=1, lease=starved.takeover)
+    heir = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0), call_timeout=10)
+    assert heir.takeover == timedelta(seconds=15)
+    with freeze_time(claimed_at + timedelta(seconds=14)):
+        assert heir.drain(timeout=5) == 0  # its call may still be in flight
+    assert statuses(database) == {"starved": DeliveryStatus.SENDING} and posted_texts(fake_slack) == []
+    with freeze_time(claimed_at + timedelta(seconds=16)):
+        assert heir.drain(timeout=5) == 1  # surely over: looked up (not there), then posted
+    assert statuses(database) == {"starved": DeliveryStatus.POSTED} and posted_texts(fake_slack) == ["hello"]
+    assert fake_slack.calls_to("conversations.history")
 
 
 def test_a_live_worker_keeps_its_claim_while_slack_is_slow(database, client, fake_slack):
@@ -167,9 +188,9 @@ def test_a_live_worker_keeps_its_claim_while_slack_is_slow(database, client, fak
     process: the live worker renews its claim until the call ends."""
     fake_slack.slow("chat.postMessage", 1.5, times=1)
     queue(database, ("slow-post", "hello"))
-    live = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6)).start()
+    live = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6), call_timeout=0).start()
     try:
-        other = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6))
+        other = DeliveryWorker(database, lambda team_id: client, lease=timedelta(seconds=0.6), call_timeout=0)
         deadline = time.monotonic() + 10
         while statuses(database)["slow-post"] != DeliveryStatus.POSTED:
             other.drain(timeout=1)  # never takes the live worker's claim

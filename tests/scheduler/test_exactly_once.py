@@ -51,13 +51,17 @@ def test_three_processes_at_the_same_moment_post_each_reminder_once(pg_app):
         assert len(claims.posted_claims(s, f.TEAM)) == 16
 
 
+# Claims are taken over soon (1 s), but never before 1.5 x the Web API call's time-out (here 1 s).
+SHORT_LEASE = {"HIREDESK_DELIVERY_LEASE_SECONDS": "1", "HIREDESK_DELIVERY_TIMEOUT_SECONDS": "1"}
+
+
 def test_a_process_killed_mid_post_loses_and_duplicates_nothing(pg_app):
     """The run claimed and queued in one transaction, then died while Slack held its post (which
     Slack then accepted). The next process looks the post up by its metadata and adopts it."""
     ids = due_soon_bookings(pg_app, 3)
     settings, fake = pg_app.ctx.settings, pg_app.fake
     stall = fake.stall("chat.postMessage")
-    victim = start_job(settings, "due-returns", "--now", NOW.isoformat(), HIREDESK_DELIVERY_LEASE_SECONDS="1")
+    victim = start_job(settings, "due-returns", "--now", NOW.isoformat(), **SHORT_LEASE)
     assert stall.arrived.wait(30), "the job never posted"
     victim.send_signal(signal.SIGKILL)
     victim.wait(10)
@@ -65,13 +69,14 @@ def test_a_process_killed_mid_post_loses_and_duplicates_nothing(pg_app):
 
     # A rerun claims nothing new: the claims and their message were committed together.
     rerun = start_job(settings, "due-returns", "--now", (NOW + timedelta(minutes=5)).isoformat(),
-                      HIREDESK_DELIVERY_LEASE_SECONDS="1")  # fmt: skip
+                      **SHORT_LEASE)  # fmt: skip
     out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, (out, err)
     assert "0 claimed by this run" in out
+    # The victim is dead (nothing of it in flight): this process takes its claim over at once.
     deliver = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "deliver"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env=job_environment(settings, HIREDESK_DELIVERY_LEASE_SECONDS="0.1"),
+        env=job_environment(settings, HIREDESK_DELIVERY_LEASE_SECONDS="0.1", HIREDESK_DELIVERY_TIMEOUT_SECONDS="0.1"),
     )  # fmt: skip
     assert deliver.returncode == 0, deliver.stderr
     pg_app.settle()

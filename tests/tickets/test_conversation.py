@@ -194,5 +194,8 @@ def test_an_answer_in_slacks_markup_is_a_comment_people_can_read_that_pings_nobo
     [told] = [m for m in live_app.fake.channel_messages(live_app.fake.dm_channel("UTECH")) if "ask" in m.text]
     for posted in (*thread, told.text):
         # a plain @here/@channel keeps a word joiner after its "@" (bot/views/text.py: escape)
-        assert "@\u2060here ask @sam, see the wiki (https://wiki.example.test/vpn?a=1&amp;b=2) &lt;3 @\u2060channel" in posted
+        assert (
+            "@\u2060here ask @sam, see the wiki (https://wiki.example.test/vpn?a=1&amp;b=2) &lt;3 @\u2060channel"
+            in posted
+        )
         assert not any(token in posted for token in ("<!here", "<!channel", "<@UTECH2", "<https://wiki"))

@@ -157,3 +157,39 @@ def test_ticket_ids_from_payloads_are_ascii_digits_only(value):
     assert forms.parse_id("1") == forms.parse_id(1) == 1
     with pytest.raises(DomainError, match="no longer points at a ticket"):
         forms.parse_id(value)
+
+
+def test_concurrent_new_tickets_get_unique_increasing_numbers(desk):
+    """Eight reporters at once (the counter is taken in a transaction of its own on PostgreSQL):
+    every ticket gets its own number, and a failed request leaves only a gap."""
+    import threading
+
+    from sqlalchemy import select
+
+    from db.models import Ticket
+
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def raise_one(i: int) -> None:
+        start.wait()
+        try:
+            desk.raise_ticket(title=f"Ticket {i}", user=f"UREP{i}")
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=raise_one, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    # A failed request after its number was taken: a gap, no reuse.
+    with pytest.raises(RuntimeError), desk.db.transaction() as session:
+        lifecycle.create(session, desk.actor(session, "UREP"), forms.parse_ticket_form("x", "", "other", "MINOR"))
+        raise RuntimeError
+    desk.raise_ticket(title="After the failure")
+    with desk.db.transaction(readonly=True) as session:
+        numbers = list(session.scalars(select(Ticket.number).order_by(Ticket.id)))
+    assert sorted(numbers[:8]) == list(range(1, 9))
+    assert numbers[8] == (10 if desk.db.dialect == "postgresql" else 9)  # PostgreSQL: 9 was burnt

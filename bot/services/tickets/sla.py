@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from db.models import Severity, Ticket, TicketState
 
@@ -26,6 +27,48 @@ DEFAULT_TARGETS = {
     Severity.MAJOR: Targets(response=timedelta(hours=1), resolution=timedelta(days=1)),
     Severity.MINOR: Targets(response=timedelta(hours=4), resolution=timedelta(days=3)),
 }
+
+
+class Clocked(Protocol):
+    """What the SLA clocks read of a ticket: a ``Ticket``, or ``SlaFields`` (its columns alone)."""
+
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def state(self) -> TicketState: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def waiting_since(self) -> datetime | None: ...
+    @property
+    def paused_seconds(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class SlaFields:
+    """The columns the SLA clocks read, loaded without the ticket (the digest reads thousands)."""
+
+    severity: Severity
+    state: TicketState
+    created_at: datetime
+    resolved_at: datetime | None
+    first_response_at: datetime | None
+    waiting_since: datetime | None
+    paused_seconds: int | None
+
+    COLUMNS = (
+        Ticket.severity,
+        Ticket.state,
+        Ticket.created_at,
+        Ticket.resolved_at,
+        Ticket.first_response_at,
+        Ticket.waiting_since,
+        Ticket.paused_seconds,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +101,7 @@ class SlaStatus:
         return self.response_breached or self.resolution_breached
 
 
-def status(ticket: Ticket, targets: dict[Severity, Targets], now: datetime) -> SlaStatus:
+def status(ticket: Clocked, targets: dict[Severity, Targets], now: datetime) -> SlaStatus:
     """Where ``ticket`` stands against its severity's targets at ``now``.
 
     Time spent WAITING on the reporter moves the resolution deadline on. The response deadline never
@@ -74,7 +117,7 @@ def status(ticket: Ticket, targets: dict[Severity, Targets], now: datetime) -> S
     )
 
 
-def paused(ticket: Ticket, now: datetime) -> timedelta:
+def paused(ticket: Clocked, now: datetime) -> timedelta:
     """How long the ticket has waited on its reporter, the current wait included."""
     current = now - ticket.waiting_since if ticket.waiting_since is not None else timedelta(0)
     return timedelta(seconds=ticket.paused_seconds or 0) + max(current, timedelta(0))
