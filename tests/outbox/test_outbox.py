@@ -199,3 +199,34 @@ def test_a_live_worker_keeps_its_claim_while_slack_is_slow(database, client, fak
         live.stop(grace=1)
     assert posted_texts(fake_slack) == ["hello"]
     assert not fake_slack.calls_to("conversations.history")  # nobody thought it lost
+
+
+def _broken_export(database) -> None:
+    """An export whose payload the sender can't read: it raises (a bug, not Slack)."""
+    with database.transaction() as session:
+        ensure_workspace(session, TEAM)
+        outbox.upload(
+            session, TEAM, "broken-export", "UTECH", {"desk": "tickets"}, label="an export"
+        )  # no range, no zone, no file name
+
+
+def test_a_delivery_that_raises_is_retried_later_not_at_once(database, worker, fake_slack):
+    _broken_export(database)
+    worker.drain(timeout=10)
+    with database.transaction(readonly=True) as session:
+        row = session.scalars(select(Delivery).where(Delivery.key == "broken-export")).one()
+        assert row.status == DeliveryStatus.PENDING and row.error.endswith("Error")
+        assert row.next_attempt_at > row.created_at  # backed off, not spinning on the lease
+    assert not fake_slack.calls_to("files.completeUploadExternal")
+
+
+def test_a_delivery_that_keeps_raising_fails_for_good_and_is_told_once(database, worker, fake_slack):
+    from bot.delivery.worker import MAX_UNEXPECTED
+
+    _broken_export(database)
+    with database.transaction() as session:
+        session.scalars(select(Delivery).where(Delivery.key == "broken-export")).one().attempts = MAX_UNEXPECTED - 1
+    drain_until_done(worker, database)
+    assert statuses(database)["broken-export"] == DeliveryStatus.FAILED
+    (notice,) = [m for m in fake_slack.channel_messages(fake_slack.dm_channel("UTECH"))]
+    assert "export" in notice.text
