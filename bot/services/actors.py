@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.errors import PermissionDenied
 from bot.services.workspaces import ensure_workspace
-from db.models import Role, UserRole
+from db.models import Role, UserRole, Workspace
 
 ROLE_NAMES = {
     Role.EMPLOYEE: "an employee",
@@ -48,12 +48,26 @@ def _role_list(roles: Iterable[Role]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+# Built once: the statement's construction and cache key cost more CPU than running it.
+_WORKSPACE_AND_ROLES = (
+    select(Workspace, UserRole.role)
+    .outerjoin(UserRole, and_(UserRole.team_id == Workspace.team_id, UserRole.user_id == bindparam("user_id")))
+    .where(Workspace.team_id == bindparam("team_id"))
+)
+
+
 def load_actor(session: Session, team_id: str, user_id: str, config_admins: Iterable[str] = ()) -> Actor:
     """The acting user with their roles in ``team_id``; creates the workspace row on first sight."""
-    ensure_workspace(session, team_id)
-    stored = session.scalars(
-        select(UserRole.role).where(UserRole.team_id == team_id, UserRole.user_id == user_id)
-    ).all()
+    # One statement for the workspace's row and the actor's roles (the row's every request needs).
+    rows = session.execute(_WORKSPACE_AND_ROLES, {"team_id": team_id, "user_id": user_id}).all()
+    workspace = rows[0][0] if rows else None
+    ensure_workspace(session, team_id, found=workspace)
+    if workspace is not None:
+        stored = [role for _, role in rows if role is not None]
+    else:  # created just now (or by a concurrent first request): its roles, if any, read as before
+        stored = list(
+            session.scalars(select(UserRole.role).where(UserRole.team_id == team_id, UserRole.user_id == user_id))
+        )
     config_admin = user_id in set(config_admins)
     roles = {Role.EMPLOYEE, *stored}
     if config_admin:

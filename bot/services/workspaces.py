@@ -13,8 +13,10 @@ from bot.services.clock import utcnow
 from db.models import Base, HandledRequest, Role, UserRole, Workspace, slack_bots
 
 
-def ensure_workspace(session: Session, team_id: str) -> Workspace:
-    workspace = session.get(Workspace, team_id)
+def ensure_workspace(session: Session, team_id: str, *, found: Workspace | None = None) -> Workspace:
+    """The workspace's row, created on first sight. ``found``: the row the caller has just read
+    (``bot.services.actors.load_actor`` reads it with the actor's roles, in one statement)."""
+    workspace = found or session.get(Workspace, team_id)
     if workspace is None:
         # Concurrent first requests of a new workspace: the loser's insert
         # fails on the primary key; a savepoint keeps its transaction usable.
