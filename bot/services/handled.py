@@ -17,32 +17,27 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.services.clock import utcnow
 from db.models import HandledRequest
 
-
-def _record_key(dialect: Any) -> Any:
-    return (
-        dialect.insert(HandledRequest)
-        .values(key=bindparam("key"), handled_at=bindparam("handled_at"))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(HandledRequest.key)
-    )
-
-
-# Built once per dialect: building the statement for every request cost more CPU than running it.
-_RECORD_KEY = {"postgresql": _record_key(postgresql), "sqlite": _record_key(sqlite)}
+# Written once, as text: SQLAlchemy does not cache the compiled form of a dialect's INSERT … ON
+# CONFLICT (``inherit_cache = False``), so building it with ``postgresql.insert`` compiled it again
+# for every request. PostgreSQL and SQLite (3.35+) both take this SQL; the bound values go through
+# the columns' types as before.
+_columns = HandledRequest.__table__.c
+_RECORD_KEY = text(
+    'INSERT INTO handled_requests ("key", handled_at) VALUES (:key, :handled_at) '
+    'ON CONFLICT ("key") DO NOTHING RETURNING "key"'
+).bindparams(bindparam("key", type_=_columns["key"].type), bindparam("handled_at", type_=_columns["handled_at"].type))
 
 
 def first_time(session: Session, key: str) -> bool:
     """Record ``key``; False if a committed (or concurrently committing) request had it."""
-    statement = _RECORD_KEY["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
-    inserted = session.execute(statement, {"key": key, "handled_at": utcnow()}).first()
+    inserted = session.execute(_RECORD_KEY, {"key": key, "handled_at": utcnow()}).first()
     return inserted is not None
 
 
