@@ -46,6 +46,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--kinds", default=None, help=f"some of: {', '.join(BY_NAME)}")
     parser.add_argument("--no-scale", action="store_true", help="skip the scheduler scale part")
     parser.add_argument("--scale-only", action="store_true", help="only the scheduler scale part")
+    parser.add_argument("--no-mixed", action="store_true", help="skip the mixed requests (and memory) part")
+    parser.add_argument("--no-baselines", action="store_true", help="skip the bare Bolt apps")
     parser.add_argument(
         "--report-from",
         type=Path,
@@ -86,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.no_scale:
         plan.scale_sizes = []
+    if args.no_mixed:
+        plan.mixed_requests = 0
+    if args.no_baselines:
+        plan.baseline_requests = {}
     if args.scale_only:
         plan.backends, plan.baseline_requests = [], {}
     stop_on_signals()

@@ -125,7 +125,8 @@ def execute(plan: Plan, log=print) -> Run:
             counter = StatementCounter(url) if backend == "postgres" and statements else None
             try:
                 _measure_kinds(run, app, fake, workload, backend, {**watched, "app": app}, counter)
-                _measure_mixed(run, app, fake, workload, backend, {**watched, "app": app})
+                if plan.mixed_requests:
+                    _measure_mixed(run, app, fake, workload, backend, {**watched, "app": app})
             finally:
                 app.stop()
                 if counter:
@@ -210,7 +211,7 @@ class StatementCounter:
             ).one()
             top = conn.exec_driver_sql(
                 "SELECT calls, total_exec_time, query FROM pg_stat_statements WHERE dbid = %(db)s "
-                "AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time DESC LIMIT 6",
+                "AND query NOT LIKE '%%pg_stat_statements%%' ORDER BY total_exec_time DESC LIMIT 60",
                 {"db": self.dbid},
             ).all()
         per = max(requests, 1)

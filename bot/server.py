@@ -33,6 +33,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from bot import metrics
 from bot.context import AppContext
+from bot.delivery import after_answer
 from bot.web import MAX_BODY_BYTES, SLACK_EVENTS, signature_headers_well_formed
 
 log = logging.getLogger("hiredesk")
@@ -119,7 +120,9 @@ class BufferingWorker(Worker):
             requests,
             map=channels,
             sockets=[listener.sock for listener in self.sockets],
-            threads=self.cfg.threads,
+            # A thread that sends its request's messages after the answer is one of the extra ones:
+            # the requests always have ``threads`` (bot.delivery.after_answer).
+            threads=self.cfg.threads + after_answer.sending_threads(self.cfg.threads),
             channel_timeout=self.cfg.keepalive,
             cleanup_interval=max(1, min(30, self.cfg.keepalive / 2)),
             connection_limit=self.cfg.worker_connections,
@@ -225,6 +228,12 @@ class SignedOnlyChannel(HTTPChannel):
         if self.refused:
             return False
         return super().received(data)
+
+    def service(self) -> None:
+        # Once waitress has written the answer and handed this connection's next request (if any)
+        # to another thread, this one sends the messages the request queued (bot.delivery.after_answer).
+        with after_answer.after_service():
+            super().service()
 
 
 class InFlightRequests:

@@ -31,6 +31,7 @@ from werkzeug.wsgi import get_input_stream
 
 from bot import observability
 from bot.context import AppContext
+from bot.delivery import after_answer
 from db.deadline import deadline
 
 log = logging.getLogger("hiredesk.web")
@@ -70,11 +71,14 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return _refuse(400, "malformed request")
         observability.note_slack_request(body, request.content_type or "")
         # Slack gives up after 3 s: the database work of the answer ends before that, whatever the database does.
-        with deadline(ANSWER_DEADLINE_S):
+        with deadline(ANSWER_DEADLINE_S), after_answer.collecting() as queued:
             answer = bolt_app.dispatch(
                 BoltRequest(body=body, query=request.query_string.decode(), headers=dict(request.headers))
             )
-        return to_flask_response(answer)
+        response = to_flask_response(answer)
+        if queued:  # the messages the request committed: sent once the answer has gone out
+            response.call_on_close(lambda: after_answer.send(queued))
+        return response
 
     if ctx.settings.distributed:
         # "Add to Slack" and Slack's redirect back (Bolt's OAuth flow; no signature on these).

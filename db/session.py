@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import deadline
@@ -27,6 +27,7 @@ CONNECT_TIMEOUT_S = 2  # libpq's minimum that means anything; a refused connecti
 STATEMENT_TIMEOUT_MS = 2500  # server-side: a runaway query is cancelled
 LOCK_TIMEOUT_MS = 2000  # a row or table lock waited for longer than this fails the request
 IDLE_IN_TRANSACTION_MS = 10_000  # a transaction whose client vanished releases its locks
+PING_IDLE_S = 1.0  # a pooled connection unused for this long is pinged before use (a restart may have cut it)
 POOL_TIMEOUT_S = 0.5  # every pooled connection busy (or hung) for this long: "temporarily unavailable"
 SQLITE_BUSY_TIMEOUT_MS = 2000  # waiting for SQLite's write lock
 FILE_TURN_GAP_S = 0.002  # SQLite: a process waits this long after its writer's turn before taking another
@@ -42,11 +43,35 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwar
         f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
     )
     kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_S, "options": options})
-    # pool_pre_ping: after the database restarts, stale pooled connections are
-    # replaced instead of failing one request each.
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=POOL_TIMEOUT_S)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """After the database restarts, a stale pooled connection is replaced instead of failing a request:
+    a connection idle for ``PING_IDLE_S`` is pinged as it leaves the pool. Unlike ``pool_pre_ping``, which
+    pings every checkout (a round trip per transaction, a fifth of a write's statements), a busy pool
+    pings nothing; a request that meets a restart mid-flight fails once ("temporarily unavailable"),
+    and SQLAlchemy then invalidates the whole pool."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_IDLE_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as error:  # whatever the driver raises: try another connection
+            raise DisconnectionError(f"stale pooled connection: {error}") from error
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:
@@ -82,16 +107,16 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._after_outbox_commit: list[Callable[[], None]] = []
+        self._after_outbox_commit: list[Callable[[list[int]], None]] = []
         # SQLite has one writer at a time. Left to SQLite, every writing thread of the process
         # (requests and the delivery worker) polls the file lock in its busy handler, sleeping up
         # to 100 ms between looks, and some lose many times in a row (docs/performance.md, §4).
         # Queued on one lock here instead, they take turns: one thread per process asks SQLite.
         self._writer = _SqliteWriter(make_url(url).database) if self.dialect == "sqlite" else None
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` after each commit of a transaction that queued Slack deliveries
-        (``session.info["outbox_queued"]``): the delivery worker wakes at once."""
+    def after_commit(self, callback: Callable[[list[int]], None]) -> None:
+        """Call ``callback`` with the ids of the Slack deliveries a transaction queued
+        (``session.info["outbox_queued"]``) after it commits: the delivery worker sends them at once."""
         self._after_outbox_commit.append(callback)
 
     @property
@@ -119,9 +144,10 @@ class Database:
                 session.rollback()
             else:
                 session.commit()
-                if session.info.get("outbox_queued"):
+                queued = session.info.get("outbox_queued")
+                if queued:
                     for callback in self._after_outbox_commit:
-                        callback()
+                        callback(list(queued))
         except BaseException:
             session.rollback()
             raise

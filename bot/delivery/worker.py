@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -34,6 +35,7 @@ from bot.views.deliveries import failure_notice
 from db.deadline import deadline
 from db.session import Database
 
+from . import after_answer
 from .outcomes import WORKSPACE_GONE, Outcome, retry_delay
 from .sender import send
 from .tasks import TASKS
@@ -86,17 +88,48 @@ class DeliveryWorker:
         self._loop: threading.Thread | None = None
         self._pruned_at = utcnow() - PRUNE_EVERY
         self._renewed_at = utcnow()
+        self._recheck_until = 0.0  # time.monotonic(): see _wake_again_soon
 
     # --- running ---------------------------------------------------------------------------
 
     def start(self) -> DeliveryWorker:
-        self.db.after_commit(self.wake)
+        self.db.after_commit(self._committed)
         self._loop = threading.Thread(target=self._run, name="hiredesk-delivery-loop", daemon=True)
         self._loop.start()
         return self
 
     def wake(self) -> None:
         self._wake.set()
+
+    def _committed(self, delivery_ids: list[int]) -> None:
+        """A transaction of this process queued ``delivery_ids``: the request that did is sending
+        them after its answer (``after_answer``), or else the loop claims them now."""
+        if not after_answer.note(self, delivery_ids):
+            self._wake_again_soon()
+            self.wake()
+
+    def _wake_again_soon(self) -> None:
+        """Deliveries were just queued that a claim may skip because another of their lane is being
+        sent (its record not yet committed): when a lane's sending ends, wake the loop once more.
+        (Else, with nothing queued outside requests, a lane's end wakes nothing: no empty claims.)"""
+        self._recheck_until = time.monotonic() + 2 * self.poll
+
+    def send_now(self, delivery_ids: list[int]) -> None:
+        """Send ``delivery_ids`` from this thread (a request's, after its answer), each followed by
+        the rest of its lane. Any the claim skipped (not due, or behind another in its lane) are
+        left to whoever sends that lane, or to the loop."""
+        if self._stopping.is_set():
+            return
+        with self.db.transaction() as session:
+            claimed = outbox.claim(session, self.name, limit=len(delivery_ids), lease=self.takeover, ids=delivery_ids)
+        with self._lock:
+            self._in_flight.update(delivery.id for delivery in claimed)
+        sent: set[int] = set()
+        for delivery in claimed:
+            sent |= self._deliver(delivery)
+        if not sent.issuperset(delivery_ids):  # some wait behind another of their lane, or a retry
+            self._wake_again_soon()
+            self.wake()
 
     def stop(self, grace: float = 2.5) -> None:
         """Stop claiming; wait up to ``grace`` s for sends in flight; hand back the rest."""
@@ -171,12 +204,15 @@ class DeliveryWorker:
             self._pool.submit(self._deliver, delivery)
         return len(claimed)
 
-    def _deliver(self, delivery: outbox.Claimed) -> None:
+    def _deliver(self, delivery: outbox.Claimed) -> set[int]:
         """Send ``delivery``, then the rest of its lane as each becomes due: the next is claimed in
         the transaction that records the one before, so a card, its thread reply and its DM go
-        out from this thread without waiting for the loop (one transaction per delivery, not two)."""
+        out from this thread without waiting for the loop (one transaction per delivery, not two).
+        Returns the ids of those it handled."""
+        handled: set[int] = set()
         current: outbox.Claimed | None = delivery
         while current is not None:
+            handled.add(current.id)
             following = None
             try:
                 client = self.client_for(current.team_id)
@@ -197,9 +233,10 @@ class DeliveryWorker:
                         self._in_flight.add(following.id)
                     self._in_flight.discard(current.id)
                     self._idle.notify_all()
-                if following is None:
-                    self._wake.set()  # the next in its lane may be due now (e.g. after a retry)
+                if following is None and time.monotonic() < self._recheck_until:
+                    self._wake.set()  # the next in its lane, queued meanwhile, may be due now
             current = following
+        return handled
 
     def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> outbox.Claimed | None:
         """Record ``outcome``; when it finished the delivery, claim the next of its lane (if due)."""

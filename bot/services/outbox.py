@@ -95,31 +95,31 @@ def _add(
             .values(status=DeliveryStatus.SUPERSEDED, finished_at=now)
             .execution_options(synchronize_session=False)
         )
-    session.add(
-        Delivery(
-            key=key,
-            team_id=team_id,
-            lane=lane,
-            method=method,
-            channel=channel,
-            ts=ts,
-            thread_ts=thread_ts,
-            parent_key=parent_key,
-            supersede=supersede,
-            payload=json.dumps(payload),
-            purpose=purpose,
-            subject_id=subject_id,
-            notify_user=notify_user,
-            label=label[:200],
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            maybe_sent=False,
-            created_at=now,
-        )
+    row = Delivery(
+        key=key,
+        team_id=team_id,
+        lane=lane,
+        method=method,
+        channel=channel,
+        ts=ts,
+        thread_ts=thread_ts,
+        parent_key=parent_key,
+        supersede=supersede,
+        payload=json.dumps(payload),
+        purpose=purpose,
+        subject_id=subject_id,
+        notify_user=notify_user,
+        label=label[:200],
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        maybe_sent=False,
+        created_at=now,
     )
-    session.info["outbox_queued"] = True  # Database wakes the worker after commit
+    session.add(row)
     session.flush()
+    # After the commit, Database tells the delivery worker which deliveries to send.
+    session.info.setdefault("outbox_queued", []).append(row.id)
     return key
 
 
@@ -290,13 +290,31 @@ def exists_key(session: Session, key: str) -> bool:
 # --- the sending side ------------------------------------------------------------------------
 
 
-def _claim_statement() -> Select[tuple[Delivery, str | None, str | None]]:
+def _claim_statement() -> Select[Any]:
     """Built once (building it took more CPU than running it): the parameters are bound per call.
-    Each row comes with where its parent (the message it edits or replies to) was posted, if it was."""
+    Each row comes with where its parent (the message it edits or replies to) was posted, if it was.
+    Plain columns, not ORM objects: the claim is marked with one UPDATE (``_MARK_CLAIMED``)."""
     earlier, parent = aliased(Delivery), aliased(Delivery)
     blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
     return (
-        select(Delivery, parent.posted_channel, parent.posted_ts)
+        select(
+            Delivery.id,
+            Delivery.key,
+            Delivery.team_id,
+            Delivery.method,
+            Delivery.channel,
+            Delivery.ts,
+            Delivery.thread_ts,
+            Delivery.parent_key,
+            Delivery.payload,
+            Delivery.status,
+            Delivery.maybe_sent,
+            Delivery.created_at,
+            Delivery.attempts,
+            Delivery.lane,
+            parent.posted_channel,
+            parent.posted_ts,
+        )
         .outerjoin(parent, and_(parent.key == Delivery.parent_key, parent.status == DeliveryStatus.POSTED))
         .where(
             or_(
@@ -313,6 +331,20 @@ def _claim_statement() -> Select[tuple[Delivery, str | None, str | None]]:
 
 _CLAIM = _claim_statement()
 _CLAIM_IN_LANE = _CLAIM.where(Delivery.lane == bindparam("lane"))
+_CLAIM_OF = _CLAIM.where(Delivery.id.in_(bindparam("ids", expanding=True)))
+# A post stays "maybe sent" until Slack's answer says otherwise.
+_MARK_CLAIMED = (
+    update(Delivery)
+    .where(Delivery.id.in_(bindparam("claimed_ids", expanding=True)))
+    .values(
+        status=DeliveryStatus.SENDING,
+        claimed_by=bindparam("worker"),
+        claimed_at=bindparam("claimed"),
+        attempts=Delivery.attempts + 1,
+        maybe_sent=or_(Delivery.maybe_sent, Delivery.method == POST),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 def claim(
@@ -323,6 +355,7 @@ def claim(
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
     lane: str | None = None,
+    ids: list[int] | None = None,
 ) -> list[Claimed]:
     """Claim up to ``limit`` due deliveries for ``worker``; commit before sending.
 
@@ -330,55 +363,91 @@ def claim(
     before it in its lane is still open. ``FOR UPDATE SKIP LOCKED`` lets several
     workers claim at once without taking the same row (PostgreSQL); SQLite's
     write transactions are serialized anyway. With ``lane``, only that lane's
-    (the worker claims the next of a lane in the transaction recording the one before).
+    (the worker claims the next of a lane in the transaction recording the one before);
+    with ``ids``, only those (a request's own, sent after its answer).
     """
     now = now or utcnow()
     values: dict[str, Any] = {"now": now, "stale_before": now - lease, "limit": limit}
+    statement = _CLAIM
     if lane is not None:
-        values["lane"] = lane
-    rows = session.execute(_CLAIM if lane is None else _CLAIM_IN_LANE, values).all()
-    claimed: list[Claimed] = []
-    for row, parent_channel, parent_ts in rows:
-        # A claim taken over from a dead process may have posted before it died.
-        abandoned = row.status == DeliveryStatus.SENDING
-        parent = (parent_channel, parent_ts) if row.parent_key else (None, None)
-        claimed.append(
-            Claimed(
-                id=row.id,
-                key=row.key,
-                team_id=row.team_id,
-                method=row.method,
-                channel=row.channel or parent[0],
-                ts=row.ts or (parent[1] if row.method == EDIT else None),
-                thread_ts=row.thread_ts or (parent[1] if row.method == POST and row.parent_key else None),
-                payload=json.loads(row.payload),
-                maybe_sent=row.maybe_sent or abandoned,
-                created_at=row.created_at,
-                attempts=row.attempts,
-                parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
-                lane=row.lane,
-            )
-        )
-        row.status, row.claimed_by, row.claimed_at = DeliveryStatus.SENDING, worker, now
-        row.attempts += 1
-        if row.method == POST:
-            row.maybe_sent = True  # until Slack's answer says otherwise
-    return claimed
+        values["lane"], statement = lane, _CLAIM_IN_LANE
+    elif ids is not None:
+        values["ids"], statement = ids, _CLAIM_OF
+    rows = session.execute(statement, values).all()
+    if rows:
+        session.execute(_MARK_CLAIMED, {"claimed_ids": [row.id for row in rows], "worker": worker, "claimed": now})
+    return [_claimed(row) for row in rows]
+
+
+def _claimed(row: Any) -> Claimed:
+    # A claim taken over from a dead process may have posted before it died.
+    abandoned = row.status == DeliveryStatus.SENDING
+    parent = (row.posted_channel, row.posted_ts) if row.parent_key else (None, None)
+    return Claimed(
+        id=row.id,
+        key=row.key,
+        team_id=row.team_id,
+        method=row.method,
+        channel=row.channel or parent[0],
+        ts=row.ts or (parent[1] if row.method == EDIT else None),
+        thread_ts=row.thread_ts or (parent[1] if row.method == POST and row.parent_key else None),
+        payload=json.loads(row.payload),
+        maybe_sent=row.maybe_sent or abandoned,
+        created_at=row.created_at,
+        attempts=row.attempts,
+        parent_missing=bool(row.parent_key) and parent == (None, None) and not (row.ts or row.thread_ts),
+        lane=row.lane,
+    )
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A delivery just recorded as posted: what its purpose's recorder needs."""
+
+    key: str
+    team_id: str
+    purpose: str | None
+    subject_id: int | None
+
+
+# One statement: the row is locked by the UPDATE itself, and one already posted or cancelled is left.
+_MARK_POSTED = (
+    update(Delivery)
+    .where(
+        Delivery.id == bindparam("delivery_id"),
+        Delivery.status.not_in([DeliveryStatus.POSTED, DeliveryStatus.CANCELLED]),
+    )
+    .values(
+        status=DeliveryStatus.POSTED,
+        finished_at=bindparam("finished"),
+        error=None,
+        posted_channel=bindparam("channel_posted"),
+        posted_ts=bindparam("ts_posted"),
+        maybe_sent=False,
+        claimed_by=bindparam("worker"),
+    )
+    .returning(Delivery.key, Delivery.team_id, Delivery.purpose, Delivery.subject_id)
+    .execution_options(synchronize_session=False)
+)
 
 
 def posted(
     session: Session, delivery_id: int, worker: str, *, channel: str | None, ts: str | None, now: datetime | None = None
 ) -> None:
     """Slack accepted it (or it was found already posted): record where, and what it means."""
-    row = session.get(Delivery, delivery_id, with_for_update=True)
-    if row is None or row.status in (DeliveryStatus.POSTED, DeliveryStatus.CANCELLED):
+    values = {
+        "delivery_id": delivery_id,
+        "finished": now or utcnow(),
+        "channel_posted": channel,
+        "ts_posted": ts,
+        "worker": worker,
+    }
+    row = session.execute(_MARK_POSTED, values).one_or_none()
+    if row is None:
         return
-    row.status, row.finished_at, row.error = DeliveryStatus.POSTED, now or utcnow(), None
-    row.posted_channel, row.posted_ts, row.maybe_sent = channel, ts, False
-    row.claimed_by = worker
     recorder = RECORDERS.get(row.purpose or "")
     if recorder and channel and ts:
-        recorder(session, row, channel, ts)
+        recorder(session, Posted(row.key, row.team_id, row.purpose, row.subject_id), channel, ts)
 
 
 def retry_later(
@@ -527,7 +596,7 @@ def counts(session: Session) -> dict[str, int]:
 # --- what a posted message means ---------------------------------------------------------------
 
 
-def _ticket_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
+def _ticket_card(session: Session, row: Posted, channel: str, ts: str) -> None:
     session.execute(
         update(Ticket)
         .where(Ticket.team_id == row.team_id, Ticket.id == row.subject_id)
@@ -536,7 +605,7 @@ def _ticket_card(session: Session, row: Delivery, channel: str, ts: str) -> None
     )
 
 
-def _booking_card(session: Session, row: Delivery, channel: str, ts: str) -> None:
+def _booking_card(session: Session, row: Posted, channel: str, ts: str) -> None:
     session.execute(
         update(Booking)
         .where(Booking.team_id == row.team_id, Booking.id == row.subject_id)
@@ -545,7 +614,7 @@ def _booking_card(session: Session, row: Delivery, channel: str, ts: str) -> Non
     )
 
 
-def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
+def _reminder(session: Session, row: Posted, channel: str, ts: str) -> None:
     session.execute(
         update(ReminderClaim)
         .where(ReminderClaim.delivery_key == row.key)
@@ -554,7 +623,7 @@ def _reminder(session: Session, row: Delivery, channel: str, ts: str) -> None:
     )
 
 
-def _ticket_dm(session: Session, row: Delivery, channel: str, ts: str) -> None:
+def _ticket_dm(session: Session, row: Posted, channel: str, ts: str) -> None:
     """A DM about a ticket: an answer in its thread is a comment (bot.services.tickets.conversation)."""
     known = session.get(TicketThread, (row.team_id, channel, ts))
     if known is None and row.subject_id is not None:
@@ -562,7 +631,7 @@ def _ticket_dm(session: Session, row: Delivery, channel: str, ts: str) -> None:
 
 
 # purpose → what to record once the message is posted
-RECORDERS: dict[str, Callable[[Session, Delivery, str, str], None]] = {
+RECORDERS: dict[str, Callable[[Session, Posted, str, str], None]] = {
     "ticket_card": _ticket_card,
     "ticket_dm": _ticket_dm,  # a DM to the reporter: their answers in its thread are comments
     "booking_card": _booking_card,

@@ -1,0 +1,144 @@
+"""Messages a Slack request queued, sent by the request's own thread right after its answer.
+
+The outbox commits a change's messages with the change (PRODUCT.md §8); the delivery worker
+sends them. Left to the worker's own threads, under a steady stream of requests they compete
+for the same CPU as the requests and fall behind: the answers stay fast while the cards lag by
+seconds (docs/performance.md). So the web layer (``bot.web``) collects what a request queued
+and, once the answer has been written, the same thread sends it (``DeliveryWorker.send_now``):
+a busy process takes on new requests only as fast as it also gets their messages out.
+
+That thread is not free for other requests meanwhile, so it must cost no one an answer: the
+server (``bot.server``) runs ``sending_threads`` more threads than it serves requests with,
+sends only after waitress has finished the request (a next request on the same connection goes
+to another thread), and at most that many requests send at once (a slow Slack holds only
+those). Otherwise the worker is woken and sends them from its own threads.
+
+Anything outside a request (jobs, the worker's own notices, Socket Mode) wakes the worker as
+before. Whichever sends, the outbox's claim decides: each delivery is sent once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Protocol
+
+log = logging.getLogger("hiredesk.delivery")
+
+
+class Sender(Protocol):
+    def send_now(self, delivery_ids: list[int]) -> None: ...
+
+    def wake(self) -> None: ...
+
+
+class Queued:
+    """What one request queued: the deliveries' ids and the worker told of them."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.sender: Sender | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
+_queued: ContextVar[Queued | None] = ContextVar("hiredesk_queued_deliveries", default=None)
+
+
+class _Senders:
+    """How many request threads are sending after their answers: at most ``limit`` at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sending = 0
+        self.limit = 8  # bot.server: the threads it runs beyond the requests'
+
+    def admit(self) -> bool:
+        with self._lock:
+            if self._sending >= self.limit:
+                return False
+            self._sending += 1
+            return True
+
+    def done(self) -> None:
+        with self._lock:
+            self._sending -= 1
+
+
+senders = _Senders()
+
+
+def sending_threads(request_threads: int) -> int:
+    """How many threads a server adds to its ``request_threads`` for sending after answers (and
+    how many requests may do so at once in this process)."""
+    senders.limit = request_threads
+    return senders.limit
+
+
+@contextmanager
+def collecting() -> Iterator[Queued]:
+    """Collect the deliveries committed inside the block (by this request's listener)."""
+    queued = Queued()
+    token = _queued.set(queued)
+    try:
+        yield queued
+    finally:
+        _queued.reset(token)
+
+
+def note(sender: Sender, delivery_ids: list[int]) -> bool:
+    """A transaction committed ``delivery_ids``: keep them for after the answer if a request is
+    collecting them (True), else the caller wakes the worker (False)."""
+    queued = _queued.get()
+    if queued is None:
+        return False
+    queued.ids.extend(delivery_ids)
+    queued.sender = sender
+    return True
+
+
+_after_service = threading.local()  # the requests a server thread answered, sending after them
+
+
+@contextmanager
+def after_service() -> Iterator[None]:
+    """bot.server: a waitress thread serves a request inside this block; the answer is written by
+    its end, and what the request queued is sent then."""
+    waiting: list[Queued] = []
+    _after_service.waiting = waiting
+    try:
+        yield
+    finally:
+        _after_service.waiting = None
+        for queued in waiting:
+            _send(queued)
+
+
+def send(queued: Queued) -> None:
+    """The request's answer is out (or, behind bot.server, about to be): send what it queued, or
+    wake the worker to."""
+    waiting = getattr(_after_service, "waiting", None)
+    if waiting is not None:
+        waiting.append(queued)
+    else:
+        _send(queued)
+
+
+def _send(queued: Queued) -> None:
+    sender = queued.sender
+    if sender is None or not queued.ids:
+        return
+    if not senders.admit():
+        sender.wake()
+        return
+    try:
+        sender.send_now(queued.ids)
+    except Exception:  # never the request's problem: the worker's poll finds what is left
+        log.exception("could not send a request's messages after its answer; the delivery worker will")
+        sender.wake()
+    finally:
+        senders.done()
