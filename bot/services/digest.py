@@ -162,7 +162,7 @@ def build_digest(session: Session, config: WorkspaceConfig, now: datetime, *, we
             Booking.status == BookingStatus.ACTIVE,
             Booking.return_due_at <= now - config.return_grace,
         ),
-        overdue=[BookingLine.of(b) for b in overdue],
+        overdue=overdue,
         vehicles_on_hire=session.scalar(
             select(func.count(distinct(Booking.vehicle_id))).where(
                 Booking.team_id == team, Booking.status == BookingStatus.ACTIVE

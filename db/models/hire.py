@@ -168,7 +168,11 @@ class Booking(Base):
 
     @property
     def key(self) -> str:
-        return f"B-{self.number}"
+        return self.key_of(self.number)
+
+    @staticmethod
+    def key_of(number: int) -> str:
+        return f"B-{number}"
 
 
 class BookingEvent(Base):

@@ -10,12 +10,14 @@ from ``due_soon`` before the return until the return time itself.
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
-from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
+from bot.services.reminders.snapshots import BookingLine, booking_lines
 from bot.services.workspace_settings import WorkspaceConfig
 from db.models import HOLDING_STATUSES, Booking, BookingStatus
 
@@ -40,8 +42,8 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
     if now < list_at:
         return []
     day_start, day_end = local_day(today, config.tz)
-    pickups = session.scalars(
-        bookings_with_parties()
+    pickups = session.execute(
+        booking_lines()
         .where(
             Booking.team_id == config.team_id,
             Booking.status == BookingStatus.RESERVED,
@@ -51,8 +53,8 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
         )
         .order_by(Booking.pickup_at, Booking.id)
     )
-    returns = session.scalars(
-        bookings_with_parties()
+    returns = session.execute(
+        booking_lines()
         .where(
             Booking.team_id == config.team_id,
             Booking.status.in_(HOLDING_STATUSES),
@@ -63,14 +65,14 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
         .order_by(Booking.return_due_at, Booking.id)
     )
     day = today.isoformat()
-    return [_reminder(config, channel, b, kind="today-pickup", slot=f"pickups:{day}") for b in pickups] + [
-        _reminder(config, channel, b, kind="today", slot=f"today:{day}") for b in returns
+    return [_reminder(config, channel, row, kind="today-pickup", slot=f"pickups:{day}") for row in pickups] + [
+        _reminder(config, channel, row, kind="today", slot=f"today:{day}") for row in returns
     ]
 
 
 def _due_soon(session: Session, config: WorkspaceConfig, channel: str, now: datetime) -> list[Reminder]:
-    bookings = session.scalars(
-        bookings_with_parties()
+    bookings = session.execute(
+        booking_lines()
         .where(
             Booking.team_id == config.team_id,
             Booking.status == BookingStatus.ACTIVE,
@@ -80,17 +82,20 @@ def _due_soon(session: Session, config: WorkspaceConfig, channel: str, now: date
         .order_by(Booking.return_due_at, Booking.id)
     )
     # The slot is the due time: an extended booking is reminded again for its new time.
-    return [_reminder(config, channel, b, kind="due-soon", slot=f"due-soon:{stamp(b.return_due_at)}") for b in bookings]
+    return [
+        _reminder(config, channel, row, kind="due-soon", slot=f"due-soon:{stamp(row.return_due_at)}")
+        for row in bookings
+    ]
 
 
-def _reminder(config: WorkspaceConfig, channel: str, booking: Booking, *, kind: str, slot: str) -> Reminder:
+def _reminder(config: WorkspaceConfig, channel: str, row: Row[Any], *, kind: str, slot: str) -> Reminder:
     return Reminder(
         team_id=config.team_id,
         job=JOB,
-        subject=f"booking:{booking.id}",
+        subject=f"booking:{row.id}",
         slot=slot,
         kind=kind,
         channel=channel,
-        item=BookingLine.of(booking),
+        item=BookingLine.of_row(row),
         timezone=config.timezone,
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import periods_since, stamp
-from bot.services.reminders.snapshots import BookingLine, bookings_with_parties
+from bot.services.reminders.snapshots import BookingLine, booking_lines
 from bot.services.workspace_settings import WorkspaceConfig
 from db.models import Booking, BookingStatus
 
@@ -24,10 +24,10 @@ ALERT_EVERY = timedelta(days=1)
 
 def overdue_bookings(
     session: Session, config: WorkspaceConfig, now: datetime, limit: int | None = None
-) -> list[Booking]:
+) -> list[BookingLine]:
     """ACTIVE bookings of the workspace due back before ``now`` minus the grace period, most overdue first."""
     query = (
-        bookings_with_parties()
+        booking_lines()
         .where(
             Booking.team_id == config.team_id,
             Booking.status == BookingStatus.ACTIVE,
@@ -37,7 +37,7 @@ def overdue_bookings(
     )
     if limit is not None:
         query = query.limit(limit)
-    return list(session.scalars(query))
+    return [BookingLine.of_row(row) for row in session.execute(query)]
 
 
 def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
@@ -51,7 +51,7 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
             slot=f"overdue:{stamp(booking.return_due_at)}+{periods_since(booking.return_due_at, now, ALERT_EVERY)}d",
             kind="overdue",
             channel=config.fleet_channel,
-            item=BookingLine.of(booking),
+            item=booking,
             timezone=config.timezone,
         )
         for booking in overdue_bookings(session, config, now)

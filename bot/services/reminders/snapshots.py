@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import joinedload
 
-from db.models import Booking, BookingStatus, Severity, Ticket, TicketState
+from db.models import Booking, BookingStatus, Customer, Severity, Ticket, TicketState, Vehicle
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,19 @@ class BookingLine:
     pickup_at: datetime
     return_due_at: datetime
     status: BookingStatus
+
+    @classmethod
+    def of_row(cls, row: Row[Any]) -> BookingLine:
+        """A row of ``booking_lines()``."""
+        return cls(
+            id=row.id,
+            key=Booking.key_of(row.number),
+            customer=row.customer,
+            vehicle=f"{row.registration} {row.make} {row.model}",
+            pickup_at=row.pickup_at,
+            return_due_at=row.return_due_at,
+            status=row.status,
+        )
 
     @classmethod
     def of(cls, booking: Booking) -> BookingLine:
@@ -66,6 +80,27 @@ class TicketLine:
             card_channel=ticket.card_channel,
             card_ts=ticket.card_ts,
         )
+
+
+def booking_lines() -> Select[Any]:
+    """SELECT what a ``BookingLine`` shows (``BookingLine.of_row``): plain columns of a booking, its
+    customer and vehicle. The jobs read hundreds of these; as ORM objects, loading them took most
+    of a job's time (docs/performance.md)."""
+    return (
+        select(
+            Booking.id,
+            Booking.number,
+            Customer.name.label("customer"),
+            Vehicle.registration,
+            Vehicle.make,
+            Vehicle.model,
+            Booking.pickup_at,
+            Booking.return_due_at,
+            Booking.status,
+        )
+        .join(Customer, Customer.id == Booking.customer_id)
+        .join(Vehicle, Vehicle.id == Booking.vehicle_id)
+    )
 
 
 def bookings_with_parties() -> Select[tuple[Booking]]:
