@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Integer, Select, and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -69,6 +69,11 @@ class Claimed:
     lane: str | None = None  # its lane: the next of it may be claimed when it is done
 
 
+# A Core INSERT of the table, built once: a fraction of the CPU of an ORM object and its flush.
+_DELIVERIES = cast(Table, Delivery.__table__)
+_INSERT = insert(_DELIVERIES).returning(_DELIVERIES.c.id)
+
+
 def _add(
     session: Session,
     team_id: str,
@@ -95,31 +100,31 @@ def _add(
             .values(status=DeliveryStatus.SUPERSEDED, finished_at=now)
             .execution_options(synchronize_session=False)
         )
-    row = Delivery(
-        key=key,
-        team_id=team_id,
-        lane=lane,
-        method=method,
-        channel=channel,
-        ts=ts,
-        thread_ts=thread_ts,
-        parent_key=parent_key,
-        supersede=supersede,
-        payload=json.dumps(payload),
-        purpose=purpose,
-        subject_id=subject_id,
-        notify_user=notify_user,
-        label=label[:200],
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        maybe_sent=False,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
+    session.flush()  # what the delivery refers to (its workspace) is written first
+    values = {
+        "key": key,
+        "team_id": team_id,
+        "lane": lane,
+        "method": method,
+        "channel": channel,
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "parent_key": parent_key,
+        "supersede": supersede,
+        "payload": json.dumps(payload),
+        "purpose": purpose,
+        "subject_id": subject_id,
+        "notify_user": notify_user,
+        "label": label[:200],
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "maybe_sent": False,
+        "created_at": now,
+    }
+    delivery_id = session.execute(_INSERT, values).scalar_one()
     # After the commit, Database tells the delivery worker which deliveries to send.
-    session.info.setdefault("outbox_queued", []).append(row.id)
+    session.info.setdefault("outbox_queued", []).append(delivery_id)
     return key
 
 
