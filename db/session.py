@@ -107,16 +107,23 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._after_outbox_commit: list[Callable[[list[int]], None]] = []
+        self._before_outbox_commit: list[Callable[[Session, list[int]], None]] = []
+        self._after_outbox_commit: list[Callable[[dict], None]] = []
         # SQLite has one writer at a time. Left to SQLite, every writing thread of the process
         # (requests and the delivery worker) polls the file lock in its busy handler, sleeping up
         # to 100 ms between looks, and some lose many times in a row (docs/performance.md, §4).
         # Queued on one lock here instead, they take turns: one thread per process asks SQLite.
         self._writer = _SqliteWriter(make_url(url).database) if self.dialect == "sqlite" else None
 
-    def after_commit(self, callback: Callable[[list[int]], None]) -> None:
-        """Call ``callback`` with the ids of the Slack deliveries a transaction queued
-        (``session.info["outbox_queued"]``) after it commits: the delivery worker sends them at once."""
+    def before_commit(self, callback: Callable[[Session, list[int]], None]) -> None:
+        """Call ``callback(session, ids)`` just before a transaction that queued Slack deliveries
+        (``session.info["outbox_queued"]``) commits, in it: the delivery worker claims them there
+        for the request that will send them."""
+        self._before_outbox_commit.append(callback)
+
+    def after_commit(self, callback: Callable[[dict], None]) -> None:
+        """Call ``callback(session.info)`` after each commit of a transaction that queued Slack
+        deliveries (``info["outbox_queued"]``): the delivery worker sends them at once."""
         self._after_outbox_commit.append(callback)
 
     @property
@@ -143,11 +150,12 @@ class Database:
             if readonly:
                 session.rollback()
             else:
+                queued: list[int] = session.info.get("outbox_queued") or []
+                for before in self._before_outbox_commit if queued else ():
+                    before(session, list(queued))
                 session.commit()
-                queued = session.info.get("outbox_queued")
-                if queued:
-                    for callback in self._after_outbox_commit:
-                        callback(list(queued))
+                for callback in self._after_outbox_commit if queued else ():
+                    callback(dict(session.info))
         except BaseException:
             session.rollback()
             raise

@@ -4,14 +4,15 @@ The outbox commits a change's messages with the change (PRODUCT.md §8); the del
 sends them. Left to the worker's own threads, under a steady stream of requests they compete
 for the same CPU as the requests and fall behind: the answers stay fast while the cards lag by
 seconds (docs/performance.md). So the web layer (``bot.web``) collects what a request queued
-and, once the answer has been written, the same thread sends it (``DeliveryWorker.send_now``):
+and, once the answer has been written, the same thread sends it (``DeliveryWorker.send_claimed``;
+the worker claims them in the request's own transaction, so no other thread takes them first):
 a busy process takes on new requests only as fast as it also gets their messages out.
 
 That thread is not free for other requests meanwhile, so it must cost no one an answer: the
 server (``bot.server``) runs ``sending_threads`` more threads than it serves requests with,
 sends only after waitress has finished the request (a next request on the same connection goes
 to another thread), and at most that many requests send at once (a slow Slack holds only
-those). Otherwise the worker is woken and sends them from its own threads.
+those). Otherwise the worker's own threads send them.
 
 Anything outside a request (jobs, the worker's own notices, Socket Mode) wakes the worker as
 before. Whichever sends, the outbox's claim decides: each delivery is sent once.
@@ -24,22 +25,27 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.services.outbox import Claimed
 
 log = logging.getLogger("hiredesk.delivery")
 
 
 class Sender(Protocol):
-    def send_now(self, delivery_ids: list[int]) -> None: ...
+    def send_claimed(self, claimed: list[Claimed], delivery_ids: list[int]) -> None: ...
 
-    def wake(self) -> None: ...
+    def hand_over(self, claimed: list[Claimed], delivery_ids: list[int]) -> None: ...
 
 
 class Queued:
-    """What one request queued: the deliveries' ids and the worker told of them."""
+    """What one request queued: the deliveries' ids, those its transaction claimed for it (the
+    worker does, just before the commit), and the worker that did."""
 
     def __init__(self) -> None:
         self.ids: list[int] = []
+        self.claimed: list[Claimed] = []
         self.sender: Sender | None = None
 
     def __bool__(self) -> bool:
@@ -81,22 +87,34 @@ def sending_threads(request_threads: int) -> int:
 
 @contextmanager
 def collecting() -> Iterator[Queued]:
-    """Collect the deliveries committed inside the block (by this request's listener)."""
+    """Collect the deliveries committed inside the block (by this request's listener). If the block
+    raises, there will be no answer to wait for: the worker sends them at once."""
     queued = Queued()
     token = _queued.set(queued)
     try:
         yield queued
+    except BaseException:
+        if queued.sender is not None:
+            queued.sender.hand_over(queued.claimed, queued.ids)
+        raise
     finally:
         _queued.reset(token)
 
 
-def note(sender: Sender, delivery_ids: list[int]) -> bool:
-    """A transaction committed ``delivery_ids``: keep them for after the answer if a request is
-    collecting them (True), else the caller wakes the worker (False)."""
+def collecting_now() -> bool:
+    """Whether a request is collecting what this thread's transactions queue."""
+    return _queued.get() is not None
+
+
+def note(sender: Sender, delivery_ids: list[int], claimed: list[Claimed]) -> bool:
+    """A transaction committed ``delivery_ids`` (``claimed`` in it for the request): keep them for
+    after the answer if a request is collecting them (True), else the caller has the worker send
+    them (False)."""
     queued = _queued.get()
     if queued is None:
         return False
     queued.ids.extend(delivery_ids)
+    queued.claimed.extend(claimed)
     queued.sender = sender
     return True
 
@@ -133,12 +151,11 @@ def _send(queued: Queued) -> None:
     if sender is None or not queued.ids:
         return
     if not senders.admit():
-        sender.wake()
+        sender.hand_over(queued.claimed, queued.ids)
         return
     try:
-        sender.send_now(queued.ids)
-    except Exception:  # never the request's problem: the worker's poll finds what is left
+        sender.send_claimed(queued.claimed, queued.ids)
+    except Exception:  # never the request's problem: their claims run out and the worker takes them over
         log.exception("could not send a request's messages after its answer; the delivery worker will")
-        sender.wake()
     finally:
         senders.done()

@@ -93,6 +93,7 @@ class DeliveryWorker:
     # --- running ---------------------------------------------------------------------------
 
     def start(self) -> DeliveryWorker:
+        self.db.before_commit(self._claim_for_request)
         self.db.after_commit(self._committed)
         self._loop = threading.Thread(target=self._run, name="hiredesk-delivery-loop", daemon=True)
         self._loop.start()
@@ -101,33 +102,50 @@ class DeliveryWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    def _committed(self, delivery_ids: list[int]) -> None:
-        """A transaction of this process queued ``delivery_ids``: the request that did is sending
-        them after its answer (``after_answer``), or else the loop claims them now."""
-        if not after_answer.note(self, delivery_ids):
-            self._wake_again_soon()
-            self.wake()
+    def _claim_for_request(self, session: Session, delivery_ids: list[int]) -> None:
+        """A request's transaction is about to commit ``delivery_ids``: claim them in it, so that they
+        commit already ours (no other thread can take them before the request sends them after its
+        answer, and a crash meanwhile leaves them to be looked up first, as any claim)."""
+        if after_answer.collecting_now() and not self._stopping.is_set():
+            session.info["outbox_claimed"] = outbox.claim(
+                session, self.name, limit=len(delivery_ids), lease=self.takeover, ids=delivery_ids
+            )
+
+    def _committed(self, info: dict) -> None:
+        """A transaction of this process queued deliveries: the request that did sends them after its
+        answer (``after_answer``: those claimed in it), or else the loop claims them now."""
+        delivery_ids: list[int] = info["outbox_queued"]
+        claimed: list[outbox.Claimed] = info.get("outbox_claimed", [])
+        with self._lock:
+            self._in_flight.update(delivery.id for delivery in claimed)
+        if not after_answer.note(self, delivery_ids, claimed):
+            self.hand_over(claimed, delivery_ids)
 
     def _wake_again_soon(self) -> None:
-        """Deliveries were just queued that a claim may skip because another of their lane is being
+        """Deliveries were just queued that a claim skipped because another of their lane is being
         sent (its record not yet committed): when a lane's sending ends, wake the loop once more.
         (Else, with nothing queued outside requests, a lane's end wakes nothing: no empty claims.)"""
         self._recheck_until = time.monotonic() + 2 * self.poll
 
-    def send_now(self, delivery_ids: list[int]) -> None:
-        """Send ``delivery_ids`` from this thread (a request's, after its answer), each followed by
-        the rest of its lane. Any the claim skipped (not due, or behind another in its lane) are
-        left to whoever sends that lane, or to the loop."""
-        if self._stopping.is_set():
-            return
-        with self.db.transaction() as session:
-            claimed = outbox.claim(session, self.name, limit=len(delivery_ids), lease=self.takeover, ids=delivery_ids)
-        with self._lock:
-            self._in_flight.update(delivery.id for delivery in claimed)
+    def send_claimed(self, claimed: list[outbox.Claimed], delivery_ids: list[int]) -> None:
+        """Send ``claimed`` from this thread (a request's, after its answer), each followed by the rest
+        of its lane. Those of ``delivery_ids`` not claimed (behind another of their lane) are left to
+        whoever sends that lane, or to the loop."""
         sent: set[int] = set()
         for delivery in claimed:
             sent |= self._deliver(delivery)
-        if not sent.issuperset(delivery_ids):  # some wait behind another of their lane, or a retry
+        if not sent.issuperset(delivery_ids):
+            self._wake_again_soon()
+            self.wake()
+
+    def hand_over(self, claimed: list[outbox.Claimed], delivery_ids: list[int]) -> None:
+        """Send ``claimed`` from the worker's own pool; have the loop claim the rest of ``delivery_ids``."""
+        try:
+            for delivery in claimed:
+                self._pool.submit(self._deliver, delivery)
+        except RuntimeError:  # stopped meanwhile: stop() hands the claims back (or their lease runs out)
+            return
+        if len(claimed) < len(delivery_ids):
             self._wake_again_soon()
             self.wake()
 
