@@ -12,7 +12,7 @@ That thread is not free for other requests meanwhile, so it must cost no one an 
 server (``bot.server``) runs ``sending_threads`` more threads than it serves requests with,
 sends only after waitress has finished the request (a next request on the same connection goes
 to another thread), and at most that many requests send at once (a slow Slack holds only
-those). Otherwise the worker's own threads send them.
+those); another waits briefly for a turn, then leaves them to the worker's own threads.
 
 Anything outside a request (jobs, the worker's own notices, Socket Mode) wakes the worker as
 before. Whichever sends, the outbox's claim decides: each delivery is sent once.
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from bot.services.outbox import Claimed
 
 log = logging.getLogger("hiredesk.delivery")
+
+WAIT_SECONDS = 0.5  # a request waits this long for a turn to send (after its answer), then leaves it to the worker
 
 
 class Sender(Protocol):
@@ -56,23 +58,22 @@ _queued: ContextVar[Queued | None] = ContextVar("hiredesk_queued_deliveries", de
 
 
 class _Senders:
-    """How many request threads are sending after their answers: at most ``limit`` at once."""
+    """At most ``limit`` request threads send after their answers at once. One more waits up to
+    ``WAIT_SECONDS`` for a turn: when the CPU is what slows the sending, the process so takes on
+    requests only as fast as it gets their messages out; when Slack is slow, the worker takes them."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sending = 0
-        self.limit = 8  # bot.server: the threads it runs beyond the requests'
+    def __init__(self, limit: int = 8) -> None:
+        self.limit = limit
+        self._turns = threading.BoundedSemaphore(limit)
+
+    def set_limit(self, limit: int) -> None:
+        self.limit, self._turns = limit, threading.BoundedSemaphore(limit)
 
     def admit(self) -> bool:
-        with self._lock:
-            if self._sending >= self.limit:
-                return False
-            self._sending += 1
-            return True
+        return self._turns.acquire(timeout=WAIT_SECONDS)
 
     def done(self) -> None:
-        with self._lock:
-            self._sending -= 1
+        self._turns.release()
 
 
 senders = _Senders()
@@ -81,8 +82,8 @@ senders = _Senders()
 def sending_threads(request_threads: int) -> int:
     """How many threads a server adds to its ``request_threads`` for sending after answers (and
     how many requests may do so at once in this process)."""
-    senders.limit = request_threads
-    return senders.limit
+    senders.set_limit(request_threads)
+    return request_threads
 
 
 @contextmanager

@@ -68,8 +68,9 @@ def test_a_request_that_fails_after_its_commit_leaves_them_to_the_worker_at_once
     assert sender.calls == [("hand_over", [5])]
 
 
-def test_at_most_limit_requests_send_at_once_the_rest_go_to_the_worker(monkeypatch):
-    monkeypatch.setattr(after_answer.senders, "limit", 1)
+def test_at_most_limit_requests_send_at_once_the_rest_wait_briefly_then_go_to_the_worker(monkeypatch):
+    monkeypatch.setattr(after_answer, "senders", after_answer._Senders(limit=1))
+    monkeypatch.setattr(after_answer, "WAIT_SECONDS", 0.01)
     inner, outer = RecordingSender(), RecordingSender()
 
     def send_while_another_waits(claimed: list, delivery_ids: list[int]) -> None:
