@@ -54,7 +54,7 @@ def rows(session: Session, query: export.Query) -> Iterator[list[str]]:
     for page in export.pages(session, query.within(statement, Booking.pickup_at), Booking.id):
         for row in page:
             yield [
-                f"B-{row.number}",
+                Booking.key_of(row.number),
                 row.name,
                 row.registration,
                 export.local_iso(row.pickup_at, tz),
