@@ -129,6 +129,27 @@ class SlackError(Exception):
         self.error, self.status, self.headers = error, status, headers or {}
 
 
+class _MessageIndex:
+    """``FakeSlack.messages`` by channel and ts, and by thread, kept up lazily: messages are only ever
+    appended to the list (``reset`` and ``restore`` start a new index), and a message's channel, ts
+    and thread never change. ``of(messages)`` indexes what was appended since the last look."""
+
+    def __init__(self) -> None:
+        self._seen = 0
+        self.by_ts: dict[tuple[str, str], Message] = {}
+        self.threads: dict[tuple[str, str], list[Message]] = {}
+        self.channels: set[str] = set()
+
+    def of(self, messages: list[Message]) -> _MessageIndex:
+        for message in messages[self._seen :]:
+            self.by_ts.setdefault((message.channel, message.ts), message)
+            self.channels.add(message.channel)
+            if message.thread_ts:
+                self.threads.setdefault((message.channel, message.thread_ts), []).append(message)
+        self._seen = len(messages)
+        return self
+
+
 class FakeSlack:
     """State and behaviour of the fake workspace(s). Thread-safe."""
 
@@ -148,6 +169,7 @@ class FakeSlack:
         self._caller: str | None = None  # the token of the call being answered (hold the lock)
         self.calls: list[Call] = []
         self.messages: list[Message] = []
+        self._index = _MessageIndex()  # look-ups by channel and ts (a run posts tens of thousands)
         self.views: dict[str, dict] = {}
         self.view_stacks: dict[str, list[str]] = {}  # root view id -> stack of view ids
         self.home_tabs: dict[str, dict] = {}
@@ -232,6 +254,7 @@ class FakeSlack:
             self.install_codes.clear()
             self.calls.clear()
             self.messages.clear()
+            self._index = _MessageIndex()
             self.views.clear()
             self.view_stacks.clear()
             self.home_tabs.clear()
@@ -389,7 +412,7 @@ class FakeSlack:
 
     def message(self, channel: str, ts: str) -> Message | None:
         with self._lock:
-            return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
+            return self._index.of(self.messages).by_ts.get((channel, ts))
 
     def messages_with_metadata(self, event_type: str, **payload: Any) -> list[Message]:
         """Messages in the channels (not deleted, not ephemeral) whose metadata has ``event_type``
@@ -582,7 +605,7 @@ class FakeSlack:
         not one (Slack: "ensure that this value is a DM ID (starts with D)")."""
         if not channel or channel.startswith(("U", "W")):
             raise SlackError("channel_not_found")
-        known = channel in self.channels or channel.startswith("D") or any(m.channel == channel for m in self.messages)
+        known = channel in self.channels or channel.startswith("D") or channel in self._index.of(self.messages).channels
         if not known:
             raise SlackError("channel_not_found")
         return channel
@@ -601,6 +624,11 @@ class FakeSlack:
             if reply.thread_ts:
                 threads.setdefault(reply.thread_ts, []).append(reply)
         return threads
+
+    def _thread_replies(self, parent: Message) -> list[Message]:
+        """The replies in ``parent``'s thread that everyone sees, oldest first (``_replies`` for one thread)."""
+        thread = self._index.of(self.messages).threads.get((parent.channel, parent.ts), [])
+        return sorted((m for m in thread if not m.deleted and not m.ephemeral_for), key=lambda m: _ts_value(m.ts))
 
     def _messages_json(self, channel: str, messages: list[Message], with_metadata: bool) -> list[dict]:
         threads = self._replies(channel)
@@ -627,7 +655,7 @@ class FakeSlack:
             if message.reply_broadcast:
                 body["subtype"] = "thread_broadcast"
         else:
-            replies = (self._replies(message.channel) if threads is None else threads).get(message.ts)
+            replies = threads.get(message.ts) if threads is not None else self._thread_replies(message)
             if replies:  # a thread's parent
                 users = sorted({m.user for m in replies})
                 body.update(
@@ -1004,6 +1032,7 @@ class FakeSlack:
                 Message(**{**m, "posted_at": datetime.fromisoformat(m["posted_at"])})
                 for m in snapshot.get("messages", [])
             ]
+            self._index = _MessageIndex()
             self._last_ts = max((int(_ts_value(m.ts) * 1_000_000) for m in self.messages), default=0)
             self.uploads = {
                 u["id"]: Upload(**{**u, "data": base64.b64decode(u["data"]) if u.get("data") else None})
