@@ -2,13 +2,11 @@
 
     python -m bench.fake_server --port 0 --token xoxb-bench   (prints "listening <port>")
 
-It is ``bot.sandbox.fake_slack.FakeSlack`` with three changes that only a load
+It is ``bot.sandbox.fake_slack.FakeSlack`` with two changes that only a load
 test needs, so the fake measures the app and not itself:
 
 - its own process: its CPU time never holds the load generator's GIL, and is
   reported apart;
-- messages are found through an index (the base class scans a list, which at
-  tens of thousands of cards would make ``chat.update`` slower and slower);
 - triggers named ``bench-<n>-<user>`` are valid without a round trip to issue
   them (the load generator makes thousands a second; each still opens one modal).
 
@@ -36,20 +34,7 @@ TAG = re.compile(r"bx\d{7}")
 class BenchFakeSlack(FakeSlack):
     def __init__(self, token: str) -> None:
         super().__init__(token=token)
-        self._index: dict[tuple[str, str], Message] = {}
-        self._indexed = 0
         self._add_bench_routes()
-
-    # ---- faster lookups ------------------------------------------------------
-    def message(self, channel: str, ts: str) -> Message | None:
-        with self._lock:
-            if self._indexed > len(self.messages):  # reset() emptied the list
-                self._index.clear()
-                self._indexed = 0
-            for message in self.messages[self._indexed :]:
-                self._index[(message.channel, message.ts)] = message
-            self._indexed = len(self.messages)
-            return self._index.get((channel, ts))
 
     def _use_trigger(self, trigger_id: str | None) -> str | None:
         if trigger_id and trigger_id.startswith("bench-"):
