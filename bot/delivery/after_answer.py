@@ -58,8 +58,8 @@ _queued: ContextVar[Queued | None] = ContextVar("hiredesk_queued_deliveries", de
 
 
 class _Senders:
-    """At most ``limit`` request threads send after their answers at once. One more waits up to
-    ``WAIT_SECONDS`` for a turn: when the CPU is what slows the sending, the process so takes on
+    """At most ``limit`` request threads send after their answers at once; the next ones wait up to
+    ``WAIT_SECONDS`` for a turn. When the CPU is what slows the sending, the process so takes on
     requests only as fast as it gets their messages out; when Slack is slow, the worker takes them."""
 
     def __init__(self, limit: int = 8) -> None:
