@@ -34,6 +34,7 @@ from db.models import (
     TicketState,
     Vehicle,
     VehicleStatus,
+    ticket_is_open,
 )
 
 JOB = "digest"
@@ -213,7 +214,7 @@ def _sla_shares(session: Session, config: WorkspaceConfig, since: datetime, unti
     team = config.team_id
     ids = (
         select(Ticket.id)
-        .where(Ticket.team_id == team, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
+        .where(Ticket.team_id == team, ticket_is_open())
         .union_all(select(Ticket.id).where(Ticket.team_id == team, Ticket.resolved_at >= since))
     )
     candidates = session.execute(

@@ -29,13 +29,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Integer, Select, Table, and_, bindparam, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.services.clock import utcnow
-from db.models import OPEN_STATUSES, Delivery, DeliveryStatus, ReminderClaim, Ticket, TicketThread
+from db.models import (
+    OPEN_STATUSES,
+    Delivery,
+    DeliveryStatus,
+    ReminderClaim,
+    Ticket,
+    TicketThread,
+    delivery_is_open,
+    delivery_is_pending,
+)
 from db.models.hire import Booking
 
 METADATA_EVENT_TYPE = "hiredesk_delivery"
@@ -70,8 +79,16 @@ class Claimed:
 
 
 # A Core INSERT of the table, built once: a fraction of the CPU of an ORM object and its flush.
+# The statements every message runs (queue, claim, record) are Core statements on the table, built
+# once and run on the session's connection: through the ORM each cost 0.1 ms more CPU (docs/performance.md §11).
 _DELIVERIES = cast(Table, Delivery.__table__)
-_INSERT = insert(_DELIVERIES).returning(_DELIVERIES.c.id)
+_D = _DELIVERIES.c
+_INSERT = insert(_DELIVERIES).returning(_D.id)
+_SUPERSEDE = (
+    update(_DELIVERIES)
+    .where(_D.supersede == bindparam("superseded"), delivery_is_pending(_D.status))
+    .values(status=DeliveryStatus.SUPERSEDED, finished_at=bindparam("finished"))
+)
 
 
 def _add(
@@ -94,12 +111,7 @@ def _add(
 ) -> str:
     now = utcnow()
     if supersede:
-        session.execute(
-            update(Delivery)
-            .where(Delivery.supersede == supersede, Delivery.status == DeliveryStatus.PENDING)
-            .values(status=DeliveryStatus.SUPERSEDED, finished_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        session.connection().execute(_SUPERSEDE, {"superseded": supersede, "finished": now})
     session.flush()  # what the delivery refers to (its workspace) is written first
     values = {
         "key": key,
@@ -122,7 +134,7 @@ def _add(
         "maybe_sent": False,
         "created_at": now,
     }
-    delivery_id = session.execute(_INSERT, values).scalar_one()
+    delivery_id = session.connection().execute(_INSERT, values).scalar_one()
     # After the commit, Database tells the delivery worker which deliveries to send.
     session.info.setdefault("outbox_queued", []).append(delivery_id)
     return key
@@ -298,57 +310,60 @@ def exists_key(session: Session, key: str) -> bool:
 def _claim_statement() -> Select[Any]:
     """Built once (building it took more CPU than running it): the parameters are bound per call.
     Each row comes with where its parent (the message it edits or replies to) was posted, if it was.
-    Plain columns, not ORM objects: the claim is marked with one UPDATE (``_MARK_CLAIMED``)."""
-    earlier, parent = aliased(Delivery), aliased(Delivery)
-    blocked = exists().where(earlier.lane == Delivery.lane, earlier.id < Delivery.id, earlier.status.in_(OPEN_STATUSES))
+    ``delivery_is_open`` repeats the partial indexes' WHERE: without it SQLite reads every delivery
+    ever sent, on every claim, under its one write lock (docs/performance.md, §11)."""
+    earlier, parent = _DELIVERIES.alias(), _DELIVERIES.alias()
+    blocked = exists().where(earlier.c.lane == _D.lane, earlier.c.id < _D.id, delivery_is_open(earlier.c.status))
     return (
         select(
-            Delivery.id,
-            Delivery.key,
-            Delivery.team_id,
-            Delivery.method,
-            Delivery.channel,
-            Delivery.ts,
-            Delivery.thread_ts,
-            Delivery.parent_key,
-            Delivery.payload,
-            Delivery.status,
-            Delivery.maybe_sent,
-            Delivery.created_at,
-            Delivery.attempts,
-            Delivery.lane,
-            parent.posted_channel,
-            parent.posted_ts,
+            _D.id,
+            _D.key,
+            _D.team_id,
+            _D.method,
+            _D.channel,
+            _D.ts,
+            _D.thread_ts,
+            _D.parent_key,
+            _D.payload,
+            _D.status,
+            _D.maybe_sent,
+            _D.created_at,
+            _D.attempts,
+            _D.lane,
+            parent.c.posted_channel,
+            parent.c.posted_ts,
         )
-        .outerjoin(parent, and_(parent.key == Delivery.parent_key, parent.status == DeliveryStatus.POSTED))
+        .select_from(
+            _DELIVERIES.outerjoin(parent, and_(parent.c.key == _D.parent_key, parent.c.status == DeliveryStatus.POSTED))
+        )
         .where(
+            delivery_is_open(_D.status),
             or_(
-                and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= bindparam("now")),
-                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < bindparam("stale_before")),
+                and_(_D.status == DeliveryStatus.PENDING, _D.next_attempt_at <= bindparam("now")),
+                and_(_D.status == DeliveryStatus.SENDING, _D.claimed_at < bindparam("stale_before")),
             ),
-            or_(Delivery.lane.is_(None), ~blocked),
+            or_(_D.lane.is_(None), ~blocked),
         )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .order_by(_D.next_attempt_at, _D.id)
         .limit(bindparam("limit", type_=Integer))
-        .with_for_update(skip_locked=True, of=Delivery)
+        .with_for_update(skip_locked=True, of=_DELIVERIES)
     )
 
 
 _CLAIM = _claim_statement()
-_CLAIM_IN_LANE = _CLAIM.where(Delivery.lane == bindparam("lane"))
-_CLAIM_OF = _CLAIM.where(Delivery.id.in_(bindparam("ids", expanding=True)))
+_CLAIM_IN_LANE = _CLAIM.where(_D.lane == bindparam("lane"))
+_CLAIM_OF = _CLAIM.where(_D.id.in_(bindparam("ids", expanding=True)))
 # A post stays "maybe sent" until Slack's answer says otherwise.
 _MARK_CLAIMED = (
-    update(Delivery)
-    .where(Delivery.id.in_(bindparam("claimed_ids", expanding=True)))
+    update(_DELIVERIES)
+    .where(_D.id.in_(bindparam("claimed_ids", expanding=True)))
     .values(
         status=DeliveryStatus.SENDING,
         claimed_by=bindparam("worker"),
         claimed_at=bindparam("claimed"),
-        attempts=Delivery.attempts + 1,
-        maybe_sent=or_(Delivery.maybe_sent, Delivery.method == POST),
+        attempts=_D.attempts + 1,
+        maybe_sent=or_(_D.maybe_sent, _D.method == POST),
     )
-    .execution_options(synchronize_session=False)
 )
 
 
@@ -378,9 +393,10 @@ def claim(
         values["lane"], statement = lane, _CLAIM_IN_LANE
     elif ids is not None:
         values["ids"], statement = ids, _CLAIM_OF
-    rows = session.execute(statement, values).all()
+    connection = session.connection()  # Core statements: see _DELIVERIES
+    rows = connection.execute(statement, values).all()
     if rows:
-        session.execute(_MARK_CLAIMED, {"claimed_ids": [row.id for row in rows], "worker": worker, "claimed": now})
+        connection.execute(_MARK_CLAIMED, {"claimed_ids": [row.id for row in rows], "worker": worker, "claimed": now})
     return [_claimed(row) for row in rows]
 
 
@@ -417,11 +433,8 @@ class Posted:
 
 # One statement: the row is locked by the UPDATE itself, and one already posted or cancelled is left.
 _MARK_POSTED = (
-    update(Delivery)
-    .where(
-        Delivery.id == bindparam("delivery_id"),
-        Delivery.status.not_in([DeliveryStatus.POSTED, DeliveryStatus.CANCELLED]),
-    )
+    update(_DELIVERIES)
+    .where(_D.id == bindparam("delivery_id"), _D.status.not_in([DeliveryStatus.POSTED, DeliveryStatus.CANCELLED]))
     .values(
         status=DeliveryStatus.POSTED,
         finished_at=bindparam("finished"),
@@ -431,8 +444,7 @@ _MARK_POSTED = (
         maybe_sent=False,
         claimed_by=bindparam("worker"),
     )
-    .returning(Delivery.key, Delivery.team_id, Delivery.purpose, Delivery.subject_id)
-    .execution_options(synchronize_session=False)
+    .returning(_D.key, _D.team_id, _D.purpose, _D.subject_id)
 )
 
 
@@ -447,7 +459,7 @@ def posted(
         "ts_posted": ts,
         "worker": worker,
     }
-    row = session.execute(_MARK_POSTED, values).one_or_none()
+    row = session.connection().execute(_MARK_POSTED, values).one_or_none()
     if row is None:
         return
     recorder = RECORDERS.get(row.purpose or "")
@@ -524,7 +536,7 @@ def recent_failures(session: Session, team_id: str, *, since: datetime, limit: i
 def _cancel_dependants(session: Session, key: str, now: datetime) -> None:
     session.execute(
         update(Delivery)
-        .where(Delivery.parent_key == key, Delivery.status.in_(OPEN_STATUSES))
+        .where(Delivery.parent_key == key, delivery_is_open())
         .values(status=DeliveryStatus.CANCELLED, finished_at=now, error="parent_failed")
         .execution_options(synchronize_session=False)
     )
@@ -534,7 +546,7 @@ def cancel_workspace(session: Session, team_id: str, now: datetime | None = None
     """Uninstalled or token revoked: nothing more is posted there."""
     result = session.execute(
         update(Delivery)
-        .where(Delivery.team_id == team_id, Delivery.status.in_(OPEN_STATUSES))
+        .where(Delivery.team_id == team_id, delivery_is_open())
         .values(status=DeliveryStatus.CANCELLED, finished_at=now or utcnow(), error="workspace_gone")
         .execution_options(synchronize_session=False)
     )
@@ -601,38 +613,55 @@ def counts(session: Session) -> dict[str, int]:
 # --- what a posted message means ---------------------------------------------------------------
 
 
-def _ticket_card(session: Session, row: Posted, channel: str, ts: str) -> None:
-    session.execute(
-        update(Ticket)
-        .where(Ticket.team_id == row.team_id, Ticket.id == row.subject_id)
-        .values(card_channel=channel, card_ts=ts)
-        .execution_options(synchronize_session=False)
+def _set_card(table: Table) -> Any:
+    return (
+        update(table)
+        .where(table.c.team_id == bindparam("team"), table.c.id == bindparam("subject"))
+        .values(card_channel=bindparam("channel_posted"), card_ts=bindparam("ts_posted"))
     )
+
+
+_SET_TICKET_CARD = _set_card(cast(Table, Ticket.__table__))
+_SET_BOOKING_CARD = _set_card(cast(Table, Booking.__table__))
+_claims = cast(Table, ReminderClaim.__table__)
+_SET_REMINDER = (
+    update(_claims)
+    .where(_claims.c.delivery_key == bindparam("delivery"))
+    .values(channel=bindparam("channel_posted"), message_ts=bindparam("ts_posted"))
+)
+# Text for the reason given in bot/services/handled.py (a dialect's ON CONFLICT is compiled every time).
+_threads = cast(Table, TicketThread.__table__)
+_ADD_TICKET_THREAD = text(
+    "INSERT INTO ticket_threads (team_id, channel, ts, ticket_id) VALUES (:team, :channel_posted, :ts_posted, :subject) "
+    "ON CONFLICT DO NOTHING"
+).bindparams(
+    bindparam("team", type_=_threads.c.team_id.type),
+    bindparam("channel_posted", type_=_threads.c.channel.type),
+    bindparam("ts_posted", type_=_threads.c.ts.type),
+    bindparam("subject", type_=_threads.c.ticket_id.type),
+)
+
+
+# (A Core UPDATE also sets every column named by a parameter: each gets only its own, named apart.)
+def _ticket_card(session: Session, row: Posted, channel: str, ts: str) -> None:
+    card = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
+    session.connection().execute(_SET_TICKET_CARD, card)
 
 
 def _booking_card(session: Session, row: Posted, channel: str, ts: str) -> None:
-    session.execute(
-        update(Booking)
-        .where(Booking.team_id == row.team_id, Booking.id == row.subject_id)
-        .values(card_channel=channel, card_ts=ts)
-        .execution_options(synchronize_session=False)
-    )
+    card = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
+    session.connection().execute(_SET_BOOKING_CARD, card)
 
 
 def _reminder(session: Session, row: Posted, channel: str, ts: str) -> None:
-    session.execute(
-        update(ReminderClaim)
-        .where(ReminderClaim.delivery_key == row.key)
-        .values(channel=channel, message_ts=ts)
-        .execution_options(synchronize_session=False)
-    )
+    session.connection().execute(_SET_REMINDER, {"delivery": row.key, "channel_posted": channel, "ts_posted": ts})
 
 
 def _ticket_dm(session: Session, row: Posted, channel: str, ts: str) -> None:
     """A DM about a ticket: an answer in its thread is a comment (bot.services.tickets.conversation)."""
-    known = session.get(TicketThread, (row.team_id, channel, ts))
-    if known is None and row.subject_id is not None:
-        session.add(TicketThread(team_id=row.team_id, channel=channel, ts=ts, ticket_id=row.subject_id))
+    if row.subject_id is not None:
+        thread = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
+        session.connection().execute(_ADD_TICKET_THREAD, thread)
 
 
 # purpose → what to record once the message is posted

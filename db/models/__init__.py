@@ -12,11 +12,12 @@ from .hire import (
     Vehicle,
     VehicleCategory,
     VehicleStatus,
+    booking_holds_vehicle,
 )
 from .installs import slack_bots, slack_installations, slack_oauth_states
-from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest
+from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest, delivery_is_open, delivery_is_pending
 from .reminders import ReminderClaim
-from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState, TicketThread
+from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState, TicketThread, ticket_is_open
 
 __all__ = [
     "HOLDING_STATUSES",
@@ -44,7 +45,11 @@ __all__ = [
     "VehicleCategory",
     "VehicleStatus",
     "Workspace",
+    "booking_holds_vehicle",
+    "delivery_is_open",
+    "delivery_is_pending",
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",
+    "ticket_is_open",
 ]

@@ -1,4 +1,7 @@
-from sqlalchemy import MetaData
+import enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, MetaData, literal_column
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names so Alembic migrations can refer to them.
@@ -13,3 +16,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def spelled_out(*values: enum.Enum) -> list[ColumnElement[Any]]:
+    """Enum values written into a statement as literals, not bound as parameters: SQLite uses a
+    partial index only for a query whose WHERE repeats the index's terms with the same literal
+    values (https://www.sqlite.org/partialindex.html, §2), and a bound parameter never matches;
+    the query then reads the whole table. PostgreSQL proves the match either way."""
+    return [literal_column(f"'{value.value}'") for value in values]

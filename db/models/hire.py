@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, spelled_out
 from .types import SlackId, UTCDateTime, enum_column
 
 Money = Numeric(10, 2)
@@ -173,6 +174,12 @@ class Booking(Base):
     @staticmethod
     def key_of(number: int) -> str:
         return f"B-{number}"
+
+
+def booking_holds_vehicle() -> ColumnElement[bool]:
+    """``status IN ('RESERVED', 'ACTIVE')`` (``HOLDING_SQL``), spelled out as the partial index
+    ``ix_bookings_vehicle_holding`` says it, so that SQLite reads that index (``spelled_out``)."""
+    return Booking.status.in_(spelled_out(*HOLDING_STATUSES))
 
 
 class BookingEvent(Base):

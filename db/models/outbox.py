@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, spelled_out
 from .types import SlackId, UTCDateTime, enum_column
 
 
@@ -50,6 +51,8 @@ class Delivery(Base):
             sqlite_where=text("status = 'pending'"),
         ),
         Index("ix_deliveries_team_finished", "team_id", "status", "finished_at"),
+        # The worker's pruning of deliveries finished long ago (every 10 minutes, in every process).
+        Index("ix_deliveries_finished", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -83,6 +86,18 @@ class Delivery(Base):
     posted_channel: Mapped[str | None] = mapped_column(SlackId)
     posted_ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+def delivery_is_open(status: Any = Delivery.status) -> ColumnElement[bool]:
+    """Still to send: ``status IN ('pending', 'sending')``, word for word the WHERE of the partial
+    indexes above (``spelled_out``), so that SQLite reads them rather than the whole table.
+    ``status``: the status column of ``deliveries`` or of an alias of it."""
+    return status.in_(spelled_out(*OPEN_STATUSES))
+
+
+def delivery_is_pending(status: Any = Delivery.status) -> ColumnElement[bool]:
+    """``status = 'pending'``: the WHERE of ``ix_deliveries_supersede``, spelled out likewise."""
+    return status == spelled_out(DeliveryStatus.PENDING)[0]
 
 
 class HandledRequest(Base):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, spelled_out
 from .types import SlackId, UTCDateTime, enum_column
 
 
@@ -88,6 +88,12 @@ class Ticket(Base):
     @property
     def key(self) -> str:
         return f"T-{self.number}"
+
+
+def ticket_is_open() -> ColumnElement[bool]:
+    """Unresolved and not deleted: ``state <> 'RESOLVED' AND deleted_at IS NULL``, spelled out as
+    the partial index ``ix_tickets_open_queue`` says it, so that SQLite reads that index."""
+    return and_(Ticket.state != spelled_out(TicketState.RESOLVED)[0], Ticket.deleted_at.is_(None))
 
 
 class TicketEvent(Base):

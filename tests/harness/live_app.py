@@ -16,7 +16,7 @@ from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
 from bot.slack_app import build_bolt_app
 from bot.web import create_web_app
-from db.models import OPEN_STATUSES, Delivery
+from db.models import Delivery, delivery_is_open
 from db.session import Database
 
 SIGNING_SECRET = "test-signing-secret"
@@ -57,7 +57,9 @@ class LiveApp:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.db.transaction(readonly=True) as session:
-                if not session.scalar(select(Delivery.id).where(Delivery.status.in_(OPEN_STATUSES)).limit(1)):
+                if not session.scalar(
+                    select(Delivery.id).where(delivery_is_open()).order_by(Delivery.next_attempt_at).limit(1)
+                ):
                     return
             time.sleep(0.02)
         raise AssertionError(f"deliveries still unsent after {timeout:.0f} s")

@@ -3,11 +3,10 @@ tickets, today's car hire movements and a *Digest now* button — over signed HT
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.services import home as home_service
 from bot.services.actors import load_actor
@@ -18,6 +17,7 @@ from bot.services.tickets import csat
 from bot.services.workspace_settings import workspace_config
 from db.models import BookingStatus, Delivery, Role
 from db.session import Database
+from tests.harness.query_plans import captured_statements, full_scans, plans
 from tests.hire.helpers import SETTINGS, actor, add_customer, add_vehicle, make_agent
 
 from .helpers import grant, raise_ticket
@@ -117,29 +117,17 @@ def test_digest_now_from_the_home_tab(live_app):
 def test_the_managers_queries_read_index_ranges(sqlite_databases):
     """Every statement of the managers' section and the digest's CSAT reads through an index (it runs on
     every opening of a manager's App Home), as SQLite's planner says: no full scan of a table."""
-    db = Database(sqlite_databases.new())
-    statements: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
+    url = sqlite_databases.new()
+    db = Database(url)
     try:
         with db.transaction() as session:
             manager = load_actor(session, "T0001", "UADMIN", ["UADMIN"])
             config = workspace_config(session, "T0001", SETTINGS)
-            event.listen(db.engine, "before_cursor_execute", capture)
-            try:
+            with captured_statements(this_thread=True) as statements:
                 home_service.manager_summary(session, manager, config, utcnow())
                 csat.summary(session, "T0001", utcnow() - timedelta(days=1), utcnow())
-            finally:
-                event.remove(db.engine, "before_cursor_execute", capture)
-            cursor = session.connection().connection.cursor()
-            plans = []
-            for statement, parameters in statements:
-                cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
-                plans += [row[-1] for row in cursor.fetchall()]
     finally:
         db.dispose()
-    full_scans = [line for line in plans if re.fullmatch(r"SCAN (tickets|bookings|ticket_ratings|ticket_events)", line)]
-    assert plans and not full_scans, plans
+    path = url.removeprefix("sqlite:///")
+    assert plans(path, statements)
+    assert not full_scans(path, statements, {"tickets", "bookings", "ticket_ratings", "ticket_events"})

@@ -33,7 +33,7 @@ from bot.services.user_text import quoted
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
 from bot.settings import Settings
-from db.models import HOLDING_STATUSES, Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
+from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus, booking_holds_vehicle
 
 EXCLUSION_VIOLATION = "23P01"
 # A walk-in booking is entered a few minutes after the time picked for it.
@@ -413,7 +413,7 @@ def _blocking(
 ) -> Booking | None:
     query = select(Booking).where(
         Booking.vehicle_id == vehicle.id,
-        Booking.status.in_(HOLDING_STATUSES),
+        booking_holds_vehicle(),
         Booking.pickup_at < end,
         Booking.return_due_at > start,
     )

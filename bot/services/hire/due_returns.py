@@ -19,7 +19,7 @@ from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
 from bot.services.reminders.snapshots import BookingLine, booking_lines
 from bot.services.workspace_settings import WorkspaceConfig
-from db.models import HOLDING_STATUSES, Booking, BookingStatus
+from db.models import Booking, BookingStatus, booking_holds_vehicle
 
 JOB = "due-returns"
 # The morning manifest goes out at this local time and lists the pickups and
@@ -57,7 +57,7 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
         booking_lines()
         .where(
             Booking.team_id == config.team_id,
-            Booking.status.in_(HOLDING_STATUSES),
+            booking_holds_vehicle(),
             Booking.return_due_at >= day_start,
             Booking.return_due_at < day_end,
             Booking.created_at < list_at,

@@ -18,7 +18,7 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire.access import require_agent
 from bot.services.ids import parse_id
-from db.models import HOLDING_STATUSES, Booking, Customer, RecordEvent, Vehicle
+from db.models import Booking, Customer, RecordEvent, Vehicle, booking_holds_vehicle
 
 Record = TypeVar("Record", Customer, Vehicle)
 HISTORY_VALUE_LIMIT = 200  # the history's old/new columns
@@ -84,10 +84,7 @@ def remove(session: Session, record: Record, label: str, actor_id: str) -> Remov
     """Delete ``record``, or archive it if bookings refer to it (their history stays)."""
     column = Booking.customer_id if isinstance(record, Customer) else Booking.vehicle_id
     open_keys = session.scalars(
-        select(Booking.number)
-        .where(column == record.id, Booking.status.in_(HOLDING_STATUSES))
-        .order_by(Booking.number)
-        .limit(5)
+        select(Booking.number).where(column == record.id, booking_holds_vehicle()).order_by(Booking.number).limit(5)
     ).all()
     if open_keys:
         keys = ", ".join(f"B-{n}" for n in open_keys)

@@ -17,7 +17,7 @@ from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
 from bot.services.paging import Page, page_of
 from bot.services.user_text import quoted
-from db.models import HOLDING_STATUSES, Booking, Vehicle, VehicleCategory, VehicleStatus
+from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus, booking_holds_vehicle
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
@@ -79,7 +79,7 @@ def vehicle_detail(session: Session, actor: Actor, registration: str) -> tuple[V
     vehicle = find_vehicle(session, actor, registration)
     bookings = session.scalars(
         select(Booking)
-        .where(Booking.vehicle_id == vehicle.id, Booking.status.in_(HOLDING_STATUSES))
+        .where(Booking.vehicle_id == vehicle.id, booking_holds_vehicle())
         .order_by(Booking.pickup_at)
         .limit(20)
     ).all()
@@ -128,7 +128,7 @@ def free_vehicles(
     (but booking ``ignoring``: the one being edited)."""
     busy = select(Booking.id).where(
         Booking.vehicle_id == Vehicle.id,
-        Booking.status.in_(HOLDING_STATUSES),
+        booking_holds_vehicle(),
         and_(Booking.pickup_at < end, Booking.return_due_at > start),
     )
     if ignoring is not None:

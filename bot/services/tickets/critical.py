@@ -24,7 +24,7 @@ from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import periods_since, stamp
 from bot.services.reminders.snapshots import TicketLine
 from bot.services.workspace_settings import WorkspaceConfig
-from db.models import Role, Severity, Ticket, TicketState, UserRole
+from db.models import Role, Severity, Ticket, TicketState, UserRole, ticket_is_open
 
 JOB = "critical-tickets"
 MAX_MENTIONS = 20  # beyond this, a mention list is noise
@@ -45,9 +45,8 @@ def stale_critical_tickets(session: Session, config: WorkspaceConfig, now: datet
             .where(
                 Ticket.team_id == config.team_id,
                 Ticket.severity == Severity.CRITICAL,
-                Ticket.state != TicketState.RESOLVED,
+                ticket_is_open(),
                 Ticket.state != TicketState.WAITING,  # in the reporter's hands: nothing for technicians to do
-                Ticket.deleted_at.is_(None),
                 or_(
                     and_(Ticket.assignee_id.is_(None), Ticket.created_at <= cutoff),
                     and_(Ticket.assignee_id.is_not(None), Ticket.updated_at <= cutoff),

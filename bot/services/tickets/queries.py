@@ -14,7 +14,7 @@ from bot.services.actors import Actor
 from bot.services.paging import clamp_offset
 from bot.services.tickets.access import Action, allowed, check_view, load, load_by_number
 from bot.services.tickets.forms import parse_key
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState, ticket_is_open
 
 LIST_LIMIT = 20  # tickets on one page of a list
 HISTORY_PAGE = 30  # history events on one page of /ticket T-n
@@ -145,7 +145,7 @@ def _live(actor: Actor) -> Select[tuple[Ticket]]:
 
 
 def _unresolved(actor: Actor) -> Select[tuple[Ticket]]:
-    return _live(actor).where(Ticket.state != TicketState.RESOLVED)
+    return _live(actor).where(ticket_is_open())
 
 
 def _page(
@@ -159,7 +159,7 @@ def _page(
 
 def open_ticket_conditions(team_id: str) -> tuple[ColumnElement[bool], ...]:
     """A workspace's open tickets: exactly the partial index ``ix_tickets_open_queue``'s predicate."""
-    return (Ticket.team_id == team_id, Ticket.state != TicketState.RESOLVED, Ticket.deleted_at.is_(None))
+    return (Ticket.team_id == team_id, ticket_is_open())
 
 
 def open_by_severity(session: Session, team_id: str) -> dict[Severity, int]:

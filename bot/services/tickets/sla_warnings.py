@@ -26,7 +26,7 @@ from bot.services.reminders.snapshots import TicketLine
 from bot.services.tickets import sla
 from bot.services.tickets.critical import technicians
 from bot.services.workspace_settings import WorkspaceConfig
-from db.models import Severity, Ticket, TicketState
+from db.models import Severity, Ticket, ticket_is_open
 
 JOB = "sla"
 LOOKBACK = timedelta(days=7)
@@ -87,8 +87,7 @@ def missed_targets(
             .where(
                 Ticket.team_id == config.team_id,
                 Ticket.severity == severity,
-                Ticket.state != TicketState.RESOLVED,
-                Ticket.deleted_at.is_(None),
+                ticket_is_open(),
                 Ticket.created_at <= now - shortest,
             )
             .order_by(Ticket.created_at, Ticket.id)
