@@ -50,6 +50,9 @@ def test_the_busy_paths_seek_through_indexes(sqlite_app):
         note = {"note": {"note": {"type": "plain_text_input", "value": "Replaced the router"}}}
         assert app.slack.view_submission(latest_view(app), note, user="UTECH").status == 200
         raise_ticket(app, title="Printer jammed")
+        app.fake.fail("chat.postMessage", "channel_not_found")  # a card that fails for good: its followers cancelled
+        raise_ticket(app, title="Monitor flickers")
+        app.settle()
         assert "T-2" in app.slack.command("/ticket", "queue", user="UTECH").body
 
         pickup = utcnow().replace(microsecond=0) + timedelta(hours=2)
@@ -76,5 +79,6 @@ def test_the_busy_paths_seek_through_indexes(sqlite_app):
 
     seen = " ".join(statement for statement, _ in statements)
     assert "FROM deliveries" in seen and "reminder_claims" in seen  # the worker's and the jobs' statements too
+    assert "parent_failed" in str(statements)  # and a failure's
     scans = full_scans(path, statements, GROWING)
     assert not scans, "\n".join(scans)

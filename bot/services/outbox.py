@@ -45,6 +45,7 @@ from db.models import (
     delivery_is_open,
     delivery_is_pending,
 )
+from db.models.base import spelled_out
 from db.models.hire import Booking
 
 METADATA_EVENT_TYPE = "hiredesk_delivery"
@@ -434,7 +435,10 @@ class Posted:
 # One statement: the row is locked by the UPDATE itself, and one already posted or cancelled is left.
 _MARK_POSTED = (
     update(_DELIVERIES)
-    .where(_D.id == bindparam("delivery_id"), _D.status.not_in([DeliveryStatus.POSTED, DeliveryStatus.CANCELLED]))
+    .where(
+        _D.id == bindparam("delivery_id"),
+        _D.status.not_in(spelled_out(DeliveryStatus.POSTED, DeliveryStatus.CANCELLED)),
+    )
     .values(
         status=DeliveryStatus.POSTED,
         finished_at=bindparam("finished"),
@@ -568,7 +572,9 @@ def release(session: Session, worker: str, *, after: timedelta, maybe_sent_ids: 
     they are looked up first, and not before ``after`` (when our own call has surely ended)."""
     now = utcnow()
     rows = session.scalars(
-        select(Delivery).where(Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING)
+        select(Delivery).where(
+            delivery_is_open(), Delivery.claimed_by == worker, Delivery.status == DeliveryStatus.SENDING
+        )
     ).all()
     for row in rows:
         in_flight = row.id in maybe_sent_ids

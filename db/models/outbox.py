@@ -53,6 +53,13 @@ class Delivery(Base):
         Index("ix_deliveries_team_finished", "team_id", "status", "finished_at"),
         # The worker's pruning of deliveries finished long ago (every 10 minutes, in every process).
         Index("ix_deliveries_finished", "finished_at"),
+        # A delivery that failed for good cancels the open ones that edit or reply to its message.
+        Index(
+            "ix_deliveries_parent_open",
+            "parent_key",
+            postgresql_where=text(_OPEN_SQL),
+            sqlite_where=text(_OPEN_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
