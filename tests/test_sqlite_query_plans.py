@@ -3,9 +3,9 @@ sends, the delivery worker's claims and records, and the reminder jobs. A full s
 grows with use (every message ever sent, every ticket, every booking) makes each request slower than
 the one before, and on SQLite it runs under the one write lock everything waits for.
 
-SQLite uses a partial index only for a query that repeats the index's WHERE terms with the same
-literal values (https://www.sqlite.org/partialindex.html): a bound parameter never matches, so the
-statements spell those values out (``db.models.predicates``)."""
+SQLite uses a partial index only for a query whose WHERE contains the index's condition
+(https://www.sqlite.org/partialindex.html); with bound parameters it recognises ``=`` and ``<>`` but not
+``IN (?, ?)``, so the statements write those values into the SQL (``db.models.base.spelled_out``)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,9 @@ class Base(DeclarativeBase):
 
 
 def spelled_out(*values: enum.Enum) -> list[ColumnElement[Any]]:
-    """Enum values written into a statement as literals, not bound as parameters: SQLite uses a
-    partial index only for a query whose WHERE repeats the index's terms with the same literal
-    values (https://www.sqlite.org/partialindex.html, §2), and a bound parameter never matches;
-    the query then reads the whole table. PostgreSQL proves the match either way."""
+    """Enum values written into a statement as literals, not bound as parameters. SQLite uses a
+    partial index only for a query whose WHERE contains the index's condition
+    (https://www.sqlite.org/partialindex.html). For a term with bound parameters it can tell only
+    for ``=`` and ``<>`` (it plans again with the bound value); ``status IN (?, ?)`` never matches,
+    and the query reads the whole table. PostgreSQL proves the match either way."""
     return [literal_column(f"'{value.value}'") for value in values]

@@ -96,7 +96,7 @@ class Delivery(Base):
 
 
 def delivery_is_open(status: Any = Delivery.status) -> ColumnElement[bool]:
-    """Still to send: ``status IN ('pending', 'sending')``, word for word the WHERE of the partial
+    """Still to send: ``status IN ('pending', 'sending')``, literally the WHERE of the partial
     indexes above (``spelled_out``), so that SQLite reads them rather than the whole table.
     ``status``: the status column of ``deliveries`` or of an alias of it."""
     return status.in_(spelled_out(*OPEN_STATUSES))

@@ -92,7 +92,8 @@ class Ticket(Base):
 
 def ticket_is_open() -> ColumnElement[bool]:
     """Unresolved and not deleted: ``state <> 'RESOLVED' AND deleted_at IS NULL``, spelled out as
-    the partial index ``ix_tickets_open_queue`` says it, so that SQLite reads that index."""
+    the partial index ``ix_tickets_open_queue`` says it (SQLite would also match ``state <> ?``;
+    one rule for every partial index: ``spelled_out``)."""
     return and_(Ticket.state != spelled_out(TicketState.RESOLVED)[0], Ticket.deleted_at.is_(None))
 
 
