@@ -117,6 +117,7 @@ def create_booking(session: Session, actor: Actor, form: NewBooking, settings: S
         created_by=actor.user_id,
         created_at=now,
         updated_at=now,
+        events=[],  # new: its history is known empty (appending to it would read it first)
     )
 
     def insert() -> None:
@@ -124,7 +125,7 @@ def create_booking(session: Session, actor: Actor, form: NewBooking, settings: S
         session.add(booking)
 
     _write_holding(session, insert, vehicle, pickup, due, tz, field="vehicle")
-    _record(session, actor.user_id, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200])
+    _record(session, actor.user_id, booking, "created", new=f"{vehicle.registration} for {customer.name}"[:200], at=now)
     return booking
 
 
@@ -498,8 +499,9 @@ def _record(
     old: str | None = None,
     new: str | None = None,
     body: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    now = utcnow()
+    now = at or utcnow()
     booking.updated_at = now
     booking.events.append(
         BookingEvent(
