@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.errors import DomainError
 from bot.services.actors import Actor, load_actor
@@ -62,7 +62,12 @@ class TicketChange:
             old_body=old_body,
             internal=internal,
         )
-        self.ticket.events.append(event)
+        # Added beside the history, not appended to it: appending would read the whole history first
+        # (a ticket's history, loaded later, includes it; one already loaded gets it at once).
+        event.ticket = self.ticket
+        session = object_session(self.ticket)
+        if session is not None:
+            session.add(event)
         self.ticket.updated_at = now
         self.events.append(event)
 
