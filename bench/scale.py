@@ -74,7 +74,7 @@ def run_scale(admin_url: str, sizes: list[int], repeats: int, log=print) -> list
             name = f"bench_scale_{rows}"
             db = Database(databases.fresh(name), poolclass=sa.pool.NullPool)
             try:
-                now = utcnow()
+                now = reminder_queries.measured_at(utcnow())
                 started = time.perf_counter()
                 reminder_queries.fill(db, rows, now)
                 filled = time.perf_counter() - started
