@@ -517,6 +517,7 @@ def failed(
     if row is None or row.status in (DeliveryStatus.POSTED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED):
         return None
     row.status, row.finished_at, row.error, row.maybe_sent = DeliveryStatus.FAILED, now, error[:200], False
+    session.flush()  # written before the Core statements that may follow (the lane's next claim reads it)
     _cancel_dependants(session, row.key, now)
     return Failure(row.key, row.team_id, row.notify_user, row.label, row.channel, error)
 

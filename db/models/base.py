@@ -24,4 +24,4 @@ def spelled_out(*values: enum.Enum) -> list[ColumnElement[Any]]:
     (https://www.sqlite.org/partialindex.html). For a term with bound parameters it can tell only
     for ``=`` and ``<>`` (it plans again with the bound value); ``status IN (?, ?)`` never matches,
     and the query reads the whole table. PostgreSQL proves the match either way."""
-    return [literal_column(f"'{value.value}'") for value in values]
+    return [literal_column("'{}'".format(str(value.value).replace("'", "''"))) for value in values]

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ColumnExpressionArgument,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, spelled_out
@@ -33,6 +48,14 @@ class Category(str, enum.Enum):
     OTHER = "other"
 
 
+OPEN_TICKET_SQL = "state <> 'RESOLVED' AND deleted_at IS NULL"
+# The technicians' queue's order: unassigned first, then by severity (CRITICAL, MAJOR, MINOR). Its index
+# and ``queue_order()`` must say the same expressions, with the same literals, for either database to
+# read the queue's page in index order instead of sorting every open ticket.
+UNASSIGNED_FIRST_SQL = "(assignee_id IS NOT NULL)"
+SEVERITY_RANK_SQL = "(CASE WHEN severity = 'CRITICAL' THEN 0 WHEN severity = 'MAJOR' THEN 1 ELSE 2 END)"
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -44,8 +67,19 @@ class Ticket(Base):
             "team_id",
             "severity",
             "created_at",
-            postgresql_where=text("state <> 'RESOLVED' AND deleted_at IS NULL"),
-            sqlite_where=text("state <> 'RESOLVED' AND deleted_at IS NULL"),
+            postgresql_where=text(OPEN_TICKET_SQL),
+            sqlite_where=text(OPEN_TICKET_SQL),
+        ),
+        # A page of the queue (``queue_order()``): ten index entries, not a sort of the open tickets.
+        Index(
+            "ix_tickets_queue_order",
+            "team_id",
+            text(UNASSIGNED_FIRST_SQL),
+            text(SEVERITY_RANK_SQL),
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_TICKET_SQL),
+            sqlite_where=text(OPEN_TICKET_SQL),
         ),
         Index("ix_tickets_reporter", "team_id", "reporter_id", "created_at"),
         Index("ix_tickets_created", "team_id", "created_at"),
@@ -88,6 +122,22 @@ class Ticket(Base):
     @property
     def key(self) -> str:
         return f"T-{self.number}"
+
+
+def severity_rank() -> ColumnElement[int]:
+    """0 for CRITICAL, 1 for MAJOR, 2 for MINOR: ``SEVERITY_RANK_SQL``, literals spelled out."""
+    critical, major = spelled_out(Severity.CRITICAL, Severity.MAJOR)
+    return case(
+        (Ticket.severity == critical, literal_column("0")),
+        (Ticket.severity == major, literal_column("1")),
+        else_=literal_column("2"),
+    )
+
+
+def queue_order() -> tuple[ColumnExpressionArgument[Any], ...]:
+    """The queue's order, as ``ix_tickets_queue_order`` holds it: unassigned first, then by severity,
+    oldest first (then by id, which the index holds last and every list adds)."""
+    return (Ticket.assignee_id.is_not(None), severity_rank(), Ticket.created_at)
 
 
 def ticket_is_open() -> ColumnElement[bool]:

@@ -64,9 +64,11 @@ class TicketChange:
         )
         # Added beside the history, not appended to it: appending would read the whole history first
         # (a ticket's history, loaded later, includes it; one already loaded gets it at once).
-        event.ticket = self.ticket
         session = object_session(self.ticket)
-        if session is not None:
+        if session is None:  # not in a session (no caller does this): as before, loudly if it is detached
+            self.ticket.events.append(event)
+        else:
+            event.ticket = self.ticket
             session.add(event)
         self.ticket.updated_at = now
         self.events.append(event)

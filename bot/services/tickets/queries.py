@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, ColumnExpressionArgument, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError
@@ -15,6 +15,7 @@ from bot.services.paging import clamp_offset
 from bot.services.tickets.access import Action, allowed, check_view, load, load_by_number
 from bot.services.tickets.forms import parse_key
 from db.models import Role, Severity, Ticket, TicketEvent, TicketState, ticket_is_open
+from db.models.tickets import queue_order, severity_rank
 
 LIST_LIMIT = 20  # tickets on one page of a list
 HISTORY_PAGE = 30  # history events on one page of /ticket T-n
@@ -22,7 +23,7 @@ SEARCH_MIN_CHARS = 2
 SEARCH_MAX_WORDS = 8
 SEARCH_MAX_CHARS = 200  # the query rides in the paging buttons' values (2000 characters)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
-SEVERITY_RANK = case((Ticket.severity == Severity.CRITICAL, 0), (Ticket.severity == Severity.MAJOR, 1), else_=2)
+SEVERITY_RANK = severity_rank()
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,7 @@ def mine(session: Session, actor: Actor, offset: int = 0) -> TicketList:
 def queue(session: Session, actor: Actor, offset: int = 0) -> TicketList:
     """Unresolved tickets: unassigned first, then by severity, then oldest first."""
     actor.require(Role.TECHNICIAN, Role.MANAGER, to="see the ticket queue")
-    order = (Ticket.assignee_id.is_not(None), SEVERITY_RANK, Ticket.created_at)
-    return _page(session, _unresolved(actor), *order, offset=offset)
+    return _page(session, _unresolved(actor), *queue_order(), offset=offset)
 
 
 def assigned_to_me(session: Session, actor: Actor) -> TicketList:
