@@ -79,7 +79,6 @@ class Claimed:
     lane: str | None = None  # its lane: the next of it may be claimed when it is done
 
 
-# A Core INSERT of the table, built once: a fraction of the CPU of an ORM object and its flush.
 # The statements every message runs (queue, claim, record) are Core statements on the table, built
 # once and run on the session's connection: through the ORM each cost 0.1 ms more CPU (docs/performance.md §11).
 _DELIVERIES = cast(Table, Delivery.__table__)

@@ -17,7 +17,18 @@ from .hire import (
 from .installs import slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest, delivery_is_open, delivery_is_pending
 from .reminders import ReminderClaim
-from .tickets import Category, Severity, Ticket, TicketEvent, TicketRating, TicketState, TicketThread, ticket_is_open
+from .tickets import (
+    Category,
+    Severity,
+    Ticket,
+    TicketEvent,
+    TicketRating,
+    TicketState,
+    TicketThread,
+    queue_order,
+    severity_rank,
+    ticket_is_open,
+)
 
 __all__ = [
     "HOLDING_STATUSES",
@@ -48,6 +59,8 @@ __all__ = [
     "booking_holds_vehicle",
     "delivery_is_open",
     "delivery_is_pending",
+    "queue_order",
+    "severity_rank",
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",

@@ -14,8 +14,7 @@ from bot.services.actors import Actor
 from bot.services.paging import clamp_offset
 from bot.services.tickets.access import Action, allowed, check_view, load, load_by_number
 from bot.services.tickets.forms import parse_key
-from db.models import Role, Severity, Ticket, TicketEvent, TicketState, ticket_is_open
-from db.models.tickets import queue_order, severity_rank
+from db.models import Role, Severity, Ticket, TicketEvent, TicketState, queue_order, severity_rank, ticket_is_open
 
 LIST_LIMIT = 20  # tickets on one page of a list
 HISTORY_PAGE = 30  # history events on one page of /ticket T-n
@@ -145,7 +144,7 @@ def _live(actor: Actor) -> Select[tuple[Ticket]]:
 
 
 def _unresolved(actor: Actor) -> Select[tuple[Ticket]]:
-    return _live(actor).where(ticket_is_open())
+    return select(Ticket).where(*open_ticket_conditions(actor.team_id))
 
 
 def _page(
