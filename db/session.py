@@ -222,6 +222,9 @@ class _SqliteWriter:
         self._depth = 0
         self._path = f"{database}.writer" if database and database != ":memory:" and fcntl else None
         self._fd: int | None = None
+        # Held shared by each process that waits for the file lock: the holder looks at it to see
+        # whether leaving a gap between its turns is worth the wait (below).
+        self._waiting_fd = -1
         self._pid = 0
         self._released_at = 0.0
 
@@ -246,25 +249,49 @@ class _SqliteWriter:
         if self._path is None:
             return
         if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
-            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-        # The file lock was just ours: leave another process (looking every millisecond) a chance to
-        # take it before this process's next writer does, or one busy process would keep it. (Bounded,
-        # and the looks below counted, not timed: a test's frozen or moved clock must not change them.)
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._waiting_fd = os.open(f"{self._path}.waiting", os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        # The file lock was just ours: if another process waits for it (looking every millisecond),
+        # leave it a chance to take it before this process's next writer does, or one busy process
+        # would keep it. Nobody waiting (a quiet desk, one worker), no gap. (Bounded, and the looks
+        # below counted, not timed: a test's frozen or moved clock must not change them.)
         gap = FILE_TURN_GAP_S - (time.monotonic() - self._released_at)
-        if gap > 0:
+        if gap > 0 and _held(self._waiting_fd):
             time.sleep(min(gap, FILE_TURN_GAP_S))
-        for _ in range(SQLITE_BUSY_TIMEOUT_MS):
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
+        waiting = False
+        try:
+            for _ in range(SQLITE_BUSY_TIMEOUT_MS):
+                if _take(self._fd, fcntl.LOCK_EX):
+                    return
+                waiting = waiting or _take(self._waiting_fd, fcntl.LOCK_SH)  # the holder sees it (above)
                 time.sleep(0.001)
-        raise _locked("another process")
+            raise _locked("another process")
+        finally:
+            if waiting:
+                fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
 
     def _unlock_file(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             self._released_at = time.monotonic()
+
+
+def _take(fd: int, kind: int) -> bool:
+    """Take an advisory lock on ``fd`` if nobody holds one in its way (no wait)."""
+    try:
+        fcntl.flock(fd, kind | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _held(fd: int) -> bool:
+    """Whether some other open file holds a lock on ``fd``'s file (looked at, nothing kept)."""
+    if not _take(fd, fcntl.LOCK_EX):
+        return True
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return False
 
 
 def _locked(by: str) -> OperationalError:

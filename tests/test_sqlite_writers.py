@@ -132,3 +132,41 @@ def test_a_frozen_or_moved_test_clock_does_not_stall_the_writers(sqlite_file):
     writer = threading.Thread(target=write_across_clocks, daemon=True)
     writer.start()
     assert done.wait(10), "a writer stalled on the test clock"
+
+
+def test_a_process_takes_its_next_turn_at_once_when_no_other_waits(sqlite_file, monkeypatch):
+    _url, db = sqlite_file
+    monkeypatch.setattr(db_session, "FILE_TURN_GAP_S", 0.5)
+    started = time.monotonic()
+    for n in range(3):
+        with db.transaction() as session:
+            session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+    assert time.monotonic() - started < 0.25  # no gap left for nobody
+
+
+def test_a_process_leaves_the_lock_to_another_that_waits(sqlite_file, monkeypatch):
+    url, db = sqlite_file
+    monkeypatch.setattr(db_session, "FILE_TURN_GAP_S", 0.5)
+    other = Database(url)  # a second process: its own lock file handles
+    entered, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(db, entered, release))
+    holder.start()
+    assert entered.wait(5)
+
+    def write_other() -> None:
+        with other.transaction() as session:
+            session.execute(text("INSERT INTO t VALUES (2)"))
+
+    waiter = threading.Thread(target=write_other)
+    waiter.start()
+    deadline = time.monotonic() + 5  # until the other process says it is looking for the lock
+    while not db_session._held(db._writer._waiting_fd) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release.set()
+    holder.join(5)
+    with db.transaction() as session:  # this process's next writer comes straight after its last
+        session.execute(text("INSERT INTO t VALUES (3)"))
+    waiter.join(5)
+    with db.transaction(readonly=True) as session:
+        assert session.scalars(text("SELECT n FROM t ORDER BY rowid")).all() == [1, 2, 3]
+    other.dispose()
