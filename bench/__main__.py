@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_signals()
     if args.report_from:
         results = json.loads(args.report_from.read_text())
-        results["targets"] = report.targets(results)
+        report.analyse(results)
         table = report.markdown(results)
         print(table)
         if args.update_doc:
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run.results
     results["meta"]["seconds"] = round(time.monotonic() - started, 1)
     results["meta"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    results["targets"] = report.targets(results)
+    report.analyse(results)
     table = report.markdown(results)
     print(table)
     print(report.explain_text(results))

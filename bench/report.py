@@ -12,6 +12,7 @@ BARE_DEFAULT = "bare Bolt (default)"
 BARE_PBR = "bare Bolt (process_before_response)"
 JOB_QUERIES = ("due-returns", "overdue-returns", "critical-tickets")
 TARGET_BACKEND, TARGET_CLIENTS = "postgres", 8
+WRITE_RATE, READ_RATE, ACK_P50_MS = 400, 1000, 5  # issue 13's targets at 8 clients
 
 
 def _f(value, digits: int = 1) -> str:
@@ -34,6 +35,12 @@ def _baseline(results: dict, name: str, clients: int) -> dict | None:
 # ---- targets ------------------------------------------------------------------------
 
 
+def analyse(results: dict) -> None:
+    """Add to a run's results the targets' verdicts and the machine's floors (also for a saved run)."""
+    results["targets"] = targets(results)
+    results["floors"] = floors(results)
+
+
 def targets(results: dict) -> list[dict]:
     """Each target of issue 13: what was measured and whether it is met (None: not measured in this run)."""
     checks: list[dict] = []
@@ -51,14 +58,11 @@ def targets(results: dict) -> list[dict]:
         row = _row(results, TARGET_BACKEND, kind.name, TARGET_CLIENTS)
         if row is None:
             continue
-        check(f"{kind.label}: ack p50", row["p50"], 5, "ms")
+        check(f"{kind.label}: ack p50", row["p50"], ACK_P50_MS, "ms")
         check(f"{kind.label}: ack p99", row["p99"], 25, "ms")
         if bare:
             check(f"{kind.label}: p50 ÷ bare Bolt default p50", row["p50"] / bare["p50"], 0.5, "×")
-        if kind.write:
-            check(f"{kind.label}: throughput", row["rate"], 400, "req/s", at_most=False)
-        else:
-            check(f"{kind.label}: throughput", row["rate"], 1000, "req/s", at_most=False)
+        check(f"{kind.label}: throughput", row["rate"], WRITE_RATE if kind.write else READ_RATE, "req/s", at_most=False)
         if kind.effect_method and row.get("effect"):
             check(f"{kind.label}: time to effect p50", row["effect"]["p50"], 50, "ms")
             check(f"{kind.label}: time to effect p99", row["effect"]["p99"], 250, "ms")
@@ -75,6 +79,46 @@ def targets(results: dict) -> list[dict]:
         check(f"scheduler {job}: growth 10⁴ → 10⁶", growth, 2, "×")
     check("digest at 10⁶ rows", largest["jobs"]["digest"] if largest else None, 50, "ms")
     return checks
+
+
+def floors(results: dict) -> list[dict]:
+    """What this machine allows each request kind, whatever HireDesk's own code does (PostgreSQL, 8 clients).
+
+    The floor is the CPU a request costs that HireDesk can't cut: the fake Slack answering the Web API
+    calls the product requires (its card, thread note, DM), the load generator sending the request, and
+    Bolt with its web stack when the listener only acks (the ``process_before_response`` baseline). On
+    ``cores`` cores no app on Bolt gets past ``cores`` s ÷ that floor per second, and by Little's law
+    ``clients`` closed-loop clients then wait at least ``clients`` ÷ that rate on average. What is left of
+    the target's rate is the budget for HireDesk's own Python and its database."""
+    bare = _baseline(results, BARE_PBR, TARGET_CLIENTS)
+    if bare is None:
+        return []
+    bolt = bare["cpu_ms_per_request"]["app"]
+    cores = results["meta"]["cores"]
+    out = []
+    for kind in KINDS:
+        row = _row(results, TARGET_BACKEND, kind.name, TARGET_CLIENTS)
+        if row is None:
+            continue
+        cpu = row["cpu_ms_per_request"]
+        floor = cpu["fake Slack"] + cpu["load generator"] + bolt
+        ceiling = cores * 1000 / floor
+        target_rate = WRITE_RATE if kind.write else READ_RATE
+        own = cpu["app"] - bolt + cpu["PostgreSQL"]
+        budget = cores * 1000 / target_rate - floor
+        out.append(
+            {
+                "kind": kind.name,
+                "floor_cpu_ms": floor,
+                "ceiling_rate": ceiling,
+                "least_mean_latency_ms": TARGET_CLIENTS / ceiling * 1000,
+                "own_cpu_ms": own,
+                "target_rate": target_rate,
+                "budget_ms": budget,
+                "cut_needed": own / budget if budget > 0 else math.inf,
+            }
+        )
+    return out
 
 
 # ---- Markdown -----------------------------------------------------------------------
@@ -244,6 +288,34 @@ def markdown(results: dict) -> str:
         out += [
             "",
             "Fill times: " + ", ".join(f"{r['rows']:,} rows {r['fill_seconds']:.1f} s" for r in results["scale"]),
+            "",
+        ]
+
+    if results.get("floors"):
+        out += [
+            f"### What this machine allows ({TARGET_BACKEND}, {TARGET_CLIENTS} clients; CPU ms per request)",
+            "",
+            "| request | floor: fake Slack + load generator + bare Bolt | most req/s on "
+            f"{results['meta']['cores']} cores | least mean latency ms | HireDesk's own (app minus bare Bolt, plus "
+            "PostgreSQL) | its budget at the target rate | cut needed |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in results["floors"]:
+            possible = f["budget_ms"] > 0
+            budget = f"{_f(f['budget_ms'], 2)} (at {f['target_rate']:,}/s)" if possible else "none"
+            cut = f"{_f(f['cut_needed'], 1)}×" if possible else f"{f['target_rate']:,}/s is past the floor"
+            out.append(
+                f"| {BY_NAME[f['kind']].label} | {_f(f['floor_cpu_ms'], 2)} | {_f(f['ceiling_rate'], 0)} | "
+                f"{_f(f['least_mean_latency_ms'])} | {_f(f['own_cpu_ms'], 2)} | {budget} | {cut} |"
+            )
+        out += [
+            "",
+            "The floor is what a request costs on this machine whatever HireDesk does: the fake Slack answering "
+            "its Web API calls, the load generator, and Bolt with a listener that only acks. The most req/s is "
+            f"{results['meta']['cores']} cores' worth of CPU ÷ the floor; at that rate {TARGET_CLIENTS} closed-loop "
+            "clients wait at least the least mean latency (Little's law; less their own time between requests, "
+            "well under a millisecond). The budget is what the target's "
+            "rate leaves for HireDesk's own Python and its database.",
             "",
         ]
 

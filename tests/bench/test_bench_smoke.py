@@ -48,6 +48,7 @@ def test_quick_benchmark_runs_and_writes_json_and_png(tmp_path):
     assert all(row["marks"] for row in results["mixed"])
     assert [row["rows"] for row in results["scale"]] == [10_000]
     assert results["targets"]
+    assert [f["kind"] for f in results["floors"]] == [kind.name for kind in KINDS]  # what the machine allows
 
     png = out.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
