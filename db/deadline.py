@@ -46,11 +46,19 @@ def _wait(connection) -> None:
             # The words psycopg2's SQLAlchemy dialect recognises as a disconnect: the pool drops it.
             raise psycopg2.OperationalError("server closed the connection unexpectedly (no answer in time)")
         if state == psycopg2.extensions.POLL_READ:
-            select.select([connection.fileno()], [], [], remaining)
+            _ready(connection.fileno(), select.POLLIN, remaining)
         elif state == psycopg2.extensions.POLL_WRITE:
-            select.select([], [connection.fileno()], [], remaining)
+            _ready(connection.fileno(), select.POLLOUT, remaining)
         else:
             raise psycopg2.OperationalError(f"unexpected poll state {state}")
+
+
+def _ready(fd: int, events: int, seconds: float | None) -> None:
+    """Wait until ``fd`` is ready for ``events`` (or has failed) or ``seconds`` have passed.
+    ``poll``, not ``select``: a busy process's sockets are numbered past select's 1,024."""
+    poller = select.poll()
+    poller.register(fd, events)
+    poller.poll(None if seconds is None else max(0.0, seconds * 1000))
 
 
 def _hang_up(connection) -> None:

@@ -169,6 +169,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writer is not None:
+            self._writer.close()
 
 
 class _Turns:
@@ -270,6 +272,13 @@ class _SqliteWriter:
         finally:
             if waiting:
                 fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the lock files (the database is disposed of; a later turn opens them again)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            os.close(self._waiting_fd)
+        self._fd, self._waiting_fd = None, -1
 
     def _unlock_file(self) -> None:
         if self._fd is not None:
