@@ -115,7 +115,7 @@ def floors(results: dict) -> list[dict]:
                 "own_cpu_ms": own,
                 "target_rate": target_rate,
                 "budget_ms": budget,
-                "cut_needed": own / budget if budget > 0 else math.inf,
+                "cut_needed": own / budget if budget > 0 else None,  # None: no budget at all
             }
         )
     return out
@@ -303,7 +303,12 @@ def markdown(results: dict) -> str:
         for f in results["floors"]:
             possible = f["budget_ms"] > 0
             budget = f"{_f(f['budget_ms'], 2)} (at {f['target_rate']:,}/s)" if possible else "none"
-            cut = f"{_f(f['cut_needed'], 1)}×" if possible else f"{f['target_rate']:,}/s is past the floor"
+            if not possible:
+                cut = f"{f['target_rate']:,}/s is past the floor"
+            elif f["cut_needed"] <= 1:
+                cut = "none: within the budget"
+            else:
+                cut = f"{_f(f['cut_needed'], 1)}×"
             out.append(
                 f"| {BY_NAME[f['kind']].label} | {_f(f['floor_cpu_ms'], 2)} | {_f(f['ceiling_rate'], 0)} | "
                 f"{_f(f['least_mean_latency_ms'])} | {_f(f['own_cpu_ms'], 2)} | {budget} | {cut} |"
@@ -382,7 +387,7 @@ def write_json(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def clean(value):
-        if isinstance(value, float) and math.isnan(value):
+        if isinstance(value, float) and not math.isfinite(value):  # NaN, ±Infinity: not JSON
             return None
         if isinstance(value, dict):
             return {str(k): clean(v) for k, v in value.items()}

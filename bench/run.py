@@ -351,7 +351,7 @@ def _measure_kinds(
                 requests,
                 warmup=plan.warmup,
             )
-            cpu = meter.per_request_ms(len(phase.samples))
+            cpu = meter.per_request_ms(len(phase.samples) + len(phase.warmup))  # the meter saw the warm-up too
             effects, effect_ms = _effect_summary(phase, _calls_after(phase, fake, plan.effect_patience))
             sql = counter.read(len(phase.samples) + len(phase.warmup)) if counter else {}
             row = {
@@ -457,7 +457,7 @@ def _measure_baseline(run: Run, bare: Server, workload: Workload, watched) -> No
             "target": bare.name,
             "clients": clients,
             **_summary(phase),
-            "cpu_ms_per_request": meter.per_request_ms(len(phase.samples)),
+            "cpu_ms_per_request": meter.per_request_ms(len(phase.samples) + len(phase.warmup)),
         }
         run.results["baselines"].append(row)
         run.latencies[(bare.name, "", "ack only", clients)] = [s.latency * 1000 for s in phase.samples if not s.error]

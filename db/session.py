@@ -251,6 +251,7 @@ class _SqliteWriter:
         if self._path is None:
             return
         if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open file)
+            self._close_files()  # inherited: closing this process's copies leaves the parent's locks alone
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
             self._waiting_fd = os.open(f"{self._path}.waiting", os.O_RDWR | os.O_CREAT, 0o600)
             self._pid = os.getpid()
@@ -274,10 +275,20 @@ class _SqliteWriter:
                 fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        """Close the lock files (the database is disposed of; a later turn opens them again)."""
-        if self._fd is not None:
-            os.close(self._fd)
-            os.close(self._waiting_fd)
+        """Close the lock files (the database is disposed of; a later turn opens them again). A write
+        still running at shutdown keeps them: closing them under it would drop its lock."""
+        if not self._lock.acquire(timeout=1):
+            return
+        try:
+            if self._depth == 0:
+                self._close_files()
+        finally:
+            self._lock.release()
+
+    def _close_files(self) -> None:
+        for fd in (self._fd, self._waiting_fd):
+            if fd is not None and fd >= 0:
+                os.close(fd)
         self._fd, self._waiting_fd = None, -1
 
     def _unlock_file(self) -> None:

@@ -162,11 +162,13 @@ def test_a_process_leaves_the_lock_to_another_that_waits(sqlite_file, monkeypatc
     deadline = time.monotonic() + 5  # until the other process says it is looking for the lock
     while not db_session._held(db._writer._waiting_fd) and time.monotonic() < deadline:
         time.sleep(0.001)
+    assert time.monotonic() < deadline, "the other process never said it was waiting"
     release.set()
     holder.join(5)
     with db.transaction() as session:  # this process's next writer comes straight after its last
         session.execute(text("INSERT INTO t VALUES (3)"))
     waiter.join(5)
+    assert not holder.is_alive() and not waiter.is_alive()
     with db.transaction(readonly=True) as session:
         assert session.scalars(text("SELECT n FROM t ORDER BY rowid")).all() == [1, 2, 3]
     other.dispose()
