@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from .workload import BY_NAME, KINDS
+from .workload import BY_NAME, KINDS, Kind
 
 BARE_DEFAULT = "bare Bolt (default)"
 BARE_PBR = "bare Bolt (process_before_response)"
@@ -33,6 +33,10 @@ def _baseline(results: dict, name: str, clients: int) -> dict | None:
 
 
 # ---- targets ------------------------------------------------------------------------
+
+
+def _target_rate(kind: Kind) -> int:
+    return WRITE_RATE if kind.write else READ_RATE
 
 
 def analyse(results: dict) -> None:
@@ -62,7 +66,7 @@ def targets(results: dict) -> list[dict]:
         check(f"{kind.label}: ack p99", row["p99"], 25, "ms")
         if bare:
             check(f"{kind.label}: p50 ÷ bare Bolt default p50", row["p50"] / bare["p50"], 0.5, "×")
-        check(f"{kind.label}: throughput", row["rate"], WRITE_RATE if kind.write else READ_RATE, "req/s", at_most=False)
+        check(f"{kind.label}: throughput", row["rate"], _target_rate(kind), "req/s", at_most=False)
         if kind.effect_method and row.get("effect"):
             check(f"{kind.label}: time to effect p50", row["effect"]["p50"], 50, "ms")
             check(f"{kind.label}: time to effect p99", row["effect"]["p99"], 250, "ms")
@@ -103,7 +107,7 @@ def floors(results: dict) -> list[dict]:
         cpu = row["cpu_ms_per_request"]
         floor = cpu["fake Slack"] + cpu["load generator"] + bolt
         ceiling = cores * 1000 / floor
-        target_rate = WRITE_RATE if kind.write else READ_RATE
+        target_rate = _target_rate(kind)
         own = cpu["app"] - bolt + cpu["PostgreSQL"]
         budget = cores * 1000 / target_rate - floor
         out.append(

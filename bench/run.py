@@ -351,9 +351,10 @@ def _measure_kinds(
                 requests,
                 warmup=plan.warmup,
             )
-            cpu = meter.per_request_ms(len(phase.samples) + len(phase.warmup))  # the meter saw the warm-up too
+            sent = len(phase.samples) + len(phase.warmup)  # the meters saw the warm-up too
+            cpu = meter.per_request_ms(sent)
             effects, effect_ms = _effect_summary(phase, _calls_after(phase, fake, plan.effect_patience))
-            sql = counter.read(len(phase.samples) + len(phase.warmup)) if counter else {}
+            sql = counter.read(sent) if counter else {}
             row = {
                 "target": "HireDesk",
                 "backend": backend,

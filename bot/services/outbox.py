@@ -619,16 +619,22 @@ def counts(session: Session) -> dict[str, int]:
 # --- what a posted message means ---------------------------------------------------------------
 
 
-def _set_card(table: Table) -> Any:
-    return (
+def _card_recorder(model: type[Ticket] | type[Booking]) -> Callable[[Session, Posted, str, str], None]:
+    """Where a ticket's or a booking's card was posted, recorded on it (edits go there)."""
+    table = cast(Table, model.__table__)
+    statement = (
         update(table)
         .where(table.c.team_id == bindparam("team"), table.c.id == bindparam("subject"))
         .values(card_channel=bindparam("channel_posted"), card_ts=bindparam("ts_posted"))
     )
 
+    def record(session: Session, row: Posted, channel: str, ts: str) -> None:
+        card = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
+        session.connection().execute(statement, card)
 
-_SET_TICKET_CARD = _set_card(cast(Table, Ticket.__table__))
-_SET_BOOKING_CARD = _set_card(cast(Table, Booking.__table__))
+    return record
+
+
 _claims = cast(Table, ReminderClaim.__table__)
 _SET_REMINDER = (
     update(_claims)
@@ -649,16 +655,6 @@ _ADD_TICKET_THREAD = text(
 
 
 # (A Core UPDATE also sets every column named by a parameter: each gets only its own, named apart.)
-def _ticket_card(session: Session, row: Posted, channel: str, ts: str) -> None:
-    card = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
-    session.connection().execute(_SET_TICKET_CARD, card)
-
-
-def _booking_card(session: Session, row: Posted, channel: str, ts: str) -> None:
-    card = {"team": row.team_id, "subject": row.subject_id, "channel_posted": channel, "ts_posted": ts}
-    session.connection().execute(_SET_BOOKING_CARD, card)
-
-
 def _reminder(session: Session, row: Posted, channel: str, ts: str) -> None:
     session.connection().execute(_SET_REMINDER, {"delivery": row.key, "channel_posted": channel, "ts_posted": ts})
 
@@ -672,9 +668,9 @@ def _ticket_dm(session: Session, row: Posted, channel: str, ts: str) -> None:
 
 # purpose → what to record once the message is posted
 RECORDERS: dict[str, Callable[[Session, Posted, str, str], None]] = {
-    "ticket_card": _ticket_card,
+    "ticket_card": _card_recorder(Ticket),
     "ticket_dm": _ticket_dm,  # a DM to the reporter: their answers in its thread are comments
-    "booking_card": _booking_card,
+    "booking_card": _card_recorder(Booking),
     "reminder": _reminder,
 }
 
