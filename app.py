@@ -49,6 +49,7 @@ def build_wsgi_app(settings: Settings):
     from bot.web import create_web_app
 
     ctx = build_context(settings)
+    ctx.tenancy.start()  # who the bot token is: learnt and refreshed in the background
     metrics.instrument_pool(ctx.db.engine, "web")
     server.on_worker_exit(start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for).stop)
     return create_web_app(ctx, build_bolt_app(ctx))
@@ -80,6 +81,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         from bot.web import create_web_app
 
         bolt_app = build_bolt_app(ctx)
+        ctx.tenancy.start()
         server.serve_socket_mode(
             ctx,
             bolt_app,
@@ -132,6 +134,7 @@ def cmd_job(settings: Settings, args: argparse.Namespace) -> int:
 
     ctx = build_context(settings)
     check_compatible(ctx.db.engine)
+    _learn_identity(ctx)
     report = run_job(ctx, job, now=args.now)
     report.errors = _deliver_now(settings, ctx, report.delivery_keys)
     print(f"hiredesk: {report.summary()}", file=sys.stdout if report.ok else sys.stderr)
@@ -145,6 +148,7 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     ctx = build_context(settings)
     check_compatible(ctx.db.engine)
+    _learn_identity(ctx)
     problems = _deliver_now(settings, ctx)
     for problem in problems:
         print(f"hiredesk: {problem}", file=sys.stderr)
@@ -171,6 +175,15 @@ def cmd_purge_workspace(settings: Settings, args: argparse.Namespace) -> int:
     counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items())) or "nothing was stored"
     print(f"hiredesk: workspace {args.team_id} purged: {counts}")
     return 0
+
+
+def _learn_identity(ctx: AppContext) -> None:
+    """A one-off command with one bot token: check who the token is now if that is due (as a serving
+    process's background check would), so its posts go where the token is accepted."""
+    from bot.tenancy import SingleWorkspace
+
+    if isinstance(ctx.tenancy, SingleWorkspace):
+        ctx.tenancy.identity.refresh_if_due()
 
 
 def _deliver_now(settings: Settings, ctx: AppContext, keys: list[str] | None = None) -> list[str]:

@@ -62,6 +62,7 @@ class _Metrics:
     job_last_success: Gauge
     pool_in_use: Gauge
     pool_capacity: Gauge
+    request_path_calls: Counter
 
 
 _lock = threading.Lock()
@@ -128,6 +129,13 @@ def _m() -> _Metrics:
                     multiprocess_mode="livesum",
                     registry=registry,
                 ),
+                request_path_calls=Counter(
+                    "hiredesk_request_path_slack_calls",
+                    "Web API calls made while answering a Slack request, before the answer, by method "
+                    "(only views.open/push/update are expected: nothing else may delay an answer).",
+                    ["method"],
+                    registry=registry,
+                ),
             )
         return _metrics
 
@@ -190,6 +198,11 @@ def observe_job_run(job: str, outcome: str, seconds: float, *, posted: int = 0, 
         metrics.job_posts.labels(job).inc(posted)
     if outcome == "ok":
         metrics.job_last_success.labels(job).set(finished_at)
+
+
+def count_request_path_call(method: str) -> None:
+    """A listener called the Web API before its request's answer (bot/request_path.py)."""
+    _m().request_path_calls.labels(method).inc()
 
 
 def instrument_pool(engine: Engine, pool: str) -> None:

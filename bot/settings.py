@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     delivery_threads: int = Field(default=8, alias="HIREDESK_DELIVERY_THREADS", ge=1, le=64)
     delivery_lease_seconds: float = Field(default=60, alias="HIREDESK_DELIVERY_LEASE_SECONDS", gt=0)
     delivery_timeout_seconds: float = Field(default=10, alias="HIREDESK_DELIVERY_TIMEOUT_SECONDS", gt=0)
+    # One bot token: how often a background check asks Slack who the token is (auth.test), so a
+    # revoked token is noticed; requests never wait for it (bot/identity.py).
+    identity_refresh_seconds: float = Field(default=300, alias="HIREDESK_IDENTITY_REFRESH_SECONDS", gt=0)
     log_format: Literal["text", "json"] = Field(default="text", alias="HIREDESK_LOG_FORMAT")
 
     @field_validator("admins", mode="before")

@@ -8,6 +8,7 @@ from slack_bolt import App
 
 import handlers
 from bot.context import AppContext
+from bot.request_path import FromTenancy
 from bot.slack_client import LISTENER_TIMEOUT, make_web_client
 from handlers.support import NOT_INSTALLED, OnlyServedWorkspaces
 
@@ -30,14 +31,19 @@ def build_bolt_app(ctx: AppContext) -> App:
             tenancy.installed(team_id)
 
         oauth = oauth_settings(settings, ctx.db, tenancy.store, on_installed)
+    # Listeners call Slack only for views.open/push/update (a trigger lasts 3 s): no retries, short
+    # time-out. Each request's client gets its token from ``authorize``, not from this one.
+    client = make_web_client(settings, timeout=LISTENER_TIMEOUT)
+    client.token = None
     app = App(
-        # Listeners call Slack only for views.open/push/update (a trigger lasts 3 s): no retries, short time-out.
-        client=make_web_client(settings, timeout=LISTENER_TIMEOUT),
+        client=client,
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         # Signatures are verified in bot.web before Bolt sees a request, so that
         # bad signatures (401) are told apart from malformed bodies (400).
         request_verification_enabled=False,
-        # auth.test would run at start-up; the bot user ID is fetched lazily instead.
+        # The token, team, bot user and bot come from what the tenancy holds (bot/tenancy.py): neither at
+        # start-up nor on any request does Bolt ask Slack auth.test (a slow Slack would delay answers).
+        authorize=FromTenancy(ctx.tenancy),  # type: ignore[arg-type]  # Bolt takes an Authorize too
         token_verification_enabled=False,
         # Listeners do only what the answer needs (validate, write, queue deliveries in the outbox),
         # so the answer leaves as soon as the listener returns: no thread hand-off, no 10 ms ack polling.
@@ -47,8 +53,8 @@ def build_bolt_app(ctx: AppContext) -> App:
         # First of all (before Bolt's authorization asks Slack or the installation store anything):
         # a workspace this app does not serve gets nothing.
         before_authorize=OnlyServedWorkspaces(ctx),
-        # Should Bolt's own authorization still refuse one (its token deleted a moment ago), it tells
-        # the user so on the request's own response_url (its own Slack); nothing runs, nothing is stored.
+        # Should the authorization still refuse one (its token deleted a moment ago), Bolt tells the
+        # user so on the request's own response_url (its own Slack); nothing runs, nothing is stored.
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     handlers.register(app, ctx)

@@ -20,6 +20,8 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot import request_path
+
 
 class EnvelopeKeyedSocketModeHandler(SocketModeHandler):
     def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
@@ -27,4 +29,6 @@ class EnvelopeKeyedSocketModeHandler(SocketModeHandler):
         # As Bolt's own handler (retry headers included), plus the envelope's id.
         request = BoltRequest(mode="socket_mode", body=req.payload, headers=build_headers(req))
         request.context["envelope_id"] = req.envelope_id
-        send_response(client, req, self.app.dispatch(request), started)
+        with request_path.answering():
+            response = self.app.dispatch(request)
+        send_response(client, req, response, started)

@@ -3,18 +3,22 @@
 Two ways to run (PRODUCT.md §2):
 
 - ``SingleWorkspace`` — one bot token from the environment (HTTP or Socket Mode). The token's own
-  workspace, as ``auth.test`` names it (asked once, then kept), is the only one served: a request
-  from any other team or enterprise is refused before anything is written or posted.
+  workspace is the only one served: a request from any other team or enterprise is refused before
+  anything is written or posted. Which workspace that is, Slack's ``auth.test`` says — asked in the
+  background and kept in the database (bot/identity.py), never on a request's path.
 - ``InstalledWorkspaces`` — distributed over OAuth: every workspace that installed the app, each
-  with its own bot token from slack_sdk's installation store (looked up, kept a few seconds).
+  with its own bot token, bot user and bot from slack_sdk's installation store (looked up, kept a
+  few seconds; Slack is not asked).
 
-Either way ``client_for(team_id)`` is None once the workspace uninstalled the app or revoked its
-token (with one bot token: also while Slack refuses it): the delivery worker then fails what is
+Either way ``authorize`` gives Bolt what a request's listeners need (token, bot user, bot) without a
+Web API call, and ``client_for(team_id)`` is None once the workspace uninstalled the app or revoked
+its token (with one bot token: also while Slack refuses it): the delivery worker then fails what is
 queued there as ``workspace_gone``, and scheduled jobs skip it.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
@@ -22,11 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import select
 
+from bot.identity import TokenIdentity
 from bot.services import workspaces
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -36,16 +41,28 @@ log = logging.getLogger("hiredesk.tenancy")
 
 # How long a looked-up token (or "uninstalled") is trusted before it is looked up again.
 TOKEN_CACHE_SECONDS = 10.0
-# With one bot token, how long Slack's refusal of it (auth.test) stands before it is asked again.
-AUTH_RECHECK_SECONDS = 60.0
-# auth.test's answers meaning "this token is no good" (revoked, its app or workspace gone), not an outage.
-TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+
+class Admission(enum.Enum):
+    """Whether a request's workspace is served here."""
+
+    SERVED = "served"
+    NOT_SERVED = "not_served"
+    CONNECTING = "connecting"  # one bot token, and Slack has never yet said whose it is
+
+
+class StillConnecting(Exception):
+    """Nothing is known yet of the bot token (Slack not reached since the app's first start)."""
 
 
 class Tenancy(Protocol):
-    def serves(self, team_id: str | None, enterprise_id: str | None) -> bool: ...
+    def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission: ...
 
-    def client_for(self, team_id: str) -> WebClient | None: ...
+    def authorize(self, team_id: str | None, enterprise_id: str | None, user_id: str | None) -> AuthorizeResult | None:
+        """What Bolt needs to run a request's listeners (token, bot user, bot), with no Web API call."""
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The workspace's client (None: not served). May raise ``StillConnecting``: try later."""
 
     def uninstalled(self, team_id: str) -> None:
         """The workspace left: forget (or delete) its token now."""
@@ -54,11 +71,8 @@ class Tenancy(Protocol):
         """The only workspaces scheduled jobs may run for (None: any); the jobs' own query also
         skips the uninstalled and, over OAuth, those with no stored token. Asked before a run."""
 
-
-@dataclass(frozen=True)
-class Home:
-    team_id: str
-    enterprise_id: str | None
+    def start(self) -> None:
+        """Start what keeps this process's view of the workspaces fresh (at start-up)."""
 
 
 class _Expiring:
@@ -86,58 +100,51 @@ class _Expiring:
 
 
 class SingleWorkspace:
-    """One bot token, one workspace: the token's own (``auth.test``)."""
+    """One bot token, one workspace: the token's own, as Slack last said (``identity``)."""
 
     def __init__(self, settings: Settings, db: Database, client: WebClient | None = None) -> None:
         self.db = db
         self.client = client or make_web_client(settings)
-        self._home: Home | None = None
-        self._refused_until = float("-inf")  # while Slack refuses the token: ask again after this
-        self._lock = threading.Lock()
+        self.identity = TokenIdentity(db, self.client, every=settings.identity_refresh_seconds)
         self._installed = _Expiring(TOKEN_CACHE_SECONDS)
 
-    def home(self) -> Home | None:
-        """The token's workspace, asked of Slack (auth.test) once per process and then kept.
+    def start(self) -> None:
+        self.identity.start()
 
-        None while Slack refuses the token (revoked, app uninstalled, workspace deactivated): the
-        app is then installed nowhere — requests get "not installed", deliveries fail as
-        ``workspace_gone``, jobs run for nobody — and Slack is asked again at most every
-        ``AUTH_RECHECK_SECONDS``, so a token put right is served without a restart. Any other
-        failure (Slack unreachable) is raised, and asked again next time."""
-        with self._lock:
-            if self._home is None and time.monotonic() >= self._refused_until:
-                try:
-                    answer = self.client.auth_test()
-                except SlackApiError as error:
-                    if error.response.get("error") not in TOKEN_REFUSED:
-                        raise
-                    self._refused_until = time.monotonic() + AUTH_RECHECK_SECONDS
-                    log.error(
-                        "Slack refuses the bot token (%s): no workspace is served; asking again in %.0f s",
-                        error.response.get("error"),
-                        AUTH_RECHECK_SECONDS,
-                    )
-                    return None
-                self._home = Home(team_id=answer["team_id"], enterprise_id=answer.get("enterprise_id") or None)
-                log.info("serving workspace %s only (the bot token's own)", self._home.team_id)
-                # auth.test just accepted the token: the workspace has the app (again).
-                with self.db.transaction() as session:
-                    workspaces.mark_installed(session, self._home.team_id)
-            return self._home
+    def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission:
+        """SERVED for the token's own workspace (and enterprise); NOT_SERVED for any other, and for
+        every one while Slack refuses the token; CONNECTING while Slack has never answered."""
+        known = self.identity.current()
+        if known is None:
+            return Admission.CONNECTING
+        if known.serving and team_id == known.team_id and (enterprise_id or None) in (None, known.enterprise_id):
+            return Admission.SERVED
+        return Admission.NOT_SERVED
 
-    def serves(self, team_id: str | None, enterprise_id: str | None) -> bool:
-        home = self.home()
-        return home is not None and team_id == home.team_id and (enterprise_id or None) in (None, home.enterprise_id)
+    def authorize(self, team_id: str | None, enterprise_id: str | None, user_id: str | None) -> AuthorizeResult | None:
+        known = self.identity.current()
+        if known is None or not known.serving or team_id != known.team_id:
+            return None
+        return AuthorizeResult(
+            enterprise_id=known.enterprise_id,
+            team_id=known.team_id,
+            bot_user_id=known.bot_user_id,
+            bot_id=known.bot_id,
+            bot_token=self.client.token,
+            user_id=user_id,
+        )
 
     def client_for(self, team_id: str) -> WebClient | None:
-        home = self.home()
-        if home is None or team_id != home.team_id:
+        known = self.identity.current()
+        if known is None:
+            raise StillConnecting()
+        if not known.serving or team_id != known.team_id:
             return None
         return self.client if self._installed.get(team_id, lambda: self._still_installed(team_id)) else None
 
     def scheduled_teams(self) -> frozenset[str] | None:
-        home = self.home()
-        return frozenset({home.team_id} if home else ())
+        known = self.identity.current()
+        return frozenset({known.team_id} if known and known.serving and known.team_id else ())
 
     def uninstalled(self, team_id: str) -> None:
         # The token is the operator's (environment); from now on the database says "uninstalled".
@@ -152,6 +159,8 @@ class SingleWorkspace:
 class _Installed:
     enterprise_id: str | None  # the Enterprise Grid organization it installed the app in, if any
     client: WebClient
+    bot_user_id: str | None
+    bot_id: str | None
 
 
 class InstalledWorkspaces:
@@ -166,9 +175,28 @@ class InstalledWorkspaces:
         self.store = installation_store
         self._installed = _Expiring(TOKEN_CACHE_SECONDS)
 
-    def serves(self, team_id: str | None, enterprise_id: str | None) -> bool:
+    def start(self) -> None:
+        pass  # each installation is looked up when a request or delivery needs it
+
+    def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission:
         installed = self._installation(team_id) if team_id else None
-        return installed is not None and installed.enterprise_id == (enterprise_id or None)
+        if installed is not None and installed.enterprise_id == (enterprise_id or None):
+            return Admission.SERVED
+        return Admission.NOT_SERVED
+
+    def authorize(self, team_id: str | None, enterprise_id: str | None, user_id: str | None) -> AuthorizeResult | None:
+        """What the installation store holds (what Slack said at install time): no auth.test."""
+        installed = self._installation(team_id) if team_id else None
+        if installed is None or installed.enterprise_id != (enterprise_id or None):
+            return None
+        return AuthorizeResult(
+            enterprise_id=installed.enterprise_id,
+            team_id=team_id,
+            bot_user_id=installed.bot_user_id,
+            bot_id=installed.bot_id,
+            bot_token=installed.client.token,
+            user_id=user_id,
+        )
 
     def client_for(self, team_id: str) -> WebClient | None:
         installed = self._installation(team_id)
@@ -194,7 +222,9 @@ class InstalledWorkspaces:
         bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=False)
         if bot is None or not bot.bot_token:
             return None
-        return _Installed(enterprise_id, make_web_client(self.settings, bot.bot_token))
+        return _Installed(
+            enterprise_id, make_web_client(self.settings, bot.bot_token), bot_user_id=bot.bot_user_id, bot_id=bot.bot_id
+        )
 
     def _enterprises_of(self, team_id: str) -> list[str | None]:
         """The enterprise ids the workspace's bot tokens are stored under, the newest install's first

@@ -29,7 +29,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.wsgi import get_input_stream
 
-from bot import observability
+from bot import observability, request_path
 from bot.context import AppContext
 from bot.delivery import after_answer
 from db.deadline import deadline
@@ -71,7 +71,7 @@ def create_web_app(ctx: AppContext, bolt_app: App) -> Flask:
             return _refuse(400, "malformed request")
         observability.note_slack_request(body, request.content_type or "")
         # Slack gives up after 3 s: the database work of the answer ends before that, whatever the database does.
-        with deadline(ANSWER_DEADLINE_S), after_answer.collecting() as queued:
+        with deadline(ANSWER_DEADLINE_S), after_answer.collecting() as queued, request_path.answering():
             answer = bolt_app.dispatch(
                 BoltRequest(body=body, query=request.query_string.decode(), headers=dict(request.headers))
             )

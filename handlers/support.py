@@ -30,14 +30,17 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from bot.context import AppContext
 from bot.errors import DomainError, FormErrors, Unavailable
+from bot.request_path import counting
 from bot.services import handled
 from bot.services.actors import Actor
+from bot.tenancy import Admission
 from bot.views.messages import error_message
 
 from .payloads import team_id_of, user_id_of
@@ -60,34 +63,75 @@ class ProvideAppContext(Middleware):
 
 
 NOT_INSTALLED = "HireDesk is not installed in this workspace."
+STILL_CONNECTING = "HireDesk is still connecting to Slack — try again in a minute."
 
 
 class OnlyServedWorkspaces(Middleware):
     """Refuses, before Bolt's authorization and any listener run, a request from a workspace (or
     enterprise) this app does not serve: with one bot token, any but the token's own (and every
-    one while Slack refuses the token); over OAuth, any not installed.
+    one while Slack refuses the token); over OAuth, any not installed. With one bot token that
+    Slack has not yet been reached for since the app's very first start, every request is told
+    HireDesk is still connecting (an event is refused with a 503, so Slack sends it again later).
 
-    Nothing is written and nothing is posted: a slash command gets an ephemeral "not installed
-    here" as its answer, anything else an empty 200 (so Slack does not retry it). Installed as
-    Bolt's ``before_authorize`` (bot/slack_app.py), so a refused request never costs an auth.test."""
+    Nothing is written and nothing is posted: a slash command gets its answer as an ephemeral, a
+    modal's submission inline, anything else an empty 200 (so Slack does not retry it). Installed as
+    Bolt's ``before_authorize`` (bot/slack_app.py). It asks the tenancy, which never asks Slack.
+
+    It also gives the request a client that counts the Web API calls made before the answer
+    (bot/request_path.py): Bolt's authorization then sets that client's token."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        req.context["client"] = counting(req.context.client)
         if req.body.get("type") == "url_verification" or req.body.get("ssl_check"):
             return next()  # Slack checking the Request URL: no workspace, nothing served
         team_id, enterprise_id = req.context.team_id, req.context.enterprise_id
-        if self.ctx.tenancy.serves(team_id, enterprise_id):
+        try:
+            admission = self.ctx.tenancy.admission(team_id, enterprise_id)
+        except (OperationalError, PoolTimeout, DBAPIError) as error:  # nothing known yet, and no database
+            log.warning("database unavailable: %s", _first_line(error))
+            return _try_again_later(req.body, Unavailable.message)
+        if admission is Admission.SERVED:
             return next()
+        if admission is Admission.CONNECTING:
+            log.warning("answered a request before Slack was reached: still connecting")
+            return _try_again_later(req.body, STILL_CONNECTING)
         log.warning("refused a request from workspace %s (enterprise %s): not served here", team_id, enterprise_id)
-        if req.body.get("command"):
-            return BoltResponse(
-                status=200,
-                body=json.dumps({"response_type": "ephemeral", "text": NOT_INSTALLED}),
-                headers={"content-type": "application/json"},
-            )
-        return BoltResponse(status=200, body="")
+        return _not_installed(req.body)
+
+
+def _not_installed(body: dict) -> BoltResponse:
+    """A workspace not served: a command is told so; anything else gets an empty 200."""
+    if body.get("command"):
+        return _json_answer({"response_type": "ephemeral", "text": NOT_INSTALLED})
+    return BoltResponse(status=200, body="")
+
+
+def _try_again_later(body: dict, text: str) -> BoltResponse:
+    """``text`` (try again later), told the way this kind of request allows: a command's ephemeral, a modal's inline error, a
+    click's ephemeral on its response_url after the answer; an event is refused with a 503 (Slack
+    sends it again later)."""
+    if body.get("type") == "event_callback":
+        return BoltResponse(status=503, body=text)
+    if body.get("command"):
+        return _json_answer({"response_type": "ephemeral", "text": text})
+    if body.get("type") == "view_submission" and _first_input_block(body):
+        return _json_answer({"response_action": "errors", "errors": {_first_input_block(body): text}})
+    if body.get("type") == "block_suggestion":
+        return _json_answer({"options": []})
+    if body.get("response_url"):
+        after_answer(_respond_with, str(body["response_url"]), text)
+    return BoltResponse(status=200, body="")
+
+
+def _json_answer(answer: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+
+
+def _respond_with(response_url: str, text: str) -> None:
+    WebhookClient(response_url, timeout=10).send(response_type="ephemeral", replace_original=False, text=text)
 
 
 def request_key(body: dict, headers: dict[str, Any], envelope_id: str | None = None) -> str | None:

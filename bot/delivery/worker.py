@@ -31,6 +31,7 @@ from bot import metrics
 from bot.services import handled, outbox
 from bot.services.clock import utcnow
 from bot.settings import Settings
+from bot.tenancy import StillConnecting
 from bot.views.deliveries import failure_notice
 from db.deadline import deadline
 from db.session import Database
@@ -45,6 +46,7 @@ log = logging.getLogger("hiredesk.delivery")
 POLL_SECONDS = 1.0
 # Attempts after which a delivery that keeps raising (a bug, not Slack) fails for good, told once.
 MAX_UNEXPECTED = 8
+STILL_CONNECTING_DELAY = timedelta(seconds=5)  # the bot token not known yet: how long a delivery waits
 TAKEOVER_FACTOR = 1.5  # a claim is taken over no sooner than this × the Web API call's time-out
 PRUNE_EVERY = timedelta(minutes=10)
 KEEP_FINISHED = timedelta(days=7)
@@ -233,12 +235,7 @@ class DeliveryWorker:
             handled.add(current.id)
             following = None
             try:
-                client = self.client_for(current.team_id)
-                outcome = (  # an export (outbox.UPLOAD) reads its rows from the database
-                    send(client, current, db=self.db, worker=self.name)
-                    if client
-                    else Outcome("failed", error="workspace_gone")
-                )
+                outcome = self._send(current)
                 following = self._record(current, outcome)
             except Exception as error:  # a bug, or the database away
                 log.exception("delivery %s: could not be sent or recorded", current.key)
@@ -255,6 +252,15 @@ class DeliveryWorker:
                     self._wake.set()  # the next in its lane, queued meanwhile, may be due now
             current = following
         return handled
+
+    def _send(self, delivery: outbox.Claimed) -> Outcome:
+        try:
+            client = self.client_for(delivery.team_id)
+        except StillConnecting:  # Slack not reached yet since the first start: not a failure
+            return Outcome("retry", error="still_connecting", delay=STILL_CONNECTING_DELAY)
+        if client is None:
+            return Outcome("failed", error="workspace_gone")
+        return send(client, delivery, db=self.db, worker=self.name)  # an export reads its rows from the database
 
     def _record(self, delivery: outbox.Claimed, outcome: Outcome) -> outbox.Claimed | None:
         """Record ``outcome``; when it finished the delivery, claim the next of its lane (if due)."""

@@ -162,6 +162,7 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     commands, shortcuts = manifest_entries()
     ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
     bolt_app = build_bolt_app(ctx)
+    ctx.tenancy.start()
     delivery = start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for)
     router.hiredesk = create_web_app(ctx, bolt_app)
     router.fake_slack = fake.app

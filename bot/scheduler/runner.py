@@ -60,7 +60,7 @@ def run_job(
     now = now or utcnow()
     report = JobReport(job.name)
     worker = claims.worker_name()
-    only = ctx.tenancy.scheduled_teams()  # may ask Slack (auth.test) once: before the transaction
+    only = ctx.tenancy.scheduled_teams()  # what Slack last said of the token(s): never asks it
     with ctx.db.transaction() as session:
         due = claims.find_due_everywhere(session, job.find_due, ctx.settings, now, only=only)
         won = claims.claim(session, due, now=now, worker=worker, timeout=claim_timeout)

@@ -14,7 +14,7 @@ from .hire import (
     VehicleStatus,
     booking_holds_vehicle,
 )
-from .installs import slack_bots, slack_installations, slack_oauth_states
+from .installs import BotTokenIdentity, slack_bots, slack_installations, slack_oauth_states
 from .outbox import OPEN_STATUSES, Delivery, DeliveryStatus, HandledRequest, delivery_is_open, delivery_is_pending
 from .reminders import ReminderClaim
 from .tickets import (
@@ -37,6 +37,7 @@ __all__ = [
     "Booking",
     "BookingEvent",
     "BookingStatus",
+    "BotTokenIdentity",
     "Category",
     "Customer",
     "Delivery",

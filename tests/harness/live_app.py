@@ -15,6 +15,7 @@ from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
 from bot.slack_app import build_bolt_app
+from bot.tenancy import SingleWorkspace
 from bot.web import create_web_app
 from db.models import Delivery, delivery_is_open
 from db.session import Database
@@ -68,6 +69,10 @@ class LiveApp:
 class LiveServer:
     def __init__(self, settings: Settings, fake: FakeSlack) -> None:
         self.ctx = AppContext(settings=settings, db=Database(settings.database_url))
+        if isinstance(self.ctx.tenancy, SingleWorkspace):
+            # What the background check does at start-up, done here once and at once; tests that
+            # change what Slack says of the token call ``tenancy.identity.refresh()`` themselves.
+            self.ctx.tenancy.identity.refresh_if_due()
         self.delivery = start_delivery_worker(settings, self.ctx.db, self.ctx.tenancy.client_for)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
