@@ -36,9 +36,9 @@ RECHECK_REFUSED = timedelta(seconds=60)
 # After Slack could not be reached: ask again this soon while nothing is known, else this.
 RETRY_UNKNOWN_SECONDS = 5.0
 RETRY_KNOWN_SECONDS = 60.0
-# How long this process trusts what it read from the database (another process may have refreshed it).
+# How long this process trusts what it read from the database (another process may have refreshed it);
+# while nothing is known yet, every read looks again (one primary-key lookup, only until Slack answers).
 REREAD_SECONDS = 10.0
-REREAD_UNKNOWN_SECONDS = 1.0
 # How often the background thread looks whether a check is due (in memory; no query, no call).
 POLL_SECONDS = 1.0
 
@@ -65,8 +65,7 @@ class TokenIdentity:
         row re-read every ``REREAD_SECONDS``; while the database is away the last read stands."""
         with self._lock:
             known, read_at = self._known, self._read_at
-        trusted_for = REREAD_SECONDS if known is not None else REREAD_UNKNOWN_SECONDS
-        if time.monotonic() - read_at < trusted_for:
+        if known is not None and time.monotonic() - read_at < REREAD_SECONDS:
             return known
         try:
             return self._read()
