@@ -28,6 +28,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.context import AppContext
 from bot.delivery.worker import DeliveryWorker, start_delivery_worker
+from bot.services import bot_identities
 from bot.settings import Settings
 from bot.slack_app import build_bolt_app
 from bot.slack_client import make_web_client
@@ -162,6 +163,15 @@ def build_sandbox(settings: Settings, host: str = "127.0.0.1", port: int | None 
     commands, shortcuts = manifest_entries()
     ui = SlackUI(fake, SignedSlackClient(url, secret, fake), ZoneInfo(ctx.settings.timezone), commands, shortcuts)
     bolt_app = build_bolt_app(ctx)
+    with ctx.db.transaction() as session:  # the sandbox made the token: who it is needs no asking
+        bot_identities.accepted(
+            session,
+            bot_identities.fingerprint(token),
+            team_id=workspace.TEAM_ID,
+            enterprise_id=None,
+            bot_user_id=FakeSlack.BOT_USER,
+            bot_id=FakeSlack.BOT_ID,
+        )
     ctx.tenancy.start()
     delivery = start_delivery_worker(settings, ctx.db, ctx.tenancy.client_for)
     router.hiredesk = create_web_app(ctx, bolt_app)

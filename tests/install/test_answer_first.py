@@ -13,10 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
+from slack_bolt.middleware.authorization import MultiTeamsAuthorization, SingleTeamAuthorization
 from sqlalchemy import func, select
 
+from bot.request_path import FromTenancy
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.services.bot_identities import fingerprint
+from bot.slack_app import build_bolt_app
 from bot.views.tickets.modals import new_ticket_modal
 from db.models import Base, BotTokenIdentity, Role, Ticket
 from db.session import Database
@@ -208,3 +211,11 @@ def test_the_background_check_finds_a_revoked_token_without_a_request_asking(dat
         )
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_bolt_authorizes_from_the_tenancy_never_with_auth_test(live_app):
+    bolt = build_bolt_app(live_app.ctx)
+    kinds = {type(middleware) for middleware in bolt._middleware_list}
+    assert SingleTeamAuthorization not in kinds  # it would ask auth.test on a request
+    assert MultiTeamsAuthorization in kinds and isinstance(bolt._authorize, FromTenancy)

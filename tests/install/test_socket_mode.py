@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.sandbox.fake_slack import FakeSlack
-from db.models import Delivery, HandledRequest, Role, Ticket, UserRole
+from db.models import BotTokenIdentity, Delivery, HandledRequest, Role, Ticket, UserRole
 from db.session import Database
 from tests.harness.live_app import BOT_TOKEN
 from tests.harness.postgres import free_port
@@ -46,6 +46,7 @@ def socket_mode_app(tmp_path, database_url, fake_slack):
     try:
         fake_slack.wait_for("apps.connections.open", timeout=30)
         fake_slack.socket_mode.wait_connected()
+        wait_until_identity_known(database_url)
         assert get(f"http://127.0.0.1:{port}/healthz") == 200  # health checks stay on HTTP
         yield fake_slack
     finally:
@@ -53,6 +54,21 @@ def socket_mode_app(tmp_path, database_url, fake_slack):
         output = process.communicate(timeout=30)[0]
         print(output)
     assert "sandbox" not in output.lower()
+
+
+def wait_until_identity_known(database_url: str) -> None:
+    """The background check learnt who the bot token is (Slack answered, the answer is stored)."""
+    db = Database(database_url)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with db.transaction(readonly=True) as session:
+                if session.scalar(select(func.count()).select_from(BotTokenIdentity)):
+                    return
+            assert time.monotonic() < deadline, "the bot token's identity was never learnt"
+            time.sleep(0.05)
+    finally:
+        db.dispose()
 
 
 def handled(db: Database, key: str) -> bool:
@@ -159,4 +175,6 @@ def test_socket_mode_serves_commands_events_modals_and_buttons(socket_mode_app, 
     with db.transaction(readonly=True) as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == queued
     assert handled(db, f"envelope:{sent}")
+    # Who the bot token is was asked once, by the background check at start-up: never by an envelope.
+    assert len(fake.calls_to("auth.test")) == 1
     db.dispose()
