@@ -379,6 +379,11 @@ class FakeSlack:
         return trigger
 
     # ---- queries for tests -----------------------------------------------
+    def forget_calls(self) -> None:
+        """Start the call log afresh (the calls of a test's set-up are not the test's)."""
+        with self._changed:
+            self.calls.clear()
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]

@@ -73,6 +73,7 @@ class LiveServer:
             # What the background check does at start-up, done here once and at once; tests that
             # change what Slack says of the token call ``tenancy.identity.refresh()`` themselves.
             self.ctx.tenancy.identity.refresh_if_due()
+            fake.forget_calls()  # that auth.test was the start-up's, not the test's
         self.delivery = start_delivery_worker(settings, self.ctx.db, self.ctx.tenancy.client_for)
         self.wsgi = create_web_app(self.ctx, build_bolt_app(self.ctx))
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
