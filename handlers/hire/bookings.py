@@ -38,6 +38,8 @@ def _blank_booking_form(ctx):
 def booking_command(ack, body, command, client, ctx):
     words = command_text(command).split()
     sub = words[0].lower() if words else "new"
+    if sub == "availability":  # "2026-11-24 10:00" is one moment
+        words = [words[0], *booking_queries.moment_words(words[1:])]
     if sub in ("new", "add"):
         return open_blank_form(ctx, ack, body, client, _blank_booking_form(ctx), to="create bookings")
     if sub == "help":

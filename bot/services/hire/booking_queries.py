@@ -30,7 +30,10 @@ LIST_LIMIT = 40  # today's movements on the App Home
 LIST_PAGE = 20  # bookings on one page of /booking list and a search
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_CHARS = 100  # the words ride in the paging buttons' values
-DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}))?$", re.ASCII)  # ASCII digits only
+# A typed date or date-time: 2026-11-24, 2026-11-24T10:00, 2026-11-24t10:00, 2026-11-24 10:00 (ASCII digits only).
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{1,2}:\d{2}))?$", re.ASCII)
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,17 @@ def editing(
     return BookingEditing(booking, quotes, config.timezone, pickup, due, problem)
 
 
+def moment_words(words: list[str]) -> list[str]:
+    """Typed words with a date followed by a time (``2026-11-24 10:00``) taken as one moment."""
+    merged: list[str] = []
+    for word in words:
+        if merged and CLOCK_ONLY.match(word) and DATE_ONLY.match(merged[-1]):
+            merged[-1] = f"{merged[-1]} {word}"
+        else:
+            merged.append(word)
+    return merged
+
+
 def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     """A typed date or date-time in the workspace's time zone, as UTC. A bare date as an end means
     the end of that day; ``today`` and ``tomorrow`` work too."""
@@ -253,7 +267,7 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
             day = None
         if day is None:
             raise DomainError(
-                f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00."
+                f"“{text[:30]}” is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, like 2026-11-24T10:00, or today or tomorrow."
             )
     if clock is None:
         return at_local(day + timedelta(days=1) if end_of_day else day, time(0), tz)

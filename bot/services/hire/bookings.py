@@ -26,14 +26,14 @@ from bot.services.hire import pricing
 from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_agent, require_reader
 from bot.services.hire.records import Record
-from bot.services.hire.vehicles import free_vehicles
+from bot.services.hire.vehicles import free_vehicles, holding_during
 from bot.services.ids import parse_id
 from bot.services.local_time import local_short
 from bot.services.user_text import quoted
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
 from bot.settings import Settings
-from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus, booking_holds_vehicle
+from db.models import Booking, BookingEvent, BookingStatus, Customer, Vehicle, VehicleStatus
 
 EXCLUSION_VIOLATION = "23P01"
 # A walk-in booking is entered a few minutes after the time picked for it.
@@ -412,12 +412,7 @@ def _bookable_vehicle(session: Session, actor: Actor, vehicle_id: int | str | No
 def _blocking(
     session: Session, vehicle: Vehicle, start: datetime, end: datetime, own: Booking | None
 ) -> Booking | None:
-    query = select(Booking).where(
-        Booking.vehicle_id == vehicle.id,
-        booking_holds_vehicle(),
-        Booking.pickup_at < end,
-        Booking.return_due_at > start,
-    )
+    query = select(Booking).where(Booking.vehicle_id == vehicle.id, holding_during(start, end, utcnow()))
     if own is not None:
         query = query.where(Booking.id != own.id)
     return session.scalars(query.order_by(Booking.pickup_at).limit(1)).first()
@@ -473,9 +468,12 @@ def _clash(
     tz: ZoneInfo,
     field: str,
 ) -> FormErrors:
-    """Name the blocking booking and offer free vehicles of the same category."""
+    """Name the blocking booking and offer free vehicles of the same category (the same words
+    wherever a car is refused: the form's check, a race lost, the modal's redraw)."""
     taken = f"{vehicle.registration} is booked then"
-    if blocker is not None:
+    if blocker is not None and still_out(blocker, utcnow()):
+        taken = f"{vehicle.registration} is still out with {blocker.key}, overdue since {local_short(blocker.return_due_at, tz)}"
+    elif blocker is not None:
         taken += f" ({blocker.key}, {local_short(blocker.pickup_at, tz)} – {local_short(blocker.return_due_at, tz)})"
     others = [
         v.registration
@@ -488,6 +486,11 @@ def _clash(
         else f"No other {vehicle.category.value} is free then."
     )
     return FormErrors({field: f"{taken}. {offer}"})
+
+
+def still_out(booking: Booking, now: datetime) -> bool:
+    """Picked up and past its due time, not returned: its car is not in the yard."""
+    return booking.status is BookingStatus.ACTIVE and booking.return_due_at <= now
 
 
 def _record(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, FormErrors, NotFound
@@ -17,7 +17,7 @@ from bot.services.hire import records as hire_records
 from bot.services.hire.access import require_admin, require_agent, require_reader
 from bot.services.paging import Page, page_of
 from bot.services.user_text import quoted
-from db.models import Booking, Vehicle, VehicleCategory, VehicleStatus, booking_holds_vehicle
+from db.models import Booking, BookingStatus, Vehicle, VehicleCategory, VehicleStatus, booking_holds_vehicle
 
 REGISTRATION = re.compile(r"^[A-Z0-9-]{2,16}$")
 MAX_RATE = Decimal("99999.99")
@@ -115,6 +115,20 @@ def remove_vehicle(session: Session, actor: Actor, vehicle_id: int | str) -> hir
     return hire_records.remove(session, vehicle, vehicle.registration, actor.user_id)
 
 
+def holding_during(start: datetime, end: datetime, now: datetime) -> ColumnElement[bool]:
+    """A booking that keeps its car from being booked for [start, end): RESERVED or ACTIVE and
+    overlapping the period. An ACTIVE booking holds its car until it is returned: once past its
+    due time (the car is not back), it holds it open-ended."""
+    return and_(
+        booking_holds_vehicle(),
+        Booking.pickup_at < end,
+        or_(
+            Booking.return_due_at > start,
+            and_(Booking.status == BookingStatus.ACTIVE, Booking.return_due_at <= now),
+        ),
+    )
+
+
 def free_vehicles(
     session: Session,
     team_id: str,
@@ -124,13 +138,9 @@ def free_vehicles(
     limit: int = 100,
     ignoring: int | None = None,
 ) -> list[Vehicle]:
-    """Bookable vehicles with no holding booking overlapping the half-open period [start, end)
-    (but booking ``ignoring``: the one being edited)."""
-    busy = select(Booking.id).where(
-        Booking.vehicle_id == Vehicle.id,
-        booking_holds_vehicle(),
-        and_(Booking.pickup_at < end, Booking.return_due_at > start),
-    )
+    """Bookable vehicles no booking holds during the half-open period [start, end) (``holding_during``:
+    a car still out past its due time is not free), but booking ``ignoring``: the one being edited."""
+    busy = select(Booking.id).where(Booking.vehicle_id == Vehicle.id, holding_during(start, end, utcnow()))
     if ignoring is not None:
         busy = busy.where(Booking.id != ignoring)
     query = select(Vehicle).where(

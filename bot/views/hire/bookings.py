@@ -24,7 +24,7 @@ from db.models import Booking, BookingEvent, BookingStatus
 
 USAGE = (
     "Usage: `/booking` (new booking), `/booking list [today|active|overdue|upcoming]`, `/booking B-12`, "
-    "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24 or 2026-11-24T10:00, "
+    "`/booking availability &lt;from&gt; &lt;to&gt; [category]` with dates like 2026-11-24, 2026-11-24T10:00 (or 2026-11-24 10:00), today or tomorrow, "
     "`/booking export [YYYY-MM-DD [YYYY-MM-DD]]` (the bookings picked up in that range, as a CSV file in your DM)."
 )
 HEADER_LIMIT = 150

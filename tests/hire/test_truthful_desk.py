@@ -1,0 +1,204 @@
+"""The car hire desk tells the truth (issue: a car still out is never offered; the documented date
+forms work), over signed HTTP against the fake Slack, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select, update
+
+from db.models import Booking, BookingStatus
+
+from .helpers import (
+    add_customer,
+    add_vehicle,
+    book,
+    booking_modal_for,
+    hours_from_now,
+    make_agent,
+    new_booking_values,
+    opened_modal,
+    press,
+    stored_bookings,
+)
+from .test_hire_slack import ephemeral
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def overdue_booking(live_app, customer_id: int, vehicle_id: int, *, overdue_hours: float = 3) -> Booking:
+    """A booking picked up and due back ``overdue_hours`` ago, not returned: booked through Slack,
+    then moved into the past (a test cannot wait for the clock)."""
+    pickup = hours_from_now(24)
+    book(live_app, customer_id, vehicle_id, pickup, pickup + timedelta(hours=2))
+    (booking,) = [b for b in stored_bookings(live_app.db) if b.vehicle_id == vehicle_id]
+    due = hours_from_now(-overdue_hours)
+    with live_app.db.transaction() as session:
+        session.execute(
+            update(Booking)
+            .where(Booking.id == booking.id)
+            .values(
+                status=BookingStatus.ACTIVE,
+                pickup_at=due - timedelta(days=1),
+                picked_up_at=due - timedelta(days=1),
+                return_due_at=due,
+                odometer_out=1000,
+                fuel_out="full",
+            )
+        )
+    return next(b for b in stored_bookings(live_app.db) if b.id == booking.id)
+
+
+def vehicle_options(view: dict) -> list[str]:
+    block = next((b for b in view["blocks"] if b.get("block_id") == "vehicle"), None)
+    if block is None:
+        return []
+    return [option["value"] for option in block["element"].get("options", [])]
+
+
+def local_minute(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+
+
+# --- 1. a car still out is never offered ---------------------------------------------------------
+
+
+def test_a_car_still_out_past_its_due_time_is_not_offered_anywhere(live_app):
+    make_agent(live_app.db)
+    ada, bob = add_customer(live_app.db), add_customer(live_app.db, name="Bob Smith", licence_number="SMITH 1")
+    out = add_vehicle(live_app.db, registration="QASH 1", make="Nissan", model="Qashqai")
+    spare = add_vehicle(live_app.db, registration="SPARE 1")
+    late = overdue_booking(live_app, ada, out)
+
+    pickup = hours_from_now(1)
+    due = pickup + timedelta(days=1)
+    # /booking availability: the car that is not in the yard is not listed as free
+    free = ephemeral(live_app, "/booking", f"availability {local_minute(pickup)} {local_minute(due)}")
+    assert "SPARE1" in free and "QASH1" not in free
+    # the New booking modal's vehicle list
+    view = booking_modal_for(live_app, bob, pickup, due)
+    assert vehicle_options(view) == [str(spare)]
+    # and a submission naming it anyway (a stale form) is refused, naming the booking that holds it
+    answer = live_app.slack.view_submission(view, new_booking_values(bob, out, pickup, due), user="UAGENT").json
+    overdue_since = late.return_due_at.astimezone(LONDON).strftime("%H:%M")
+    assert answer["response_action"] == "errors"
+    assert f"QASH1 is still out with {late.key}, overdue since" in answer["errors"]["vehicle"]
+    assert overdue_since in answer["errors"]["vehicle"] and "Free economy: SPARE1." in answer["errors"]["vehicle"]
+    assert len(stored_bookings(live_app.db)) == 1
+
+
+def test_once_the_car_is_back_it_is_offered_again(live_app):
+    make_agent(live_app.db)
+    ada = add_customer(live_app.db)
+    out = add_vehicle(live_app.db, registration="QASH 1")
+    late = overdue_booking(live_app, ada, out)
+    with live_app.db.transaction() as session:
+        session.execute(update(Booking).where(Booking.id == late.id).values(status=BookingStatus.RETURNED))
+    pickup = hours_from_now(1)
+    assert vehicle_options(booking_modal_for(live_app, ada, pickup, pickup + timedelta(days=1))) == [str(out)]
+
+
+def test_a_booking_racing_the_late_return_never_takes_a_car_still_out(live_app):
+    """The return of the overdue car and a booking of it, at once: the booking is made only if the
+    return came first; otherwise it is refused naming the overdue booking. Never both out."""
+    make_agent(live_app.db)
+    ada, bob = add_customer(live_app.db), add_customer(live_app.db, name="Bob Smith", licence_number="SMITH 1")
+    out = add_vehicle(live_app.db, registration="QASH 1")
+    add_vehicle(live_app.db, registration="SPARE 1")  # the modal has a vehicle list (the other car, then)
+    late = overdue_booking(live_app, ada, out)
+    pickup = hours_from_now(1)
+    view = booking_modal_for(live_app, bob, pickup, pickup + timedelta(days=1))
+    return_view = return_modal(live_app, late)
+    barrier = threading.Barrier(2)
+    answers: dict[str, dict | None] = {}
+
+    def book_it() -> None:
+        barrier.wait()
+        values = new_booking_values(bob, out, pickup, pickup + timedelta(days=1))
+        answers["booking"] = live_app.slack.view_submission(view, values, user="UAGENT").json
+
+    def return_it() -> None:
+        barrier.wait()
+        answers["return"] = live_app.slack.view_submission(return_view, return_values(), user="UAGENT").json
+
+    threads = [threading.Thread(target=book_it), threading.Thread(target=return_it)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    bookings = {b.id: b for b in stored_bookings(live_app.db)}
+    assert bookings[late.id].status is BookingStatus.RETURNED  # the return always lands
+    new = [b for b in bookings.values() if b.id != late.id]
+    if new:  # the return committed first
+        assert answers["booking"] is None or answers["booking"].get("response_action") != "errors"
+        assert new[0].returned_at is None and bookings[late.id].returned_at is not None
+    else:
+        assert f"still out with {late.key}" in answers["booking"]["errors"].get("vehicle", ""), answers
+
+
+def return_modal(live_app, booking: Booking) -> dict:
+    press(live_app, "booking_returned", booking.id)
+    return opened_modal(live_app, "booking_return")
+
+
+def return_values() -> dict:
+    now = int(datetime.now(UTC).timestamp()) // 60 * 60
+    return {
+        "returned_at": {"returned_at": {"type": "datetimepicker", "selected_date_time": now}},
+        "odometer": {"odometer": {"type": "number_input", "value": "1200"}},
+        "fuel": {
+            "fuel": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "Full"}, "value": "full"},
+            }
+        },
+        "damage": {"damage": {"type": "plain_text_input", "value": None}},
+    }
+
+
+# --- 2. dates as documented ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "2026-11-24 2026-11-24",  # the help's first example
+        "2026-11-24T10:00 2026-11-25T10:00",  # the help's and the error's example
+        "2026-11-24t10:00 2026-11-25t10:00",
+        "2026-11-24 10:00 2026-11-25 10:00",
+        "2026-11-24T10:00 2026-11-25",
+    ],
+)
+def test_availability_takes_every_documented_date_form(live_app, period):
+    make_agent(live_app.db)
+    add_vehicle(live_app.db, registration="VAN 1", category="van", daily_rate="90")
+    with freeze_time(datetime(2026, 11, 20, 9, 0, tzinfo=UTC)):
+        answer = ephemeral(live_app, "/booking", f"availability {period}")
+    assert "VAN1" in answer and "is not a date" not in answer
+
+
+def test_availability_takes_today_and_tomorrow(live_app):
+    make_agent(live_app.db)
+    add_vehicle(live_app.db, registration="VAN 1", category="van", daily_rate="90")
+    answer = ephemeral(live_app, "/booking", "availability today tomorrow van")
+    assert "VAN1" in answer
+
+
+def test_the_date_error_names_forms_that_work(live_app):
+    make_agent(live_app.db)
+    answer = ephemeral(live_app, "/booking", "availability 24/11/2026 25/11/2026")
+    assert "is not a date" in answer and "2026-11-24T10:00" in answer
+
+
+def test_the_help_example_is_answered(live_app):
+    """Every date the usage text gives, typed as given, is taken."""
+    make_agent(live_app.db)
+    usage = ephemeral(live_app, "/booking", "help")
+    assert "2026-11-24T10:00" in usage and "2026-11-24 10:00" in usage and "today" in usage
+    with live_app.db.transaction(readonly=True) as session:
+        assert session.scalars(select(Booking)).first() is None
