@@ -64,7 +64,9 @@ def refresh_modal(ack, body, client, ctx):
         vehicle_id=state.selected("vehicle"),
     )
     with request_scope(ctx, body, readonly=True) as (session, actor):
-        choices = booking_queries.vehicle_choices(session, actor, chosen.pickup, chosen.return_due, ctx.settings)
+        choices = booking_queries.vehicle_choices(
+            session, actor, chosen.pickup, chosen.return_due, ctx.settings, chosen_vehicle=chosen.vehicle_id
+        )
         modal = booking_modals.new_booking_modal(chosen, choices)
     ack()
     redraw(client, view, modal)

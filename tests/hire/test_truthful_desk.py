@@ -202,3 +202,47 @@ def test_the_help_example_is_answered(live_app):
     assert "2026-11-24T10:00" in usage and "2026-11-24 10:00" in usage and "today" in usage
     with live_app.db.transaction(readonly=True) as session:
         assert session.scalars(select(Booking)).first() is None
+
+
+# --- 7. say why ----------------------------------------------------------------------------------
+
+
+def redraw_for(live_app, view: dict, values: dict, action_id: str = "booking_return_due") -> dict:
+    """Change a field of the open New booking modal (``values`` as its state): its redrawn self."""
+    before = len(live_app.fake.calls_to("views.update"))
+    block_id = {"booking_return_due": "return_due", "booking_vehicle": "vehicle"}[action_id]
+    chosen = values[block_id][action_id]
+    live_app.slack.block_action(
+        {"action_id": action_id, "block_id": block_id, **chosen},
+        user="UAGENT",
+        view={**view, "state": {"values": values}},
+    )
+    live_app.fake.wait_for("views.update", count=before + 1)
+    return live_app.fake.views[view["id"]]
+
+
+def test_the_chosen_car_stays_chosen_and_the_modal_says_why_it_is_not_free(live_app):
+    make_agent(live_app.db)
+    ada, bob = add_customer(live_app.db), add_customer(live_app.db, name="Bob Smith", licence_number="SMITH 1")
+    car = add_vehicle(live_app.db, registration="LD73 HDX")
+    add_vehicle(live_app.db, registration="KX21 LMN")
+    later = hours_from_now(72)
+    book(live_app, ada, car, later, later + timedelta(days=1))  # B-1 holds LD73HDX from then
+
+    pickup = hours_from_now(24)
+    view = booking_modal_for(live_app, bob, pickup, pickup + timedelta(days=1))
+    view = redraw_for(
+        live_app, view, new_booking_values(bob, car, pickup, pickup + timedelta(days=1)), "booking_vehicle"
+    )
+    assert vehicle_options(view)[0] == str(car) or str(car) in vehicle_options(view)
+    # The agent moves the return past B-1's pickup: the car is kept, and the modal says why it can't be booked.
+    clashing = new_booking_values(bob, car, pickup, later + timedelta(hours=2))
+    view = redraw_for(live_app, view, clashing)
+    vehicle_block = next(b for b in view["blocks"] if b.get("block_id") == "vehicle")
+    assert vehicle_block["element"]["initial_option"]["value"] == str(car)
+    warning = next(b for b in view["blocks"] if b.get("block_id") == "vehicle_clash")["text"]["text"]
+    assert "LD73HDX is booked then (B-1," in warning and "Free economy: KX21LMN." in warning
+    # Submitted as it is: refused inline on the vehicle, in the same words.
+    answer = live_app.slack.view_submission(view, clashing, user="UAGENT").json
+    assert answer["response_action"] == "errors" and answer["errors"]["vehicle"] in warning
+    assert len(stored_bookings(live_app.db)) == 1

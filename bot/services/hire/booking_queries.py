@@ -17,7 +17,7 @@ from bot.services.actors import Actor
 from bot.services.clock import utcnow
 from bot.services.hire import pricing
 from bot.services.hire.access import Action, possible, require_agent, require_reader
-from bot.services.hire.bookings import check_action, check_period
+from bot.services.hire.bookings import check_action, check_period, why_not_bookable
 from bot.services.hire.vehicles import free_vehicles, normalise_registration, parse_category
 from bot.services.local_time import at_local, local_day_bounds
 from bot.services.paging import Page, page_of
@@ -174,13 +174,23 @@ class VehicleChoices:
     quotes: list[Quote]
     problem: str | None = None
     timezone: str = ""  # the workspace's, which the modal names
+    # The vehicle the agent had chosen when it is not free for these times, and why (the words a
+    # submission would be refused with): the modal keeps it selected and says so.
+    not_free: Quote | None = None
+    why_not_free: str | None = None
 
 
 def vehicle_choices(
-    session: Session, actor: Actor, pickup: datetime | None, due: datetime | None, settings: Settings
+    session: Session,
+    actor: Actor,
+    pickup: datetime | None,
+    due: datetime | None,
+    settings: Settings,
+    chosen_vehicle: str | None = None,
 ) -> VehicleChoices:
     """The vehicles free from ``pickup`` to ``due`` with their quotes; with neither chosen yet (the
-    blank form), nothing to offer and no problem either."""
+    blank form), nothing to offer and no problem either. A ``chosen_vehicle`` no longer free then is
+    kept, with the reason."""
     require_agent(actor, to="create bookings")
     config = workspace_config(session, actor.team_id, settings)
     if pickup is None and due is None:
@@ -195,6 +205,12 @@ def vehicle_choices(
         for v in free_vehicles(session, actor.team_id, pickup, due)
     ]
     problem = None if quotes else "No vehicle is free for the whole period."
+    if chosen_vehicle and all(str(q.vehicle.id) != chosen_vehicle for q in quotes):
+        refused = why_not_bookable(session, actor, chosen_vehicle, pickup, due, config.tz)
+        if refused is not None:
+            vehicle, why = refused
+            kept = Quote(vehicle, days, pricing.quote(vehicle.daily_rate, pickup, due, config.tz))
+            return VehicleChoices(quotes, problem, config.timezone, not_free=kept, why_not_free=why)
     return VehicleChoices(quotes, problem=problem, timezone=config.timezone)
 
 

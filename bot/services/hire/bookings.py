@@ -418,6 +418,22 @@ def _blocking(
     return session.scalars(query.order_by(Booking.pickup_at).limit(1)).first()
 
 
+def why_not_bookable(
+    session: Session, actor: Actor, vehicle_id: int | str, start: datetime, end: datetime, tz: ZoneInfo
+) -> tuple[Vehicle, str] | None:
+    """The vehicle an agent chose, and why it can't be booked for [start, end) in the words a
+    submission would be refused with; None if it can (or is no vehicle of the workspace)."""
+    try:
+        vehicle = hire_records.load(session, actor, Vehicle, vehicle_id, lock=False)
+    except DomainError:  # not one of the workspace's vehicles: nothing to say about it
+        return None
+    try:
+        _refuse_overlap(session, _bookable_vehicle(session, actor, vehicle.id), start, end, tz, field="vehicle")
+    except FormErrors as refused:
+        return vehicle, refused.errors["vehicle"]
+    return None
+
+
 def _refuse_overlap(
     session: Session,
     vehicle: Vehicle,

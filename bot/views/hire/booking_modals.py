@@ -61,6 +61,9 @@ def new_booking_modal(state: NewBookingState = NewBookingState(), choices: Vehic
     if choices and choices.timezone:
         blocks.append(_zone_note(choices.timezone))
     quotes = choices.quotes if choices else []
+    not_free = choices.not_free if choices else None
+    if not_free is not None:  # the chosen car is kept (it is no longer free: the warning says why)
+        quotes = [not_free, *quotes[: MAX_OPTIONS - 1]]
     if quotes:
         options = [option(_quote_text(q), str(q.vehicle.id)) for q in quotes[:MAX_OPTIONS]]
         chosen = next((o for o in options if o.value == state.vehicle_id), None)
@@ -74,8 +77,12 @@ def new_booking_modal(state: NewBookingState = NewBookingState(), choices: Vehic
                 dispatch=True,
             )
         )
-        quote = next((q for q in quotes if str(q.vehicle.id) == state.vehicle_id), None)
-        blocks.append(_quote_block(quote))
+        if not_free is not None and choices is not None:
+            warning = f":warning: {safe(choices.why_not_free or '', 600)}"
+            blocks.append(SectionBlock(block_id="vehicle_clash", text=MarkdownTextObject(text=warning)))
+        else:
+            quote = next((q for q in quotes if str(q.vehicle.id) == state.vehicle_id), None)
+            blocks.append(_quote_block(quote))
     else:
         hint = choices.problem if choices and choices.problem else CHOOSE_DATES
         blocks.append(
