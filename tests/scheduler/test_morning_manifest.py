@@ -49,3 +49,19 @@ def test_one_message_lists_todays_pickups_and_returns_once(live_app, run_job_at)
         with freeze_time(later):
             run_job_at("due-returns")
     assert [p for p in run_job_at.posts("CFLEET") if "Pickups today" in json.dumps(p.args)] == [manifest]
+
+
+def test_a_return_already_overdue_is_listed_as_overdue_only(live_app, run_job_at):
+    """The morning list and the overdue list never show the same booking: one due back at 06:00
+    (grace 60 min) is overdue at 08:00, so the overdue list has it and the morning list does not."""
+    with live_app.db.transaction() as s:
+        early = f.booking(s, pickup=f.utc(2026, 11, 23, 9), due=f.utc(2026, 11, 25, 6))
+        later = f.booking(s, pickup=f.utc(2026, 11, 23, 9), due=f.utc(2026, 11, 25, 16))
+
+    with freeze_time(f.utc(2026, 11, 25, 8, 0)):
+        run_job_at("due-returns")
+        run_job_at("overdue-returns")
+    listings = [
+        (kind, value) for post in run_job_at.posts("CFLEET") for kind, value in listed(post, "booking_returned")
+    ]
+    assert sorted(listings) == sorted([("today", str(later.id)), ("overdue", str(early.id))])

@@ -60,6 +60,8 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
             booking_holds_vehicle(),
             Booking.return_due_at >= day_start,
             Booking.return_due_at < day_end,
+            # One past its due time plus the grace is the overdue list's (overdue_returns): not listed twice.
+            Booking.return_due_at > now - config.return_grace,
             Booking.created_at < list_at,
         )
         .order_by(Booking.return_due_at, Booking.id)
