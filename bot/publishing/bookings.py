@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from bot.services import outbox
 from bot.services.clock import utcnow
+from bot.services.reminders import posted_lists
 from bot.services.workspace_settings import WorkspaceConfig
 from bot.views.hire import bookings as booking_views
+from bot.views.reminders.messages import reminder_message
 from db.models import Booking
 
 
@@ -28,8 +30,10 @@ def queue_booking_message(
 ) -> None:
     """Queue the booking's message: an edit where it lives (posted again if someone deleted it),
     or its first post (car hire channel; else ``notify_user``'s DM). In the change's transaction;
-    where it lands is recorded on the booking once posted. ``notify_user`` hears of a failure."""
-    card = booking_views.booking_card(booking, config.tz, utcnow())
+    where it lands is recorded on the booking once posted. ``notify_user`` hears of a failure.
+    The lists the jobs posted that show the booking are brought up to date as well."""
+    queue_list_edits(session, config, booking)
+    card = booking_views.booking_card(booking, config.tz, utcnow(), grace=config.return_grace)
     lane = f"{booking.team_id}:booking:{booking.id}"
     key, label = f"{lane}:card", f"the message of {booking.key}"
     if booking.card_ts or outbox.exists_key(session, key):
@@ -46,3 +50,16 @@ def queue_booking_message(
         session, booking.team_id, key, channel, card, label=label, lane=lane,
         purpose="booking_card", subject_id=booking.id, notify_user=notify_user,
     )  # fmt: skip
+
+
+def queue_list_edits(session: Session, config: WorkspaceConfig, booking: Booking) -> None:
+    """Edit each posted list (morning list, due-soon, overdue) that shows ``booking``, as it stands
+    now: a line whose booking left its section is struck and loses its buttons. One lane per list
+    keeps its edits in order; a newer render drops a pending older one."""
+    for posted in posted_lists.lists_showing(session, booking, config.timezone):
+        lane = f"{booking.team_id}:list:{posted.delivery_key}"
+        outbox.edit(
+            session, booking.team_id, f"{posted.delivery_key}:edit:{secrets.token_hex(8)}",
+            reminder_message(posted.reminders), label=f"the {posted.job} list", supersede=posted.delivery_key,
+            of=posted.delivery_key, channel=posted.channel, ts=posted.ts, lane=lane,
+        )  # fmt: skip

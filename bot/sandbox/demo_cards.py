@@ -73,7 +73,9 @@ def _post_ticket_card(ctx: AppContext, client: WebClient, team_id: str, ticket_i
 def _post_booking_card(ctx: AppContext, client: WebClient, team_id: str, booking_id: int) -> None:
     with ctx.db.transaction(readonly=True) as session:
         config = workspace_config(session, team_id, ctx.settings)
-        card = booking_views.booking_card(session.get_one(Booking, booking_id), config.tz, utcnow())
+        card = booking_views.booking_card(
+            session.get_one(Booking, booking_id), config.tz, utcnow(), grace=config.return_grace
+        )
     if not config.fleet_channel:  # nowhere to post it
         return
     posted = client.chat_postMessage(channel=config.fleet_channel, **card)

@@ -19,6 +19,7 @@ from bot.services.workspace_settings import WorkspaceConfig, workspace_config
 from bot.settings import Settings
 from bot.views.digest import scheduled_digest_message
 from bot.views.reminders.messages import reminder_message
+from db.models import Booking
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,23 @@ def _auto_resolve(session: Session, settings: Settings, won: list[Reminder]) -> 
 def _mark_no_shows(session: Session, settings: Settings, won: list[Reminder]) -> list[Reminder]:
     """Mark the no-shows, redraw each changed booking's message; post the no-shows."""
     changed = no_shows.act(session, won)
+    _redraw(session, settings, [booking for _, booking in changed])
+    return [reminder for reminder, _ in changed if reminder.kind == no_shows.NO_SHOW]
+
+
+def _redraw_overdue(session: Session, settings: Settings, won: list[Reminder]) -> list[Reminder]:
+    """Post the overdue alerts; a booking's message is redrawn once, at its first, to say *Overdue*."""
+    _redraw(session, settings, overdue_returns.first_alerted(session, won))
+    return won
+
+
+def _redraw(session: Session, settings: Settings, bookings: list[Booking]) -> None:
+    """Queue each booking's message (and the posted lists showing it) as it is now."""
     configs: dict[str, WorkspaceConfig] = {}
-    for _, booking in changed:
+    for booking in bookings:
         config = configs.get(booking.team_id) or workspace_config(session, booking.team_id, settings)
         configs[booking.team_id] = config
         queue_booking_message(session, config, booking, notify_user=None)
-    return [reminder for reminder, _ in changed if reminder.kind == no_shows.NO_SHOW]
 
 
 JOBS: dict[str, Job] = {
@@ -67,6 +79,7 @@ JOBS: dict[str, Job] = {
             overdue_returns.find_due,
             reminder_message,
             timedelta(minutes=5),
+            act=_redraw_overdue,
         ),
         Job(
             no_shows.JOB,

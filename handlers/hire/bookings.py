@@ -68,9 +68,8 @@ def booking_command(ack, body, command, client, ctx):
             reply = booking_views.availability_message(found)
         elif len(words) == 1 and booking_service.KEY.match(sub):
             booking = booking_service.get_booking(session, actor, sub, by_key=True)
-            reply = booking_views.booking_card(
-                booking, workspace_config(session, actor.team_id, ctx.settings).tz, utcnow()
-            )
+            config = workspace_config(session, actor.team_id, ctx.settings)
+            reply = booking_views.booking_card(booking, config.tz, utcnow(), grace=config.return_grace)
         else:  # a registration or a customer's name
             reply = booking_views.booking_list_message(
                 booking_queries.search_bookings(session, actor, " ".join(words), ctx.settings)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import periods_since, stamp
 from bot.services.reminders.snapshots import BookingLine, booking_lines
 from bot.services.workspace_settings import WorkspaceConfig
-from db.models import Booking, BookingStatus
+from db.models import Booking, BookingStatus, ReminderClaim
 
 JOB = "overdue-returns"
 ALERT_EVERY = timedelta(days=1)
@@ -56,3 +57,23 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
         )
         for booking in overdue_bookings(session, config, now)
     ]
+
+
+def first_alerted(session: Session, reminders: list[Reminder]) -> list[Booking]:
+    """Of the alerts this run won, the bookings alerted for the first time since their due time
+    (their message is redrawn once, to say *Overdue*), still on hire and with a message posted."""
+    firsts: list[Booking] = []
+    for reminder in reminders:
+        prefix = reminder.slot.rsplit("+", 1)[0] + "+"
+        alerts = session.scalar(
+            select(func.count()).where(
+                ReminderClaim.team_id == reminder.team_id,
+                ReminderClaim.job == JOB,
+                ReminderClaim.subject == reminder.subject,
+                ReminderClaim.slot.startswith(prefix, autoescape=True),
+            )
+        )
+        booking = session.get(Booking, reminder.item.id) if alerts == 1 else None
+        if booking is not None and booking.status is BookingStatus.ACTIVE and booking.card_ts:
+            firsts.append(booking)
+    return firsts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -96,16 +96,20 @@ def booking_summary(booking: Booking, tz: ZoneInfo) -> str:
     )
 
 
-def booking_card(booking: Booking, tz: ZoneInfo, now: datetime) -> dict:
-    """The booking's message: everything about it, its buttons and its history."""
+def booking_card(booking: Booking, tz: ZoneInfo, now: datetime, *, grace: timedelta = timedelta(0)) -> dict:
+    """The booking's message: everything about it, its buttons and its history. On hire past its
+    due time plus ``grace`` (the workspace's late-return grace), it says *Overdue*."""
     vehicle, customer = booking.vehicle, booking.customer
     status = booking.status.value.replace("_", " ")
+    overdue = booking.status is BookingStatus.ACTIVE and now >= booking.return_due_at + grace
+    if overdue:
+        status += " · OVERDUE"
     fields = [
         f"*Customer*\n{safe(customer.name, 200)}\n`{customer.licence_number}`",
         f"*Vehicle*\n`{vehicle.registration}` {safe(vehicle.make, 60)} {safe(vehicle.model, 60)}\n"
         f"{vehicle.category.value} · {money(vehicle.daily_rate)}/day",
         f"*Pickup*\n{_when(booking.pickup_at, tz)}",
-        f"*Return due*\n{_when(booking.return_due_at, tz)}",
+        f"*Return due*\n{_when(booking.return_due_at, tz)}" + (" · :warning: *overdue*" if overdue else ""),
         f"*Quoted price*\n{money(booking.quoted_price)}",
     ]
     if booking.picked_up_at:

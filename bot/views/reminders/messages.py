@@ -20,6 +20,7 @@ from bot.services.tickets.sla_warnings import RESPONSE, Breach
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
 from bot.views.when import duration, local_day_time, reader_time
+from db.models import BookingStatus
 
 MAX_BLOCKS = 50
 MAX_ITEMS_PER_KIND = 10
@@ -140,6 +141,30 @@ ORDER = list(KINDS)
 THREAD_KINDS = {"critical", "sla"}  # about one ticket, posted in its card's thread
 
 
+# The states a booking is listed in, by section. A posted list is redrawn when a booking it shows
+# changes (bot/publishing/bookings.py): one that left its section is struck, without buttons.
+LISTED_STATES = {
+    "today-pickup": {BookingStatus.RESERVED},
+    "today": {BookingStatus.RESERVED, BookingStatus.ACTIVE},
+    "due-soon": {BookingStatus.ACTIVE},
+    "overdue": {BookingStatus.ACTIVE},
+}
+STATE_WORDS = {
+    BookingStatus.ACTIVE: "picked up",
+    BookingStatus.RETURNED: "returned",
+    BookingStatus.NO_SHOW: "no-show",
+    BookingStatus.CANCELLED: "cancelled",
+}
+
+
+def _left_its_section(reminder: Reminder) -> str | None:
+    """What became of a listed booking that is no longer what its section lists (None: still is)."""
+    listed = LISTED_STATES.get(reminder.kind)
+    if listed is None or not isinstance(reminder.item, BookingLine) or reminder.item.status in listed:
+        return None
+    return STATE_WORDS.get(reminder.item.status, reminder.item.status.value.lower())
+
+
 def reminder_message(reminders: list[Reminder]) -> dict:
     """One message for the reminders of one channel (or thread), grouped by kind."""
     by_kind = {kind: [r for r in reminders if r.kind == kind] for kind in ORDER}
@@ -155,8 +180,10 @@ def reminder_message(reminders: list[Reminder]) -> dict:
         if not lone_reminder:
             blocks.append(SectionBlock(block_id=kind, text=MarkdownTextObject(text=spec.title(len(items)))))
         for reminder in items[:limit]:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(spec.line(reminder), SECTION_TEXT_LIMIT))))
-            buttons = spec.buttons(reminder)
+            left = _left_its_section(reminder)
+            line = spec.line(reminder) if left is None else f"~{spec.line(reminder)}~ — {left}"
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(line, SECTION_TEXT_LIMIT))))
+            buttons = spec.buttons(reminder) if left is None else []
             if buttons:
                 blocks.append(ActionsBlock(elements=buttons))
         if len(items) > limit:
