@@ -26,3 +26,15 @@ def local_day_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """Start and end (UTC, half-open) of the local day containing ``now``; 23 or 25 hours on DST days."""
     today = now.astimezone(tz).date()
     return at_local(today, time(0), tz), at_local(today + timedelta(days=1), time(0), tz)
+
+
+def duration(span: timedelta) -> str:
+    """2 days 3 h · 1 h 30 min · 45 min"""
+    minutes = max(0, int(span.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{minutes} min"

@@ -27,8 +27,13 @@ THRESHOLDS = {
     "critical_escalation_minutes": (15, 7 * 24 * 60),
     "no_show_grace_minutes": (15, 7 * 24 * 60),
     "auto_resolve_minutes": (60, 30 * 24 * 60),
+    "early_pickup_minutes": (0, 7 * 24 * 60),
 }
-ADDED_LATER = {"no_show_grace_minutes", "auto_resolve_minutes"}  # absent from an older modal: left unchanged
+ADDED_LATER = {
+    "no_show_grace_minutes",
+    "auto_resolve_minutes",
+    "early_pickup_minutes",
+}  # absent from an older modal: left unchanged
 # Service-level targets, field → (lowest, highest) minutes; an empty field means the default.
 SLA_TARGETS = {
     f"sla_{severity}_{target}_minutes": (1, 30 * 24 * 60)
@@ -59,6 +64,7 @@ class SettingsForm:
     sla_minor_resolution_minutes: str | None = None
     no_show_grace_minutes: str | None = None  # None: not in the form (an older modal): unchanged
     auto_resolve_minutes: str | None = None  # likewise
+    early_pickup_minutes: str | None = None  # likewise
     refuel_charge: str | None = None  # likewise
     ticket_emoji: str | None = None  # likewise
 

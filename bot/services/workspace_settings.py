@@ -18,6 +18,7 @@ from db.models import Severity
 
 DEFAULT_REFUEL_CHARGE = Decimal("10.00")
 DEFAULT_NO_SHOW_GRACE = timedelta(hours=2)
+DEFAULT_EARLY_PICKUP = timedelta(hours=2)  # a hand-over earlier than this before the booked pickup asks to confirm
 DEFAULT_AUTO_RESOLVE = timedelta(days=3)
 DEFAULT_TICKET_EMOJI = "ticket"
 
@@ -40,6 +41,7 @@ class WorkspaceConfig:
     refuel_charge: Decimal = DEFAULT_REFUEL_CHARGE  # per eighth of a tank returned below the pick-up level
     auto_resolve: timedelta = DEFAULT_AUTO_RESOLVE  # a ticket waiting on its reporter this long is resolved
     ticket_emoji: str = DEFAULT_TICKET_EMOJI  # reacting with it to a message raises a ticket (emoji to ticket)
+    early_pickup: timedelta = DEFAULT_EARLY_PICKUP  # a pick-up earlier than this before the booked time is confirmed
 
     @property
     def tz(self) -> ZoneInfo:
@@ -76,6 +78,7 @@ def workspace_config(session: Session, team_id: str, defaults: Settings) -> Work
         refuel_charge=ws.refuel_charge if ws.refuel_charge is not None else DEFAULT_REFUEL_CHARGE,
         auto_resolve=_minutes_or(ws.auto_resolve_minutes, DEFAULT_AUTO_RESOLVE),
         ticket_emoji=ws.ticket_emoji or DEFAULT_TICKET_EMOJI,
+        early_pickup=_minutes_or(ws.early_pickup_minutes, DEFAULT_EARLY_PICKUP),
     )
 
 

@@ -36,6 +36,7 @@ THRESHOLD_LABELS = {
     "critical_escalation_minutes": "Escalate a quiet CRITICAL ticket after (minutes)",
     "no_show_grace_minutes": "A booking not picked up this long after pickup is a no-show (minutes)",
     "auto_resolve_minutes": "Resolve a ticket waiting on its reporter after (minutes)",
+    "early_pickup_minutes": "Confirm a pick-up earlier than this before the booked time (minutes)",
 }
 
 
@@ -47,6 +48,7 @@ def settings_modal(config: WorkspaceConfig) -> dict:
         "critical_escalation_minutes": config.critical_escalation,
         "no_show_grace_minutes": config.no_show_grace,
         "auto_resolve_minutes": config.auto_resolve,
+        "early_pickup_minutes": config.early_pickup,
     }
     blocks: list[Block] = [
         InputBlock(
@@ -153,7 +155,8 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
             for s in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
         ),
         f"• No-shows: after {duration(config.no_show_grace)} past the pickup time; "
-        f"refuel charge {config.refuel_charge:,.2f} per eighth",
+        f"refuel charge {config.refuel_charge:,.2f} per eighth; a pick-up over {duration(config.early_pickup)} "
+        "early is confirmed",
         f"• Emoji to ticket: :{config.ticket_emoji}:",
     ]
     return View(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from bot.services.local_time import duration
+
+__all__ = ["duration", "local_day_time", "local_time", "reader_time"]
 
 
 def local_time(instant: datetime, tz: str) -> str:
@@ -14,18 +18,6 @@ def local_time(instant: datetime, tz: str) -> str:
 def local_day_time(instant: datetime, tz: str) -> str:
     """Mon 23 Nov, 16:00"""
     return instant.astimezone(ZoneInfo(tz)).strftime("%a %-d %b, %H:%M")
-
-
-def duration(span: timedelta) -> str:
-    """2 days 3 h · 1 h 30 min · 45 min"""
-    minutes = max(0, int(span.total_seconds() // 60))
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min"
 
 
 def reader_time(instant: datetime, fallback: str) -> str:

@@ -57,6 +57,7 @@ class Workspace(Base):
     sla_minor_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
     no_show_grace_minutes: Mapped[int | None] = mapped_column(Integer)
     auto_resolve_minutes: Mapped[int | None] = mapped_column(Integer)  # a ticket WAITING this long is resolved
+    early_pickup_minutes: Mapped[int | None] = mapped_column(Integer)  # a pick-up earlier than this is confirmed
     refuel_charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # per eighth of a tank
     ticket_emoji: Mapped[str | None] = mapped_column(String(100))  # reacting with it raises a ticket (None: "ticket")
 

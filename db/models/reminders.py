@@ -24,6 +24,9 @@ class ReminderClaim(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "job", "subject", "slot"),
         Index("ix_reminder_claims_unposted", "job", "posted_at", "claimed_at"),
+        # A booking's change finds the posted lists that show it, and each list's other lines (0016).
+        Index("ix_reminder_claims_subject", "team_id", "subject"),
+        Index("ix_reminder_claims_delivery_key", "delivery_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

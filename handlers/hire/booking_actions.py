@@ -32,9 +32,14 @@ IMMEDIATE = {
 }
 # Buttons that open a modal first: (the action checked before opening, the modal).
 WITH_MODAL = {
-    "booking_picked_up": ("pick up", booking_modals.pick_up_modal),
-    "booking_returned": ("return", lambda booking, tz: booking_modals.return_modal(booking, tz, utcnow())),
-    "booking_extend": ("extend", booking_modals.extend_modal),
+    "booking_picked_up": (
+        "pick up",
+        lambda booking, config: booking_modals.pick_up_modal(
+            booking, config.tz, booking_service.early_by(booking, utcnow(), config.early_pickup)
+        ),
+    ),
+    "booking_returned": ("return", lambda booking, config: booking_modals.return_modal(booking, config.tz, utcnow())),
+    "booking_extend": ("extend", lambda booking, config: booking_modals.extend_modal(booking, config.tz)),
 }
 
 
@@ -76,7 +81,7 @@ def open_modal(ack, body, action, client, ctx):
     booking_id, (check, build) = clicked_id(action), WITH_MODAL[action["action_id"]]
     with request_scope(ctx, body, readonly=True) as (session, actor):
         booking = booking_service.check_action(session, actor, booking_id, check)
-        modal = build(booking, workspace_config(session, actor.team_id, ctx.settings).tz)
+        modal = build(booking, workspace_config(session, actor.team_id, ctx.settings))
     client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
@@ -119,7 +124,7 @@ def booking_edit(ack, body, view, ctx):
 def booking_pick_up(ack, body, view, ctx):
     booking_id, form = Metadata(view).id("booking_id"), FormState(view).read_into(PickUpValues)
     with request_scope(ctx, body) as (session, actor):
-        booking = booking_service.pick_up(session, actor, booking_id, form)
+        booking = booking_service.pick_up(session, actor, booking_id, form, ctx.settings)
         queue_card(ctx, session, actor, booking)
     ack()
 

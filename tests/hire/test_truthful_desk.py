@@ -3,6 +3,8 @@ forms work), over signed HTTP against the fake Slack, on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -246,3 +248,74 @@ def test_the_chosen_car_stays_chosen_and_the_modal_says_why_it_is_not_free(live_
     answer = live_app.slack.view_submission(view, clashing, user="UAGENT").json
     assert answer["response_action"] == "errors" and answer["errors"]["vehicle"] in warning
     assert len(stored_bookings(live_app.db)) == 1
+
+
+# --- 6. early hand-overs -------------------------------------------------------------------------
+
+
+def pick_up_values(early: bool | None = None) -> dict:
+    values = {
+        "odometer": {"odometer": {"type": "number_input", "value": "1000"}},
+        "fuel": {
+            "fuel": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "full"}, "value": "full"},
+            }
+        },
+        "damage": {"damage": {"type": "plain_text_input", "value": None}},
+    }
+    if early is not None:
+        chosen = [{"text": {"type": "plain_text", "text": "Hand over early"}, "value": "early"}] if early else []
+        values["early"] = {"early": {"type": "checkboxes", "selected_options": chosen}}
+    return values
+
+
+def test_a_pick_up_well_before_the_booked_time_is_confirmed_naming_the_shift(live_app):
+    make_agent(live_app.db)
+    ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
+    pickup = hours_from_now(10.5)
+    book(live_app, ada, car, pickup, pickup + timedelta(days=1))
+    (booking,) = stored_bookings(live_app.db)
+
+    press(live_app, "booking_picked_up", booking.id)
+    view = opened_modal(live_app, "booking_pick_up")
+    assert any(block.get("block_id") == "early" for block in view["blocks"])
+    refused = live_app.slack.view_submission(view, pick_up_values(early=False), user="UAGENT").json
+    assert refused["response_action"] == "errors"
+    assert re.search(r"over 10 h (29|30) min before the booked pickup \(", refused["errors"]["early"]), refused
+    assert stored_bookings(live_app.db)[0].status is BookingStatus.RESERVED
+
+    answer = live_app.slack.view_submission(view, pick_up_values(early=True), user="UAGENT")
+    assert answer.status == 200 and not answer.body, answer.body
+    assert stored_bookings(live_app.db)[0].status is BookingStatus.ACTIVE
+
+
+def test_a_pick_up_within_the_tolerance_asks_nothing(live_app):
+    make_agent(live_app.db)
+    ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
+    pickup = hours_from_now(1)
+    book(live_app, ada, car, pickup, pickup + timedelta(days=1))
+    (booking,) = stored_bookings(live_app.db)
+    press(live_app, "booking_picked_up", booking.id)
+    view = opened_modal(live_app, "booking_pick_up")
+    assert not any(block.get("block_id") == "early" for block in view["blocks"])
+    answer = live_app.slack.view_submission(view, pick_up_values(), user="UAGENT")
+    assert answer.status == 200 and not answer.body, answer.body
+
+
+def test_an_early_hand_over_that_would_take_the_car_from_another_booking_is_refused(live_app):
+    make_agent(live_app.db)
+    ada, bob = add_customer(live_app.db), add_customer(live_app.db, name="Bob Smith", licence_number="SMITH 1")
+    car = add_vehicle(live_app.db, registration="LD73 HDX")
+    first = hours_from_now(3)
+    book(live_app, ada, car, first, first + timedelta(hours=4))  # B-1: 3 h to 7 h from now
+    later = hours_from_now(10)
+    book(live_app, bob, car, later, later + timedelta(days=1))  # B-2: from 10 h
+    second = next(b for b in stored_bookings(live_app.db) if b.customer_id == bob)
+
+    press(live_app, "booking_picked_up", second.id)
+    view = opened_modal(live_app, "booking_pick_up")
+    refused = live_app.slack.view_submission(view, pick_up_values(early=True), user="UAGENT").json
+    assert refused["response_action"] == "errors"
+    assert "LD73HDX is booked before B-2's pickup (B-1," in json.dumps(refused)
+    assert next(b for b in stored_bookings(live_app.db) if b.id == second.id).status is BookingStatus.RESERVED

@@ -28,7 +28,7 @@ from bot.services.hire.access import require_agent, require_reader
 from bot.services.hire.records import Record
 from bot.services.hire.vehicles import free_vehicles, holding_during
 from bot.services.ids import parse_id
-from bot.services.local_time import local_short
+from bot.services.local_time import duration, local_short
 from bot.services.user_text import quoted
 from bot.services.workspace_settings import workspace_config
 from bot.services.workspaces import next_number
@@ -85,6 +85,7 @@ class PickUpValues:
     odometer: str = ""
     fuel: str | None = "full"
     damage: str = ""
+    early: bool = False  # the agent confirmed handing the car over well before the booked time
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,23 @@ def check_period(pickup: datetime | None, due: datetime | None, now: datetime) -
     return pickup, due
 
 
-def pick_up(session: Session, actor: Actor, booking_id: int | str, form: PickUpValues = PickUpValues()) -> Booking:
+def pick_up(
+    session: Session,
+    actor: Actor,
+    booking_id: int | str,
+    form: PickUpValues = PickUpValues(),
+    settings: Settings | None = None,
+) -> Booking:
     """RESERVED → ACTIVE with the check-out sheet: odometer out (at least the vehicle's last
-    reading), fuel out, damage already on the car."""
+    reading), fuel out, damage already on the car. Before the booked time the car must not be
+    needed by another booking meanwhile; more than the workspace's tolerance before it (``settings``
+    given: a person at the counter), the agent confirms the early hand-over (``form.early``)."""
     booking = _for_action(session, actor, booking_id, "pick up")
     now = utcnow()
     if now >= booking.return_due_at:
         raise DomainError(f"{booking.key} was due back already; cancel it instead.")
+    if now < booking.pickup_at:
+        _refuse_early_hand_over(session, booking, now, form.early, settings)
     errors: dict[str, str] = {}
     last = booking.vehicle.odometer
     odometer = _whole_number(form.odometer) if form.odometer.strip() else last
@@ -168,8 +179,39 @@ def pick_up(session: Session, actor: Actor, booking_id: int | str, form: PickUpV
     booking.damage_out = form.damage.strip() or None
     booking.vehicle.odometer = odometer
     summary = f"odometer {odometer}, fuel {form.fuel}" + (", damage noted" if booking.damage_out else "")
+    early = early_by(booking, now, timedelta(minutes=1))
+    if early is not None:
+        summary += f", {duration(early)} early"
     _record(session, actor.user_id, booking, "picked_up", old="RESERVED", new="ACTIVE", body=summary)
     return booking
+
+
+def early_by(booking: Booking, now: datetime, tolerance: timedelta) -> timedelta | None:
+    """How long before its booked pickup a hand-over now would be (to the nearest minute), if more
+    than ``tolerance``."""
+    early = timedelta(minutes=round((booking.pickup_at - now).total_seconds() / 60))
+    return early if early > tolerance else None
+
+
+def _refuse_early_hand_over(
+    session: Session, booking: Booking, now: datetime, confirmed: bool, settings: Settings | None
+) -> None:
+    config = workspace_config(session, booking.team_id, settings) if settings is not None else None
+    tz = config.tz if config is not None else ZoneInfo("UTC")
+    vehicle = booking.vehicle
+    needed = _blocking(session, vehicle, now, booking.pickup_at, own=booking)
+    if needed is not None:
+        raise DomainError(
+            f"{vehicle.registration} is booked before {booking.key}'s pickup ({needed.key}, "
+            f"{local_short(needed.pickup_at, tz)} – {local_short(needed.return_due_at, tz)}): "
+            f"it can't be handed over before {local_short(needed.return_due_at, tz)}."
+        )
+    early = early_by(booking, now, config.early_pickup) if config is not None else None
+    if early is not None and not confirmed:
+        raise FormErrors(
+            {"early": f"This hands the car over {duration(early)} before the booked pickup "
+             f"({local_short(booking.pickup_at, tz)}): tick to confirm."}
+        )  # fmt: skip
 
 
 def _whole_number(text: str) -> int | None:

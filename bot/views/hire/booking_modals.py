@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     DateTimePickerElement,
     ExternalDataSelectElement,
@@ -27,6 +28,7 @@ from bot.services.hire.bookings import FUEL_LEVELS
 from bot.services.local_time import local
 from bot.views.hire.common import done_modal, input_block, money, option, sections
 from bot.views.text import safe, truncate
+from bot.views.when import duration
 from db.models import Booking, BookingStatus
 
 BOOKING_NEW = "booking_new"
@@ -153,8 +155,9 @@ def _fuel_select(initial: str | None = None) -> StaticSelectElement:
     return StaticSelectElement(action_id="fuel", options=options, placeholder="Choose", initial_option=chosen)
 
 
-def pick_up_modal(booking: Booking, tz: ZoneInfo) -> dict:
-    """The check-out sheet: odometer out (the car's last reading), fuel out, damage already on it."""
+def pick_up_modal(booking: Booking, tz: ZoneInfo, early: timedelta | None = None) -> dict:
+    """The check-out sheet: odometer out (the car's last reading), fuel out, damage already on it;
+    ``early`` (more than the desk's tolerance before the booked pickup): a box to confirm it."""
     vehicle = booking.vehicle
     blocks: list[Block] = [
         *sections(
@@ -171,6 +174,22 @@ def pick_up_modal(booking: Booking, tz: ZoneInfo) -> dict:
         input_block("fuel", "Fuel out", _fuel_select("full")),
         _damage_input("Damage already on the car"),
     ]
+    if early is not None:
+        blocks.append(
+            input_block(
+                "early",
+                "Early hand-over",
+                CheckboxesElement(
+                    action_id="early",
+                    options=[
+                        option(
+                            f"Hand over {duration(early)} before the booked pickup ({local(booking.pickup_at, tz)})",
+                            "early",
+                        )
+                    ],
+                ),
+            )
+        )
     return View(
         type="modal",
         callback_id=BOOKING_PICK_UP,
