@@ -31,6 +31,9 @@ def fill_gallery(page: Page, title: str, fruit: str, *, by_keyboard: bool = Fals
     dialog = modal(page)
     dialog.get_by_label("Title").fill(title)
     dialog.get_by_label("Colour").select_option("red")
+    # The app redraws the modal for the colour (views.update): typing on before it lands would race
+    # the redraw, which replaces the suggestions list under the cursor.
+    expect(dialog.get_by_text("You chose")).to_be_visible()
     dialog.get_by_label("Person").select_option("UTECH")
     dialog.get_by_role("combobox", name="Fruit").fill(fruit[:2].lower())
     expect(dialog.get_by_role("option", name=fruit)).to_be_visible()
