@@ -3,6 +3,7 @@ itself would: a no-show marked by the job, a return with new damage and a refuel
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -17,9 +18,10 @@ from bot.sandbox.demo_data import seed_demo
 from bot.services.clock import as_of, utcnow
 from bot.services.hire.bookings import SCHEDULER
 from bot.settings import load_settings
+from bot.views.hire.booking_modals import new_booking_modal
 from bot.views.hire.bookings import booking_card
 from db.models import Booking, BookingStatus, Customer, Vehicle, VehicleStatus
-from tests.hire.helpers import NOW
+from tests.hire.helpers import NOW, new_booking_values
 
 
 def test_demo_data_has_a_no_show_and_a_return_with_damage_and_a_refuel_charge(database):
@@ -71,3 +73,24 @@ def test_as_of_stops_the_clock_in_its_own_thread_only():
             assert utcnow() == NOW - timedelta(days=5)
         assert utcnow() == NOW - timedelta(days=3)
     assert seen == [NOW]  # a serving thread keeps the (here frozen) real clock
+
+
+def test_the_demo_overdue_car_is_refused_for_new_bookings_with_its_reason(sandbox):
+    """The overdue car of the demo data is not in the yard: availability leaves it out and a booking
+    of it is refused naming the overdue booking (as an agent in the sandbox would try)."""
+    seed_demo(sandbox.ctx)
+    with sandbox.ctx.db.transaction(readonly=True) as session:
+        overdue = session.scalars(select(Booking).where(Booking.number == 2)).one()
+        registration, vehicle_id = overdue.vehicle.registration, overdue.vehicle_id
+        customer_id = session.scalars(select(Customer.id).where(Customer.name == "Sam Patel")).one()
+    slack = sandbox.ui.slack
+    free = json.dumps(slack.command("/booking", "availability today tomorrow", user="UAGENT").json)
+    assert "free" in free and registration not in free
+
+    pickup = (utcnow() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    view = {"id": "VDEMO1", "hash": "1.demo", "team_id": workspace.TEAM_ID, **new_booking_modal()}
+    answer = slack.view_submission(
+        view, new_booking_values(customer_id, vehicle_id, pickup, pickup + timedelta(days=1)), user="UAGENT"
+    ).json
+    assert answer["response_action"] == "errors"
+    assert f"{registration} is still out with B-2, overdue since" in json.dumps(answer["errors"])
