@@ -64,8 +64,9 @@ def booking(
     customer_name: str = "Jane Doe",
     price: str = "80.00",
     returned: datetime | None = None,
+    car: Vehicle | None = None,
 ) -> Booking:
-    car = vehicle(session, team_id)
+    car = car or vehicle(session, team_id)
     n = next(_serial)
     customer = Customer(
         team_id=team_id,

@@ -7,7 +7,7 @@ import json
 
 from freezegun import freeze_time
 
-from db.models import BookingStatus
+from db.models import BookingStatus, Vehicle
 
 from . import factories as f
 from .conftest import listed
@@ -65,3 +65,16 @@ def test_a_return_already_overdue_is_listed_as_overdue_only(live_app, run_job_at
         (kind, value) for post in run_job_at.posts("CFLEET") for kind, value in listed(post, "booking_returned")
     ]
     assert sorted(listings) == sorted([("today", str(later.id)), ("overdue", str(early.id))])
+
+
+def test_a_pickup_whose_car_is_still_out_says_so_on_the_morning_list(live_app, run_job_at):
+    with live_app.db.transaction() as s:
+        late = f.booking(s, pickup=f.utc(2026, 11, 23, 9), due=f.utc(2026, 11, 25, 6))  # not back
+        f.booking(
+            s, pickup=f.utc(2026, 11, 25, 11), due=f.utc(2026, 11, 26, 9), status=BookingStatus.RESERVED,
+            car=s.get(Vehicle, late.vehicle_id),
+        )  # fmt: skip
+    with freeze_time(f.utc(2026, 11, 25, 8, 0)):
+        run_job_at("due-returns")
+    (manifest,) = run_job_at.posts("CFLEET")
+    assert f"the car is still out with *{late.key}*" in json.dumps(manifest.args["blocks"])

@@ -10,14 +10,12 @@ from ``due_soon`` before the return until the return time itself.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.services.reminders.claims import Reminder
 from bot.services.reminders.slots import local_date, local_day, local_instant, stamp
-from bot.services.reminders.snapshots import BookingLine, booking_lines
+from bot.services.reminders.snapshots import BookingLine, booking_lines, note_cars_still_out
 from bot.services.workspace_settings import WorkspaceConfig
 from db.models import Booking, BookingStatus, booking_holds_vehicle
 
@@ -67,8 +65,9 @@ def _morning_list(session: Session, config: WorkspaceConfig, channel: str, now: 
         .order_by(Booking.return_due_at, Booking.id)
     )
     day = today.isoformat()
-    return [_reminder(config, channel, row, kind="today-pickup", slot=f"pickups:{day}") for row in pickups] + [
-        _reminder(config, channel, row, kind="today", slot=f"today:{day}") for row in returns
+    pickup_lines = note_cars_still_out(session, [BookingLine.of_row(row) for row in pickups], now)
+    return [_reminder(config, channel, line, kind="today-pickup", slot=f"pickups:{day}") for line in pickup_lines] + [
+        _reminder(config, channel, BookingLine.of_row(row), kind="today", slot=f"today:{day}") for row in returns
     ]
 
 
@@ -85,19 +84,21 @@ def _due_soon(session: Session, config: WorkspaceConfig, channel: str, now: date
     )
     # The slot is the due time: an extended booking is reminded again for its new time.
     return [
-        _reminder(config, channel, row, kind="due-soon", slot=f"due-soon:{stamp(row.return_due_at)}")
+        _reminder(
+            config, channel, BookingLine.of_row(row), kind="due-soon", slot=f"due-soon:{stamp(row.return_due_at)}"
+        )
         for row in bookings
     ]
 
 
-def _reminder(config: WorkspaceConfig, channel: str, row: Row[Any], *, kind: str, slot: str) -> Reminder:
+def _reminder(config: WorkspaceConfig, channel: str, line: BookingLine, *, kind: str, slot: str) -> Reminder:
     return Reminder(
         team_id=config.team_id,
         job=JOB,
-        subject=f"booking:{row.id}",
+        subject=f"booking:{line.id}",
         slot=slot,
         kind=kind,
         channel=channel,
-        item=BookingLine.of_row(row),
+        item=line,
         timezone=config.timezone,
     )

@@ -21,7 +21,7 @@ from bot.services.hire import due_returns, overdue_returns
 from db.models import Booking, ReminderClaim
 
 from .claims import Reminder
-from .snapshots import BookingLine, booking_lines
+from .snapshots import BookingLine, booking_lines, note_cars_still_out
 
 # Lists older than this are left as they were (scrolled far away; not worth Slack's rate limit).
 REFRESH_WITHIN = timedelta(days=7)
@@ -69,7 +69,9 @@ def _posted_list(session: Session, team_id: str, delivery_key: str, timezone: st
     ).all()
     ids = [_booking_id(claim.subject) for claim in claims]
     rows = session.execute(booking_lines().where(Booking.team_id == team_id, Booking.id.in_([i for i in ids if i])))
-    lines = {row.id: BookingLine.of_row(row) for row in rows}
+    lines = {
+        line.id: line for line in note_cars_still_out(session, [BookingLine.of_row(row) for row in rows], utcnow())
+    }
     reminders = [
         Reminder(
             team_id=team_id,

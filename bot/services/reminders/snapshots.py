@@ -6,12 +6,12 @@ render these snapshots, never live ORM objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import Booking, BookingStatus, Customer, Severity, Ticket, TicketState, Vehicle
 
@@ -25,6 +25,10 @@ class BookingLine:
     pickup_at: datetime
     return_due_at: datetime
     status: BookingStatus
+    vehicle_id: int | None = None
+    # A pickup whose car is still out past its due time with another booking: its key and due time.
+    car_out_with: str | None = None
+    car_due_back: datetime | None = None
 
     @classmethod
     def of_row(cls, row: Row[Any]) -> BookingLine:
@@ -37,6 +41,7 @@ class BookingLine:
             pickup_at=row.pickup_at,
             return_due_at=row.return_due_at,
             status=row.status,
+            vehicle_id=row.vehicle_id,
         )
 
     @classmethod
@@ -50,7 +55,30 @@ class BookingLine:
             pickup_at=booking.pickup_at,
             return_due_at=booking.return_due_at,
             status=booking.status,
+            vehicle_id=booking.vehicle_id,
         )
+
+
+def note_cars_still_out(session: Session, lines: list[BookingLine], now: datetime) -> list[BookingLine]:
+    """``lines`` (pickups), each whose car is still out past its due time with another booking
+    noting which one: the agent learns before the customer arrives that the car is not in the yard."""
+    vehicle_ids = {line.vehicle_id for line in lines if line.vehicle_id is not None}
+    if not vehicle_ids:
+        return lines
+    out = session.execute(
+        select(Booking.vehicle_id, Booking.id, Booking.number, Booking.return_due_at).where(
+            Booking.vehicle_id.in_(sorted(vehicle_ids)),
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.return_due_at <= now,
+        )
+    ).all()
+    holder = {row.vehicle_id: row for row in out}
+    return [
+        replace(line, car_out_with=Booking.key_of(found.number), car_due_back=found.return_due_at)
+        if (found := holder.get(line.vehicle_id)) is not None and found.id != line.id
+        else line
+        for line in lines
+    ]
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,7 @@ def booking_lines() -> Select[Any]:
             Booking.pickup_at,
             Booking.return_due_at,
             Booking.status,
+            Booking.vehicle_id,
         )
         .join(Customer, Customer.id == Booking.customer_id)
         .join(Vehicle, Vehicle.id == Booking.vehicle_id)

@@ -40,6 +40,16 @@ def _booking(line: BookingLine) -> str:
     return f"*{line.key}* · {safe(line.customer, 200)} · {safe(line.vehicle, 200)}"
 
 
+def _car_still_out(reminder: Reminder) -> str:
+    line: BookingLine = reminder.item
+    if line.car_out_with is None or line.car_due_back is None:
+        return ""
+    return (
+        f" · :warning: the car is still out with *{line.car_out_with}* "
+        f"(due back {_when(line.car_due_back, reminder.timezone)})"
+    )
+
+
 def _booking_buttons(reminder: Reminder) -> list[ButtonElement]:
     booking_id = str(reminder.item.id)
     return [
@@ -103,7 +113,7 @@ KINDS: dict[str, Kind] = {
     # The morning manifest: today's pickups, then today's returns (one message).
     "today-pickup": Kind(
         title=lambda n: f":key: *Pickups today* ({n})",
-        line=lambda r: f"{_booking(r.item)} — pickup {_when(r.item.pickup_at, r.timezone)}",
+        line=lambda r: f"{_booking(r.item)} — pickup {_when(r.item.pickup_at, r.timezone)}{_car_still_out(r)}",
         buttons=lambda r: [
             ButtonElement(text="Picked up", action_id="booking_picked_up", value=str(r.item.id), style="primary")
         ],
