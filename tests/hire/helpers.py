@@ -99,6 +99,27 @@ def new_booking_values(
     return values
 
 
+def check_sheet_values(odometer: str, fuel: str = "full", **more: dict) -> dict:
+    """The Pick-up or Return modal's state as Slack submits it: odometer, fuel, no damage, ``more``."""
+    return {
+        "odometer": {"odometer": {"type": "number_input", "value": odometer}},
+        "fuel": {
+            "fuel": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": fuel}, "value": fuel},
+            }
+        },
+        "damage": {"damage": {"type": "plain_text_input", "value": None}},
+        **more,
+    }
+
+
+def return_values(returned_at: datetime, odometer: str) -> dict:
+    """The Return modal's state: back at ``returned_at`` with a full tank, no damage."""
+    picked = {"type": "datetimepicker", "selected_date_time": epoch(returned_at)}
+    return check_sheet_values(odometer, returned_at={"returned_at": picked})
+
+
 def open_modal(live_app, command: str, text: str = "", user: str = "UAGENT") -> dict:
     """Run a slash command that opens a modal; return the modal as the fake Slack holds it."""
     before = len(live_app.fake.calls_to("views.open"))

@@ -20,11 +20,13 @@ from .helpers import (
     add_vehicle,
     book,
     booking_modal_for,
+    check_sheet_values,
     hours_from_now,
     make_agent,
     new_booking_values,
     opened_modal,
     press,
+    return_values,
     stored_bookings,
 )
 from .test_hire_slack import ephemeral
@@ -125,7 +127,8 @@ def test_a_booking_racing_the_late_return_never_takes_a_car_still_out(live_app):
 
     def return_it() -> None:
         barrier.wait()
-        answers["return"] = live_app.slack.view_submission(return_view, return_values(), user="UAGENT").json
+        back = datetime.now(UTC).replace(second=0, microsecond=0)
+        answers["return"] = live_app.slack.view_submission(return_view, return_values(back, "1200"), user="UAGENT").json
 
     threads = [threading.Thread(target=book_it), threading.Thread(target=return_it)]
     for thread in threads:
@@ -146,21 +149,6 @@ def test_a_booking_racing_the_late_return_never_takes_a_car_still_out(live_app):
 def return_modal(live_app, booking: Booking) -> dict:
     press(live_app, "booking_returned", booking.id)
     return opened_modal(live_app, "booking_return")
-
-
-def return_values() -> dict:
-    now = int(datetime.now(UTC).timestamp()) // 60 * 60
-    return {
-        "returned_at": {"returned_at": {"type": "datetimepicker", "selected_date_time": now}},
-        "odometer": {"odometer": {"type": "number_input", "value": "1200"}},
-        "fuel": {
-            "fuel": {
-                "type": "static_select",
-                "selected_option": {"text": {"type": "plain_text", "text": "Full"}, "value": "full"},
-            }
-        },
-        "damage": {"damage": {"type": "plain_text_input", "value": None}},
-    }
 
 
 # --- 2. dates as documented ----------------------------------------------------------------------
@@ -254,20 +242,11 @@ def test_the_chosen_car_stays_chosen_and_the_modal_says_why_it_is_not_free(live_
 
 
 def pick_up_values(early: bool | None = None) -> dict:
-    values = {
-        "odometer": {"odometer": {"type": "number_input", "value": "1000"}},
-        "fuel": {
-            "fuel": {
-                "type": "static_select",
-                "selected_option": {"text": {"type": "plain_text", "text": "full"}, "value": "full"},
-            }
-        },
-        "damage": {"damage": {"type": "plain_text_input", "value": None}},
-    }
-    if early is not None:
-        chosen = [{"text": {"type": "plain_text", "text": "Hand over early"}, "value": "early"}] if early else []
-        values["early"] = {"early": {"type": "checkboxes", "selected_options": chosen}}
-    return values
+    """The Pick-up modal's state; ``early``: its early hand-over box (ticked or not), if shown."""
+    if early is None:
+        return check_sheet_values("1000")
+    chosen = [{"text": {"type": "plain_text", "text": "Hand over early"}, "value": "early"}] if early else []
+    return check_sheet_values("1000", early={"early": {"type": "checkboxes", "selected_options": chosen}})
 
 
 def test_a_pick_up_well_before_the_booked_time_is_confirmed_naming_the_shift(live_app):

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from bot.publishing.bookings import queue_booking_message
 from bot.services.workspace_settings import workspace_config
 from db.models import Booking, BookingStatus
-from tests.hire.helpers import epoch, make_agent, opened_modal, press
+from tests.hire.helpers import make_agent, opened_modal, press, return_values
 
 from . import factories as f
 from .conftest import listed
@@ -69,19 +69,7 @@ def test_a_returned_car_loses_its_returned_button_on_the_overdue_list_and_its_me
 
         press(live_app, "booking_returned", back.id, card_ts)
         view = opened_modal(live_app, "booking_return")
-        returned = {
-            "returned_at": {
-                "returned_at": {"type": "datetimepicker", "selected_date_time": epoch(f.utc(2026, 11, 25, 8, 29))}
-            },
-            "odometer": {"odometer": {"type": "number_input", "value": "1300"}},
-            "fuel": {
-                "fuel": {
-                    "type": "static_select",
-                    "selected_option": {"text": {"type": "plain_text", "text": "Full"}, "value": "full"},
-                }
-            },
-            "damage": {"damage": {"type": "plain_text_input", "value": None}},
-        }
+        returned = return_values(f.utc(2026, 11, 25, 8, 29), "1300")
         response = live_app.slack.view_submission(view, returned, user="UAGENT")
         assert response.status == 200 and not response.body, response.body
         live_app.settle()
