@@ -34,9 +34,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bot.sandbox.local_only import refuse_other_sites
 from bot.services.clock import utcnow
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ class FakeSlack:
         self._first_token = token
         self.token_teams: dict[str, str] = {token: team_id}
         self.install_codes: dict[str, dict[str, str]] = {}
+        self.response_keys: dict[str, str] = {}  # a response_url's random token → "channel.user.ts"
         self._caller: str | None = None  # the token of the call being answered (hold the lock)
         self.calls: list[Call] = []
         self.messages: list[Message] = []
@@ -252,6 +254,7 @@ class FakeSlack:
         with self._lock:
             self.tokens, self.token_teams = {self._first_token}, {self._first_token: self.team_id}
             self.install_codes.clear()
+            self.response_keys.clear()
             self.calls.clear()
             self.messages.clear()
             self._index = _MessageIndex()
@@ -495,9 +498,21 @@ class FakeSlack:
                 headers={"Content-Disposition": f'attachment; filename="{upload.filename}"'},
             )
 
-        @app.post("/response/<key>")
-        def response_url(key: str) -> Response:
-            args = request.get_json(force=True, silent=True) or {}
+        @app.before_request
+        def closed_to_other_sites() -> None:
+            refusal = refuse_other_sites()
+            if refusal is not None:
+                abort(refusal)
+
+        @app.post("/response/<token>")
+        def response_url(token: str) -> Response:
+            with self._lock:
+                key = self.response_keys.get(token)
+            if key is None:
+                return Response("invalid_token", status=404, mimetype="text/plain")
+            if not request.is_json:  # Slack's response_url takes JSON
+                return Response("invalid_payload", status=415, mimetype="text/plain")
+            args = request.get_json(silent=True) or {}
             self._record(Call("response_url", {"key": key, **args}, None))
             self._apply_response_url(key, args)
             return Response("ok", mimetype="text/plain")
@@ -505,8 +520,12 @@ class FakeSlack:
         return app
 
     def response_url_for(self, channel: str, user: str, message_ts: str | None = None) -> str:
-        key = f"{channel}.{user}.{message_ts or ''}"
-        return f"{self.base_url}/response/{key}"
+        """A response_url for a request from ``user`` in ``channel`` (about ``message_ts``): its key is
+        random, as Slack's are, so no other web page can guess one and post through it."""
+        token = secrets.token_urlsafe(18)
+        with self._lock:
+            self.response_keys[token] = f"{channel}.{user}.{message_ts or ''}"
+        return f"{self.base_url}/response/{token}"
 
     def _dispatch(self, method: str, args: dict, token: str | None) -> Response:
         call = Call(method, args, token)

@@ -20,6 +20,7 @@ from bot.errors import DomainError
 
 from . import scheduler_panel, workspace
 from .demo_cards import load_demo
+from .local_only import refuse_other_sites
 from .render import Renderer, Screen
 from .slack_ui import Refused, SlackUI
 
@@ -27,7 +28,6 @@ log = logging.getLogger("hiredesk.sandbox")
 
 STATIC = Path(__file__).resolve().parent / "static"
 LONG_POLL_SECONDS = 20.0
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
@@ -35,9 +35,10 @@ def create_page_app(ctx: AppContext, ui: SlackUI, renderer: Renderer) -> Flask:
 
     @page.before_request
     def only_from_this_machine() -> None:
-        # The server listens on 127.0.0.1 only; a foreign Host is a DNS-rebinding page trying to drive it.
-        if request.host.rsplit(":", 1)[0] not in LOCAL_HOSTS:
-            abort(403)
+        # A foreign Host is a DNS-rebinding page trying to drive it; a foreign Origin, another site.
+        refusal = refuse_other_sites()
+        if refusal is not None:
+            abort(refusal)
         # JSON only: a browser sends JSON to another site only after a CORS preflight, which this server never allows.
         if request.method == "POST" and not request.is_json:
             abort(415)

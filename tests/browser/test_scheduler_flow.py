@@ -40,6 +40,6 @@ def test_moving_the_clock_brings_the_overdue_alert_and_the_digest(page, sandbox,
     shoot(page, "sandbox-digest")
 
     page.get_by_role("link", name="# car-hire").click()
-    alert = page.locator("#surface article.message", has_text="overdue").first
+    alert = page.locator("#surface article.message", has_text="Overdue returns").first
     expect(alert).to_contain_text("B-2")
     shoot(page, "sandbox-overdue-alert")
