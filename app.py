@@ -1,7 +1,8 @@
 """HireDesk — the composition root and command line.
 
 Usage:
-    python app.py              serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
+    python app.py              serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN); needs credentials
+    python app.py sandbox      the local sandbox (a fake Slack on 127.0.0.1, its own sandbox.db)
     python app.py migrate      bring the database schema up to date
     python app.py seed-demo    load demo data for the local sandbox
     python app.py job --list   the scheduled jobs
@@ -21,7 +22,7 @@ from datetime import datetime
 
 from bot.context import AppContext
 from bot.logs import configure_logging, secrets_of
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import DEFAULT_SANDBOX_URL, Settings, SettingsError, load_settings
 from db.migrate import SchemaIncompatible, check_compatible, migrate, upgrade
 from db.session import Database
 
@@ -56,11 +57,6 @@ def build_wsgi_app(settings: Settings):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.has_slack_credentials:
-        # No Slack to talk to: serve the local sandbox, a Slack-like page on localhost.
-        from bot.sandbox.server import serve_sandbox
-
-        return serve_sandbox(settings)
     ctx = build_context(settings)
     check_compatible(ctx.db.engine)
     from bot import server
@@ -101,6 +97,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    """The local sandbox: a Slack-like page on 127.0.0.1 with a fake Slack and HireDesk behind it,
+    on a database of its own (never the operator's DATABASE_URL). Only ever started when asked."""
+    from bot.sandbox.server import serve_sandbox
+
+    return serve_sandbox(sandbox_settings(settings, args))
+
+
+def sandbox_settings(settings: Settings, args: argparse.Namespace) -> Settings:
+    return settings.model_copy(update={"database_url": args.database or DEFAULT_SANDBOX_URL})
+
+
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     outcome = migrate(settings.database_url)
     print(f"hiredesk: {outcome} ({_display_url(settings.database_url)})")
@@ -108,9 +116,11 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """Demo data for the sandbox's workspace (what its "Load demo data" button does)."""
+    """Demo data for the sandbox's workspace (what its "Load demo data" button does), in the
+    sandbox's database (``--database``: another)."""
     from bot.sandbox.demo_data import seed_demo
 
+    settings = sandbox_settings(settings, args)
     upgrade(settings.database_url)
     print(f"hiredesk: {seed_demo(build_context(settings)).describe()}")
     return 0
@@ -227,10 +237,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="python app.py", description="HireDesk: IT help desk and car hire desk for Slack."
     )
     sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="serve Slack (the default)")
+    serve = sub.add_parser("serve", help="serve Slack (the default; needs Slack credentials)")
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: WEB_CONCURRENCY, 2)")
+    sandbox = sub.add_parser("sandbox", help="the local sandbox: a Slack-like page, no Slack needed")
+    sandbox.add_argument("--database", help=f"its database URL (default: {DEFAULT_SANDBOX_URL})")
     sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("seed-demo", help="load demo data for the local sandbox")
+    seed = sub.add_parser("seed-demo", help="load demo data into the local sandbox's database")
+    seed.add_argument("--database", help=f"its database URL (default: {DEFAULT_SANDBOX_URL})")
     sub.add_parser("deliver", help="send the queued Slack messages once, and exit")
     manifest = sub.add_parser("manifest", help="print the Slack app manifest for a way of running")
     manifest.add_argument("--mode", choices=["http", "socket", "oauth"], default="http")
@@ -251,6 +264,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 COMMANDS = {
     "serve": cmd_serve,
+    "sandbox": cmd_sandbox,
     "migrate": cmd_migrate,
     "job": cmd_job,
     "deliver": cmd_deliver,

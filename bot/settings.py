@@ -16,6 +16,13 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'hiredesk.db'}"
+# The local sandbox's own database (``python app.py sandbox``): never the operator's.
+DEFAULT_SANDBOX_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'sandbox.db'}"
+NO_CREDENTIALS = (
+    "no Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP), SLACK_BOT_TOKEN and "
+    "SLACK_APP_TOKEN (Socket Mode), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET (OAuth); "
+    "`python app.py sandbox` runs the local sandbox without Slack"
+)
 
 
 class SettingsError(Exception):
@@ -136,15 +143,18 @@ class Settings(BaseSettings):
     @property
     def has_slack_credentials(self) -> bool:
         """Enough to serve Slack: a bot token with a signing secret (HTTP) or an app-level token
-        (Socket Mode), or an OAuth client (distributed). Otherwise the local sandbox is served."""
+        (Socket Mode), or an OAuth client (distributed). Without them ``serve`` refuses to start."""
         if self.distributed:
             return True
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
 
     def check_can_serve(self) -> None:
-        """Serving HTTP needs the signing secret too (jobs only need the bot token)."""
+        """Serving needs credentials (the sandbox is its own command), and HTTP the signing secret
+        too (jobs only need the bot token)."""
         if self.slack_bot_token and not self.slack_signing_secret and not self.socket_mode:
             raise SettingsError("SLACK_SIGNING_SECRET: missing: it is needed with SLACK_BOT_TOKEN to serve Slack")
+        if not self.has_slack_credentials:
+            raise SettingsError(NO_CREDENTIALS)
 
     @property
     def socket_mode(self) -> bool:

@@ -13,7 +13,13 @@ serving() {
   [ "${1:-}" = "python" ] && [ "${2:-}" = "app.py" ] && { [ $# -eq 2 ] || [ "${3:-}" = "serve" ]; }
 }
 
-if serving "$@"; then
+credentials() {
+  [ -n "${SLACK_BOT_TOKEN:-}${SLACK_CLIENT_ID:-}" ]
+}
+
+# Without Slack credentials `python app.py serve` stops at once with one line saying what to set:
+# nothing is migrated or written first.
+if serving "$@" && credentials; then
   case "${HIREDESK_MIGRATE_AT_START:-auto}:${DATABASE_URL:-}" in
     on:* | auto:sqlite:*) python app.py migrate ;;
     off:* | auto:*) ;;

@@ -62,9 +62,12 @@ def python_that_only_pretends_to_serve(tmp_path):
     return shim.parent
 
 
-def run_entrypoint(bin_dir: Path, *command: str, **env: str) -> subprocess.CompletedProcess:
+SLACK = {"SLACK_BOT_TOKEN": "xoxb-entrypoint-test", "SLACK_SIGNING_SECRET": "entrypoint-test-secret"}
+
+
+def run_entrypoint(bin_dir: Path, *command: str, credentials: bool = True, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREDESK_", "DATABASE_URL"))}
-    environment.update(PATH=f"{bin_dir}:{environment['PATH']}", **env)
+    environment.update(PATH=f"{bin_dir}:{environment['PATH']}", **(SLACK if credentials else {}), **env)
     return subprocess.run(
         ["sh", str(ENTRYPOINT), *command], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
@@ -136,3 +139,15 @@ def test_a_failed_migration_stops_before_serving(tmp_path, python_that_only_pret
     url = f"sqlite:///{tmp_path / 'no-such-dir' / 'hiredesk.db'}"
     result = run_entrypoint(python_that_only_pretends_to_serve, "python", "app.py", "serve", DATABASE_URL=url)
     assert result.returncode != 0 and "serving" not in result.stdout
+
+
+def test_without_slack_credentials_nothing_is_migrated_before_serve_refuses(
+    tmp_path, python_that_only_pretends_to_serve
+):
+    """``python app.py serve`` then stops with its one line (tests/sandbox/test_app_sandbox.py): the
+    entrypoint must not have created or migrated the database first."""
+    url = f"sqlite:///{tmp_path / 'hiredesk.db'}"
+    result = run_entrypoint(
+        python_that_only_pretends_to_serve, "python", "app.py", "serve", credentials=False, DATABASE_URL=url
+    )
+    assert "up to date" not in result.stdout and not (tmp_path / "hiredesk.db").exists()

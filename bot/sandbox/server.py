@@ -198,7 +198,7 @@ def serve_sandbox(settings: Settings) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(
-        f"HireDesk sandbox: open {sandbox.url}/ (no Slack credentials set, so Slack is simulated locally). "
+        f"HireDesk sandbox: open {sandbox.url}/ (Slack is simulated locally, on the sandbox's own database). "
         "Ctrl-C stops it.",
         flush=True,
     )
