@@ -19,6 +19,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY app.py alembic.ini manifest.yml ./
 COPY bot ./bot
+COPY fakeslack ./fakeslack
 COPY handlers ./handlers
 COPY db ./db
 COPY deploy/docker-entrypoint.sh /usr/local/bin/hiredesk-entrypoint

@@ -2,7 +2,7 @@
 
     python -m bench.fake_server --port 0 --token xoxb-bench   (prints "listening <port>")
 
-It is ``bot.sandbox.fake_slack.FakeSlack`` with two changes that only a load
+It is ``fakeslack.FakeSlack`` with two changes that only a load
 test needs, so the fake measures the app and not itself:
 
 - its own process: its CPU time never holds the load generator's GIL, and is
@@ -25,7 +25,7 @@ import sys
 from flask import Response, request
 from werkzeug.serving import make_server
 
-from bot.sandbox.fake_slack import FakeSlack, Message
+from fakeslack import FakeSlack, Message
 
 # Every request the benchmark sends that leads to a new message carries a tag in its text.
 TAG = re.compile(r"bx\d{7}")

@@ -12,11 +12,11 @@ import os
 
 import pytest
 
-from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.server import build_sandbox
 from bot.services import clock
 from bot.settings import load_settings
 from db.session import Database
+from fakeslack import FakeSlack
 from tests.harness.block_kit_gallery import register_gallery
 from tests.harness.databases import PostgresDatabases, SqliteDatabases
 from tests.harness.live_app import LiveServer, settings_for_tests

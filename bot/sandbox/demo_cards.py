@@ -23,11 +23,11 @@ from bot.services.workspace_settings import workspace_config
 from bot.slack_client import make_web_client
 from bot.views.hire import bookings as booking_views
 from db.models import Booking, Ticket
+from fakeslack import FakeSlack
 from handlers.tickets.publish import card_of
 
 from . import workspace
 from .demo_data import seed_demo
-from .fake_slack import FakeSlack
 
 log = logging.getLogger("hiredesk.sandbox")
 

@@ -18,10 +18,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from bot.services import clock
+from fakeslack import FakeSlack, Message
 
 from . import workspace
 from .block_state import action_id, block_id, local_input_value
-from .fake_slack import FakeSlack, Message
 from .mrkdwn import Directory, mrkdwn, text_object
 from .slack_ui import REACTIONS, SLACKBOT, SlackUI
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .fake_slack import FakeSlack
+from fakeslack import FakeSlack
 
 log = logging.getLogger("hiredesk.sandbox")
 

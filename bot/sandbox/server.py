@@ -35,11 +35,11 @@ from bot.slack_client import make_web_client
 from bot.web import create_web_app
 from db.migrate import upgrade
 from db.session import Database
+from fakeslack import FakeSlack
 
 from . import workspace
 from .demo_cards import post_missing_cards
 from .demo_data import grant_sandbox_roles
-from .fake_slack import FakeSlack
 from .page import create_page_app
 from .render import Renderer
 from .saved_messages import SavedMessages, messages_file

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from .fake_slack import FakeSlack
+from fakeslack import FakeSlack
 
 
 @dataclass

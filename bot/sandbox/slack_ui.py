@@ -12,9 +12,9 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.views.text import escape
+from fakeslack import FakeSlack, Message
 
 from .block_state import RawForm, action_payload, find_element, state_values
-from .fake_slack import FakeSlack, Message
 from .signed_requests import SignedSlackClient, SlackResponse
 
 SLACKBOT = "USLACKBOT"

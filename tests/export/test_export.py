@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.sandbox.fake_slack import FakeSlack
 from bot.services import export
 from bot.services.clock import utcnow
 from bot.services.hire.export import DESK as BOOKINGS
@@ -39,6 +38,7 @@ from db.models import (
     VehicleStatus,
 )
 from db.session import Database
+from fakeslack import FakeSlack
 from tests.outbox.test_guarantees import settle_hurrying
 from tests.tickets.helpers import grant
 

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.services import roles as role_service
 from bot.services.actors import load_actor
@@ -25,6 +24,7 @@ from bot.services.hire.bookings import NewBooking
 from bot.services.tickets import forms, lifecycle
 from bot.services.tickets.csat import latest_resolution_id
 from db.models import Base, Role, Ticket, TicketThread
+from fakeslack import FakeSlack
 from handlers.hire.cards import queue_card
 from handlers.tickets.publish import queue_new_ticket
 from tests.hire.helpers import add_customer, add_vehicle, epoch

@@ -11,7 +11,6 @@ from werkzeug.serving import make_server
 
 from bot.context import AppContext
 from bot.delivery.worker import start_delivery_worker
-from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient
 from bot.settings import Settings, load_settings
 from bot.slack_app import build_bolt_app
@@ -19,6 +18,7 @@ from bot.tenancy import SingleWorkspace
 from bot.web import create_web_app
 from db.models import Delivery, delivery_is_open
 from db.session import Database
+from fakeslack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

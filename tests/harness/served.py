@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.sandbox.fake_slack import FakeSlack
+from fakeslack import FakeSlack
 from tests.harness.postgres import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -14,9 +14,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox.fake_slack import FakeSlack
 from db.models import BotTokenIdentity, Delivery, HandledRequest, Role, Ticket, UserRole
 from db.session import Database
+from fakeslack import FakeSlack
 from tests.harness.live_app import BOT_TOKEN
 from tests.harness.postgres import free_port
 from tests.test_cli import ROOT, app_env, get

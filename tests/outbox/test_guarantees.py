@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.signed_requests import SignedSlackClient, SlackResponse
 from bot.services.clock import utcnow
 from db.models import OPEN_STATUSES, Booking, Delivery, DeliveryStatus, HandledRequest, Role, Ticket
 from db.session import Database
+from fakeslack import FakeSlack
 from tests.harness.live_app import BOT_TOKEN, SIGNING_SECRET
 from tests.harness.postgres import free_port
 from tests.hire.helpers import (

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from bot.sandbox.fake_slack import Call
 from db.models import Role, Severity, TicketState
+from fakeslack import Call
 
 from .helpers import click, grant, latest_view, raise_ticket, ticket
 
