@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     pass
@@ -26,18 +26,13 @@ class ChatMethods(State):
         thread_ts = args.get("thread_ts")
         if thread_ts and not self.message(channel, thread_ts):
             raise SlackError("thread_not_found")
-        metadata = _metadata_arg(args.get("metadata"))
-        message = Message(
-            channel=channel,
-            ts=self._next_ts(),
-            text=args.get("text", ""),
-            blocks=_json_arg(args.get("blocks")) or [],
-            user=self.BOT_USER,
+        message = self._bot_message(
+            channel,
+            args,
             thread_ts=thread_ts,
-            metadata=metadata or None,
+            metadata=_metadata_arg(args.get("metadata")) or None,
             reply_broadcast=bool(thread_ts) and _flag(args.get("reply_broadcast")),
         )
-        self.messages.append(message)
         return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
     def _chat_update(self, args: dict) -> dict:
@@ -59,17 +54,21 @@ class ChatMethods(State):
         channel = self._channel(args.get("channel"))
         if not args.get("user"):
             raise SlackError("user_not_found")
+        message = self._bot_message(channel, args, thread_ts=args.get("thread_ts"), ephemeral_for=args["user"])
+        return {"message_ts": message.ts}
+
+    def _bot_message(self, channel: str, args: dict, **kept: Any) -> Message:
+        """A new message of the bot's in ``channel``: the call's text and blocks, and ``kept``."""
         message = Message(
             channel=channel,
             ts=self._next_ts(),
             text=args.get("text", ""),
             blocks=_json_arg(args.get("blocks")) or [],
             user=self.BOT_USER,
-            thread_ts=args.get("thread_ts"),
-            ephemeral_for=args["user"],
+            **kept,
         )
         self.messages.append(message)
-        return {"message_ts": message.ts}
+        return message
 
     def _chat_delete(self, args: dict) -> dict:
         channel = self._channel(args.get("channel"))
