@@ -34,7 +34,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         unavailable(f"Chromium not found at {CHROMIUM}: browser tests cannot run (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A busy CI machine can take seconds over a redraw: the page's own state is waited for, never a
+    # fixed pause, and an expectation gives it as long as an action does.
+    expect.set_options(timeout=8000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
