@@ -9,6 +9,7 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.errors import DomainError
+from bot.publishing.roles import queue_role_change_dm
 from bot.services import roles as role_service
 from bot.views import roles as role_views
 from bot.views.text import safe
@@ -70,6 +71,7 @@ def _change_role(ctx: AppContext, ack, body: dict, args: list[str], *, grant: bo
             change = role_service.grant(session, actor, target, role)
         else:
             change = role_service.revoke(session, actor, target, role, ctx.settings.config_admins)
+        queue_role_change_dm(session, actor.team_id, change)
     ack(response_type="ephemeral", **role_views.role_change_message(change))
 
 

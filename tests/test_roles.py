@@ -92,3 +92,18 @@ def test_roles_do_not_leak_between_workspaces(live_app):
 def test_help_is_for_everyone(live_app):
     assert "/ticket" in run(live_app, "help", "UEMPLOYEE")
     assert "/ticket" in run(live_app, "", "UEMPLOYEE")
+
+
+def test_a_person_whose_role_changes_is_told_by_dm(live_app):
+    run(live_app, "role <@UAGENT> agent", "UADMIN")
+    live_app.settle()
+    (granted,) = live_app.fake.channel_messages(live_app.fake.dm_channel("UAGENT"))
+    assert "<@UADMIN> made you a HireDesk *agent*" in granted.text and "/booking" in granted.text
+    run(live_app, "unrole <@UAGENT> agent", "UADMIN")
+    live_app.settle()
+    removed = live_app.fake.channel_messages(live_app.fake.dm_channel("UAGENT"))[-1]
+    assert "removed your HireDesk *agent* role" in removed.text
+    # A refused change tells nobody.
+    run(live_app, "unrole <@UAGENT> agent", "UADMIN")
+    live_app.settle()
+    assert len(live_app.fake.channel_messages(live_app.fake.dm_channel("UAGENT"))) == 2

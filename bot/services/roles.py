@@ -33,6 +33,7 @@ class RoleChange:
     user_id: str
     role: Role
     granted: bool
+    by: str  # the admin who changed it
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def grant(session: Session, actor: Actor, user_id: str, role: Role) -> RoleChang
         UserRole(team_id=actor.team_id, user_id=user_id, role=role, granted_by=actor.user_id, granted_at=utcnow())
     )
     session.flush()
-    return RoleChange(user_id=user_id, role=role, granted=True)
+    return RoleChange(user_id=user_id, role=role, granted=True, by=actor.user_id)
 
 
 def revoke(session: Session, actor: Actor, user_id: str, role: Role, config_admins: list[str]) -> RoleChange:
@@ -67,7 +68,7 @@ def revoke(session: Session, actor: Actor, user_id: str, role: Role, config_admi
     session.execute(
         delete(UserRole).where(UserRole.team_id == actor.team_id, UserRole.user_id == user_id, UserRole.role == role)
     )
-    return RoleChange(user_id=user_id, role=role, granted=False)
+    return RoleChange(user_id=user_id, role=role, granted=False, by=actor.user_id)
 
 
 def _admin_count(session: Session, team_id: str, config_admins: list[str]) -> int:

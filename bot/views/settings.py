@@ -157,6 +157,7 @@ def settings_saved_modal(config: WorkspaceConfig) -> dict:
         f"• No-shows: after {duration(config.no_show_grace)} past the pickup time; "
         f"refuel charge {config.refuel_charge:,.2f} per eighth; a pick-up over {duration(config.early_pickup)} "
         "early is confirmed",
+        f"• Tickets waiting on their reporter: resolved after {duration(config.auto_resolve)}",
         f"• Emoji to ticket: :{config.ticket_emoji}:",
     ]
     return View(

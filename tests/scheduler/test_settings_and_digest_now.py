@@ -47,6 +47,9 @@ def test_admin_changes_settings_and_the_next_run_uses_them(live_app, run_job_at)
     response = submit(live_app, view)
     assert response.json["response_action"] == "update"
     assert "Settings saved" in str(response.json["view"])
+    summary = str(response.json["view"])
+    for saved_value in ("resolved after 3 days", "Emoji to ticket", "refuel charge", "early is confirmed", "SLA"):
+        assert saved_value in summary  # the summary lists every value saved
     saved = config(live_app)
     assert (saved.fleet_channel, saved.managers_channel, saved.timezone) == (
         "CNEWFLEET",
