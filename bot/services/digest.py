@@ -82,12 +82,22 @@ class Digest:
         return sum(self.open_by_severity.values())
 
     @property
+    def has_news(self) -> bool:
+        """Anything to report: a digest of nothing but zeros is not posted (the slot is done all the same)."""
+        counts = (
+            self.tickets_opened, self.tickets_resolved, self.open_total, self.csat.count, self.pickups_today,
+            self.returns_today, self.overdue_count, self.vehicles_on_hire,
+        )  # fmt: skip
+        return any(counts) or self.revenue_week > 0
+
+    @property
     def utilisation(self) -> float | None:
         return self.vehicles_on_hire / self.fleet_size if self.fleet_size else None
 
 
 def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[Reminder]:
-    """Today's digest once its local time has come (and until the day ends)."""
+    """Today's digest once its local time has come (and until the day ends); on a day with nothing
+    to report (an empty workspace) the day's slot is claimed but nothing is posted."""
     if not config.managers_channel:
         return []
     today = local_date(now, config.tz)
@@ -104,7 +114,7 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
             subject="digest",
             slot=slot,
             kind="digest",
-            channel=config.managers_channel,
+            channel=config.managers_channel if digest.has_news else "",  # nothing to report: claimed, not posted
             item=digest,
             timezone=config.timezone,
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from bot.services.tickets.sla import DEFAULT_TARGETS
 from bot.services.workspace_settings import workspace_config
 from db.models import Role, Severity
@@ -114,3 +116,24 @@ def test_admin_changes_service_level_targets(live_app):
     saved = config(live_app).sla
     assert saved[Severity.MAJOR].response == timedelta(minutes=30)
     assert saved[Severity.MINOR] == DEFAULT_TARGETS[Severity.MINOR]  # empty: the default
+
+
+def test_a_digest_with_nothing_to_report_is_not_posted(live_app, run_job_at):
+    """An empty workspace: the day's digest is claimed (the job does not look again) but not posted."""
+    with freeze_time(f.utc(2026, 11, 23, 9, 0)):  # a Monday, past 08:30: the weekly digest's time
+        report = run_job_at("digest")
+        assert report.ok and report.queued == 0
+        assert run_job_at.posts("CMANAGERS") == []
+        with live_app.db.transaction() as s:  # something to report, later that day: still once a day
+            f.booking(s, pickup=f.utc(2026, 11, 23, 10), due=f.utc(2026, 11, 24, 10))
+        run_job_at("digest")
+    assert run_job_at.posts("CMANAGERS") == []
+
+
+def test_a_digest_with_news_is_posted(live_app, run_job_at):
+    with live_app.db.transaction() as s:
+        f.booking(s, pickup=f.utc(2026, 11, 23, 10), due=f.utc(2026, 11, 24, 10))
+    with freeze_time(f.utc(2026, 11, 23, 9, 0)):
+        run_job_at("digest")
+    (digest,) = run_job_at.posts("CMANAGERS")
+    assert "digest" in digest.args["text"].lower()
