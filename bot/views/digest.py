@@ -10,14 +10,9 @@ from bot.services.reminders.claims import Reminder
 from bot.services.tickets.csat import CsatSummary
 from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts
 from bot.views.text import safe, truncate, user
+from bot.views.tickets.parts import SEVERITY_EMOJI
 from bot.views.when import duration, local_day_time
 from db.models import Severity
-
-SEVERITY_ICONS = {
-    Severity.CRITICAL: ":red_circle:",
-    Severity.MAJOR: ":large_orange_circle:",
-    Severity.MINOR: ":white_circle:",
-}
 
 
 def digest_message(digest: Digest) -> dict:
@@ -33,7 +28,7 @@ def digest_message(digest: Digest) -> dict:
                     "Opened": str(digest.tickets_opened),
                     "Resolved": str(digest.tickets_resolved),
                     "Open now": " · ".join(
-                        f"{SEVERITY_ICONS[s]} {s.value.title()} {n}" for s, n in _by_severity(digest)
+                        f"{SEVERITY_EMOJI[s]} {s.value.title()} {n}" for s, n in _by_severity(digest)
                     ),
                     "Mean time to resolve": duration(digest.mean_time_to_resolve)
                     if digest.mean_time_to_resolve

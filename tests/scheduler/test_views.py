@@ -96,7 +96,7 @@ def test_user_text_is_escaped_and_cut():
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert all(len(b["text"]["text"]) <= 3000 for b in message["blocks"] if b["type"] == "section")
     # Each reader sees their own time; the fallback is the workspace's (London is on UTC in November).
-    assert "due back at <!date^" in text and ", 16:00>" in text
+    assert "due back <!date^" in text and ", 16:00>" in text
 
 
 def test_critical_reminder_in_a_thread_mentions_who_should_act():

@@ -24,7 +24,7 @@ def test_a_ticket_from_raise_to_reopen(live_app):
     assert raised.card_channel == "CTRIAGE" and raised.card_ts
 
     steps = [
-        ("ticket_assign_me", {}, "assigned it to <@UTECH>"),
+        ("ticket_assign_me", {}, "<@UTECH> took it"),  # self-assignment
         ("ticket_severity", {"selected_option": {"value": "MAJOR"}}, "changed severity MINOR → MAJOR"),
         ("ticket_start", {}, "started work"),
     ]
@@ -70,7 +70,7 @@ def test_a_ticket_from_raise_to_reopen(live_app):
     # The reporter got exactly one DM per change: raised, assigned, started, resolved (not their own reopen).
     reporter_dms = [c.args["text"] for c in fake.calls_to("chat.postMessage") if to_reporter(c)]
     assert len(reporter_dms) == 4, reporter_dms
-    assert ["is raised" in reporter_dms[0], "assigned it" in reporter_dms[1], "started work" in reporter_dms[2]] == [
+    assert ["is raised" in reporter_dms[0], "took it" in reporter_dms[1], "started work" in reporter_dms[2]] == [
         True
     ] * 3
 

@@ -30,7 +30,7 @@ from bot.views.messages import SECTION_TEXT_LIMIT, blocks_to_dicts, text_message
 from bot.views.paging import page_blocks
 from bot.views.text import safe, truncate, user
 from bot.views.when import reader_time
-from db.models import RecordEvent
+from db.models import RecordEvent, VehicleCategory
 
 MAX_MESSAGE_BLOCKS = 50
 OPTION_TEXT_LIMIT = 75
@@ -192,3 +192,11 @@ def history_lines(events: Sequence[RecordEvent], labels: dict[str, str], tz: Zon
 def pages(page: Page[Any], listing: dict[str, Any]) -> list:
     """``1–25 of 60`` and **Previous** / **Next** under a car hire list (``listing`` says which list)."""
     return page_blocks(page, PAGE_BLOCK_ID, PAGE_ACTIONS, listing)
+
+
+# A category as people write it ("SUV", not "Suv").
+CATEGORY_NAMES = {category: category.value.title() for category in VehicleCategory} | {VehicleCategory.SUV: "SUV"}
+
+
+def category_name(category: VehicleCategory) -> str:
+    return CATEGORY_NAMES[category]

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, NumberInputElement, PlainTextInputEle
 from bot.services.actors import Actor
 from bot.services.paging import Page
 from bot.views.hire.common import (
+    category_name,
     history_lines,
     input_block,
     message,
@@ -50,7 +51,7 @@ STATUS_EMOJI = {
 def vehicle_modal(vehicle: Vehicle | None = None) -> dict:
     """The add/edit form. Block ids are the field names of ``VehicleValues``."""
     v = vehicle
-    categories = [option(c.value.title(), c.value) for c in VehicleCategory]
+    categories = [option(category_name(c), c.value) for c in VehicleCategory]
     chosen = next((o for o in categories if v and o.value == v.category.value), None)
     blocks = [
         input_block(
@@ -118,14 +119,14 @@ def vehicle_list_message(page: Page[Vehicle]) -> dict:
         return text_message("No vehicles yet. Add one with `/vehicle add`.")
     lines = [f"*Fleet* ({page.total} vehicles)"]
     for category, group in groupby(page.items, key=lambda v: v.category):
-        lines.append(f"\n*{category.value.title()}*")
+        lines.append(f"\n*{category_name(category)}*")
         lines += [f"• {vehicle_line(v)}" for v in group]
     return message([*sections(lines), *pages(page, {"list": "vehicles"})], f"Fleet ({page.total} vehicles)")
 
 
 def vehicle_detail_message(vehicle: Vehicle, bookings: list[Booking], tz: ZoneInfo, actor: Actor) -> dict:
     """One vehicle with its current and coming bookings, its history, and Edit / Remove buttons."""
-    lines = [f"{vehicle_line(vehicle)}\n{vehicle.category.value.title()} · odometer {vehicle.odometer:,}"]
+    lines = [f"{vehicle_line(vehicle)}\n{category_name(vehicle.category)} · odometer {vehicle.odometer:,}"]
     if vehicle.archived_at:
         lines.append("_Archived._")
     if bookings:

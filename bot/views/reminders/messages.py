@@ -120,7 +120,7 @@ KINDS: dict[str, Kind] = {
         more_hint="`/booking list today` lists them all.",
     ),
     "today": _booking_kind(":calendar: *Returns due today*", "due", "today"),
-    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back at", "active"),
+    "due-soon": _booking_kind(":alarm_clock: *Due back soon*", "due back", "active"),
     "overdue": _booking_kind(":warning: *Overdue returns*", "was due", "overdue"),
     "no-show": Kind(
         title=lambda n: f":ghost: *{_plural(n, 'no-show')}: not picked up, the car is free again*",

@@ -100,6 +100,8 @@ def describe(event: TicketEvent) -> str:
             return f"{who} changed the category from {old} to {new}"
         case "assigned":
             was = f" (was {user(event.old_value)})" if event.old_value else ""
+            if event.new_value == event.actor_id:  # self-assignment
+                return f"{who} took it{was}"
             return f"{who} assigned it to {user(event.new_value)}{was}"
         case "severity":
             return f"{who} changed severity {old} → {new}"
