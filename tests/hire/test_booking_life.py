@@ -118,6 +118,7 @@ def test_book_pick_up_extend_and_return_late(live_app):
         shown = json.dumps(update.args["blocks"])
         assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
         assert "*Late fee*\\n80.00" in shown and "*Refuel charge*\\n20.00" in shown
+        assert f"*Total due*\\n*{booking.quoted_price + Decimal('100.00'):.2f}*" in shown  # the return's total
         assert ":warning: *New damage:*" in shown
         (notice,) = live_app.fake.wait_for("chat.postMessage", lambda c: "New damage on" in c.args.get("text", ""))
         assert notice.args["channel"] == "CFLEET" and "B-1" in notice.args["text"]

@@ -125,6 +125,8 @@ def booking_card(booking: Booking, tz: ZoneInfo, now: datetime, *, grace: timede
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
         if booking.refuel_charge:
             fields.append(f"*Refuel charge*\n{money(booking.refuel_charge)}")
+        total = booking.quoted_price + (booking.late_fee or 0) + (booking.refuel_charge or 0)
+        fields.append(f"*Total due*\n*{money(total)}* (price, late fee and charges)")
     blocks = [
         HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
         SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields]),
