@@ -14,9 +14,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-OWN_PACKAGES = {"app", "bot", "db", "handlers", "tests", "bench"}
+OWN_PACKAGES = {"app", "bot", "db", "handlers", "tests", "bench", "fakeslack"}
 RUNTIME_CODE = [ROOT / "app.py", ROOT / "bot", ROOT / "db", ROOT / "handlers"]
-TEST_CODE = [ROOT / "tests", ROOT / "bench"]
+TEST_CODE = [ROOT / "tests", ROOT / "bench", ROOT / "fakeslack"]
 
 
 def direct_requirements(in_file: str | Path) -> dict[str, Requirement]:
