@@ -74,6 +74,9 @@ class Tenancy(Protocol):
     def start(self) -> None:
         """Start what keeps this process's view of the workspaces fresh (at start-up)."""
 
+    def stop(self) -> None:
+        """Stop it (a sandbox or test server shutting down; a serving process just exits)."""
+
 
 class _Expiring:
     """A small thread-safe cache whose entries last ``seconds``."""
@@ -110,6 +113,9 @@ class SingleWorkspace:
 
     def start(self) -> None:
         self.identity.start()
+
+    def stop(self) -> None:
+        self.identity.stop()
 
     def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission:
         """SERVED for the token's own workspace (and enterprise); NOT_SERVED for any other, and for
@@ -177,6 +183,9 @@ class InstalledWorkspaces:
 
     def start(self) -> None:
         pass  # each installation is looked up when a request or delivery needs it
+
+    def stop(self) -> None:
+        pass
 
     def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission:
         installed = self._installation(team_id) if team_id else None

@@ -129,6 +129,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        self.ctx.tenancy.stop()
         self._delivery.stop(grace=1)
         self._server.shutdown()
         self._server.server_close()
