@@ -121,14 +121,15 @@ class TokenIdentity:
     def refresh_if_due(self) -> BotIdentity | None:
         """Refresh if what is known is older than its period (read again first: another process
         may have just done it). Slack unreachable is logged, and retried after a pause."""
-        if time.monotonic() < self._retry_at or not self._due(self.current()):
-            return self.current()
-        if not self._due(self._read()):
-            return self.current()
+        known = self.current()
+        if time.monotonic() < self._retry_at or not self._due(known):
+            return known
+        known = self._read()  # another process may have just checked
+        if not self._due(known):
+            return known
         try:
             return self.refresh()
         except Exception as error:  # Slack unreachable (or the database): the last answer stands
-            known = self.current()
             pause = RETRY_KNOWN_SECONDS if known is not None else RETRY_UNKNOWN_SECONDS
             self._retry_at = time.monotonic() + pause
             log.warning("could not check the bot token with Slack (%s); trying again in %.0f s", error, pause)

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from bot.identity import TokenIdentity
 from bot.services import workspaces
+from bot.services.bot_identities import BotIdentity
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from db.session import Database
@@ -123,13 +124,11 @@ class SingleWorkspace:
         known = self.identity.current()
         if known is None:
             return Admission.CONNECTING
-        if known.serving and team_id == known.team_id and (enterprise_id or None) in (None, known.enterprise_id):
-            return Admission.SERVED
-        return Admission.NOT_SERVED
+        return Admission.SERVED if _serves(known, team_id, enterprise_id) else Admission.NOT_SERVED
 
     def authorize(self, team_id: str | None, enterprise_id: str | None, user_id: str | None) -> AuthorizeResult | None:
         known = self.identity.current()
-        if known is None or not known.serving or team_id != known.team_id:
+        if known is None or not _serves(known, team_id, enterprise_id):
             return None
         return AuthorizeResult(
             enterprise_id=known.enterprise_id,
@@ -161,6 +160,11 @@ class SingleWorkspace:
             return workspaces.is_installed(session, team_id)
 
 
+def _serves(known: BotIdentity, team_id: str | None, enterprise_id: str | None) -> bool:
+    """The token is accepted for this team (and the request's enterprise, if it names one)."""
+    return known.serving and team_id == known.team_id and (enterprise_id or None) in (None, known.enterprise_id)
+
+
 @dataclass(frozen=True)
 class _Installed:
     enterprise_id: str | None  # the Enterprise Grid organization it installed the app in, if any
@@ -188,15 +192,12 @@ class InstalledWorkspaces:
         pass
 
     def admission(self, team_id: str | None, enterprise_id: str | None) -> Admission:
-        installed = self._installation(team_id) if team_id else None
-        if installed is not None and installed.enterprise_id == (enterprise_id or None):
-            return Admission.SERVED
-        return Admission.NOT_SERVED
+        return Admission.SERVED if self._serving(team_id, enterprise_id) else Admission.NOT_SERVED
 
     def authorize(self, team_id: str | None, enterprise_id: str | None, user_id: str | None) -> AuthorizeResult | None:
         """What the installation store holds (what Slack said at install time): no auth.test."""
-        installed = self._installation(team_id) if team_id else None
-        if installed is None or installed.enterprise_id != (enterprise_id or None):
+        installed = self._serving(team_id, enterprise_id)
+        if installed is None:
             return None
         return AuthorizeResult(
             enterprise_id=installed.enterprise_id,
@@ -221,6 +222,11 @@ class InstalledWorkspaces:
         for enterprise_id in self._enterprises_of(team_id):
             self.store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
         self._installed.forget(team_id)
+
+    def _serving(self, team_id: str | None, enterprise_id: str | None) -> _Installed | None:
+        """The workspace's installation, if it installed the app under the request's enterprise."""
+        installed = self._installation(team_id) if team_id else None
+        return installed if installed is not None and installed.enterprise_id == (enterprise_id or None) else None
 
     def _installation(self, team_id: str) -> _Installed | None:
         installed = self._installed.get(team_id, lambda: self._load(team_id))

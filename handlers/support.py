@@ -30,7 +30,6 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -92,12 +91,12 @@ class OnlyServedWorkspaces(Middleware):
             admission = self.ctx.tenancy.admission(team_id, enterprise_id)
         except (OperationalError, PoolTimeout, DBAPIError) as error:  # nothing known yet, and no database
             log.warning("database unavailable: %s", _first_line(error))
-            return _try_again_later(req.body, Unavailable.message)
+            return _try_again_later(req, Unavailable.message)
         if admission is Admission.SERVED:
             return next()
         if admission is Admission.CONNECTING:
             log.warning("answered a request before Slack was reached: still connecting")
-            return _try_again_later(req.body, STILL_CONNECTING)
+            return _try_again_later(req, STILL_CONNECTING)
         log.warning("refused a request from workspace %s (enterprise %s): not served here", team_id, enterprise_id)
         return _not_installed(req.body)
 
@@ -109,29 +108,23 @@ def _not_installed(body: dict) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
-def _try_again_later(body: dict, text: str) -> BoltResponse:
-    """``text`` (try again later), told the way this kind of request allows: a command's ephemeral, a modal's inline error, a
-    click's ephemeral on its response_url after the answer; an event is refused with a 503 (Slack
-    sends it again later)."""
+def _try_again_later(req: BoltRequest, text: str) -> BoltResponse:
+    """``text`` (try again later), told the way this kind of request allows (``_answer_allowed``; a
+    click: on its response_url after the answer); an event is refused with a 503 (Slack sends it
+    again later)."""
+    body = req.body
     if body.get("type") == "event_callback":
         return BoltResponse(status=503, body=text)
-    if body.get("command"):
-        return _json_answer({"response_type": "ephemeral", "text": text})
-    if body.get("type") == "view_submission" and _first_input_block(body):
-        return _json_answer({"response_action": "errors", "errors": {_first_input_block(body): text}})
-    if body.get("type") == "block_suggestion":
-        return _json_answer({"options": []})
+    answer = _answer_allowed(body, {"text": text}, text)
+    if answer is not None:
+        return _json_answer(answer)
     if body.get("response_url"):
-        after_answer(_respond_with, str(body["response_url"]), text)
+        after_answer(_tell, body, req.context.respond, None, {"text": text}, text)
     return BoltResponse(status=200, body="")
 
 
 def _json_answer(answer: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
-
-
-def _respond_with(response_url: str, text: str) -> None:
-    WebhookClient(response_url, timeout=10).send(response_type="ephemeral", replace_original=False, text=text)
 
 
 def request_key(body: dict, headers: dict[str, Any], envelope_id: str | None = None) -> str | None:
@@ -259,25 +252,35 @@ def _acked(ack) -> bool:
 
 def _reply(ack, body: dict, respond, client, text: str, form_errors: dict[str, str] | None = None) -> None:
     """Tell the user what went wrong, the way this kind of request allows."""
-    kind = body.get("type") or ("slash_command" if "command" in body else "")
     try:
-        if kind == "view_submission":
-            if not _acked(ack):
-                ack(response_action="errors", errors=form_errors or {_first_input_block(body): text})
-            return
-        if kind == "block_suggestion":
-            if not _acked(ack):
-                ack(options=[])
-            return
         message = error_message(text)
-        if kind == "slash_command" and not _acked(ack):
-            ack(response_type="ephemeral", **message)
+        answer = _answer_allowed(body, message, text, form_errors)
+        if answer is not None and not _acked(ack):
+            ack(**answer)
             return
+        if body.get("type") in ("view_submission", "block_suggestion"):
+            return  # answered already: nothing more can be shown there
         if not _acked(ack):
             ack()
         after_answer(_tell, body, respond, client, message, text)
     except Exception:
         log.exception("could not tell the user about an error: %s", text)
+
+
+def _answer_allowed(
+    body: dict, message: dict, text: str, form_errors: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """What an answer that refuses this kind of request carries: a modal's inline errors, an empty
+    option list, a command's ephemeral ``message``; None where it can carry nothing (a click, a
+    shortcut: the user is told after the answer, ``_tell``)."""
+    kind = body.get("type") or ("slash_command" if "command" in body else "")
+    if kind == "view_submission":
+        return {"response_action": "errors", "errors": form_errors or {_first_input_block(body): text}}
+    if kind == "block_suggestion":
+        return {"options": []}
+    if kind == "slash_command":
+        return {"response_type": "ephemeral", **message}
+    return None
 
 
 # Replies that are not a change's messages (a refusal, an error) and a modal's follow-up
@@ -297,7 +300,7 @@ def _logged(fn: Callable[..., Any], *args: Any) -> None:
 
 
 def _tell(body: dict, respond, client, message: dict, text: str) -> None:
-    """An error told as an ephemeral reply where the user clicked, or by DM."""
+    """An error told as an ephemeral reply where the user clicked (its response_url), or by DM."""
     if body.get("response_url"):
         respond(response_type="ephemeral", replace_original=False, **message)
         return

@@ -42,16 +42,7 @@ def fingerprint(token: str) -> str:
 def stored(session: Session, token_hash: str) -> BotIdentity | None:
     """The identity kept for the token, or None if Slack has never answered for it."""
     row = session.get(BotTokenIdentity, token_hash)
-    if row is None:
-        return None
-    return BotIdentity(
-        team_id=row.team_id,
-        enterprise_id=row.enterprise_id,
-        bot_user_id=row.bot_user_id,
-        bot_id=row.bot_id,
-        refused=row.refused,
-        checked_at=row.checked_at,
-    )
+    return _identity(row) if row is not None else None
 
 
 def accepted(
@@ -61,8 +52,7 @@ def accepted(
     row = _row(session, token_hash)
     row.team_id, row.enterprise_id, row.bot_user_id, row.bot_id = team_id, enterprise_id or None, bot_user_id, bot_id
     row.refused, row.checked_at = None, utcnow()
-    session.flush()
-    return _required(stored(session, token_hash))
+    return _identity(row)
 
 
 def refused(session: Session, token_hash: str, error: str) -> BotIdentity:
@@ -70,8 +60,7 @@ def refused(session: Session, token_hash: str, error: str) -> BotIdentity:
     accepts it again. What it was last accepted for is kept."""
     row = _row(session, token_hash)
     row.refused, row.checked_at = error[:64], utcnow()
-    session.flush()
-    return _required(stored(session, token_hash))
+    return _identity(row)
 
 
 def _row(session: Session, token_hash: str) -> BotTokenIdentity:
@@ -82,6 +71,12 @@ def _row(session: Session, token_hash: str) -> BotTokenIdentity:
     return row
 
 
-def _required(identity: BotIdentity | None) -> BotIdentity:
-    assert identity is not None  # just written in this transaction
-    return identity
+def _identity(row: BotTokenIdentity) -> BotIdentity:
+    return BotIdentity(
+        team_id=row.team_id,
+        enterprise_id=row.enterprise_id,
+        bot_user_id=row.bot_user_id,
+        bot_id=row.bot_id,
+        refused=row.refused,
+        checked_at=row.checked_at,
+    )

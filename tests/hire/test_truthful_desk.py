@@ -249,15 +249,19 @@ def pick_up_values(early: bool | None = None) -> dict:
     return check_sheet_values("1000", early={"early": {"type": "checkboxes", "selected_options": chosen}})
 
 
-def test_a_pick_up_well_before_the_booked_time_is_confirmed_naming_the_shift(live_app):
+def pick_up_sheet(live_app, hours_ahead: float) -> dict:
+    """A booking picked up ``hours_ahead`` from now: its Pick-up modal, opened from its message."""
     make_agent(live_app.db)
     ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
-    pickup = hours_from_now(10.5)
+    pickup = hours_from_now(hours_ahead)
     book(live_app, ada, car, pickup, pickup + timedelta(days=1))
     (booking,) = stored_bookings(live_app.db)
-
     press(live_app, "booking_picked_up", booking.id)
-    view = opened_modal(live_app, "booking_pick_up")
+    return opened_modal(live_app, "booking_pick_up")
+
+
+def test_a_pick_up_well_before_the_booked_time_is_confirmed_naming_the_shift(live_app):
+    view = pick_up_sheet(live_app, 10.5)
     assert any(block.get("block_id") == "early" for block in view["blocks"])
     refused = live_app.slack.view_submission(view, pick_up_values(early=False), user="UAGENT").json
     assert refused["response_action"] == "errors"
@@ -270,13 +274,7 @@ def test_a_pick_up_well_before_the_booked_time_is_confirmed_naming_the_shift(liv
 
 
 def test_a_pick_up_within_the_tolerance_asks_nothing(live_app):
-    make_agent(live_app.db)
-    ada, car = add_customer(live_app.db), add_vehicle(live_app.db)
-    pickup = hours_from_now(1)
-    book(live_app, ada, car, pickup, pickup + timedelta(days=1))
-    (booking,) = stored_bookings(live_app.db)
-    press(live_app, "booking_picked_up", booking.id)
-    view = opened_modal(live_app, "booking_pick_up")
+    view = pick_up_sheet(live_app, 1)
     assert not any(block.get("block_id") == "early" for block in view["blocks"])
     answer = live_app.slack.view_submission(view, pick_up_values(), user="UAGENT")
     assert answer.status == 200 and not answer.body, answer.body

@@ -443,7 +443,13 @@ def _bookable_customer(
 
 
 def _bookable_vehicle(session: Session, actor: Actor, vehicle_id: int | str | None) -> Vehicle:
-    vehicle = _chosen(session, actor, Vehicle, vehicle_id, "vehicle")
+    return _available(_chosen(session, actor, Vehicle, vehicle_id, "vehicle"))
+
+
+def _available(vehicle: Vehicle) -> Vehicle:
+    """Only an AVAILABLE vehicle that is not archived can be booked (the form's vehicle field says why)."""
+    if vehicle.archived_at is not None:
+        raise FormErrors({"vehicle": "That vehicle is archived and can't be changed."})
     if vehicle.status is not VehicleStatus.AVAILABLE:
         raise FormErrors(
             {"vehicle": f"{vehicle.registration} is {vehicle.status.value.lower()}, so it can't be booked."}
@@ -470,7 +476,7 @@ def why_not_bookable(
     except DomainError:  # not one of the workspace's vehicles: nothing to say about it
         return None
     try:
-        _refuse_overlap(session, _bookable_vehicle(session, actor, vehicle.id), start, end, tz, field="vehicle")
+        _refuse_overlap(session, _available(vehicle), start, end, tz, field="vehicle")
     except FormErrors as refused:
         return vehicle, refused.errors["vehicle"]
     return None

@@ -8,9 +8,10 @@ posts the current day's alert once, not one per missed day.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.reminders.claims import Reminder
@@ -61,19 +62,25 @@ def find_due(session: Session, config: WorkspaceConfig, now: datetime) -> list[R
 
 def first_alerted(session: Session, reminders: list[Reminder]) -> list[Booking]:
     """Of the alerts this run won, the bookings alerted for the first time since their due time
-    (their message is redrawn once, to say *Overdue*), still on hire and with a message posted."""
-    firsts: list[Booking] = []
-    for reminder in reminders:
-        prefix = reminder.slot.rsplit("+", 1)[0] + "+"
-        alerts = session.scalar(
-            select(func.count()).where(
-                ReminderClaim.team_id == reminder.team_id,
-                ReminderClaim.job == JOB,
-                ReminderClaim.subject == reminder.subject,
-                ReminderClaim.slot.startswith(prefix, autoescape=True),
-            )
+    (their message is redrawn once, to say *Overdue*), still on hire and with a message posted.
+    A booking's alerts for one due time share the slot's prefix ``overdue:<due>+``."""
+    if not reminders:
+        return []
+    subjects = {reminder.subject for reminder in reminders}
+    claimed = session.execute(
+        select(ReminderClaim.team_id, ReminderClaim.subject, ReminderClaim.slot).where(
+            ReminderClaim.team_id.in_({reminder.team_id for reminder in reminders}),
+            ReminderClaim.job == JOB,
+            ReminderClaim.subject.in_(subjects),
         )
-        booking = session.get(Booking, reminder.item.id) if alerts == 1 else None
-        if booking is not None and booking.status is BookingStatus.ACTIVE and booking.card_ts:
-            firsts.append(booking)
-    return firsts
+    ).all()
+    alerts = Counter((row.team_id, row.subject, _due_part(row.slot)) for row in claimed)
+    firsts = [r.item.id for r in reminders if alerts[(r.team_id, r.subject, _due_part(r.slot))] == 1]
+    if not firsts:
+        return []
+    bookings = session.scalars(select(Booking).where(Booking.id.in_(firsts)).order_by(Booking.id))
+    return [b for b in bookings if b.status is BookingStatus.ACTIVE and b.card_ts]
+
+
+def _due_part(slot: str) -> str:
+    return slot.rsplit("+", 1)[0]

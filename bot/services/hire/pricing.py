@@ -52,3 +52,9 @@ def refuel_charge(fuel_out: str | None, fuel_in: str, per_eighth: Decimal) -> De
         return Decimal("0.00")
     missing = FUEL_LEVELS.index(fuel_out) - FUEL_LEVELS.index(fuel_in)
     return (per_eighth * max(0, missing)).quantize(CENTS)
+
+
+def total_due(quoted_price: Decimal, late_fee: Decimal | None, refuel_charge: Decimal | None) -> Decimal:
+    """What a returned booking costs: its price, the late fee and the refuel charge (the digest's
+    revenue sums the same, in SQL)."""
+    return quoted_price + (late_fee or Decimal(0)) + (refuel_charge or Decimal(0))

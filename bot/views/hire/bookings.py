@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.services.hire import pricing
 from bot.services.hire.booking_queries import Availability, BookingList
 from bot.services.hire.bookings import SCHEDULER
 from bot.services.local_time import local
@@ -125,7 +126,7 @@ def booking_card(booking: Booking, tz: ZoneInfo, now: datetime, *, grace: timede
         fields.append(f"*Late fee*\n{money(booking.late_fee)}")
         if booking.refuel_charge:
             fields.append(f"*Refuel charge*\n{money(booking.refuel_charge)}")
-        total = booking.quoted_price + (booking.late_fee or 0) + (booking.refuel_charge or 0)
+        total = pricing.total_due(booking.quoted_price, booking.late_fee, booking.refuel_charge)
         fields.append(f"*Total due*\n*{money(total)}* (price, late fee and charges)")
     blocks = [
         HeaderBlock(text=truncate(f"{STATUS_EMOJI[booking.status]} {booking.key} · {status}", HEADER_LIMIT)),
