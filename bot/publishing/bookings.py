@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from sqlalchemy.orm import Session
@@ -54,12 +55,17 @@ def queue_booking_message(
 
 def queue_list_edits(session: Session, config: WorkspaceConfig, booking: Booking) -> None:
     """Edit each posted list (morning list, due-soon, overdue) that shows ``booking``, as it stands
-    now: a line whose booking left its section is struck and loses its buttons. One lane per list
-    keeps its edits in order; a newer render drops a pending older one."""
+    now: a line whose booking left its section is struck and loses its buttons. A list that would
+    read as it does (the change did not touch its line: a note, the overdue redraw) is left alone.
+    One lane per list keeps its edits in order; a newer render drops a pending older one."""
     for posted in posted_lists.lists_showing(session, booking, config.timezone):
-        lane = f"{booking.team_id}:list:{posted.delivery_key}"
+        message = reminder_message(posted.reminders)
+        if message == outbox.newest_render(session, posted.delivery_key):
+            continue
+        # The lane names the list by a digest of its key: a lane holds 64 characters, a key more.
+        digest = hashlib.sha256(posted.delivery_key.encode()).hexdigest()[:24]
         outbox.edit(
-            session, booking.team_id, f"{posted.delivery_key}:edit:{secrets.token_hex(8)}",
-            reminder_message(posted.reminders), label=f"the {posted.job} list", supersede=posted.delivery_key,
-            of=posted.delivery_key, channel=posted.channel, ts=posted.ts, lane=lane,
+            session, booking.team_id, outbox.edit_key_prefix(posted.delivery_key) + secrets.token_hex(8),
+            message, label=f"the {posted.job} list", supersede=posted.delivery_key, of=posted.delivery_key,
+            channel=posted.channel, ts=posted.ts, lane=f"{booking.team_id}:list:{digest}",
         )  # fmt: skip

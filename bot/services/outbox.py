@@ -304,6 +304,24 @@ def exists_key(session: Session, key: str) -> bool:
     )
 
 
+def newest_render(session: Session, key: str) -> dict[str, Any] | None:
+    """The newest message queued for the message that delivery ``key`` posted: its newest edit
+    queued with ``edit_key(key)`` (not failed or cancelled), else the post's own; None if gone."""
+    prefix = edit_key_prefix(key)
+    live = Delivery.status.not_in([DeliveryStatus.FAILED, DeliveryStatus.CANCELLED])
+    # A range on the unique key index: the message's edits, then (if none) its post.
+    edits = select(Delivery.payload).where(Delivery.key >= prefix, Delivery.key < prefix + "\uffff", live)
+    payload = session.scalar(edits.order_by(Delivery.id.desc()).limit(1)) or session.scalar(
+        select(Delivery.payload).where(Delivery.key == key, live)
+    )
+    return json.loads(payload) if payload else None
+
+
+def edit_key_prefix(key: str) -> str:
+    """The prefix of the keys of the edits of delivery ``key``'s message (``newest_render`` finds them)."""
+    return f"{key}:edit:"
+
+
 # --- the sending side ------------------------------------------------------------------------
 
 

@@ -78,3 +78,23 @@ def test_a_returned_car_loses_its_returned_button_on_the_overdue_list_and_its_me
     assert listed(shown, "booking_returned") == [("overdue", str(still_out.id))]
     assert f"~*{back.key}*" in json.dumps(shown.args["blocks"]) and "returned" in json.dumps(shown.args["blocks"])
     assert "OVERDUE" not in live_app.fake.message("CFLEET", card_ts).text  # back: no longer overdue
+
+
+def test_a_change_that_leaves_a_list_as_it_reads_edits_nothing(live_app, run_job_at):
+    """A redraw of a booking whose line did not change (a note, the overdue redraw) queues no edit
+    of the lists that show it: no chat.update spent on Slack's rate limit."""
+    with live_app.db.transaction() as s:
+        later = f.booking(s, pickup=f.utc(2026, 11, 25, 11), due=f.utc(2026, 11, 26, 9), status=BookingStatus.RESERVED)
+        earlier = f.booking(s, pickup=f.utc(2026, 11, 25, 9), due=f.utc(2026, 11, 26, 9), status=BookingStatus.RESERVED)
+    with freeze_time(f.utc(2026, 11, 25, 8, 0)):
+        run_job_at("due-returns")
+        (morning,) = run_job_at.posts("CFLEET")
+        updates = len(live_app.fake.calls_to("chat.update"))
+        with live_app.db.transaction() as s:
+            config = workspace_config(s, f.TEAM, live_app.ctx.settings)
+            for booking in (later, earlier):  # both lines stay as listed (and in the listed order)
+                queue_booking_message(s, config, s.get(Booking, booking.id), notify_user=None)
+        live_app.settle()
+    list_updates = [c for c in live_app.fake.calls_to("chat.update")[updates:] if "Pickups today" in c.args["text"]]
+    assert list_updates == []
+    assert listed(current(live_app.fake, morning), "booking_picked_up") == listed(morning, "booking_picked_up")

@@ -41,7 +41,7 @@ class PostedList:
     job: str
     channel: str | None  # where it was posted, once Slack said so
     ts: str | None
-    reminders: list[Reminder]  # its lines, in the order posted, each booking as it is now
+    reminders: list[Reminder]  # its lines, in the job's order, each booking as it is now
 
 
 def lists_showing(session: Session, booking: Booking, timezone: str, now: datetime | None = None) -> list[PostedList]:
@@ -86,8 +86,15 @@ def _posted_list(session: Session, team_id: str, delivery_key: str, timezone: st
         for claim, booking_id in zip(claims, ids, strict=True)
         if booking_id in lines and (kind := _kind(claim.job, claim.slot)) is not None
     ]
+    reminders.sort(key=_listed_order)
     first = claims[0]
     return PostedList(delivery_key, first.job, first.channel, first.message_ts, reminders)
+
+
+def _listed_order(reminder: Reminder) -> tuple[datetime, int]:
+    """A section's order, as its job lists it: pickups by pickup time, returns by due time."""
+    line: BookingLine = reminder.item
+    return (line.pickup_at if reminder.kind == "today-pickup" else line.return_due_at, line.id)
 
 
 def _kind(job: str, slot: str) -> str | None:
